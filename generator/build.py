@@ -1,0 +1,135 @@
+"""The build recipe: every stage, top to bottom."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from generator import content, markup
+from generator.collect import collect_site
+from generator.config import SiteConfig, load_config
+from generator.errors import BuildFailed, ConfigError, ErrorLog
+from generator.feeds import render_rss
+from generator.models import Document, Rendered
+from generator.output import check_output_dir, write_site
+from generator.render import render_site
+from generator.sources import discover
+from generator.theme import find_theme, static_files
+from generator.views import Linker
+
+OUTPUT_DIR = "_site"
+CONTENT_DIR = "content"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    site_dir: Path = Path(".")
+    #: Defaults to ``site_dir/_site``.
+    output: Path | None = None
+    drafts: bool = False
+
+    @property
+    def output_dir(self) -> Path:
+        return self.output if self.output is not None else self.site_dir / OUTPUT_DIR
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build did, for the summary line and the benchmarks."""
+
+    items: int
+    tags: int
+    files: int
+    written: int
+    unchanged: int
+    removed: int
+    drafts_left_out: int
+    seconds: float
+    #: Seconds spent in each stage, in pipeline order.
+    stages: dict[str, float] = field(default_factory=dict)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
+
+
+def build(options: BuildOptions) -> BuildReport:
+    """Build the site in ``options.site_dir``; raise BuildFailed listing every problem."""
+    started = time.perf_counter()
+    clock = _Clock()
+    errors = ErrorLog()
+
+    with clock.stage("config"):
+        config = load_config(options.site_dir)
+        try:
+            theme = find_theme(options.site_dir, config.theme)
+        except ConfigError as exc:
+            raise BuildFailed([exc]) from None
+        check_output_dir(options.output_dir, options.site_dir)
+
+    with clock.stage("read"):
+        sources, read_errors = discover(options.site_dir / CONTENT_DIR)
+        errors.extend(read_errors)
+
+    with clock.stage("parse"):
+        documents: list[Document] = []
+        for source in sources:
+            try:
+                documents.append(content.parse(source, config.timezone))
+            except BuildFailed as failed:
+                errors.extend(failed.errors)
+        published = [doc for doc in documents if options.drafts or not doc.meta.draft]
+
+    with clock.stage("markdown"):
+        pairs = [(doc, render_markdown(doc, config)) for doc in published]
+
+    with clock.stage("collect"):
+        site, collisions = collect_site(config, pairs)
+        errors.extend(collisions)
+    errors.raise_if_any()
+
+    with clock.stage("templates"):
+        output = render_site(site, theme)
+    with clock.stage("feeds"):
+        linker = Linker(config)
+        output.add(
+            PurePosixPath("feed.xml"),
+            render_rss(site, site.items[: config.feed_items], linker, "feed.xml", config.title),
+            "the site feed",
+        )
+    with clock.stage("static"):
+        for name, file in static_files(theme).items():
+            output.add(PurePosixPath("assets", name), file.read_bytes(), str(file))
+    errors.extend(output.errors)
+    errors.raise_if_any()
+
+    with clock.stage("write"):
+        report = write_site(options.output_dir, output.files)
+
+    return BuildReport(
+        items=len(site.items),
+        tags=len(site.tags),
+        files=len(output.files),
+        written=report.written,
+        unchanged=report.unchanged,
+        removed=report.removed,
+        drafts_left_out=len(documents) - len(published),
+        seconds=time.perf_counter() - started,
+        stages=clock.stages,
+    )
+
+
+def render_markdown(doc: Document, config: SiteConfig) -> Rendered:
+    return markup.render(doc.body, body_line=doc.body_line, raw_html=config.raw_html)

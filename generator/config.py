@@ -1,0 +1,149 @@
+"""site.yaml: its schema, the typed :class:`SiteConfig`, and loading it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from generator import schema
+from generator.errors import BuildFailed, ConfigError
+from generator.schema import Field, Invalid
+from generator.urls import PERMALINK_FIELDS, base_path, permalink_fields
+from generator.yamltext import Position, load_mapping
+
+CONFIG_FILE = "site.yaml"
+
+
+def _zone(value: Any) -> ZoneInfo:
+    name = schema.text(value)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        hint = schema.suggest(name, sorted(available_timezones()))
+        raise Invalid(
+            f"is not a known IANA time zone: {name!r}",
+            hint=hint or "use a name such as Europe/Kyiv, America/New_York or UTC",
+        ) from None
+
+
+def _site_url(value: Any) -> str:
+    url = schema.web_url(value)
+    if "?" in url or "#" in url:
+        raise Invalid("must not have a query or fragment", hint="give just the site's address")
+    return url if url.endswith("/") else url + "/"
+
+
+def _permalink(value: Any) -> str:
+    pattern = schema.text(value)
+    try:
+        used = permalink_fields(pattern)
+    except ValueError as exc:
+        raise Invalid(
+            f"is not a valid pattern: {exc}", hint="use {year}, {month}, {day}, {slug}"
+        ) from None
+    unknown = used - set(PERMALINK_FIELDS)
+    if unknown:
+        raise Invalid(
+            f"uses unknown placeholder {{{sorted(unknown)[0]}}}",
+            hint="available: " + ", ".join("{" + f + "}" for f in PERMALINK_FIELDS),
+        )
+    if "slug" not in used:
+        raise Invalid("must contain {slug}, or every item would get the same address")
+    if not (pattern.startswith("/") and pattern.endswith("/")):
+        raise Invalid(f"must start and end with '/', e.g. /{pattern.strip('/')}/")
+    return pattern
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("title", schema.text, required=True, doc="the site's name"),
+    Field("url", _site_url, required=True, doc="where the site is published"),
+    Field("description", schema.text, default=""),
+    Field("language", schema.text, default="en"),
+    Field("author", schema.text, default=""),
+    Field("timezone", _zone, default=ZoneInfo("UTC")),
+    Field("permalink", _permalink, default="/{year}/{month}/{day}/{slug}/"),
+    Field("paginate", schema.positive_int, default=10),
+    Field("feed_items", schema.positive_int, default=20),
+    Field("theme", schema.text, default="default"),
+    Field("raw_html", schema.boolean, default=False),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """The validated contents of site.yaml."""
+
+    #: The site's name, shown in the header and in feeds.
+    title: str
+    #: Absolute URL of the published site, ending in '/'; its path is the base path.
+    url: str
+    #: One sentence for the front page, feeds and search engines.
+    description: str = ""
+    #: BCP 47 language tag for <html lang> and feeds.
+    language: str = "en"
+    #: Named in feeds; defaults to the site title.
+    author: str = ""
+    #: The editorial time zone: dates without an offset are read in it.
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    #: Site path of an item page, with {year} {month} {day} {slug}.
+    permalink: str = "/{year}/{month}/{day}/{slug}/"
+    #: Items per list page (front page, tag pages).
+    paginate: int = 10
+    #: Entries in each feed.
+    feed_items: int = 20
+    #: Theme folder name under themes/; missing templates come from the default theme.
+    theme: str = "default"
+    #: Let raw HTML in Markdown through; off by default because content is untrusted.
+    raw_html: bool = False
+
+    @property
+    def base_path(self) -> str:
+        """ "/" for a user site, "/repo/" for a GitHub Pages project site."""
+        return base_path(self.url)
+
+    @property
+    def feed_author(self) -> str:
+        return self.author or self.title
+
+
+def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
+    """Validate the text of site.yaml; raise BuildFailed listing every problem."""
+    try:
+        mapping = load_mapping(text, path=path, error=ConfigError, what="site.yaml")
+    except ConfigError as exc:
+        raise BuildFailed([exc]) from None
+    values, errors = schema.validate(
+        mapping, FIELDS, path=path, error=ConfigError, start=Position(1, 1), what="site.yaml"
+    )
+    if errors:
+        raise BuildFailed(errors)
+    return SiteConfig(**values)
+
+
+def load_config(site_dir: Path) -> SiteConfig:
+    """Read and validate ``site_dir/site.yaml``."""
+    path = site_dir / CONFIG_FILE
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BuildFailed(
+            [
+                ConfigError(
+                    f"no {CONFIG_FILE} in {site_dir}",
+                    hint="run the command inside a site folder, or pass --site DIR",
+                )
+            ]
+        ) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BuildFailed(
+            [
+                ConfigError(
+                    "is not UTF-8 text", path=path, hint=f"byte {exc.start}: re-save as UTF-8"
+                )
+            ]
+        ) from None
+    return parse_config(text, str(path))

@@ -1,0 +1,103 @@
+"""User-facing errors: each names a place in a file, what is wrong and how to fix it.
+
+Bugs in briefing itself stay ordinary exceptions with tracebacks; everything an
+editor can cause is a :class:`SiteError`, and a build gathers all of them before
+it fails once with :class:`BuildFailed`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+
+class SiteError(Exception):
+    """A problem in the site's input, located as precisely as we can."""
+
+    kind = "error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str | None = None,
+        line: int | None = None,
+        col: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        #: 1-based line in ``path``; None when the problem is about the whole file.
+        self.line = line
+        #: 1-based column; None when only the line is known.
+        self.col = col
+        self.hint = hint
+
+    @property
+    def location(self) -> str:
+        """``path:line:col`` with whatever parts are known."""
+        if self.path is None:
+            return ""
+        parts = [self.path]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.col is not None:
+                parts.append(str(self.col))
+        return ":".join(parts)
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path or "", self.line or 0, self.col or 0, self.message)
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.path else self.message
+        if self.hint:
+            text += f"; {self.hint}"
+        return text
+
+
+class ConfigError(SiteError):
+    """site.yaml is missing, malformed or holds a value we cannot use."""
+
+
+class ContentError(SiteError):
+    """A content file is malformed or its front matter breaks the schema."""
+
+
+class TemplateError(SiteError):
+    """A theme template failed to compile or to render."""
+
+
+class OutputError(SiteError):
+    """Two things would write the same file, or a path would leave the output folder."""
+
+
+class BuildFailed(Exception):
+    """Every error found in one build, reported together."""
+
+    def __init__(self, errors: Iterable[SiteError]) -> None:
+        self.errors: Sequence[SiteError] = sorted(errors, key=SiteError.sort_key)
+        super().__init__(f"{len(self.errors)} error(s)")
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
+class ErrorLog:
+    """Collects errors from one stage so that it can report them all at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[SiteError] = []
+
+    def add(self, error: SiteError) -> None:
+        self.errors.append(error)
+
+    def extend(self, errors: Iterable[SiteError]) -> None:
+        self.errors.extend(errors)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise BuildFailed(self.errors)

@@ -1,0 +1,196 @@
+"""Render the site model through the theme's Jinja2 templates into output files in memory."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jinja2
+
+from generator.errors import OutputError, SiteError, TemplateError
+from generator.models import Item, Site
+from generator.theme import Theme
+from generator.urls import is_inside, output_file
+from generator.views import Linker, View, item_view, site_view, tag_index_view, tag_view
+
+
+class Output:
+    """Files of the site by output path, refusing two writers for one path."""
+
+    def __init__(self) -> None:
+        self.files: dict[PurePosixPath, bytes] = {}
+        self.origin: dict[PurePosixPath, str] = {}
+        self.errors: list[SiteError] = []
+
+    def add(self, path: PurePosixPath, data: bytes, origin: str) -> None:
+        if not is_inside(path):
+            self.errors.append(
+                OutputError(f"refusing to write outside the output folder: {path}", path=origin)
+            )
+            return
+        if path in self.files:
+            self.errors.append(
+                OutputError(
+                    f"{path} would be written twice: by {self.origin[path]} and by {origin}",
+                    path=origin,
+                    hint="change a slug or the permalink pattern so that they differ",
+                )
+            )
+            return
+        self.files[path] = data
+        self.origin[path] = origin
+
+
+def make_environment(theme: Theme) -> jinja2.Environment:
+    """A Jinja environment over the theme's folders, strict and autoescaping everything."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in theme.template_dirs]),
+        # Every template, .xml included: a title with "<" must never become markup.
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def paginate(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    """Split into pages of ``size``; an empty list still has one (empty) page."""
+    return [items[i : i + size] for i in range(0, len(items), size)] or [items[:0]]
+
+
+def page_path(first: str, number: int) -> str:
+    """Site path of page ``number`` of a list whose first page is at ``first``."""
+    return first if number == 1 else f"{first}page/{number}/"
+
+
+class Renderer:
+    """Renders templates, turning their failures into located TemplateErrors."""
+
+    def __init__(self, env: jinja2.Environment, theme: Theme, output: Output) -> None:
+        self.env = env
+        self.theme_dirs = [p.resolve() for p in theme.template_dirs]
+        self.output = output
+
+    def page(self, template: str, site_path: str, origin: str, **context: Any) -> None:
+        try:
+            html = self.env.get_template(template).render(**context)
+        except jinja2.TemplateSyntaxError as exc:
+            self.output.errors.append(
+                TemplateError(
+                    f"template syntax: {exc.message}",
+                    path=exc.filename or exc.name,
+                    line=exc.lineno,
+                )
+            )
+            return
+        except jinja2.TemplateNotFound as exc:
+            self.output.errors.append(
+                TemplateError(
+                    f"template {exc.name!r} not found in the theme",
+                    hint="searched " + ", ".join(map(str, self.theme_dirs)),
+                )
+            )
+            return
+        except Exception as exc:  # noqa: BLE001 - any error raised inside a theme template
+            self.output.errors.append(self._runtime_error(exc, template, origin))
+            return
+        self.output.add(output_file(site_path), html.encode("utf-8"), origin)
+
+    def _runtime_error(self, exc: Exception, template: str, origin: str) -> SiteError:
+        """Locate the failing template line from the traceback's last frame in the theme."""
+        where: tuple[str, int] | None = None
+        for frame in traceback.extract_tb(sys.exc_info()[2]):
+            file = Path(frame.filename)
+            if any(file.is_relative_to(d) for d in self.theme_dirs) and frame.lineno:
+                where = (frame.filename, frame.lineno)
+        message = (
+            str(exc) if isinstance(exc, jinja2.UndefinedError) else f"{type(exc).__name__}: {exc}"
+        )
+        if where is None:
+            raise exc  # not the theme's fault: a bug in briefing, show the traceback
+        return TemplateError(
+            f"{message} (while rendering {origin})",
+            path=where[0],
+            line=where[1],
+            hint="check the variable names this template uses",
+        )
+
+
+def render_site(site: Site, theme: Theme, env: jinja2.Environment | None = None) -> Output:
+    """Every HTML page of the site, by output path."""
+    config = site.config
+    linker = Linker(config)
+    output = Output()
+    renderer = Renderer(env or make_environment(theme), theme, output)
+    common: dict[str, Any] = {"site": site_view(site, linker)}
+
+    def items(chunk: Sequence[Item]) -> list[View]:
+        return [item_view(item, config, linker) for item in chunk]
+
+    def listing(
+        template: str, first: str, origin: str, entries: Sequence[Item], **extra: Any
+    ) -> None:
+        pages = paginate(entries, config.paginate)
+        for number, chunk in enumerate(pages, start=1):
+            renderer.page(
+                template,
+                page_path(first, number),
+                origin,
+                items=items(chunk),
+                pagination=_pagination(first, number, len(pages), linker.href),
+                page_url=linker.href(page_path(first, number)),
+                **common,
+                **extra,
+            )
+
+    listing("index.html", "", "the front page", site.items)
+    for index, item in enumerate(site.items):
+        newer = site.items[index - 1] if index > 0 else None
+        older = site.items[index + 1] if index + 1 < len(site.items) else None
+        renderer.page(
+            "item.html",
+            item.url,
+            item.path,
+            item=item_view(item, config, linker),
+            newer=_neighbour(newer, linker),
+            older=_neighbour(older, linker),
+            page_url=linker.href(item.url),
+            **common,
+        )
+    renderer.page(
+        "tags.html",
+        "tags/",
+        "the tag index",
+        tags=tag_index_view(site.tags, linker),
+        page_url=linker.href("tags/"),
+        **common,
+    )
+    for group in site.tags:
+        listing(
+            "tag.html",
+            group.tag.url,
+            f"the page of tag '{group.tag.name}'",
+            group.items,
+            tag=tag_view(group.tag, linker, len(group.items)),
+        )
+    renderer.page(
+        "404.html", "404.html", "the 404 page", page_url=linker.href("404.html"), **common
+    )
+    return output
+
+
+def _neighbour(item: Item | None, linker: Linker) -> View | None:
+    return None if item is None else {"title": item.title, "url": linker.href(item.url)}
+
+
+def _pagination(first: str, number: int, total: int, href: Callable[[str], str]) -> View:
+    return {
+        "number": number,
+        "total": total,
+        "previous": href(page_path(first, number - 1)) if number > 1 else None,
+        "next": href(page_path(first, number + 1)) if number < total else None,
+    }

@@ -1,0 +1,217 @@
+"""Declarative schemas for YAML mappings: site.yaml and item front matter.
+
+A schema is a tuple of :class:`Field`. :func:`validate` checks a located
+mapping against it and returns every problem at once, each at the line and
+column of the offending key or value, with "did you mean" for unknown keys.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator.errors import SiteError
+from generator.yamltext import LocatedMapping, Position
+
+
+class Invalid(ValueError):
+    """Raised by a coercer: the value cannot be used; says why and how to fix it."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+Coercer = Callable[[Any], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One key of a mapping: how to coerce its value, and whether it must be there."""
+
+    name: str
+    coerce: Coercer
+    required: bool = False
+    default: Any = None
+    doc: str = ""
+
+
+def validate(
+    mapping: LocatedMapping,
+    fields: Sequence[Field],
+    *,
+    path: str,
+    error: type[SiteError],
+    start: Position,
+    what: str,
+) -> tuple[dict[str, Any], list[SiteError]]:
+    """Coerce ``mapping`` by ``fields``; return the values and every error found.
+
+    ``start`` is where the mapping begins (missing keys are reported there).
+    """
+    by_name = {f.name: f for f in fields}
+    values: dict[str, Any] = {}
+    errors: list[SiteError] = []
+    for key, raw in mapping.data.items():
+        field = by_name.get(key)
+        if field is None:
+            where = mapping.key_at[key]
+            errors.append(
+                error(
+                    f"unknown key '{key}' in {what}",
+                    path=path,
+                    line=where.line,
+                    col=where.col,
+                    hint=_suggest(key, by_name),
+                )
+            )
+            continue
+        if raw is None and not field.required:
+            continue  # `summary:` with nothing after it means "not given"
+        try:
+            values[key] = field.coerce(raw)
+        except Invalid as exc:
+            where = mapping.value_at[key]
+            errors.append(
+                error(
+                    f"'{key}' {exc.message}",
+                    path=path,
+                    line=where.line,
+                    col=where.col,
+                    hint=exc.hint,
+                )
+            )
+    for field in fields:
+        if field.name in mapping.data and mapping.data[field.name] is not None:
+            continue
+        if field.required:
+            if field.name in mapping.data:
+                where = mapping.value_at[field.name]
+                problem = f"'{field.name}' is empty"
+            else:
+                where = start
+                problem = f"missing required key '{field.name}' in {what}"
+            errors.append(
+                error(
+                    problem,
+                    path=path,
+                    line=where.line,
+                    col=where.col,
+                    hint=f"add `{field.name}: ...` ({field.doc})" if field.doc else None,
+                )
+            )
+        elif field.name not in values:
+            values[field.name] = field.default
+    return values, errors
+
+
+def _suggest(key: str, known: dict[str, Field]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "known keys: " + ", ".join(sorted(known))
+
+
+def suggest(word: str, choices: Sequence[str]) -> str | None:
+    """``did you mean 'x'?`` for the nearest of ``choices``, if any is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+# Coercers ---------------------------------------------------------------
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a yes/no value"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "a text"
+
+
+def text(value: Any) -> str:
+    """A single line or paragraph of text; numbers are taken as written."""
+    if isinstance(value, bool) or isinstance(value, (list, dict)):
+        raise Invalid(
+            f"must be text, not {_type_name(value)}",
+            hint='put the value in double quotes, e.g. title: "No comment"',
+        )
+    result = str(value).strip()
+    if not result:
+        raise Invalid("is empty")
+    return result
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid(f"must be true or false, not {_type_name(value)}")
+    return value
+
+
+def positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise Invalid(f"must be a whole number of 1 or more, not {value!r}")
+    return value
+
+
+def text_list(value: Any) -> tuple[str, ...]:
+    """A YAML list of strings, or one comma-separated string."""
+    if isinstance(value, str):
+        items: list[Any] = [part for part in value.split(",")]
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise Invalid(
+            f"must be a list, not {_type_name(value)}",
+            hint="write it as [a, b] or as one '- a' line per entry",
+        )
+    result: list[str] = []
+    for entry in items:
+        if isinstance(entry, (list, dict, bool)) or entry is None:
+            raise Invalid(
+                f"must be a list of words, but has {_type_name(entry)} in it",
+                hint="write it as [a, b] or as one '- a' line per entry",
+            )
+        word = str(entry).strip()
+        if word and word not in result:
+            result.append(word)
+    return tuple(result)
+
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def web_url(value: Any) -> str:
+    """An absolute http or https URL with a host."""
+    url = text(value)
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise Invalid(
+            f"must be an absolute http(s) URL, not {url!r}",
+            hint="copy the full address from the browser, starting with https://",
+        )
+    if any(ch.isspace() for ch in url):
+        raise Invalid(f"must not contain spaces: {url!r}", hint="encode spaces as %20")
+    return url
+
+
+def one_of(*choices: str) -> Coercer:
+    def coerce(value: Any) -> str:
+        word = text(value)
+        if word not in choices:
+            raise Invalid(
+                f"must be one of {', '.join(choices)}, not {word!r}",
+                hint=suggest(word, choices),
+            )
+        return word
+
+    return coerce

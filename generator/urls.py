@@ -1,0 +1,82 @@
+"""Slugs, permalinks and link safety: pure string functions.
+
+Two kinds of path are kept apart on purpose. A *site path* is '/'-separated,
+relative to the site root, and ends in '/' for pages ("tags/energy/"); it
+becomes a link by prefixing the base path of ``url`` in site.yaml, and a file
+name by :func:`output_file`.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from pathlib import PurePosixPath
+from urllib.parse import quote, urlsplit
+
+_NON_WORD = re.compile(r"[^\w]+")
+_DASHES = re.compile(r"-{2,}")
+
+
+def slugify(text: str) -> str:
+    """Lower-case words joined by '-': accents dropped, other letters kept.
+
+    "Zelenskyy renews offer: Putin's answer" -> "zelenskyy-renews-offer-putins-answer";
+    a title in Cyrillic keeps its letters rather than becoming empty.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = plain.replace("'", "").replace("\u2019", "")
+    slug = _NON_WORD.sub("-", plain.lower()).replace("_", "-")
+    return _DASHES.sub("-", slug).strip("-")
+
+
+PERMALINK_FIELDS = ("year", "month", "day", "slug")
+
+
+def permalink_fields(pattern: str) -> set[str]:
+    """The ``{names}`` used in a permalink pattern."""
+    return {name for _, name, _, _ in string.Formatter().parse(pattern) if name}
+
+
+def expand_permalink(pattern: str, **values: str) -> str:
+    """Fill a pattern such as ``/{year}/{month}/{day}/{slug}/`` into a site path."""
+    return pattern.format(**values).strip("/") + "/"
+
+
+def output_file(site_path: str) -> PurePosixPath:
+    """The file that serves a site path: pages are folders with an index.html."""
+    if site_path == "" or site_path.endswith("/"):
+        return PurePosixPath(site_path) / "index.html"
+    return PurePosixPath(site_path)
+
+
+def is_inside(path: PurePosixPath) -> bool:
+    """True when a relative output path cannot climb out of the output folder."""
+    return not path.is_absolute() and ".." not in path.parts and "" not in path.parts
+
+
+def base_path(site_url: str) -> str:
+    """The path part of the site URL, always ending in '/': "/repo/" for a project site."""
+    path = urlsplit(site_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def link(base: str, site_path: str) -> str:
+    """An href for a site path under the base path, percent-encoding what needs it."""
+    return base + quote(site_path, safe="/#?=&%")
+
+
+# Schemes that run code or smuggle content when a reader clicks a link.
+_UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def is_safe_link(url: str) -> bool:
+    """False for links that would run script or embed content when followed.
+
+    Browsers ignore whitespace and control characters inside a scheme
+    ("java\\tscript:"), so they are removed before comparing.
+    """
+    squeezed = _CONTROL.sub("", url).lower()
+    return not squeezed.startswith(_UNSAFE_SCHEMES)
