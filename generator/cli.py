@@ -87,11 +87,13 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"build failed; {options.output_dir} was left as it was", file=err)
         return EXIT_FAILED
     if not args.quiet:
-        left_out = f", {report.drafts_left_out} draft(s) left out" if report.drafts_left_out else ""
+        drafts = report.drafts_left_out
+        left_out = f", {plural(drafts, 'draft')} left out" if drafts else ""
         print(
-            f"built {report.items} items, {report.tags} tags: {report.files} files "
-            f"({report.written} written, {report.unchanged} unchanged, {report.removed} removed)"
-            f"{left_out} into {options.output_dir} in {report.seconds:.2f} s",
+            f"built {plural(report.items, 'item')}, {plural(report.tags, 'tag')}: "
+            f"{plural(report.files, 'file')} ({report.written} written, {report.unchanged} "
+            f"unchanged, {report.removed} removed){left_out} into {options.output_dir} "
+            f"in {report.seconds:.2f} s",
             file=out,
         )
     if args.verbose:
@@ -103,5 +105,9 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def report_errors(failed: BuildFailed, err: TextIO) -> None:
     for error in failed.errors:
         print(f"{error}", file=err)
-    count = len(failed.errors)
-    print(f"{count} error{'s' if count != 1 else ''}", file=err)
+    print(plural(len(failed.errors), "error"), file=err)
+
+
+def plural(count: int, word: str) -> str:
+    """'1 item', '2 items'."""
+    return f"{count} {word}{'' if count == 1 else 's'}"

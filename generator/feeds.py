@@ -33,8 +33,9 @@ def render_rss(
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     fg.title(xml_text(title))
-    fg.link(href=config.url, rel="alternate")
+    # feedgen's RSS <link> is the last link given, so the site's comes last.
     fg.link(href=linker.absolute(feed_path), rel="self")
+    fg.link(href=config.url, rel="alternate")
     fg.description(xml_text(config.description or config.title))
     fg.language(config.language)
     # feedgen would stamp the current time; the newest item's date keeps builds reproducible.

@@ -106,6 +106,10 @@ def load_mapping(
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and mark is not None and mark.index >= len(text.rstrip()):
+            # An unclosed [ or " is only noticed at the end of the text; the place
+            # where it was opened is where the editor has to look.
+            mark = exc.context_mark
         at = _pos(mark, line_offset) if mark is not None else None
         problem = exc.problem or exc.context or "cannot be parsed"
         raise error(

@@ -1,0 +1,73 @@
+"""Shared fixtures: a site made from a dict of files, and a fixed configuration."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from generator.config import SiteConfig
+
+SITE_YAML = """\
+title: Test Briefing
+url: https://example.github.io/briefing/
+description: A test briefing.
+timezone: Europe/Kyiv
+paginate: 2
+feed_items: 3
+"""
+
+
+def item(
+    title: str = "An item",
+    date: str = "2025-07-22T09:15:00+03:00",
+    tags: str = "[ukraine, diplomacy]",
+    source: str = "https://www.reuters.com/world/an-item",
+    body: str = "The first paragraph.\n\nThe second paragraph.",
+    **extra: str,
+) -> str:
+    """The text of an item file; ``extra`` adds front-matter keys verbatim."""
+    lines = [f"title: {title}", f"date: {date}", f"tags: {tags}", f"source: {source}"]
+    lines += [f"{key}: {value}" for key, value in extra.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n" + body + "\n"
+
+
+MakeSite = Callable[[Mapping[str, str | bytes]], Path]
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> MakeSite:
+    """Write a site from ``{relative path: text or bytes}``; site.yaml defaults to SITE_YAML."""
+
+    def make(files: Mapping[str, str | bytes]) -> Path:
+        root = tmp_path / "site"
+        root.mkdir(exist_ok=True)
+        merged: dict[str, str | bytes] = {"site.yaml": SITE_YAML, **files}
+        for rel, data in merged.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(
+                    textwrap.dedent(data) if data.startswith("\n") else data, encoding="utf-8"
+                )
+        return root
+
+    return make
+
+
+@pytest.fixture
+def config() -> SiteConfig:
+    """A fixed configuration for tests of pure stages."""
+    return SiteConfig(
+        title="Test Briefing",
+        url="https://example.github.io/briefing/",
+        description="A test briefing.",
+        timezone=ZoneInfo("Europe/Kyiv"),
+        paginate=2,
+        feed_items=3,
+    )

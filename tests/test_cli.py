@@ -1,0 +1,79 @@
+"""The command line: exit codes, the summary line, error output without tracebacks."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import MakeSite, item
+
+from generator.cli import main
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_build_prints_one_summary_line(make_site: MakeSite) -> None:
+    root = make_site({"content/a.md": item(), "content/b.md": item("B", draft="true")})
+    code, out, err = run("build", "--site", str(root))
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("built 1 item, 2 tags: 8 files (8 written, 0 unchanged, 0 removed)")
+    assert ", 1 draft left out into " in lines[0] and lines[0].endswith(" s")
+
+
+def test_quiet_prints_nothing_and_verbose_prints_stages(make_site: MakeSite) -> None:
+    root = make_site({"content/a.md": item()})
+    assert run("build", "-q", "--site", str(root)) == (0, "", "")
+    code, out, _ = run("build", "-v", "--site", str(root))
+    assert code == 0 and "markdown" in out and "templates" in out and "write" in out
+
+
+def test_errors_go_to_stderr_with_exit_status_1(make_site: MakeSite) -> None:
+    root = make_site({"content/a.md": item(), "content/bad.md": "---\ntitle: x\n"})
+    code, out, err = run("build", "--site", str(root))
+    assert code == 1 and out == ""
+    assert err.splitlines() == [
+        f"{root}/content/bad.md:1:1: front matter is not closed: no second '---' line; "
+        "add a line '---' after the last front-matter key",
+        "1 error",
+        f"build failed; {root}/_site was left as it was",
+    ]
+
+
+def test_missing_site_yaml_is_a_clear_error(tmp_path: Path) -> None:
+    code, _, err = run("build", "--site", str(tmp_path))
+    assert code == 1
+    assert err.startswith(f"no site.yaml in {tmp_path}; run the command inside a site folder")
+
+
+def test_output_option_writes_elsewhere(make_site: MakeSite, tmp_path: Path) -> None:
+    root = make_site({"content/a.md": item()})
+    code, _, _ = run("build", "--site", str(root), "--output", str(tmp_path / "public"))
+    assert code == 0 and (tmp_path / "public/index.html").is_file()
+    assert not (root / "_site").exists()
+
+
+def test_the_console_script_and_python_m_work_without_traceback(make_site: MakeSite) -> None:
+    root = make_site({"content/a.md": "---\ntitle: x\ndate: nope\nsource: https://x.org/\n---\n"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "build"], cwd=root, capture_output=True, text=True
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("content/a.md:3:7: 'date' is not a date: 'nope'")
+
+
+def test_help_explains_each_option_with_an_example() -> None:
+    code, _, _ = run("build", "--help")
+    assert code == 0
+    proc = subprocess.run(
+        ["briefing", "build", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "--drafts" in proc.stdout and "example:" in proc.stdout

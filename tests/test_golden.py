@@ -1,0 +1,50 @@
+"""The whole output of a fixed site, byte for byte, against tests/golden/basic/.
+
+After an intended change of output, regenerate and review the diff:
+
+    UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
+    git diff tests/golden
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+from pathlib import Path
+
+from generator.build import BuildOptions, build
+
+HERE = Path(__file__).parent
+SITE = HERE / "fixtures" / "sites" / "basic"
+GOLDEN = HERE / "golden" / "basic"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_basic_site_matches_golden_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(BuildOptions(site_dir=SITE, output=out))
+    if os.environ.get("UPDATE_GOLDEN"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        shutil.copytree(out, GOLDEN)
+    actual, expected = tree(out), tree(GOLDEN)
+    assert sorted(actual) == sorted(expected), "files differ; see the regenerate command above"
+    for name in sorted(expected):
+        if actual[name] != expected[name]:
+            diff = "\n".join(
+                difflib.unified_diff(
+                    expected[name].decode().splitlines(),
+                    actual[name].decode().splitlines(),
+                    f"golden/{name}",
+                    f"built/{name}",
+                    lineterm="",
+                )
+            )
+            raise AssertionError(f"{name} differs from the golden copy:\n{diff}")
