@@ -12,16 +12,18 @@ from generator import content, markup
 from generator.collect import collect_site
 from generator.config import SiteConfig, load_config
 from generator.errors import BuildFailed, ConfigError, ErrorLog
-from generator.feeds import render_rss
-from generator.models import Document, Rendered
+from generator.feeds import render_edition_feed, render_item_feed
+from generator.models import Document, EditionNote, Rendered
 from generator.output import check_output_dir, write_site
 from generator.render import render_site
 from generator.sources import discover
 from generator.theme import find_theme, static_files
-from generator.views import Linker
+from generator.views import Views
 
 OUTPUT_DIR = "_site"
 CONTENT_DIR = "content"
+#: Editors' files for editions live in content/editions/<date>.md.
+EDITIONS_DIR = "editions"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,29 +87,40 @@ def build(options: BuildOptions) -> BuildReport:
 
     with clock.stage("parse"):
         documents: list[Document] = []
+        notes: list[EditionNote] = []
         for source in sources:
             try:
-                documents.append(content.parse(source, config.timezone))
+                if source.rel.parts[0] == EDITIONS_DIR:
+                    notes.append(content.parse_edition(source))
+                else:
+                    documents.append(content.parse(source, config.timezone))
             except BuildFailed as failed:
                 errors.extend(failed.errors)
         published = [doc for doc in documents if options.drafts or not doc.meta.draft]
 
     with clock.stage("markdown"):
-        pairs = [(doc, render_markdown(doc, config)) for doc in published]
+        pairs = [(doc, render_markdown(doc.body, doc.body_line, config)) for doc in published]
+        intros = [(note, render_markdown(note.body, note.body_line, config)) for note in notes]
 
     with clock.stage("collect"):
-        site, collisions = collect_site(config, pairs)
+        site, collisions = collect_site(config, pairs, intros)
         errors.extend(collisions)
     errors.raise_if_any()
 
     with clock.stage("templates"):
         output = render_site(site, theme)
     with clock.stage("feeds"):
-        linker = Linker(config)
+        views = Views(site)
         output.add(
             PurePosixPath("feed.xml"),
-            render_rss(site, site.items[: config.feed_items], linker, "feed.xml", config.title),
+            render_item_feed(views, site.items[: config.feed_items], "feed.xml", config.title),
             "the site feed",
+        )
+        newest_editions = site.editions[::-1][: config.feed_items]
+        output.add(
+            PurePosixPath("editions/feed.xml"),
+            render_edition_feed(views, newest_editions, "editions/feed.xml"),
+            "the editions feed",
         )
     with clock.stage("static"):
         for name, file in static_files(theme).items():
@@ -131,5 +144,5 @@ def build(options: BuildOptions) -> BuildReport:
     )
 
 
-def render_markdown(doc: Document, config: SiteConfig) -> Rendered:
-    return markup.render(doc.body, body_line=doc.body_line, raw_html=config.raw_html)
+def render_markdown(body: str, body_line: int, config: SiteConfig) -> Rendered:
+    return markup.render(body, body_line=body_line, raw_html=config.raw_html)

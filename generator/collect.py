@@ -1,20 +1,44 @@
-"""Assemble parsed documents into the :class:`Site` model: slugs, URLs, tags, order."""
+"""Assemble parsed documents into the :class:`Site` model.
+
+Slugs, URLs, tags, publishers, sections and editions are settled here, in one
+place, so that templates and feeds only read the result.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
+from generator.editions import closing_date, edition_date, first_day
 from generator.errors import ContentError, SiteError
-from generator.models import Document, Item, Rendered, Site, Tag, TagGroup
+from generator.models import (
+    Citation,
+    Document,
+    Edition,
+    EditionNote,
+    Item,
+    Publisher,
+    PublisherGroup,
+    Reference,
+    Rendered,
+    Section,
+    Site,
+    Tag,
+    TagGroup,
+)
+from generator.schema import suggest
 from generator.urls import expand_permalink, slugify
 
 # Jekyll-style file names ("2025-07-22-istanbul-talks.md") carry the date the
 # permalink already shows; the slug is what follows it.
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
+
+V = TypeVar("V")
 
 
 def item_slug(doc: Document) -> str:
@@ -24,30 +48,58 @@ def item_slug(doc: Document) -> str:
     return slugify(_DATE_PREFIX.sub("", doc.stem)) or slugify(doc.meta.title)
 
 
-def publisher_name(doc: Document) -> str:
-    """``source_name`` when given, else the source's host without "www."."""
-    if doc.meta.source_name:
-        return doc.meta.source_name
-    host = urlsplit(doc.meta.source).hostname or ""
-    return host.removeprefix("www.")
+def publisher_name(citation: Citation, config: SiteConfig) -> str:
+    """The name given with the source, else the site's ``publishers`` entry for its
+    domain (the longest match, so that subdomains match), else the bare domain."""
+    if citation.name:
+        return citation.name
+    host = (urlsplit(citation.url).hostname or "").lower().removeprefix("www.")
+    matches = [d for d in config.publishers if host == d or host.endswith("." + d)]
+    if matches:
+        return config.publishers[max(matches, key=len)]
+    return host
 
 
 def tag_path(slug: str) -> str:
     return f"tags/{slug}/"
 
 
+def publisher_path(slug: str) -> str:
+    return f"sources/{slug}/"
+
+
+def edition_path(day: date) -> str:
+    return f"editions/{day.isoformat()}/"
+
+
+def _first_by_slug(names: Sequence[str], make: Callable[[str, str], V]) -> dict[str, V]:
+    """One record per slug, named as first written."""
+    found: dict[str, V] = {}
+    for name in names:
+        slug = slugify(name)
+        if slug not in found:
+            found[slug] = make(name, slug)
+    return found
+
+
 def collect_site(
     config: SiteConfig,
     documents: Sequence[tuple[Document, Rendered]],
+    notes: Sequence[tuple[EditionNote, Rendered]] = (),
 ) -> tuple[Site, list[SiteError]]:
-    """Build the site model; return it with every collision found."""
-    # Oldest first by (date, path) so that "the first spelling of a tag" is stable.
+    """Build the site model; return it with every problem found across items."""
+    errors: list[SiteError] = []
+    # Oldest first by (date, path) so that "the first spelling" of a name is stable.
     ordered = sorted(documents, key=lambda pair: (pair[0].meta.date, pair[0].path))
-    tag_names: dict[str, str] = {}
-    for doc, _ in ordered:
-        for name in doc.meta.tags:
-            tag_names.setdefault(slugify(name), name)
-    tags = {slug: Tag(name, slug, tag_path(slug)) for slug, name in tag_names.items()}
+    tags = _first_by_slug(
+        [name for doc, _ in ordered for name in doc.meta.tags],
+        lambda name, slug: Tag(name, slug, tag_path(slug)),
+    )
+    publishers = _first_by_slug(
+        [publisher_name(c, config) for doc, _ in ordered for c in doc.meta.sources],
+        lambda name, slug: Publisher(name, slug, publisher_path(slug)),
+    )
+    sections = {name.casefold(): name for name in config.sections}
 
     items: list[Item] = []
     for doc, rendered in ordered:
@@ -66,24 +118,117 @@ def collect_site(
                     day=f"{local.day:02d}",
                     slug=slug,
                 ),
-                tags=tuple(tags[slug] for slug in dict.fromkeys(slugify(t) for t in doc.meta.tags)),
-                source=doc.meta.source,
-                source_name=publisher_name(doc),
+                tags=tuple(tags[s] for s in dict.fromkeys(slugify(t) for t in doc.meta.tags)),
+                references=tuple(
+                    Reference(c.url, publishers[slugify(publisher_name(c, config))])
+                    for c in doc.meta.sources
+                ),
                 summary=doc.meta.summary or rendered.first_paragraph or doc.meta.title,
                 html=rendered.html,
                 words=rendered.words,
                 draft=doc.meta.draft,
+                section=_section(doc, sections, config, errors),
+                edition=edition_date(doc.meta.date, config, doc.meta.edition),
             )
         )
-    errors = _url_collisions(items, {doc.path: doc for doc, _ in documents})
+    errors.extend(_url_collisions(items, {doc.path: doc for doc, _ in documents}))
     items.sort(key=lambda item: (-item.date.timestamp(), item.slug, item.path))
 
-    by_tag: dict[str, list[Item]] = defaultdict(list)
+    editions, note_errors = _editions(items, notes, config)
+    errors.extend(note_errors)
+    site = Site(
+        config=config,
+        items=tuple(items),
+        tags=tuple(
+            TagGroup(tags[slug], group)
+            for slug, group in _group(items, lambda i: [t.slug for t in i.tags])
+        ),
+        editions=editions,
+        publishers=tuple(
+            PublisherGroup(publishers[slug], group)
+            for slug, group in _group(items, lambda i: [r.publisher.slug for r in i.references])
+        ),
+    )
+    return site, errors
+
+
+def _group(
+    items: Sequence[Item], keys: Callable[[Item], list[str]]
+) -> list[tuple[str, tuple[Item, ...]]]:
+    """Items under each of their keys, keys sorted, items kept in order and not repeated."""
+    grouped: dict[str, list[Item]] = defaultdict(list)
     for item in items:
-        for tag in item.tags:
-            by_tag[tag.slug].append(item)
-    groups = tuple(TagGroup(tags[slug], tuple(by_tag[slug])) for slug in sorted(by_tag))
-    return Site(config=config, items=tuple(items), tags=groups), errors
+        for key in dict.fromkeys(keys(item)):
+            grouped[key].append(item)
+    return [(key, tuple(grouped[key])) for key in sorted(grouped)]
+
+
+def _section(
+    doc: Document, sections: dict[str, str], config: SiteConfig, errors: list[SiteError]
+) -> str | None:
+    name = doc.meta.section
+    if name is None:
+        return None
+    if name.casefold() in sections:
+        return sections[name.casefold()]
+    where = doc.value_at["section"]
+    if config.sections:
+        hint = suggest(name, list(config.sections)) or "sections in site.yaml: " + ", ".join(
+            config.sections
+        )
+        message = f"unknown section '{name}'"
+    else:
+        hint = "list the sections in site.yaml, e.g. sections: [Top stories, World]"
+        message = f"section '{name}' is given, but site.yaml lists no sections"
+    errors.append(ContentError(message, path=doc.path, line=where.line, col=where.col, hint=hint))
+    return None
+
+
+def _editions(
+    items: Sequence[Item], notes: Sequence[tuple[EditionNote, Rendered]], config: SiteConfig
+) -> tuple[tuple[Edition, ...], list[SiteError]]:
+    errors: list[SiteError] = []
+    by_date: dict[date, list[Item]] = defaultdict(list)
+    for item in items:
+        by_date[item.edition].append(item)
+    note_for: dict[date, tuple[EditionNote, Rendered]] = {}
+    for note, rendered in notes:
+        if closing_date(note.date, config) != note.date:
+            errors.append(
+                ContentError(
+                    f"{note.date} is not the closing day of a weekly edition "
+                    f"(editions close on {config.week_ends_on.capitalize()})",
+                    path=note.path,
+                    hint=f"name the file {closing_date(note.date, config)}.md",
+                )
+            )
+            continue
+        # A note for an edition with no published items (yet) is kept back, not an error:
+        # editors write introductions before the day's items are in.
+        note_for[note.date] = (note, rendered)
+    order = [name for name in config.sections]
+    editions: list[Edition] = []
+    for number, day in enumerate(sorted(by_date), start=1):
+        in_edition = by_date[day]
+        sections = [
+            Section(name, tuple(i for i in in_edition if i.section == name)) for name in order
+        ]
+        sections.append(Section(None, tuple(i for i in in_edition if i.section is None)))
+        own = note_for[day][0] if day in note_for else None
+        intro = note_for[day][1] if day in note_for else None
+        editions.append(
+            Edition(
+                date=day,
+                number=number,
+                first_day=first_day(day, config),
+                title=own.title if own else None,
+                intro_html=intro.html if intro else "",
+                intro_words=intro.words if intro else 0,
+                url=edition_path(day),
+                sections=tuple(s for s in sections if s.items),
+            )
+        )
+    return tuple(editions), errors
 
 
 def _url_collisions(items: Sequence[Item], docs: dict[str, Document]) -> list[SiteError]:

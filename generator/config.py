@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,35 @@ def _permalink(value: Any) -> str:
     return pattern
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _publishers(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise Invalid(
+            "must be a mapping of domain to name",
+            hint="write one `reuters.com: Reuters` line per publisher, indented under publishers:",
+        )
+    result: dict[str, str] = {}
+    for domain, name in value.items():
+        host = str(domain).strip().lower().removeprefix("www.")
+        if not host or "/" in host or " " in host or "." not in host:
+            raise Invalid(f"has {domain!r}, which is not a domain", hint="write e.g. reuters.com")
+        result[host] = schema.text(name)
+    return result
+
+
+def _sections(value: Any) -> tuple[str, ...]:
+    names = schema.text_list(value)
+    seen: dict[str, str] = {}
+    for name in names:
+        key = name.casefold()
+        if key in seen:
+            raise Invalid(f"lists {name!r} twice")
+        seen[key] = name
+    return names
+
+
 FIELDS: tuple[Field, ...] = (
     Field("title", schema.text, required=True, doc="the site's name"),
     Field("url", _site_url, required=True, doc="where the site is published"),
@@ -68,6 +98,11 @@ FIELDS: tuple[Field, ...] = (
     Field("feed_items", schema.positive_int, default=20),
     Field("theme", schema.text, default="default"),
     Field("raw_html", schema.boolean, default=False),
+    Field("editions", schema.one_of("daily", "weekly"), default="daily"),
+    Field("week_ends_on", schema.one_of(*WEEKDAYS), default="sunday"),
+    Field("sections", _sections, default=()),
+    Field("publishers", _publishers, default={}),
+    Field("words_per_minute", schema.positive_int, default=220),
 )
 
 
@@ -97,6 +132,16 @@ class SiteConfig:
     theme: str = "default"
     #: Let raw HTML in Markdown through; off by default because content is untrusted.
     raw_html: bool = False
+    #: "daily": an edition per calendar day in ``timezone``; "weekly": per week.
+    editions: str = "daily"
+    #: The weekday a weekly edition closes on, lower case.
+    week_ends_on: str = "sunday"
+    #: Section names in the order an edition shows them.
+    sections: tuple[str, ...] = ()
+    #: Display names by domain ("reuters.com": "Reuters"); subdomains match too.
+    publishers: Mapping[str, str] = field(default_factory=dict)
+    #: Reading speed for reading-time estimates.
+    words_per_minute: int = 220
 
     @property
     def base_path(self) -> str:

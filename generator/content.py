@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 
 from generator import schema
 from generator.errors import BuildFailed, ContentError
-from generator.frontmatter import split
-from generator.models import Document, ItemMeta
+from generator.frontmatter import FENCE, Split, split
+from generator.models import Citation, Document, EditionNote, ItemMeta
 from generator.schema import Field, Invalid
 from generator.sources import Source
 from generator.urls import slugify
-from generator.yamltext import Position, load_mapping
+from generator.yamltext import LocatedMapping, Position, load_mapping
 
 
 def datetime_in(zone: ZoneInfo) -> schema.Coercer:
@@ -65,6 +65,35 @@ def _tags(value: Any) -> tuple[str, ...]:
     return tags
 
 
+def _citations(value: Any) -> tuple[Citation, ...]:
+    """One URL, a list of URLs, or a list of ``{url, name}`` mappings; primary first."""
+    entries = value if isinstance(value, list) else [value]
+    if not entries:
+        raise Invalid("is an empty list", hint="give the URL of the summarised article")
+    citations: list[Citation] = []
+    for entry in entries:
+        if isinstance(entry, dict):
+            unknown = set(entry) - {"url", "name"}
+            if unknown or "url" not in entry:
+                raise Invalid(
+                    "entries must have a url and may have a name",
+                    hint="write `- {url: https://..., name: Reuters}`",
+                )
+            name = schema.text(entry["name"]) if entry.get("name") is not None else None
+            citations.append(Citation(schema.web_url(entry["url"]), name))
+        else:
+            citations.append(Citation(schema.web_url(entry)))
+    return tuple(citations)
+
+
+def _edition(value: Any) -> date:
+    raw = schema.text(value)
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise Invalid(f"must be a date such as 2025-07-22, not {raw!r}") from None
+
+
 def _slug(value: Any) -> str:
     raw = schema.text(value)
     slug = slugify(raw)
@@ -83,38 +112,74 @@ def item_fields(zone: ZoneInfo) -> tuple[Field, ...]:
         Field("title", schema.text, required=True, doc="the headline of your summary"),
         Field("date", datetime_in(zone), required=True, doc="when it was published, 2025-07-22"),
         Field("tags", _tags, default=()),
-        Field("source", schema.web_url, required=True, doc="the URL of the summarised article"),
+        Field("source", _citations, required=True, doc="the URL of the summarised article"),
         Field("source_name", schema.text),
         Field("summary", schema.text),
         Field("slug", _slug),
         Field("draft", schema.boolean, default=False),
+        Field("section", schema.text),
+        Field("edition", _edition),
     )
 
 
-def parse(source: Source, zone: ZoneInfo) -> Document:
-    """Parse one item file; raise BuildFailed with every problem in it."""
+def _front_matter(
+    source: Source, fields: tuple[Field, ...], what: str
+) -> tuple[dict[str, Any], Split, LocatedMapping]:
+    """Split, load and validate the front matter; raise BuildFailed with every problem."""
     try:
         halves = split(source.text, source.path)
         mapping = load_mapping(
-            halves.front, path=source.path, error=ContentError, line_offset=halves.front_line - 1
+            halves.front,
+            path=source.path,
+            error=ContentError,
+            line_offset=halves.front_line - 1,
+            what=what,
         )
     except ContentError as exc:
         raise BuildFailed([exc]) from None
     values, errors = schema.validate(
-        mapping,
-        item_fields(zone),
-        path=source.path,
-        error=ContentError,
-        start=Position(1, 1),
-        what="front matter",
+        mapping, fields, path=source.path, error=ContentError, start=Position(1, 1), what=what
     )
     if errors:
         raise BuildFailed(errors)
+    return values, halves, mapping
+
+
+def parse(source: Source, zone: ZoneInfo) -> Document:
+    """Parse one item file; raise BuildFailed with every problem in it."""
+    values, halves, mapping = _front_matter(source, item_fields(zone), "front matter")
+    citations: tuple[Citation, ...] = values.pop("source")
+    name = values.pop("source_name")
+    if name and citations[0].name is None:
+        citations = (Citation(citations[0].url, name), *citations[1:])
     return Document(
         path=source.path,
         stem=PurePosixPath(source.rel).stem,
-        meta=ItemMeta(**values),
+        meta=ItemMeta(sources=citations, **values),
         body=halves.body,
         body_line=halves.body_line,
         value_at=mapping.value_at,
     )
+
+
+EDITION_FIELDS: tuple[Field, ...] = (Field("title", schema.text),)
+
+
+def parse_edition(source: Source) -> EditionNote:
+    """Parse an edition file, ``editions/<YYYY-MM-DD>.md``; front matter is optional."""
+    try:
+        day = date.fromisoformat(PurePosixPath(source.rel).stem)
+    except ValueError:
+        raise BuildFailed(
+            [
+                ContentError(
+                    f"an edition file must be named after its date, not '{source.rel.name}'",
+                    path=source.path,
+                    hint="name it editions/YYYY-MM-DD.md, e.g. editions/2025-07-22.md",
+                )
+            ]
+        ) from None
+    if not source.text.startswith(FENCE):
+        return EditionNote(source.path, day, None, source.text, 1)
+    values, halves, _ = _front_matter(source, EDITION_FIELDS, "edition front matter")
+    return EditionNote(source.path, day, values["title"], halves.body, halves.body_line)

@@ -75,7 +75,9 @@ def _links(tokens: Sequence[Token], body_line: int) -> list[Link]:
             continue
         line = body_line + (token.map[0] if token.map else 0)
         for child in token.children:
-            if child.type == "link_open":
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "link_open":
                 found.append(Link(str(child.attrs.get("href", "")), line))
             elif child.type == "image":
                 found.append(Link(str(child.attrs.get("src", "")), line))

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
 from generator.config import SiteConfig
 from generator.yamltext import Position
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A source an item cites, as written in its front matter."""
+
+    url: str
+    #: The publisher's name when the editor gave it.
+    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,19 +26,21 @@ class ItemMeta:
     #: Headline of the summary.
     title: str
     #: When the item was published, always with an offset.
-    date: datetime
+    date: dt.datetime
     #: Tag names as the editor wrote them, in order, without repeats.
     tags: tuple[str, ...]
-    #: URL of the summarised article.
-    source: str
-    #: Publisher's name, when the editor gave one.
-    source_name: str | None
+    #: The summarised articles, primary first.
+    sources: tuple[Citation, ...]
     #: Plain-text summary, when the editor gave one.
     summary: str | None
     #: URL slug, when the editor gave one.
     slug: str | None
     #: Left out of the build unless drafts are asked for.
     draft: bool
+    #: Section name as written, checked against site.yaml later.
+    section: str | None = None
+    #: The edition the editor put the item in, overriding its date's.
+    edition: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +81,36 @@ class Rendered:
 
 
 @dataclass(frozen=True, slots=True)
+class EditionNote:
+    """An editor's file for one edition (content/editions/<date>.md): title and introduction."""
+
+    path: str
+    #: The edition's date, from the file name.
+    date: dt.date
+    title: str | None
+    body: str
+    body_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Publisher:
+    """Who published a cited article; items that cite it share one page."""
+
+    name: str
+    slug: str
+    #: Site path of the publisher's page.
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A cited article and its publisher."""
+
+    url: str
+    publisher: Publisher
+
+
+@dataclass(frozen=True, slots=True)
 class Tag:
     """A tag; items that write it differently ("Energy", "energy") share one slug."""
 
@@ -86,16 +127,64 @@ class Item:
     path: str
     title: str
     slug: str
-    date: datetime
+    date: dt.datetime
     #: Site path of the item page, e.g. "2025/07/22/talks/".
     url: str
     tags: tuple[Tag, ...]
-    source: str
-    source_name: str
+    #: The cited articles, primary first.
+    references: tuple[Reference, ...]
     summary: str
     html: str
     words: int
     draft: bool
+    #: The section's name as listed in site.yaml, or None.
+    section: str | None
+    #: The date of the edition the item belongs to.
+    edition: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A section of one edition with its items; ``name`` None holds items without a section."""
+
+    name: str | None
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """One issue of the briefing: a day's (or a week's) items in section order."""
+
+    date: dt.date
+    #: 1 for the oldest edition.
+    number: int
+    #: The first day covered: ``date`` itself for daily editions.
+    first_day: dt.date
+    #: The editor's title from the edition file, if any.
+    title: str | None
+    #: The editor's introduction as HTML ('' when there is none).
+    intro_html: str
+    intro_words: int
+    #: Site path of the edition page.
+    url: str
+    #: Non-empty sections in site.yaml order, items without a section last.
+    sections: tuple[Section, ...]
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for section in self.sections for item in section.items)
+
+    @property
+    def words(self) -> int:
+        return self.intro_words + sum(item.words for item in self.items)
+
+
+@dataclass(frozen=True, slots=True)
+class PublisherGroup:
+    """A publisher with the items that cite it, newest first."""
+
+    publisher: Publisher
+    items: tuple[Item, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,3 +204,7 @@ class Site:
     items: tuple[Item, ...]
     #: Sorted by tag slug.
     tags: tuple[TagGroup, ...]
+    #: Oldest first, numbered from 1.
+    editions: tuple[Edition, ...]
+    #: Sorted by publisher slug.
+    publishers: tuple[PublisherGroup, ...]

@@ -14,7 +14,7 @@ from generator.errors import OutputError, SiteError, TemplateError
 from generator.models import Item, Site
 from generator.theme import Theme
 from generator.urls import is_inside, output_file
-from generator.views import Linker, View, item_view, site_view, tag_index_view, tag_view
+from generator.views import View, Views
 
 
 class Output:
@@ -123,51 +123,64 @@ class Renderer:
 def render_site(site: Site, theme: Theme, env: jinja2.Environment | None = None) -> Output:
     """Every HTML page of the site, by output path."""
     config = site.config
-    linker = Linker(config)
+    views = Views(site)
     output = Output()
     renderer = Renderer(env or make_environment(theme), theme, output)
-    common: dict[str, Any] = {"site": site_view(site, linker)}
+    common: dict[str, Any] = {"site": views.site_view()}
 
-    def items(chunk: Sequence[Item]) -> list[View]:
-        return [item_view(item, config, linker) for item in chunk]
+    def page(template: str, site_path: str, origin: str, **context: Any) -> None:
+        renderer.page(
+            template, site_path, origin, page_url=views.href(site_path), **common, **context
+        )
 
     def listing(
         template: str, first: str, origin: str, entries: Sequence[Item], **extra: Any
     ) -> None:
         pages = paginate(entries, config.paginate)
         for number, chunk in enumerate(pages, start=1):
-            renderer.page(
+            page(
                 template,
                 page_path(first, number),
                 origin,
-                items=items(chunk),
-                pagination=_pagination(first, number, len(pages), linker.href),
-                page_url=linker.href(page_path(first, number)),
-                **common,
+                items=views.items(chunk),
+                pagination=_pagination(first, number, len(pages), views.href),
                 **extra,
             )
 
-    listing("index.html", "", "the front page", site.items)
+    latest = site.editions[-1] if site.editions else None
+    page(
+        "index.html",
+        "",
+        "the front page",
+        edition=views.edition(latest) if latest else None,
+        recent=[views.edition_link(e) for e in reversed(site.editions[-RECENT_EDITIONS - 1 : -1])],
+    )
+    for edition in site.editions:
+        page("edition.html", edition.url, f"edition {edition.date}", edition=views.edition(edition))
+    page(
+        "archive.html",
+        "archive/",
+        "the archive",
+        years=views.archive(),
+        edition_count=len(site.editions),
+    )
+    listing("items.html", "items/", "the list of all items", site.items)
     for index, item in enumerate(site.items):
         newer = site.items[index - 1] if index > 0 else None
         older = site.items[index + 1] if index + 1 < len(site.items) else None
-        renderer.page(
+        page(
             "item.html",
             item.url,
             item.path,
-            item=item_view(item, config, linker),
-            newer=_neighbour(newer, linker),
-            older=_neighbour(older, linker),
-            page_url=linker.href(item.url),
-            **common,
+            item=views.item(item),
+            newer=_neighbour(newer, views),
+            older=_neighbour(older, views),
         )
-    renderer.page(
+    page(
         "tags.html",
         "tags/",
         "the tag index",
-        tags=tag_index_view(site.tags, linker),
-        page_url=linker.href("tags/"),
-        **common,
+        tags=[views.tag(group.tag, len(group.items)) for group in site.tags],
     )
     for group in site.tags:
         listing(
@@ -175,16 +188,32 @@ def render_site(site: Site, theme: Theme, env: jinja2.Environment | None = None)
             group.tag.url,
             f"the page of tag '{group.tag.name}'",
             group.items,
-            tag=tag_view(group.tag, linker, len(group.items)),
+            tag=views.tag(group.tag, len(group.items)),
         )
-    renderer.page(
-        "404.html", "404.html", "the 404 page", page_url=linker.href("404.html"), **common
+    page(
+        "sources.html",
+        "sources/",
+        "the sources index",
+        publishers=[views.publisher(g.publisher, len(g.items)) for g in site.publishers],
     )
+    for cited in site.publishers:
+        listing(
+            "source.html",
+            cited.publisher.url,
+            f"the page of source '{cited.publisher.name}'",
+            cited.items,
+            publisher=views.publisher(cited.publisher, len(cited.items)),
+        )
+    page("404.html", "404.html", "the 404 page")
     return output
 
 
-def _neighbour(item: Item | None, linker: Linker) -> View | None:
-    return None if item is None else {"title": item.title, "url": linker.href(item.url)}
+#: Editions linked from the front page below the latest one.
+RECENT_EDITIONS = 10
+
+
+def _neighbour(item: Item | None, views: Views) -> View | None:
+    return None if item is None else {"title": item.title, "url": views.href(item.url)}
 
 
 def _pagination(first: str, number: int, total: int, href: Callable[[str], str]) -> View:

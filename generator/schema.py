@@ -127,10 +127,8 @@ def suggest(word: str, choices: Sequence[str]) -> str | None:
 
 
 def _type_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a yes/no value"
-    if isinstance(value, (int, float)):
-        return "a number"
+    if value is None:
+        return "an empty entry"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -139,28 +137,42 @@ def _type_name(value: Any) -> str:
 
 
 def text(value: Any) -> str:
-    """A single line or paragraph of text; numbers are taken as written."""
-    if isinstance(value, bool) or isinstance(value, (list, dict)):
+    """A single line or paragraph of text, exactly as written."""
+    if not isinstance(value, str):
         raise Invalid(
             f"must be text, not {_type_name(value)}",
-            hint='put the value in double quotes, e.g. title: "No comment"',
+            hint='put the value in double quotes, e.g. title: "[Update] Talks resume"',
         )
-    result = str(value).strip()
+    result = value.strip()
     if not result:
         raise Invalid("is empty")
     return result
 
 
+_TRUE = frozenset({"true", "yes", "on"})
+_FALSE = frozenset({"false", "no", "off"})
+
+
 def boolean(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise Invalid(f"must be true or false, not {_type_name(value)}")
-    return value
+    """true/false (yes/no and on/off are accepted too, in any case)."""
+    word = value.strip().lower() if isinstance(value, str) else None
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    shown = value if isinstance(value, str) else _type_name(value)
+    raise Invalid(
+        f"must be true or false, not {shown!r}" if word else f"must be true or false, not {shown}"
+    )
 
 
 def positive_int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise Invalid(f"must be a whole number of 1 or more, not {value!r}")
-    return value
+    """A whole number of 1 or more, written in decimal digits."""
+    word = value.strip() if isinstance(value, str) else ""
+    if not word.isdecimal() or int(word) < 1:
+        shown = repr(value) if isinstance(value, str) else _type_name(value)
+        raise Invalid(f"must be a whole number of 1 or more, not {shown}")
+    return int(word)
 
 
 def text_list(value: Any) -> tuple[str, ...]:
@@ -176,7 +188,7 @@ def text_list(value: Any) -> tuple[str, ...]:
         )
     result: list[str] = []
     for entry in items:
-        if isinstance(entry, (list, dict, bool)) or entry is None:
+        if not isinstance(entry, str):
             raise Invalid(
                 f"must be a list of words, but has {_type_name(entry)} in it",
                 hint="write it as [a, b] or as one '- a' line per entry",

@@ -49,9 +49,10 @@ def decode(data: bytes, path: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        # Count lines and columns in characters, as an editor shows them.
+        before = data[: exc.start].decode("utf-8").removeprefix("\ufeff")
+        lines = before.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        line, col = len(lines), len(lines[-1]) + 1
         raise ContentError(
             f"is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded)",
             path=path,

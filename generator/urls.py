@@ -19,24 +19,40 @@ _DASHES = re.compile(r"-{2,}")
 
 
 def slugify(text: str) -> str:
-    """Lower-case words joined by '-': accents dropped, other letters kept.
+    """Lower-case words joined by '-', accents dropped, letters of any script kept.
 
-    "Zelenskyy renews offer: Putin's answer" -> "zelenskyy-renews-offer-putins-answer";
-    a title in Cyrillic keeps its letters rather than becoming empty.
+    "Zelenskyy renews offer: Putin's answer" -> "zelenskyy-renews-offer-putins-answer",
+    "Café" -> "cafe"; "Київ" stays "київ" (its ї is a letter of its own, not an accent).
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = "".join(_strip_accents(ch) for ch in unicodedata.normalize("NFC", text))
     plain = plain.replace("'", "").replace("\u2019", "")
     slug = _NON_WORD.sub("-", plain.lower()).replace("_", "-")
     return _DASHES.sub("-", slug).strip("-")
+
+
+def _strip_accents(ch: str) -> str:
+    """'é' -> 'e', 'ά' -> 'α'; Cyrillic й and ї are letters of their own and stay."""
+    if ch.isascii() or unicodedata.name(ch, "").startswith("CYRILLIC"):
+        return ch
+    return "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
 
 
 PERMALINK_FIELDS = ("year", "month", "day", "slug")
 
 
 def permalink_fields(pattern: str) -> set[str]:
-    """The ``{names}`` used in a permalink pattern."""
-    return {name for _, name, _, _ in string.Formatter().parse(pattern) if name}
+    """The placeholders of a permalink pattern as written inside the braces.
+
+    ``{slug}`` gives "slug"; ``{}`` gives "" and ``{slug!r}`` "slug!r", which no
+    valid pattern uses, so callers can reject them by name.
+    """
+    fields = set()
+    for _, name, spec, conversion in string.Formatter().parse(pattern):
+        if name is not None:
+            fields.add(
+                name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            )
+    return fields
 
 
 def expand_permalink(pattern: str, **values: str) -> str:

@@ -1,88 +1,200 @@
-"""Plain, read-only views of the model for templates: links already carry the base path."""
+"""Plain, read-only views of the model for templates.
+
+Templates never see the model: every link here already carries the site's base
+path, every date is already in the editorial time zone and spelled out, and HTML
+that is safe to insert is marked so; everything else is escaped by Jinja.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
+from itertools import groupby
 from typing import Any
 
 from markupsafe import Markup
 
 from generator.config import SiteConfig
-from generator.models import Item, Site, Tag, TagGroup
-from generator.urls import link
+from generator.models import Edition, Item, Publisher, Site, Tag
+from generator.urls import link, slugify
 
 View = dict[str, Any]
 
-# Month names are spelled out here rather than taken from the C locale, which
-# would make output depend on the machine that builds it.
+# Spelled out here rather than taken from the C locale, which would make the
+# output depend on the machine that builds it.
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def date_text(moment: datetime) -> str:
+def date_text(day: date) -> str:
     """'22 July 2025'."""
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def minutes_to_read(words: int, per_minute: int = 220) -> int:
+def span_text(first: date, last: date) -> str:
+    """'21–27 July 2025', '28 July – 3 August 2025', or one day's '22 July 2025'."""
+    if first == last:
+        return date_text(first)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{date_text(last)}"
+    if first.year == last.year:
+        return f"{first.day} {MONTHS[first.month - 1]} – {date_text(last)}"
+    return f"{date_text(first)} – {date_text(last)}"
+
+
+def minutes_to_read(words: int, per_minute: int) -> int:
+    """Whole minutes, at least one."""
     return max(1, round(words / per_minute))
 
 
-class Linker:
-    """Turns site paths into links under the site's base path, and absolute URLs."""
+_ID = re.compile(r'(\sid="|\shref="#)')
+_HEADING = re.compile(r"(</?h)([1-6])(?=[\s>])")
 
-    def __init__(self, config: SiteConfig) -> None:
-        self.base = config.base_path
-        self.root = config.url
+
+def embed_html(html: str, prefix: str, shift: int) -> str:
+    """An item's HTML made to sit inside a page with others.
+
+    Every id and in-page link gets ``prefix`` so that ids stay unique, and headings
+    move ``shift`` levels down (an h2 in the item is an h4 under the edition's
+    section and story headings). markdown-it escapes '<' and quotes in text, so
+    these patterns only ever match real tags and attributes.
+    """
+    html = _ID.sub(lambda m: m.group(1) + prefix, html)
+    return _HEADING.sub(lambda m: m.group(1) + str(min(6, int(m.group(2)) + shift)), html)
+
+
+class Views:
+    """Makes template views for one site; links carry the base path."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.config: SiteConfig = site.config
+        self.base = self.config.base_path
+        self.editions = {edition.date: edition for edition in site.editions}
 
     def href(self, site_path: str) -> str:
         return link(self.base, site_path)
 
     def absolute(self, site_path: str) -> str:
-        return self.root + link("", site_path)
+        return self.config.url + link("", site_path)
 
+    def minutes(self, words: int) -> int:
+        return minutes_to_read(words, self.config.words_per_minute)
 
-def site_view(site: Site, linker: Linker) -> View:
-    config = site.config
-    return {
-        "title": config.title,
-        "description": config.description,
-        "language": config.language,
-        "url": config.url,
-        "home": linker.href(""),
-        "feed": linker.href("feed.xml"),
-        "tags_index": linker.href("tags/"),
-        "stylesheet": linker.href("assets/style.css"),
-        "item_count": len(site.items),
-    }
+    def site_view(self) -> View:
+        config = self.config
+        return {
+            "title": config.title,
+            "description": config.description,
+            "language": config.language,
+            "url": config.url,
+            "home": self.href(""),
+            "feed": self.href("feed.xml"),
+            "editions_feed": self.href("editions/feed.xml"),
+            "archive": self.href("archive/"),
+            "items_index": self.href("items/"),
+            "tags_index": self.href("tags/"),
+            "sources_index": self.href("sources/"),
+            "stylesheet": self.href("assets/style.css"),
+        }
 
+    def tag(self, tag: Tag, count: int | None = None) -> View:
+        return {"name": tag.name, "slug": tag.slug, "url": self.href(tag.url), "count": count}
 
-def tag_view(tag: Tag, linker: Linker, count: int | None = None) -> View:
-    return {"name": tag.name, "slug": tag.slug, "url": linker.href(tag.url), "count": count}
+    def publisher(self, publisher: Publisher, count: int | None = None) -> View:
+        return {"name": publisher.name, "url": self.href(publisher.url), "count": count}
 
+    def item(self, item: Item) -> View:
+        local: datetime = item.date.astimezone(self.config.timezone)
+        edition = self.editions[item.edition]
+        sources = [
+            {
+                "url": ref.url,
+                "name": ref.publisher.name,
+                "publisher_url": self.href(ref.publisher.url),
+            }
+            for ref in item.references
+        ]
+        return {
+            "title": item.title,
+            "slug": item.slug,
+            "url": self.href(item.url),
+            "permalink": self.absolute(item.url),
+            "date_iso": local.isoformat(),
+            "date_text": date_text(local.date()),
+            "time_text": f"{local.hour:02d}:{local.minute:02d}",
+            "tags": [self.tag(tag) for tag in item.tags],
+            "sources": sources,
+            "source": sources[0],
+            "summary": item.summary,
+            # markdown-it escaped everything the editor wrote (unless raw_html is on).
+            "html": Markup(item.html),
+            "words": item.words,
+            "minutes": self.minutes(item.words),
+            "section": item.section,
+            "edition": self.edition_link(edition),
+        }
 
-def item_view(item: Item, config: SiteConfig, linker: Linker) -> View:
-    local = item.date.astimezone(config.timezone)
-    return {
-        "title": item.title,
-        "url": linker.href(item.url),
-        "permalink": linker.absolute(item.url),
-        "date_iso": local.isoformat(),
-        "date_text": date_text(local),
-        "time_text": local.strftime("%H:%M"),
-        "tags": [tag_view(tag, linker) for tag in item.tags],
-        "source": item.source,
-        "source_name": item.source_name,
-        "summary": item.summary,
-        # markdown-it escaped everything the editor wrote (unless raw_html is on).
-        "html": Markup(item.html),
-        "words": item.words,
-        "minutes": minutes_to_read(item.words),
-    }
+    def edition_link(self, edition: Edition) -> View:
+        """What a list of editions shows of one."""
+        when = self.edition_when(edition)
+        return {
+            "number": edition.number,
+            "url": self.href(edition.url),
+            "permalink": self.absolute(edition.url),
+            "date_iso": edition.date.isoformat(),
+            "when": when,
+            "title": edition.title or when,
+            "item_count": len(edition.items),
+            "minutes": self.minutes(edition.words),
+        }
 
+    def edition_when(self, edition: Edition) -> str:
+        if edition.first_day == edition.date:
+            return f"{WEEKDAYS[edition.date.weekday()]}, {date_text(edition.date)}"
+        return span_text(edition.first_day, edition.date)
 
-def tag_index_view(groups: Sequence[TagGroup], linker: Linker) -> list[View]:
-    return [tag_view(group.tag, linker, len(group.items)) for group in groups]
+    def edition(self, edition: Edition) -> View:
+        """An edition in full: introduction, contents and every item."""
+        sections = []
+        for section in edition.sections:
+            name = section.name or ("More" if len(edition.sections) > 1 else "")
+            items = []
+            for item in section.items:
+                view = self.item(item)
+                anchor = f"{item.slug}--"
+                view["anchor"] = f"{item.slug}"
+                view["html"] = Markup(embed_html(item.html, anchor, shift=2))
+                items.append(view)
+            sections.append(
+                {"name": name, "anchor": "section-" + (slugify(name) or "items"), "items": items}
+            )
+        index = edition.number - 1
+        previous = self.site.editions[index - 1] if index > 0 else None
+        following = self.site.editions[index + 1] if index + 1 < len(self.site.editions) else None
+        return {
+            **self.edition_link(edition),
+            "intro": Markup(edition.intro_html),
+            "sections": sections,
+            "previous": self.edition_link(previous) if previous else None,
+            "next": self.edition_link(following) if following else None,
+        }
+
+    def archive(self) -> list[View]:
+        """Editions by year and month, newest first."""
+        newest_first = list(reversed(self.site.editions))
+        years = []
+        for year, in_year in groupby(newest_first, key=lambda e: e.date.year):
+            months = [
+                {"name": MONTHS[month - 1], "editions": [self.edition_link(e) for e in in_month]}
+                for month, in_month in groupby(in_year, key=lambda e: e.date.month)
+            ]
+            years.append({"year": year, "months": months})
+        return years
+
+    def items(self, items: Sequence[Item]) -> list[View]:
+        return [self.item(item) for item in items]

@@ -21,17 +21,20 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.SafeLoader
 
 
-class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """The safe loader, minus implicit timestamps.
+_NULL = "tag:yaml.org,2002:null"
 
-    Dates stay strings so that the schema parses them itself: an impossible date
-    such as 2025-02-30 then becomes a located error instead of a ValueError from
-    deep inside PyYAML, and a time without an offset is read in the site's zone
-    instead of silently as UTC.
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """The safe loader, with every plain scalar read as text (or null).
+
+    YAML 1.1 guesses types from spelling: `title: No` becomes False, `title: 3.10`
+    becomes 3.1, `date: 2025-02-30` raises deep inside PyYAML. Our schemas know
+    what each key holds, so they convert text themselves and can say where and
+    why a value is wrong, in the editor's own spelling.
     """
 
     yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        first: [(tag, rx) for tag, rx in resolvers if tag == _NULL]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
@@ -82,8 +85,9 @@ def load_mapping(
             )
         key_at: dict[str, Position] = {}
         value_at: dict[str, Position] = {}
+        data: dict[str, Any] = {}
+        loader.flatten_mapping(node)  # resolve `<<: *anchor` merges, keeping positions
         for key_node, value_node in node.value:
-            key = key_node.value
             where = _pos(key_node.start_mark, line_offset)
             if not isinstance(key_node, yaml.ScalarNode):
                 raise error(
@@ -92,6 +96,7 @@ def load_mapping(
                     line=where.line,
                     col=where.col,
                 )
+            key = str(key_node.value)
             if key in key_at:
                 first = key_at[key]
                 raise error(
@@ -103,7 +108,7 @@ def load_mapping(
                 )
             key_at[key] = where
             value_at[key] = _pos(value_node.start_mark, line_offset)
-        data = loader.construct_document(node)
+            data[key] = loader.construct_object(value_node, deep=True)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark is not None and mark is not None and mark.index >= len(text.rstrip()):
@@ -123,7 +128,7 @@ def load_mapping(
         raise error(f"invalid YAML in {what}: {exc}", path=path) from None
     finally:
         loader.dispose()
-    return LocatedMapping({str(k): v for k, v in data.items()}, key_at, value_at)
+    return LocatedMapping(data, key_at, value_at)
 
 
 def _node_kind(node: yaml.Node) -> str:

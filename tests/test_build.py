@@ -64,17 +64,17 @@ def test_builds_item_pages_at_the_permalink_under_the_base_path(make_site: MakeS
     assert internal and all(link.startswith("/briefing/") for link in internal)
 
 
-def test_front_page_lists_newest_first_and_paginates(make_site: MakeSite) -> None:
+def test_item_list_is_newest_first_and_paginated(make_site: MakeSite) -> None:
     root = make_site(five_items())  # paginate: 2
     build(BuildOptions(site_dir=root))
-    first = read(root, "index.html")
+    first = read(root, "items/index.html")
     titles = re.findall(r'<h2><a href="[^"]+">([^<]+)</a></h2>', first)
     assert titles == ["Newest item", "Late night item"]
-    assert 'href="/briefing/page/2/"' in first
-    third = read(root, "page/3/index.html")
+    assert 'href="/briefing/items/page/2/"' in first
+    third = read(root, "items/page/3/index.html")
     assert re.findall(r'<h2><a href="[^"]+">([^<]+)</a></h2>', third) == ["Oldest item"]
-    assert 'href="/briefing/page/2/"' in third and "Page 3 of 3" in third
-    assert not (root / "_site/page/4").exists()
+    assert 'href="/briefing/items/page/2/"' in third and "Page 3 of 3" in third
+    assert not (root / "_site/items/page/4").exists()
 
 
 def test_tag_pages_merge_spellings_and_the_index_counts(make_site: MakeSite) -> None:

@@ -24,7 +24,9 @@ def test_build_prints_one_summary_line(make_site: MakeSite) -> None:
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith("built 1 item, 2 tags: 8 files (8 written, 0 unchanged, 0 removed)")
+    assert lines[0].startswith(
+        "built 1 item, 2 tags: 14 files (14 written, 0 unchanged, 0 removed)"
+    )
     assert ", 1 draft left out into " in lines[0] and lines[0].endswith(" s")
 
 

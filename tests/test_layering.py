@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "frontmatter": 4,
     "content": 5,
     "markup": 5,
+    "editions": 5,
     "collect": 6,
     "theme": 6,
     "views": 7,

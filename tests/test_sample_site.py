@@ -27,7 +27,7 @@ def test_sample_content_shows_every_feature(sample: Path) -> None:
     items = [p for p in pages if re.match(r"\d{4}/\d\d/\d\d/", p.relative_to(sample).as_posix())]
     assert 10 <= len(items) <= 15
     assert len(list((sample / "tags").glob("*/index.html"))) >= 5
-    assert (sample / "page/2/index.html").is_file()
+    assert (sample / "items/page/2/index.html").is_file()
     html = "\n".join(p.read_text(encoding="utf-8") for p in items)
     for feature in ("<table>", "footnote", "<blockquote>", "<ul>", "<h2 id="):
         assert feature in html
