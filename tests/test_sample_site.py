@@ -56,3 +56,25 @@ def test_sample_feed_is_valid(sample: Path) -> None:
     assert feed.bozo == 0
     assert len(feed.entries) == min(load_config(REPO).feed_items, 13)
     assert all(e.link.startswith("https://") for e in feed.entries)
+
+
+def test_front_page_is_the_latest_edition(sample: Path) -> None:
+    editions = sorted(p.parent.name for p in (sample / "editions").glob("*/index.html"))
+    assert len(editions) >= 7
+    latest = editions[-1]
+    front = (sample / "index.html").read_text(encoding="utf-8")
+    assert f'<a href="/briefing/editions/{latest}/">' in front
+    assert f"No. {len(editions)}" in front
+    assert "Recent editions" in front and "/briefing/archive/" in front
+    sections = re.findall(
+        r'<h2 class="section-title"[^>]*>([^<]+)</h2>',
+        "".join(p.read_text(encoding="utf-8") for p in (sample / "editions").glob("*/index.html")),
+    )
+    assert len(set(sections)) >= 4
+    intro = [
+        p
+        for p in (sample / "editions").glob("*/index.html")
+        if 'class="intro body"' in p.read_text(encoding="utf-8")
+    ]
+    assert intro, "one edition has an editor's introduction"
+    assert len(list((sample / "sources").glob("*/index.html"))) >= 8
