@@ -1,11 +1,17 @@
-"""The build recipe: every stage, top to bottom."""
+"""The build recipe: every stage, top to bottom.
+
+:func:`assemble` renders the whole site in memory; :func:`build` then writes it.
+``briefing check`` runs :func:`assemble` alone, so it reports exactly the errors a
+build would, without touching the output folder.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from generator import content, markup
@@ -13,7 +19,7 @@ from generator.collect import collect_site
 from generator.config import SiteConfig, load_config
 from generator.errors import BuildFailed, ConfigError, ErrorLog
 from generator.feeds import render_edition_feed, render_item_feed
-from generator.models import Document, EditionNote, Rendered
+from generator.models import Document, EditionNote, Rendered, Site
 from generator.output import check_output_dir, write_site
 from generator.render import render_site
 from generator.sources import discover
@@ -31,11 +37,40 @@ class BuildOptions:
     site_dir: Path = Path(".")
     #: Defaults to ``site_dir/_site``.
     output: Path | None = None
+    #: Include items marked ``draft: true``.
     drafts: bool = False
+    #: Include items dated after ``now``.
+    future: bool = False
+    #: The moment that decides which items are due; None means the current time.
+    now: datetime | None = None
+    #: Called with each stage's name as it starts, for progress display.
+    progress: Callable[[str], None] | None = None
 
     @property
     def output_dir(self) -> Path:
         return self.output if self.output is not None else self.site_dir / OUTPUT_DIR
+
+
+@dataclass(frozen=True, slots=True)
+class Scheduled:
+    """An item left out because its date has not come yet."""
+
+    path: str
+    date: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Assembled:
+    """A site rendered in memory, not yet written."""
+
+    site: Site
+    files: dict[PurePosixPath, bytes]
+    #: Every parsed item, published or not, for checks that need file positions.
+    documents: tuple[Document, ...]
+    drafts_left_out: int
+    #: Items left out because they are not due yet, soonest first.
+    scheduled: tuple[Scheduled, ...]
+    stages: dict[str, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,22 +79,27 @@ class BuildReport:
 
     items: int
     tags: int
+    editions: int
     files: int
     written: int
     unchanged: int
     removed: int
     drafts_left_out: int
+    scheduled: tuple[Scheduled, ...]
     seconds: float
     #: Seconds spent in each stage, in pipeline order.
     stages: dict[str, float] = field(default_factory=dict)
 
 
 class _Clock:
-    def __init__(self) -> None:
+    def __init__(self, progress: Callable[[str], None] | None) -> None:
         self.stages: dict[str, float] = {}
+        self.progress = progress
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
+        if self.progress:
+            self.progress(name)
         start = time.perf_counter()
         try:
             yield
@@ -67,11 +107,11 @@ class _Clock:
             self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
 
 
-def build(options: BuildOptions) -> BuildReport:
-    """Build the site in ``options.site_dir``; raise BuildFailed listing every problem."""
-    started = time.perf_counter()
-    clock = _Clock()
+def assemble(options: BuildOptions) -> Assembled:
+    """Read, check and render the whole site in memory; raise BuildFailed listing every problem."""
+    clock = _Clock(options.progress)
     errors = ErrorLog()
+    now = options.now or datetime.now(UTC)
 
     with clock.stage("config"):
         config = load_config(options.site_dir)
@@ -79,7 +119,6 @@ def build(options: BuildOptions) -> BuildReport:
             theme = find_theme(options.site_dir, config.theme)
         except ConfigError as exc:
             raise BuildFailed([exc]) from None
-        check_output_dir(options.output_dir, options.site_dir)
 
     with clock.stage("read"):
         sources, read_errors = discover(options.site_dir / CONTENT_DIR)
@@ -96,10 +135,17 @@ def build(options: BuildOptions) -> BuildReport:
                     documents.append(content.parse(source, config.timezone))
             except BuildFailed as failed:
                 errors.extend(failed.errors)
-        published = [doc for doc in documents if options.drafts or not doc.meta.draft]
+        drafts_left_out = sum(1 for doc in documents if doc.meta.draft and not options.drafts)
+        due = [doc for doc in documents if options.drafts or not doc.meta.draft]
+        scheduled = sorted(
+            (Scheduled(doc.path, doc.meta.date) for doc in due if doc.meta.date > now),
+            key=lambda s: (s.date, s.path),
+        )
+        if not options.future:
+            due = [doc for doc in due if doc.meta.date <= now]
 
     with clock.stage("markdown"):
-        pairs = [(doc, render_markdown(doc.body, doc.body_line, config)) for doc in published]
+        pairs = [(doc, render_markdown(doc.body, doc.body_line, config)) for doc in due]
         intros = [(note, render_markdown(note.body, note.body_line, config)) for note in notes]
 
     with clock.stage("collect"):
@@ -128,19 +174,39 @@ def build(options: BuildOptions) -> BuildReport:
     errors.extend(output.errors)
     errors.raise_if_any()
 
-    with clock.stage("write"):
-        report = write_site(options.output_dir, output.files)
+    return Assembled(
+        site=site,
+        files=output.files,
+        documents=tuple(documents),
+        drafts_left_out=drafts_left_out,
+        scheduled=tuple(scheduled) if not options.future else (),
+        stages=clock.stages,
+    )
 
+
+def build(options: BuildOptions) -> BuildReport:
+    """Build the site in ``options.site_dir`` and write it; raise BuildFailed on any problem."""
+    started = time.perf_counter()
+    check_output_dir(options.output_dir, options.site_dir)
+    assembled = assemble(options)
+    write_started = time.perf_counter()
+    if options.progress:
+        options.progress("write")
+    report = write_site(options.output_dir, assembled.files)
+    stages = {**assembled.stages, "write": time.perf_counter() - write_started}
+    site = assembled.site
     return BuildReport(
         items=len(site.items),
         tags=len(site.tags),
-        files=len(output.files),
+        editions=len(site.editions),
+        files=len(assembled.files),
         written=report.written,
         unchanged=report.unchanged,
         removed=report.removed,
-        drafts_left_out=len(documents) - len(published),
+        drafts_left_out=assembled.drafts_left_out,
+        scheduled=assembled.scheduled,
         seconds=time.perf_counter() - started,
-        stages=clock.stages,
+        stages=stages,
     )
 
 

@@ -41,11 +41,16 @@ _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
 V = TypeVar("V")
 
 
+def stem_slug(stem: str) -> str:
+    """The slug a file name gives: "2025-07-22-istanbul-talks" -> "istanbul-talks"."""
+    return slugify(_DATE_PREFIX.sub("", stem))
+
+
 def item_slug(doc: Document) -> str:
     """The editor's ``slug``, else the file name without a date prefix, else the title."""
     if doc.meta.slug:
         return doc.meta.slug
-    return slugify(_DATE_PREFIX.sub("", doc.stem)) or slugify(doc.meta.title)
+    return stem_slug(doc.stem) or slugify(doc.meta.title)
 
 
 def publisher_name(citation: Citation, config: SiteConfig) -> str:
@@ -127,6 +132,7 @@ def collect_site(
                 html=rendered.html,
                 words=rendered.words,
                 draft=doc.meta.draft,
+                links=rendered.links,
                 section=_section(doc, sections, config, errors),
                 edition=edition_date(doc.meta.date, config, doc.meta.edition),
             )

@@ -56,6 +56,12 @@ class SiteError(Exception):
         return text
 
 
+class SiteWarning(SiteError):
+    """Not wrong enough to stop a build, but worth an editor's look (``briefing check``)."""
+
+    kind = "warning"
+
+
 class ConfigError(SiteError):
     """site.yaml is missing, malformed or holds a value we cannot use."""
 

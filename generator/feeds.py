@@ -10,7 +10,7 @@ from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
 from generator.models import Edition, Item
-from generator.views import Views
+from generator.views import Views, rebase_links
 
 # XML 1.0 forbids these; word processors paste them into text anyway.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -26,6 +26,11 @@ def _credit(item: Item) -> str:
         f'<a href="{escape(ref.url)}">{escape(ref.publisher.name)}</a>' for ref in item.references
     )
     return f"<p>Source: {links}</p>"
+
+
+def _absolute_html(item: Item, views: Views) -> str:
+    """The item's HTML with internal links made absolute: feed readers have no base."""
+    return rebase_links(item.html, item.url, views.config, views.absolute)
 
 
 def _new_feed(views: Views, feed_path: str, title: str, updated: datetime | None) -> FeedGenerator:
@@ -57,7 +62,7 @@ def render_item_feed(views: Views, items: Sequence[Item], feed_path: str, title:
         entry.title(xml_text(item.title))
         entry.link(href=permalink)
         entry.description(xml_text(item.summary))
-        entry.content(xml_text(item.html + _credit(item)), type="CDATA")
+        entry.content(xml_text(_absolute_html(item, views) + _credit(item)), type="CDATA")
         entry.pubDate(item.date)
         for ref in item.references[:1]:
             entry.dc.dc_publisher(xml_text(ref.publisher.name))
@@ -99,6 +104,6 @@ def _edition_html(edition: Edition, views: Views) -> str:
         for item in section.items:
             url = escape(views.absolute(item.url))
             parts.append(f'<h3><a href="{url}">{escape(item.title)}</a></h3>')
-            parts.append(item.html)
+            parts.append(_absolute_html(item, views))
             parts.append(_credit(item))
     return "\n".join(parts)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -43,7 +44,7 @@ def render(body: str, *, body_line: int = 1, raw_html: bool = False, doc_id: str
     return Rendered(
         html=html,
         first_paragraph=_first_paragraph(tokens),
-        links=tuple(_links(tokens, body_line)),
+        links=tuple(_links(tokens, body, body_line)),
         words=len(body.split()),
     )
 
@@ -68,17 +69,38 @@ def plain_text(children: Sequence[Token]) -> str:
     return " ".join("".join(parts).split())
 
 
-def _links(tokens: Sequence[Token], body_line: int) -> list[Link]:
+def _links(tokens: Sequence[Token], body: str, body_line: int) -> list[Link]:
+    """Every link and image, placed at the line and column where its URL is written."""
+    lines = body.split("\n")
     found: list[Link] = []
     for token in tokens:
         if token.type != "inline" or not token.children:
             continue
-        line = body_line + (token.map[0] if token.map else 0)
+        first, last = token.map if token.map else (0, 0)
+        cursor = (first, 0)
+        breaks = 0
         for child in token.children:
             if child.type in ("softbreak", "hardbreak"):
-                line += 1
-            elif child.type == "link_open":
-                found.append(Link(str(child.attrs.get("href", "")), line))
-            elif child.type == "image":
-                found.append(Link(str(child.attrs.get("src", "")), line))
+                breaks += 1
+            elif child.type in ("link_open", "image"):
+                url = str(child.attrs.get("href" if child.type == "link_open" else "src", ""))
+                at = _find(lines, url, cursor, last)
+                if at is None:  # written in a form markdown-it rewrote; the line is close
+                    found.append(Link(url, body_line + first + breaks, None))
+                else:
+                    found.append(Link(url, body_line + at[0], at[1] + 1))
+                    cursor = (at[0], at[1] + 1)
     return found
+
+
+def _find(lines: list[str], url: str, start: tuple[int, int], end: int) -> tuple[int, int] | None:
+    """The first place at or after ``start`` (before line ``end``) where ``url`` is written."""
+    spellings = dict.fromkeys((url, unquote(url)))
+    line, col = start
+    while line < max(end, line + 1) and line < len(lines):
+        hits = [lines[line].find(s, col) for s in spellings]
+        hits = [h for h in hits if h >= 0]
+        if hits:
+            return line, min(hits)
+        line, col = line + 1, 0
+    return None

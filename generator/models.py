@@ -64,7 +64,10 @@ class Link:
     """A link or image found in Markdown, with the file line it is on."""
 
     url: str
+    #: 1-based line in the file.
     line: int
+    #: 1-based column where the URL is written, when it could be found as written.
+    col: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +140,8 @@ class Item:
     html: str
     words: int
     draft: bool
+    #: Links and images in the body, with their lines, for link checks and rewriting.
+    links: tuple[Link, ...]
     #: The section's name as listed in site.yaml, or None.
     section: str | None
     #: The date of the edition the item belongs to.

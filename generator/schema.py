@@ -71,8 +71,8 @@ def validate(
                 )
             )
             continue
-        if raw is None and not field.required:
-            continue  # `summary:` with nothing after it means "not given"
+        if raw is None:
+            continue  # `summary:` with nothing after it means "not given"; see below
         try:
             values[key] = field.coerce(raw)
         except Invalid as exc:
@@ -160,10 +160,8 @@ def boolean(value: Any) -> bool:
         return True
     if word in _FALSE:
         return False
-    shown = value if isinstance(value, str) else _type_name(value)
-    raise Invalid(
-        f"must be true or false, not {shown!r}" if word else f"must be true or false, not {shown}"
-    )
+    shown = repr(value) if isinstance(value, str) else _type_name(value)
+    raise Invalid(f"must be true or false, not {shown}")
 
 
 def positive_int(value: Any) -> int:

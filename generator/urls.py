@@ -8,6 +8,7 @@ name by :func:`output_file`.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import string
 import unicodedata
@@ -96,3 +97,27 @@ def is_safe_link(url: str) -> bool:
     """
     squeezed = _CONTROL.sub("", url).lower()
     return not squeezed.startswith(_UNSAFE_SCHEMES)
+
+
+def internal_target(url: str, page: str, base: str, site_url: str) -> tuple[str, str] | None:
+    """Where a link written on the page at site path ``page`` points inside the site.
+
+    Returns ``(site_path, rest)``, ``rest`` being the query and fragment as written,
+    or None for links that leave the site or stay on the page (``#notes``,
+    ``mailto:``). A path starting with '/' is taken from the site's root, with or
+    without the base path, so that ``/tags/energy/`` also works on a project site.
+    """
+    if url.startswith(site_url):
+        url = url[len(site_url) - 1 :]  # keep the path's leading '/'
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    rest = url[len(parts.path) :]
+    if parts.path.startswith("/"):
+        path = parts.path[len(base) :] if parts.path.startswith(base) else parts.path[1:]
+    else:
+        folder = page if page.endswith("/") else posixpath.dirname(page) + "/"
+        path = posixpath.normpath(posixpath.join("/", folder, parts.path))[1:]
+        if parts.path.endswith("/") and path:
+            path += "/"
+    return path, rest

@@ -8,16 +8,17 @@ that is safe to insert is marked so; everything else is escaped by Jinja.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from html import unescape
 from itertools import groupby
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.config import SiteConfig
 from generator.models import Edition, Item, Publisher, Site, Tag
-from generator.urls import link, slugify
+from generator.urls import internal_target, link, slugify
 
 View = dict[str, Any]
 
@@ -65,6 +66,29 @@ def embed_html(html: str, prefix: str, shift: int) -> str:
     """
     html = _ID.sub(lambda m: m.group(1) + prefix, html)
     return _HEADING.sub(lambda m: m.group(1) + str(min(6, int(m.group(2)) + shift)), html)
+
+
+_LINK_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)"')
+
+
+def rebase_links(html: str, page: str, config: SiteConfig, to: Callable[[str], str]) -> str:
+    """Point the internal links of HTML written for the page ``page`` through ``to``.
+
+    Relative links ("../other/") only work on the page they were written for; the
+    same item also appears on its edition's page and in feeds, so each internal link
+    becomes ``to(site_path)``: a base-path link for pages, an absolute URL for feeds.
+    """
+    if ' href="' not in html and ' src="' not in html:
+        return html
+
+    def fix(match: re.Match[str]) -> str:
+        target = internal_target(unescape(match.group(2)), page, config.base_path, config.url)
+        if target is None:
+            return match.group(0)
+        path, rest = target
+        return f'{match.group(1)}{escape(to(path) + rest)}"'
+
+    return _LINK_ATTR.sub(fix, html)
 
 
 class Views:
@@ -132,7 +156,7 @@ class Views:
             "source": sources[0],
             "summary": item.summary,
             # markdown-it escaped everything the editor wrote (unless raw_html is on).
-            "html": Markup(item.html),
+            "html": Markup(rebase_links(item.html, item.url, self.config, self.href)),
             "words": item.words,
             "minutes": self.minutes(item.words),
             "section": item.section,
@@ -168,7 +192,7 @@ class Views:
                 view = self.item(item)
                 anchor = f"{item.slug}--"
                 view["anchor"] = f"{item.slug}"
-                view["html"] = Markup(embed_html(item.html, anchor, shift=2))
+                view["html"] = Markup(embed_html(view["html"], anchor, shift=2))
                 items.append(view)
             sections.append(
                 {"name": name, "anchor": "section-" + (slugify(name) or "items"), "items": items}

@@ -22,6 +22,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 
 _NULL = "tag:yaml.org,2002:null"
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
@@ -34,7 +35,7 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     """
 
     yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag == _NULL]
+        first: [(tag, rx) for tag, rx in resolvers if tag in (_NULL, _MERGE)]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
@@ -86,6 +87,8 @@ def load_mapping(
         key_at: dict[str, Position] = {}
         value_at: dict[str, Position] = {}
         data: dict[str, Any] = {}
+        owned: set[str] = set()
+        own = {id(k) for k, _ in node.value if k.tag != _MERGE}
         loader.flatten_mapping(node)  # resolve `<<: *anchor` merges, keeping positions
         for key_node, value_node in node.value:
             where = _pos(key_node.start_mark, line_offset)
@@ -97,7 +100,9 @@ def load_mapping(
                     col=where.col,
                 )
             key = str(key_node.value)
-            if key in key_at:
+            # flatten_mapping lists merged keys first: a key of the mapping's own
+            # overrides a merged one, as YAML says; two of its own are a mistake.
+            if key in owned and id(key_node) in own:
                 first = key_at[key]
                 raise error(
                     f"duplicate key '{key}' (first given on line {first.line})",
@@ -106,6 +111,8 @@ def load_mapping(
                     col=where.col,
                     hint="keep one of them",
                 )
+            if id(key_node) in own:
+                owned.add(key)
             key_at[key] = where
             value_at[key] = _pos(value_node.start_mark, line_offset)
             data[key] = loader.construct_object(value_node, deep=True)

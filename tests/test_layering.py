@@ -30,8 +30,11 @@ LAYERS: dict[str, int] = {
     "feeds": 8,
     "output": 8,
     "build": 9,
-    "cli": 10,
-    "__main__": 11,
+    "check": 10,
+    "scaffold": 10,
+    "serve": 10,
+    "cli": 11,
+    "__main__": 12,
 }
 
 

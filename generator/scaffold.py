@@ -1,0 +1,121 @@
+"""``briefing new``: start an item file with its front matter filled in."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from generator import content, schema
+from generator.build import CONTENT_DIR, EDITIONS_DIR
+from generator.collect import item_slug, stem_slug
+from generator.config import SiteConfig
+from generator.errors import BuildFailed, ContentError
+from generator.schema import Invalid
+from generator.sources import discover
+from generator.urls import slugify
+
+
+def item_text(
+    title: str,
+    moment: datetime,
+    *,
+    tags: Sequence[str] = (),
+    source: str | None = None,
+    section: str | None = None,
+) -> str:
+    """The text of a new item file: front matter, then a line for the editor to replace."""
+    # JSON strings are valid YAML double-quoted strings, escapes included.
+    lines = [
+        "---",
+        f"title: {json.dumps(title, ensure_ascii=False)}",
+        f"date: {moment.isoformat(timespec='seconds')}",
+        "tags: [" + ", ".join(json.dumps(t, ensure_ascii=False) for t in tags) + "]",
+        f"source: {source}" if source else "source:  # required: the URL of the summarised article",
+    ]
+    if section:
+        lines.append(f"section: {json.dumps(section, ensure_ascii=False)}")
+    lines += [
+        "# Optional: source_name, summary, slug, edition. Remove the next line to publish.",
+        "draft: true",
+        "---",
+        "Summarise the article here. The first paragraph is the summary unless you set one.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def new_item(
+    site_dir: Path,
+    config: SiteConfig,
+    title: str,
+    now: datetime,
+    *,
+    tags: Sequence[str] = (),
+    source: str | None = None,
+    section: str | None = None,
+) -> Path:
+    """Write ``content/<date>-<slug>.md`` and return its path; never overwrite anything."""
+    problems = []
+    slug = slugify(title)
+    if not slug:
+        problems.append(ContentError(f"the title {title!r} has no letters or digits for a slug"))
+    if source is not None:
+        try:
+            schema.web_url(source)
+        except Invalid as exc:
+            problems.append(ContentError(f"--source {exc.message}", hint=exc.hint))
+    if section is not None:
+        names = {name.casefold(): name for name in config.sections}
+        if section.casefold() not in names:
+            problems.append(
+                ContentError(
+                    f"unknown section {section!r}",
+                    hint=schema.suggest(section, config.sections)
+                    or (
+                        "sections in site.yaml: " + ", ".join(config.sections)
+                        if config.sections
+                        else "site.yaml lists no sections"
+                    ),
+                )
+            )
+        else:
+            section = names[section.casefold()]
+    if problems:
+        raise BuildFailed(problems)
+
+    content_dir = site_dir / CONTENT_DIR
+    existing = _slug_owner(content_dir, slug, config)
+    local = now.astimezone(config.timezone).replace(microsecond=0)
+    target = content_dir / f"{local.date().isoformat()}-{slug}.md"
+    if existing is not None or target.exists():
+        owner = existing or str(target)
+        raise BuildFailed(
+            [
+                ContentError(
+                    f"an item with the slug '{slug}' already exists: {owner}",
+                    hint="choose another title, or edit that file",
+                )
+            ]
+        )
+    content_dir.mkdir(parents=True, exist_ok=True)
+    text = item_text(title, local, tags=tags, source=source, section=section)
+    with target.open("x", encoding="utf-8") as out:  # "x": fail rather than overwrite
+        out.write(text)
+    return target
+
+
+def _slug_owner(content_dir: Path, slug: str, config: SiteConfig) -> str | None:
+    """The file of an existing item with this slug, if any."""
+    sources, _ = discover(content_dir)
+    for source in sources:
+        if source.rel.parts[0] == EDITIONS_DIR:
+            continue
+        try:
+            existing = item_slug(content.parse(source, config.timezone))
+        except BuildFailed:
+            existing = stem_slug(source.rel.stem)
+        if existing == slug:
+            return source.path
+    return None

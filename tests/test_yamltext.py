@@ -1,0 +1,209 @@
+"""yamltext.load_mapping: safe YAML mappings with the file position of each key and value."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.errors import ConfigError, ContentError
+from generator.yamltext import Position, load_mapping
+
+HINT = "check the indentation, and quote values that contain ': ', '#' or start with '['"
+
+
+def load(text: str, line_offset: int = 0):
+    return load_mapping(text, path="a.md", error=ContentError, line_offset=line_offset)
+
+
+@pytest.mark.parametrize(
+    ("text", "line_offset", "key_at", "value_at"),
+    [
+        (
+            "title: x\ndate: 2025-07-22\n",
+            0,
+            {"title": Position(1, 1), "date": Position(2, 1)},
+            {"title": Position(1, 8), "date": Position(2, 7)},
+        ),
+        # Front matter starts on line 2 of the file: everything moves down one line.
+        (
+            "title: x\ndate: 2025-07-22\n",
+            1,
+            {"title": Position(2, 1), "date": Position(3, 1)},
+            {"title": Position(2, 8), "date": Position(3, 7)},
+        ),
+        (
+            "tags:\n  - a\n  - b\nsummary:   indented\n",
+            4,
+            {"tags": Position(5, 1), "summary": Position(8, 1)},
+            {"tags": Position(6, 3), "summary": Position(8, 12)},
+        ),
+    ],
+)
+def test_positions_are_file_lines_and_columns(
+    text: str, line_offset: int, key_at: dict[str, Position], value_at: dict[str, Position]
+) -> None:
+    mapping = load(text, line_offset)
+    assert dict(mapping.key_at) == key_at
+    assert dict(mapping.value_at) == value_at
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("title: x\n", {"title": "x"}),
+        # Dates stay text: the schema parses them in the site's zone.
+        ("date: 2025-07-22\n", {"date": "2025-07-22"}),
+        ("date: 2025-07-22 09:15\n", {"date": "2025-07-22 09:15"}),
+        ("date: 2025-07-22T09:15:00+03:00\n", {"date": "2025-07-22T09:15:00+03:00"}),
+        # Every plain scalar is text: no guessing of yes/no, numbers or dates.
+        ("draft: yes\npaginate: 3\n", {"draft": "yes", "paginate": "3"}),
+        ("title: No\n", {"title": "No"}),
+        ("title: 3.10\n", {"title": "3.10"}),
+        ("title: 007\n", {"title": "007"}),
+        ("title: 0x10\n", {"title": "0x10"}),
+        ("title: 1e3\n", {"title": "1e3"}),
+        ("title: .inf\n", {"title": ".inf"}),
+        ("date: 2025-02-30\n", {"date": "2025-02-30"}),
+        ("tags: [a, b]\n", {"tags": ["a", "b"]}),
+        ("tags: [1, true, off, 2.5]\n", {"tags": ["1", "true", "off", "2.5"]}),
+        (
+            "source: {url: https://a.org/, name: 2}\n",
+            {"source": {"url": "https://a.org/", "name": "2"}},
+        ),
+        ("title: 'yes'\n", {"title": "yes"}),
+        ("title: ''\n", {"title": ""}),
+        # Only an empty value, ~ and null (in any of YAML's spellings) are "nothing".
+        ("summary:\n", {"summary": None}),
+        ("a: ~\nb: null\nc: Null\nd: NULL\n", {"a": None, "b": None, "c": None, "d": None}),
+        ("tags: [a, ~]\n", {"tags": ["a", None]}),
+        ("", {}),
+        ("\n\n", {}),
+        ("# only a comment\n", {}),
+    ],
+)
+def test_values(text: str, expected: dict[str, object]) -> None:
+    assert load(text).data == expected
+
+
+def test_empty_text_has_no_positions() -> None:
+    mapping = load("", line_offset=3)
+    assert (mapping.data, dict(mapping.key_at), dict(mapping.value_at)) == ({}, {}, {})
+
+
+@pytest.mark.parametrize(
+    ("text", "line_offset", "message"),
+    [
+        # Line 3 of the front matter is line 4 of a file whose front matter starts on line 2.
+        (
+            "title: x\ndate: 2025-07-22\nsummary: a: b\n",
+            1,
+            "a.md:4:11: invalid YAML in front matter: "
+            f"mapping values are not allowed in this context; {HINT}",
+        ),
+        (
+            "title: x\ndate: 2025-07-22\nsummary: a: b\n",
+            0,
+            "a.md:3:11: invalid YAML in front matter: "
+            f"mapping values are not allowed in this context; {HINT}",
+        ),
+        (
+            "title: x\n\tdate: 2025-07-22\n",
+            1,
+            "a.md:3:1: invalid YAML in front matter: "
+            f"found a tab character that violates indentation; {HINT}",
+        ),
+        (
+            "title: x\ndate: y\ntitle: z\n",
+            1,
+            "a.md:4:1: duplicate key 'title' (first given on line 2); keep one of them",
+        ),
+        (
+            "title: x\ndate: y\n\n\ndate: z\n",
+            9,
+            "a.md:14:1: duplicate key 'date' (first given on line 11); keep one of them",
+        ),
+        (
+            "- title: x\n- date: y\n",
+            1,
+            "a.md:2:1: front matter must be a mapping of `key: value` lines, not a list; "
+            "write one `key: value` per line",
+        ),
+        (
+            "just a sentence\n",
+            1,
+            "a.md:2:1: front matter must be a mapping of `key: value` lines, not a single value; "
+            "write one `key: value` per line",
+        ),
+        ("? [a, b]\n: c\n", 0, "a.md:1:3: front matter keys must be plain words"),
+        # The safe loader refuses Python tags instead of running them.
+        (
+            "title: !!python/object/apply:os.system ['echo hacked']\n",
+            0,
+            "a.md:1:8: invalid YAML in front matter: could not determine a constructor "
+            f"for the tag 'tag:yaml.org,2002:python/object/apply:os.system'; {HINT}",
+        ),
+        (
+            "title: !!python/object:builtins.dict {}\n",
+            1,
+            "a.md:2:8: invalid YAML in front matter: could not determine a constructor "
+            f"for the tag 'tag:yaml.org,2002:python/object:builtins.dict'; {HINT}",
+        ),
+    ],
+)
+def test_errors(text: str, line_offset: int, message: str) -> None:
+    with pytest.raises(ContentError) as excinfo:
+        load(text, line_offset)
+    assert str(excinfo.value) == message
+
+
+def test_error_class_and_wording_come_from_the_caller() -> None:
+    with pytest.raises(ConfigError) as excinfo:
+        load_mapping("- a\n", path="site.yaml", error=ConfigError, what="site.yaml")
+    assert str(excinfo.value) == (
+        "site.yaml:1:1: site.yaml must be a mapping of `key: value` lines, not a list; "
+        "write one `key: value` per line"
+    )
+
+
+# Keys are the text as written, so a key YAML 1.1 would read as a yes/no value, a null
+# or a number is kept (and later reported as unknown) instead of turning into 'False'.
+@pytest.mark.parametrize(
+    ("text", "key", "value_col"),
+    [
+        ("no: x\n", "no", 5),
+        ("on: x\n", "on", 5),
+        ("Yes: x\n", "Yes", 6),
+        ("null: x\n", "null", 7),
+        ("~: x\n", "~", 4),
+        ("0x10: x\n", "0x10", 7),
+        ("1.50: x\n", "1.50", 7),
+        ("2025-07-22: x\n", "2025-07-22", 13),
+    ],
+)
+def test_every_key_is_kept_as_written_with_its_position(
+    text: str, key: str, value_col: int
+) -> None:
+    mapping = load(text)
+    assert (mapping.data, dict(mapping.key_at), dict(mapping.value_at)) == (
+        {key: "x"},
+        {key: Position(1, 1)},
+        {key: Position(1, value_col)},
+    )
+
+
+def test_merge_keys_are_flattened_at_the_position_inside_the_anchor() -> None:
+    mapping = load("base: &b {title: T, draft: yes}\n<<: *b\ndate: x\n", line_offset=1)
+    assert (mapping.data, dict(mapping.key_at), dict(mapping.value_at)) == (
+        {"base": {"title": "T", "draft": "yes"}, "title": "T", "draft": "yes", "date": "x"},
+        {
+            "base": Position(2, 1),
+            "title": Position(2, 11),
+            "draft": Position(2, 21),
+            "date": Position(4, 1),
+        },
+        {
+            "base": Position(2, 7),
+            "title": Position(2, 18),
+            "draft": Position(2, 28),
+            "date": Position(4, 7),
+        },
+    )
