@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
 from generator import __version__
-from generator.build import OUTPUT_DIR, BuildOptions, build
-from generator.errors import BuildFailed
+from generator.build import OUTPUT_DIR, BuildOptions, BuildReport, Scheduled, assemble, build
+from generator.check import check_site, github_annotation
+from generator.config import SiteConfig, load_config
+from generator.errors import BuildFailed, SiteError, plural
+from generator.scaffold import new_item
+from generator.serve import ServeOptions, serve
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -21,51 +27,114 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
     pass
 
 
+def _site_options(command: argparse.ArgumentParser, *, scheduling: bool = True) -> None:
+    command.add_argument(
+        "--site", type=Path, default=Path("."), metavar="DIR",
+        help="the site folder holding site.yaml (default: the current folder)",
+    )  # fmt: skip
+    if scheduling:
+        command.add_argument(
+            "--drafts", action="store_true", help="include items marked draft: true"
+        )
+        command.add_argument(
+            "--future", action="store_true", help="include items dated after now (scheduled items)"
+        )
+        command.add_argument(
+            "--now", type=_moment, default=None, metavar="DATETIME",
+            help="decide which items are due as if it were this ISO 8601 moment, "
+            "e.g. 2025-07-22T09:00:00+03:00 (default: the current time)",
+        )  # fmt: skip
+    group = command.add_mutually_exclusive_group()
+    group.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    group.add_argument("-v", "--verbose", action="store_true", help="print more detail")
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date and time: {text!r}") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"give an offset, e.g. {text}+03:00")
+    return moment
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefing",
-        description="Build a static news-briefing site from Markdown summaries.",
+        description="Build and preview a static news-briefing site from Markdown summaries.",
+        epilog="Run 'briefing COMMAND --help' for a command's options.",
         formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    build_cmd = commands.add_parser(
+    cmd = commands.add_parser(
         "build",
         help="build the site into _site/",
-        description="Read site.yaml and content/, and write the static site.",
-        epilog="example:\n  briefing build --site my-briefing --output public",
+        description="Read site.yaml and content/, and write the static site. Nothing is "
+        "written when any file has an error; the previous site stays as it was.",
+        epilog="examples:\n  briefing build\n  briefing build --site my-briefing --output public"
+        "\n  briefing build --drafts --future     # preview everything",
         formatter_class=_Formatter,
     )
-    build_cmd.add_argument(
-        "--site",
-        type=Path,
-        default=Path("."),
-        metavar="DIR",
-        help="the site folder holding site.yaml (default: the current folder)",
-    )
-    build_cmd.add_argument(
-        "--output",
-        "-o",
-        type=Path,
-        default=None,
-        metavar="DIR",
+    _site_options(cmd)
+    cmd.add_argument(
+        "--output", "-o", type=Path, default=None, metavar="DIR",
         help=f"where to write the site (default: SITE/{OUTPUT_DIR})",
+    )  # fmt: skip
+
+    cmd = commands.add_parser(
+        "check",
+        help="check site.yaml, content and links without writing anything",
+        description="Report every error a build would, plus broken links to pages of this "
+        "site (errors) and curated-link hygiene (warnings): tracking parameters, the same "
+        "article summarised twice, plain-http sources. Exit status 0 when clean.",
+        epilog="examples:\n  briefing check\n  briefing check --strict --format github",
+        formatter_class=_Formatter,
     )
-    build_cmd.add_argument("--drafts", action="store_true", help="include items marked draft: true")
-    _verbosity(build_cmd)
+    _site_options(cmd)
+    cmd.add_argument("--strict", action="store_true", help="fail on warnings too")
+    cmd.add_argument(
+        "--format", choices=("text", "github"), default="text",
+        help="'github' prints GitHub Actions annotations for pull requests (default: text)",
+    )  # fmt: skip
+
+    cmd = commands.add_parser(
+        "new",
+        help="start a new item file in content/",
+        description="Write content/<date>-<slug>.md with its front matter filled in (the "
+        "current time in the site's timezone, draft: true) and print its path. An existing "
+        "item with the same slug is an error; nothing is overwritten.",
+        epilog='example:\n  briefing new "ECB holds rates" --tags economy,europe \\\n'
+        "      --source https://www.reuters.com/... --section Economy",
+        formatter_class=_Formatter,
+    )
+    cmd.add_argument("title", help="the item's title")
+    cmd.add_argument("--tags", default="", metavar="A,B", help="comma-separated tags")
+    cmd.add_argument("--source", default=None, metavar="URL", help="the summarised article")
+    cmd.add_argument("--section", default=None, metavar="NAME", help="one of site.yaml's sections")
+    _site_options(cmd, scheduling=False)
+
+    cmd = commands.add_parser(
+        "serve",
+        help="preview the site, rebuilding and reloading as you edit",
+        description="Build into a temporary folder and serve it on 127.0.0.1 under the same "
+        "path as the published site. Changes to content/, themes/ and site.yaml rebuild it "
+        "and reload open pages; a failed rebuild keeps the last good site and shows the "
+        "errors over the page. Ctrl-C stops it.",
+        epilog="examples:\n  briefing serve\n  briefing serve --port 8080 --drafts --future",
+        formatter_class=_Formatter,
+    )
+    _site_options(cmd)
+    cmd.add_argument(
+        "--port", "-p", type=int, default=8000, help="port (default: 8000; 0 picks one)"
+    )
     return parser
 
 
-def _verbosity(command: argparse.ArgumentParser) -> None:
-    group = command.add_mutually_exclusive_group()
-    group.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-    group.add_argument("-v", "--verbose", action="store_true", help="also print time per stage")
-
-
-def main(
-    argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
-) -> int:
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
+         err: TextIO | None = None) -> int:  # fmt: skip
     """Run the command line; return the exit status."""
     out = out or sys.stdout
     err = err or sys.stderr
@@ -73,41 +142,154 @@ def main(
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse exits on --help and on bad usage
         return int(exc.code or 0)
-    if args.command == "build":
-        return _build(args, out, err)
-    return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
+    commands: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
+        "build": _build,
+        "check": _check,
+        "new": _new,
+        "serve": _serve,
+    }
+    return commands[args.command](args, out, err)
+
+
+def _options(args: argparse.Namespace, err: TextIO, output: Path | None = None) -> BuildOptions:
+    return BuildOptions(
+        site_dir=args.site,
+        output=output,
+        drafts=args.drafts,
+        future=args.future,
+        now=args.now,
+        progress=_progress(err) if not args.quiet else None,
+    )
+
+
+def _progress(err: TextIO) -> Callable[[str], None] | None:
+    """Stage names on one rewritten line, on a terminal only: CI logs stay clean."""
+    if not err.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(stage: str) -> None:
+        err.write(f"\r\033[Kbuilding: {stage}…")
+        err.flush()
+
+    return show
+
+
+def _clear_progress(err: TextIO) -> None:
+    if err.isatty() and not os.environ.get("CI"):
+        err.write("\r\033[K")
+        err.flush()
 
 
 def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    options = BuildOptions(site_dir=args.site, output=args.output, drafts=args.drafts)
+    options = _options(args, err, args.output)
     try:
         report = build(options)
     except BuildFailed as failed:
-        report_errors(failed, err)
+        _clear_progress(err)
+        report_errors(failed.errors, err)
         print(f"build failed; {options.output_dir} was left as it was", file=err)
         return EXIT_FAILED
+    _clear_progress(err)
     if not args.quiet:
-        drafts = report.drafts_left_out
-        left_out = f", {plural(drafts, 'draft')} left out" if drafts else ""
-        print(
-            f"built {plural(report.items, 'item')}, {plural(report.tags, 'tag')}: "
-            f"{plural(report.files, 'file')} ({report.written} written, {report.unchanged} "
-            f"unchanged, {report.removed} removed){left_out} into {options.output_dir} "
-            f"in {report.seconds:.2f} s",
-            file=out,
-        )
+        print(summary(report, options), file=out)
+        if report.scheduled:
+            print(next_due(report.scheduled, load_config(args.site)), file=out)
     if args.verbose:
         for stage, seconds in report.stages.items():
             print(f"  {stage:<10} {seconds * 1000:8.1f} ms", file=out)
     return EXIT_OK
 
 
-def report_errors(failed: BuildFailed, err: TextIO) -> None:
-    for error in failed.errors:
+def summary(report: BuildReport, options: BuildOptions) -> str:
+    """The one line a build prints."""
+    left_out = []
+    if report.drafts_left_out:
+        left_out.append(plural(report.drafts_left_out, "draft"))
+    if report.scheduled:
+        left_out.append(f"{plural(len(report.scheduled), 'scheduled item')} not due yet")
+    held = f"; left out: {', '.join(left_out)}" if left_out else ""
+    return (
+        f"built {plural(report.items, 'item')} in {plural(report.editions, 'edition')}, "
+        f"{plural(report.tags, 'tag')}: {plural(report.files, 'file')} ({report.written} "
+        f"written, {report.unchanged} unchanged, {report.removed} removed) into "
+        f"{options.output_dir} in {report.seconds:.2f} s{held}"
+    )
+
+
+def next_due(scheduled: Sequence[Scheduled], config: SiteConfig) -> str:
+    """When to rebuild so that the next scheduled item appears."""
+    first = scheduled[0]
+    local = first.date.astimezone(config.timezone)
+    return (
+        f"next scheduled item due {local.isoformat(timespec='minutes')} "
+        f"({first.date.astimezone(UTC).isoformat(timespec='minutes')}): {first.path}"
+    )
+
+
+def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    github = args.format == "github"
+    try:
+        assembled = assemble(_options(args, err))
+    except BuildFailed as failed:
+        _clear_progress(err)
+        if github:
+            for error in failed.errors:
+                print(github_annotation(error), file=out)
+        report_errors(failed.errors, err)
+        return EXIT_FAILED
+    _clear_progress(err)
+    report = check_site(assembled)
+    problems = [*report.errors, *report.warnings]
+    for problem in sorted(problems, key=SiteError.sort_key):
+        if github:
+            print(github_annotation(problem), file=out)
+        else:
+            kind = "warning: " if problem.kind == "warning" else ""
+            text = str(problem)
+            if kind and problem.path:
+                text = text.replace(f"{problem.location}: ", f"{problem.location}: {kind}", 1)
+            print(text if not kind or problem.path else kind + text, file=err)
+    failing = bool(report.errors) or (args.strict and bool(report.warnings))
+    if not args.quiet or failing:
+        verdict = "failed" if failing else "passed"
+        strict = " (--strict: warnings fail)" if args.strict and report.warnings else ""
+        print(
+            f"check {verdict}: {plural(len(report.errors), 'error')}, "
+            f"{plural(len(report.warnings), 'warning')} in "
+            f"{plural(len(assembled.documents), 'item')}{strict}",
+            file=err if failing else out,
+        )
+    return EXIT_FAILED if failing else EXIT_OK
+
+
+def _new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    tags = [t.strip() for t in args.tags.split(",") if t.strip()]
+    try:
+        config = load_config(args.site)
+        path = new_item(args.site, config, args.title, datetime.now(UTC), tags=tags,
+                        source=args.source, section=args.section)  # fmt: skip
+    except BuildFailed as failed:
+        report_errors(failed.errors, err)
+        return EXIT_FAILED
+    print(path, file=out)
+    if args.verbose:
+        print("remove `draft: true` from it to publish", file=err)
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    options = ServeOptions(
+        build=BuildOptions(
+            site_dir=args.site, drafts=args.drafts, future=args.future, now=args.now
+        ),  # fmt: skip
+        port=args.port,
+        verbose=args.verbose,
+        quiet=args.quiet,
+    )
+    return serve(options, out, err)
+
+
+def report_errors(errors: Sequence[SiteError], err: TextIO) -> None:
+    for error in errors:
         print(f"{error}", file=err)
-    print(plural(len(failed.errors), "error"), file=err)
-
-
-def plural(count: int, word: str) -> str:
-    """'1 item', '2 items'."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    print(plural(len(errors), "error"), file=err)

@@ -107,3 +107,8 @@ class ErrorLog:
     def raise_if_any(self) -> None:
         if self.errors:
             raise BuildFailed(self.errors)
+
+
+def plural(count: int, word: str) -> str:
+    """'1 error', '2 errors'."""
+    return f"{count} {word}{'' if count == 1 else 's'}"

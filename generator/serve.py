@@ -13,6 +13,7 @@ import errno
 import http.server
 import json
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -28,7 +29,7 @@ from watchdog.observers import Observer
 
 from generator.build import CONTENT_DIR, BuildOptions, BuildReport, build
 from generator.config import CONFIG_FILE, load_config
-from generator.errors import BuildFailed, SiteError
+from generator.errors import BuildFailed, SiteError, plural
 
 #: Endpoints of the dev server live here, outside any site's paths.
 ENDPOINT = "/__briefing__/"
@@ -288,6 +289,8 @@ def serve(
     state = BuildState()
     build_options = replace(options.build, output=output)
     log = (lambda line: print(line, file=err)) if options.verbose else None
+    if log:
+        log(f"building into {output}")
     try:
         server = http.server.ThreadingHTTPServer(
             (options.host, options.port), make_handler(output, base, state, log)
@@ -324,8 +327,7 @@ def serve(
             state.publish(lines)
             print("\n".join(lines), file=err)
             print(
-                f"rebuild failed ({len(lines)} error{'s' if len(lines) != 1 else ''}); "
-                "still serving the last good build",
+                f"build failed ({plural(len(lines), 'error')}); still serving the last good build",
                 file=err,
                 flush=True,
             )
@@ -334,6 +336,11 @@ def serve(
         if not options.quiet:
             print(_rebuilt(report, time.perf_counter() - started), file=out, flush=True)
 
+    if threading.current_thread() is threading.main_thread():
+        # Stop cleanly on Ctrl-C even when started from a script that ignores SIGINT
+        # for background jobs, and on SIGTERM from a process manager.
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
     rebuild()
     thread = threading.Thread(target=server.serve_forever, name="briefing-http", daemon=True)
     thread.start()
@@ -379,6 +386,5 @@ def _shown(error: SiteError, site_dir: Path) -> str:
 
 
 def _rebuilt(report: BuildReport, seconds: float) -> str:
-    return (
-        f"rebuilt {report.items} items, {report.written} files changed in {seconds * 1000:.0f} ms"
-    )
+    changed = plural(report.written + report.removed, "file")
+    return f"built {plural(report.items, 'item')}, {changed} changed, in {seconds * 1000:.0f} ms"

@@ -1,0 +1,181 @@
+"""``briefing serve`` as a real process, over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import MakeSite, item
+
+from generator.build import BuildOptions, build
+
+#: Generous: CI machines are shared; a rebuild of these sites takes about 0.1 s.
+WAIT = 15.0
+
+
+class Server:
+    def __init__(self, proc: subprocess.Popen[str], url: str) -> None:
+        self.proc = proc
+        self.url = url  # ends with the base path, e.g. http://127.0.0.1:PORT/briefing/
+        self.origin = url.split("/briefing/")[0]
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=WAIT) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode("utf-8")
+
+    def state(self) -> dict[str, object]:
+        with urllib.request.urlopen(self.origin + "/__briefing__/state", timeout=WAIT) as r:
+            result: dict[str, object] = json.loads(r.read())
+            return result
+
+
+def start(root: Path, *extra: str) -> Server:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--site", str(root), "--port", "0", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        found = re.search(r"at (http://127\.0\.0\.1:\d+/briefing/)", line)
+        if found:
+            return Server(proc, found.group(1))
+    proc.kill()
+    raise AssertionError(f"serve did not start: {proc.stderr.read() if proc.stderr else ''}")
+
+
+def eventually(check: Callable[[], bool]) -> bool:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture
+def server(make_site: MakeSite) -> Iterator[tuple[Server, Path]]:
+    root = make_site({"content/2025-07-22-talks.md": item("Talks in Istanbul")})
+    running = start(root)
+    yield running, root
+    if running.proc.poll() is None:
+        running.proc.kill()
+    running.proc.communicate()  # reap it and close its pipes
+
+
+def test_serves_the_site_under_its_base_path(server: tuple[Server, Path]) -> None:
+    running, _ = server
+    status, page = running.get("2025/07/22/talks/")
+    assert status == 200 and "<h1>Talks in Istanbul</h1>" in page
+    assert 'href="/briefing/assets/style.css"' in page
+    status, css = running.get("assets/style.css")
+    assert status == 200 and "--accent" in css
+    status, missing = running.get("no/such/page/")
+    assert status == 404 and "Page not found" in missing
+    with urllib.request.urlopen(running.origin + "/", timeout=WAIT) as response:
+        assert response.url == running.url  # / redirects to the base path
+
+
+def test_pages_get_the_reload_script_but_the_build_never_does(
+    server: tuple[Server, Path], tmp_path: Path
+) -> None:
+    running, root = server
+    _, page = running.get("")
+    assert '<script src="/__briefing__/reload.js"' in page
+    with urllib.request.urlopen(running.origin + "/__briefing__/reload.js", timeout=WAIT) as r:
+        assert r.status == 200 and b"location.reload()" in r.read()
+    build(BuildOptions(site_dir=root, output=tmp_path / "out"))
+    built = [p.read_text(encoding="utf-8") for p in (tmp_path / "out").rglob("*.html")]
+    assert built and not any("__briefing__" in text for text in built)
+
+
+def test_edit_break_and_fix_a_file(server: tuple[Server, Path]) -> None:
+    running, root = server
+    file = root / "content/2025-07-22-talks.md"
+    first = running.state()["build"]
+
+    file.write_text(item("Talks moved to Geneva"), encoding="utf-8")
+    assert eventually(lambda: "Talks moved to Geneva" in running.get("2025/07/22/talks/")[1])
+
+    file.write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    assert eventually(lambda: bool(running.state()["errors"]))
+    state = running.state()
+    assert state["build"] != first
+    assert state["errors"] == [
+        "content/2025-07-22-talks.md:2:8: invalid YAML in front matter: did not find expected "
+        "',' or ']'; check the indentation, and quote values that contain ': ', '#' or start "
+        "with '['"
+    ]
+    # The last good site is still served.
+    status, page = running.get("2025/07/22/talks/")
+    assert status == 200 and "Talks moved to Geneva" in page
+
+    file.write_text(item("Talks are back on"), encoding="utf-8")
+    assert eventually(lambda: running.state()["errors"] == [])
+    assert "Talks are back on" in running.get("2025/07/22/talks/")[1]
+
+    running.proc.send_signal(signal.SIGINT)
+    out, err = running.proc.communicate(timeout=WAIT)
+    assert running.proc.returncode == 0
+    assert "build failed (1 error); still serving the last good build" in err
+    assert "content/2025-07-22-talks.md:2:8: invalid YAML" in err
+    assert out.rstrip().endswith("stopped")
+
+
+def test_a_waiting_page_hears_of_the_next_build(server: tuple[Server, Path]) -> None:
+    running, root = server
+    number = running.state()["build"]
+    (root / "content/2025-07-23-more.md").write_text(
+        item("More news", "2025-07-23T08:00:00+03:00"), encoding="utf-8"
+    )
+    url = f"{running.origin}/__briefing__/wait?since={number}"
+    with urllib.request.urlopen(url, timeout=WAIT + 25) as response:
+        state = json.loads(response.read())
+    assert state["build"] != number and state["errors"] == []
+    assert "More news" in running.get("")[1]
+
+
+def test_ctrl_c_stops_and_removes_the_temporary_build(make_site: MakeSite) -> None:
+    root = make_site({"content/a.md": item()})
+    running = start(root, "--verbose")
+    assert running.get("")[0] == 200
+    running.proc.send_signal(signal.SIGINT)
+    out, err = running.proc.communicate(timeout=WAIT)
+    assert running.proc.returncode == 0 and out.rstrip().endswith("stopped")
+    temp = re.search(r"building into (\S+)", err)
+    assert temp, err
+    assert not Path(temp.group(1)).exists()
+    assert not (root / "_site").exists()  # serve never builds over the published folder
+
+
+def test_a_busy_port_gets_a_clear_message(make_site: MakeSite) -> None:
+    root = make_site({"content/a.md": item()})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = subprocess.run(
+            [sys.executable, "-m", "generator", "serve", "--site", str(root), "--port", str(port)],
+            capture_output=True, text=True, timeout=WAIT,
+        )  # fmt: skip
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        f"port {port} on 127.0.0.1 is already in use; stop the other server or pass --port "
+        "with another number\n"
+    )
