@@ -17,8 +17,9 @@ from pathlib import Path, PurePosixPath
 from generator import content, markup
 from generator.collect import collect_site
 from generator.config import SiteConfig, load_config
+from generator.discovery import github_pages_files, render_robots, render_sitemap
 from generator.errors import BuildFailed, ConfigError, ErrorLog
-from generator.feeds import render_edition_feed, render_item_feed
+from generator.feeds import render_feeds
 from generator.models import Document, EditionNote, Rendered, Site
 from generator.output import check_output_dir, write_site
 from generator.render import render_site
@@ -127,15 +128,22 @@ def assemble(options: BuildOptions) -> Assembled:
     with clock.stage("parse"):
         documents: list[Document] = []
         notes: list[EditionNote] = []
+        unfinished_drafts = 0
         for source in sources:
             try:
                 if source.rel.parts[0] == EDITIONS_DIR:
                     notes.append(content.parse_edition(source))
                 else:
                     documents.append(content.parse(source, config.timezone))
+            except content.IncompleteDraft as draft:
+                if options.drafts:
+                    errors.extend(draft.errors)
+                unfinished_drafts += 1
             except BuildFailed as failed:
                 errors.extend(failed.errors)
-        drafts_left_out = sum(1 for doc in documents if doc.meta.draft and not options.drafts)
+        drafts_left_out = unfinished_drafts + sum(
+            1 for doc in documents if doc.meta.draft and not options.drafts
+        )
         due = [doc for doc in documents if options.drafts or not doc.meta.draft]
         scheduled = sorted(
             (Scheduled(doc.path, doc.meta.date) for doc in due if doc.meta.date > now),
@@ -156,17 +164,14 @@ def assemble(options: BuildOptions) -> Assembled:
     with clock.stage("templates"):
         output = render_site(site, theme)
     with clock.stage("feeds"):
-        views = Views(site)
+        for path, data in render_feeds(site, Views(site)).items():
+            output.add(path, data, "the feeds")
+    with clock.stage("discovery"):
+        for path, data in github_pages_files(config).items():
+            output.add(path, data, "GitHub Pages settings")
+        output.add(PurePosixPath("robots.txt"), render_robots(config), "robots.txt")
         output.add(
-            PurePosixPath("feed.xml"),
-            render_item_feed(views, site.items[: config.feed_items], "feed.xml", config.title),
-            "the site feed",
-        )
-        newest_editions = site.editions[::-1][: config.feed_items]
-        output.add(
-            PurePosixPath("editions/feed.xml"),
-            render_edition_feed(views, newest_editions, "editions/feed.xml"),
-            "the editions feed",
+            PurePosixPath("sitemap.xml"), render_sitemap(config, list(output.files)), "the sitemap"
         )
     with clock.stage("static"):
         for name, file in static_files(theme).items():

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
 
 from generator.build import Assembled
 from generator.errors import ContentError, SiteError, SiteWarning
@@ -36,12 +36,14 @@ def is_tracking(name: str) -> bool:
 
 
 def without_tracking(url: str) -> str:
-    """The URL with tracking parameters removed."""
+    """The URL with tracking parameters removed and the others kept exactly as written."""
     parts = urlsplit(url)
-    query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)
+    kept = [
+        pair
+        for pair in parts.query.split("&")
+        if pair and not is_tracking(unquote_plus(pair.split("=", 1)[0]))
     ]
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    return urlunsplit(parts._replace(query="&".join(kept)))
 
 
 def article_key(url: str) -> str:

@@ -11,12 +11,15 @@ from pathlib import Path
 from typing import TextIO
 
 from generator import __version__
+from generator import config as config_schema
 from generator.build import OUTPUT_DIR, BuildOptions, BuildReport, Scheduled, assemble, build
 from generator.check import check_site, github_annotation
 from generator.config import SiteConfig, load_config
 from generator.errors import BuildFailed, SiteError, plural
 from generator.scaffold import new_item
+from generator.schema import Invalid
 from generator.serve import ServeOptions, serve
+from generator.starter import init_site
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -117,6 +120,27 @@ def _parser() -> argparse.ArgumentParser:
     _site_options(cmd, scheduling=False)
 
     cmd = commands.add_parser(
+        "init",
+        help="create a new briefing site, ready for GitHub Pages",
+        description="Create site.yaml (with comments), a first item, the theme folder and a "
+        "GitHub Actions workflow that checks, builds and publishes the site to GitHub Pages. "
+        "The folder must be new or empty.",
+        epilog='example:\n  briefing init my-briefing --title "Morning Briefing" '
+        "--timezone Europe/Kyiv\n  cd my-briefing && briefing serve",
+        formatter_class=_Formatter,
+    )
+    cmd.add_argument("folder", type=Path, help="the folder to create the site in")
+    cmd.add_argument("--title", default=None, help="the site's name (default: from the folder)")
+    cmd.add_argument(
+        "--url", default=None,
+        help="where it will be published (default: from the folder's GitHub remote)",
+    )  # fmt: skip
+    cmd.add_argument("--timezone", default="UTC", help="the editorial time zone (default: UTC)")
+    group = cmd.add_mutually_exclusive_group()
+    group.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    group.add_argument("-v", "--verbose", action="store_true", help="list the files written")
+
+    cmd = commands.add_parser(
         "serve",
         help="preview the site, rebuilding and reloading as you edit",
         description="Build into a temporary folder and serve it on 127.0.0.1 under the same "
@@ -146,6 +170,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
         "build": _build,
         "check": _check,
         "new": _new,
+        "init": _init,
         "serve": _serve,
     }
     return commands[args.command](args, out, err)
@@ -274,6 +299,29 @@ def _new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print(path, file=out)
     if args.verbose:
         print("remove `draft: true` from it to publish", file=err)
+    return EXIT_OK
+
+
+def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        # Validate what the user typed the same way site.yaml will be read.
+        timezone = str(config_schema.FIELDS_BY_NAME["timezone"].coerce(args.timezone))
+        if args.url is not None:
+            config_schema.FIELDS_BY_NAME["url"].coerce(args.url)
+    except Invalid as exc:
+        print(f"{exc.message}" + (f"; {exc.hint}" if exc.hint else ""), file=err)
+        return EXIT_FAILED
+    try:
+        written = init_site(args.folder, datetime.now(UTC), title=args.title, url=args.url,
+                            timezone=timezone)  # fmt: skip
+    except BuildFailed as failed:
+        report_errors(failed.errors, err)
+        return EXIT_FAILED
+    if args.verbose:
+        for path in written:
+            print(path, file=out)
+    if not args.quiet:
+        print(f"created a briefing in {args.folder}: cd {args.folder} && briefing serve", file=out)
     return EXIT_OK
 
 

@@ -133,11 +133,14 @@ def collect_site(
                 words=rendered.words,
                 draft=doc.meta.draft,
                 links=rendered.links,
+                feed_id=doc.meta.id or doc.meta.sources[0].url,
                 section=_section(doc, sections, config, errors),
                 edition=edition_date(doc.meta.date, config, doc.meta.edition),
             )
         )
-    errors.extend(_url_collisions(items, {doc.path: doc for doc, _ in documents}))
+    docs = {doc.path: doc for doc, _ in documents}
+    errors.extend(_url_collisions(items, docs))
+    errors.extend(_id_collisions(items, docs))
     items.sort(key=lambda item: (-item.date.timestamp(), item.slug, item.path))
 
     editions, note_errors = _editions(items, notes, config)
@@ -255,6 +258,33 @@ def _url_collisions(items: Sequence[Item], docs: dict[str, Document]) -> list[Si
                     line=where.line,
                     col=where.col,
                     hint="give one of them a different `slug:`",
+                )
+            )
+    return errors
+
+
+def _id_collisions(items: Sequence[Item], docs: dict[str, Document]) -> list[SiteError]:
+    """Feed readers take two entries with one id for one entry: one of them would vanish."""
+    by_id: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        by_id[item.feed_id].append(item)
+    errors: list[SiteError] = []
+    for feed_id, clash in by_id.items():
+        if len(clash) < 2:
+            continue
+        for item in clash:
+            doc = docs[item.path]
+            others = ", ".join(other.path for other in clash if other is not item)
+            key = "id" if doc.meta.id else "source"
+            where = doc.value_at[key]
+            errors.append(
+                ContentError(
+                    f"two items have the feed id {feed_id}: this one and {others}",
+                    path=item.path,
+                    line=where.line,
+                    col=where.col,
+                    hint="an item's id is its first source URL unless it has an `id:`; "
+                    "give one of them `id:` with a URL or text of its own",
                 )
             )
     return errors

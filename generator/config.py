@@ -75,6 +75,16 @@ def _publishers(value: Any) -> dict[str, str]:
     return result
 
 
+def _hostname(value: Any) -> str:
+    name = schema.text(value).lower().rstrip(".")
+    if "/" in name or ":" in name or " " in name or "." not in name:
+        raise Invalid(
+            f"must be a domain name such as news.example.org, not {name!r}",
+            hint="give the host only, without https:// or a path",
+        )
+    return name
+
+
 def _sections(value: Any) -> tuple[str, ...]:
     names = schema.text_list(value)
     seen: dict[str, str] = {}
@@ -103,7 +113,9 @@ FIELDS: tuple[Field, ...] = (
     Field("sections", _sections, default=()),
     Field("publishers", _publishers, default={}),
     Field("words_per_minute", schema.positive_int, default=220),
+    Field("cname", _hostname),
 )
+FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +154,8 @@ class SiteConfig:
     publishers: Mapping[str, str] = field(default_factory=dict)
     #: Reading speed for reading-time estimates.
     words_per_minute: int = 220
+    #: A custom domain for GitHub Pages, written to CNAME.
+    cname: str | None = None
 
     @property
     def base_path(self) -> str:

@@ -119,6 +119,7 @@ def item_fields(zone: ZoneInfo) -> tuple[Field, ...]:
         Field("draft", schema.boolean, default=False),
         Field("section", schema.text),
         Field("edition", _edition),
+        Field("id", schema.text),
     )
 
 
@@ -141,8 +142,25 @@ def _front_matter(
         mapping, fields, path=source.path, error=ContentError, start=Position(1, 1), what=what
     )
     if errors:
+        if _says_draft(mapping):
+            raise IncompleteDraft(errors)
         raise BuildFailed(errors)
     return values, halves, mapping
+
+
+class IncompleteDraft(BuildFailed):
+    """A draft whose front matter is not finished yet.
+
+    Its errors count only when drafts are built: ``briefing new`` writes drafts
+    without a source, and an unfinished draft must not stop the published site.
+    """
+
+
+def _says_draft(mapping: LocatedMapping) -> bool:
+    try:
+        return schema.boolean(mapping.data.get("draft"))
+    except Invalid:
+        return False
 
 
 def parse(source: Source, zone: ZoneInfo) -> Document:

@@ -1,24 +1,71 @@
-"""Feeds, built with feedgen: RSS 2.0 of the newest items, and of the newest editions."""
+"""Feeds: RSS 2.0 and Atom with feedgen, JSON Feed 1.1 with the standard library.
+
+Items and editions are first turned into format-neutral :class:`Entry` records
+(absolute links, XML-safe text, stable ids); each writer then only lays them out.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import PurePosixPath
 
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
-from generator.models import Edition, Item
+from generator.models import Edition, Item, Site
 from generator.views import Views, rebase_links
 
 # XML 1.0 forbids these; word processors paste them into text anyway.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
+#: File names of a feed in each format, under the feed's folder.
+FORMATS = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
+
 
 def xml_text(text: str) -> str:
     """Text with the characters XML cannot carry removed."""
     return _NOT_XML.sub("", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One feed entry, whatever the format."""
+
+    #: Never changes when a title or slug is edited: see :func:`item_id`.
+    id: str
+    title: str
+    #: Absolute URL of the entry's page on the site.
+    url: str
+    #: Absolute URL of the summarised article, if any.
+    external_url: str | None
+    summary: str
+    #: Full HTML, links absolute.
+    html: str
+    published: datetime
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """What a feed is about, and where its formats live."""
+
+    title: str
+    description: str
+    #: Absolute URL of the page the feed follows (the site, a tag page, ...).
+    home: str
+    #: Absolute URL of each format's file, by format name.
+    urls: dict[str, str]
+    language: str
+    author: str
+
+
+def item_id(item: Item) -> str:
+    """The editor's ``id``, else the primary source URL: neither moves with title or slug."""
+    return item.feed_id
 
 
 def _credit(item: Item) -> str:
@@ -33,67 +80,44 @@ def _absolute_html(item: Item, views: Views) -> str:
     return rebase_links(item.html, item.url, views.config, views.absolute)
 
 
-def _new_feed(views: Views, feed_path: str, title: str, updated: datetime | None) -> FeedGenerator:
-    config = views.config
-    fg = FeedGenerator()
-    fg.load_extension("dc", atom=False, rss=True)
-    fg.title(xml_text(title))
-    # feedgen's RSS <link> is the last link given, so the site's comes last.
-    fg.link(href=views.absolute(feed_path), rel="self")
-    fg.link(href=config.url, rel="alternate")
-    fg.description(xml_text(config.description or config.title))
-    fg.language(config.language)
-    if updated is not None:
-        # feedgen would stamp the current time; the content's own date keeps builds reproducible.
-        fg.lastBuildDate(updated)
-    else:
-        # feedgen has no way to leave the date out; an empty feed simply has none.
-        fg._FeedGenerator__rss_lastBuildDate = None
-    return fg
-
-
-def render_item_feed(views: Views, items: Sequence[Item], feed_path: str, title: str) -> bytes:
-    """RSS 2.0 of ``items`` (newest first): summary as description, full HTML as content."""
-    fg = _new_feed(views, feed_path, title, items[0].date if items else None)
-    for item in items:
-        entry = fg.add_entry(order="append")
-        permalink = views.absolute(item.url)
-        entry.guid(permalink, permalink=True)
-        entry.title(xml_text(item.title))
-        entry.link(href=permalink)
-        entry.description(xml_text(item.summary))
-        entry.content(xml_text(_absolute_html(item, views) + _credit(item)), type="CDATA")
-        entry.pubDate(item.date)
-        for ref in item.references[:1]:
-            entry.dc.dc_publisher(xml_text(ref.publisher.name))
-        for tag in item.tags:
-            entry.category(term=xml_text(tag.name))
-    data: bytes = fg.rss_str(pretty=True)
-    return data
+def item_entry(item: Item, views: Views) -> Entry:
+    return Entry(
+        id=item_id(item),
+        title=xml_text(item.title),
+        url=views.absolute(item.url),
+        external_url=item.references[0].url,
+        summary=xml_text(item.summary),
+        html=xml_text(_absolute_html(item, views) + _credit(item)),
+        published=item.date,
+        tags=tuple(xml_text(tag.name) for tag in item.tags),
+    )
 
 
 def edition_published(edition: Edition) -> datetime:
-    """An edition is dated by its newest item, so readers see it when it is complete."""
+    """An edition is dated by its newest item, so readers see it once it is complete."""
     return max(item.date for item in edition.items)
 
 
-def render_edition_feed(views: Views, editions: Sequence[Edition], feed_path: str) -> bytes:
-    """RSS 2.0 with one entry per edition (newest first), carrying the whole edition."""
-    title = f"{views.config.title}: editions"
-    fg = _new_feed(views, feed_path, title, edition_published(editions[0]) if editions else None)
+def edition_entries(editions: Sequence[Edition], views: Views) -> list[Entry]:
+    entries = []
     for edition in editions:
         link = views.edition_link(edition)
-        entry = fg.add_entry(order="append")
-        entry.guid(link["permalink"], permalink=True)
-        entry.title(xml_text(f"No. {edition.number}: {link['title']}"))
-        entry.link(href=link["permalink"])
-        entry.description(
-            xml_text(f"{link['item_count']} items: " + "; ".join(i.title for i in edition.items))
+        entries.append(
+            Entry(
+                # The date identifies an edition for good; its title may change.
+                id=link["permalink"],
+                title=xml_text(f"No. {edition.number}: {link['title']}"),
+                url=link["permalink"],
+                external_url=None,
+                summary=xml_text(
+                    f"{link['item_count']} items: " + "; ".join(i.title for i in edition.items)
+                ),
+                html=xml_text(_edition_html(edition, views)),
+                published=edition_published(edition),
+                tags=(),
+            )
         )
-        entry.content(xml_text(_edition_html(edition, views)), type="CDATA")
-        entry.pubDate(edition_published(edition))
-    data: bytes = fg.rss_str(pretty=True)
-    return data
+    return entries
 
 
 def _edition_html(edition: Edition, views: Views) -> str:
@@ -107,3 +131,145 @@ def _edition_html(edition: Edition, views: Views) -> str:
             parts.append(_absolute_html(item, views))
             parts.append(_credit(item))
     return "\n".join(parts)
+
+
+def _generator(
+    channel: Channel, entries: Sequence[Entry], self_url: str, *, atom: bool
+) -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.id(channel.home)
+    fg.title(xml_text(channel.title))
+    fg.subtitle(xml_text(channel.description or channel.title))
+    fg.author({"name": xml_text(channel.author)})
+    fg.language(channel.language)
+    # feedgen's RSS <link> is the last link given, so the home page comes last.
+    fg.link(href=self_url, rel="self")
+    fg.link(href=channel.home, rel="alternate")
+    if entries:
+        # feedgen would stamp the current time; the newest entry keeps builds reproducible.
+        fg.updated(entries[0].published)
+    else:
+        # feedgen has no way to leave the date out; an empty feed simply has none.
+        fg._FeedGenerator__rss_lastBuildDate = None
+        fg._FeedGenerator__atom_updated = None
+    for entry in entries:
+        fe = fg.add_entry(order="append")
+        fe.id(entry.id)
+        fe.guid(entry.id, permalink=entry.id == entry.url)
+        fe.title(entry.title)
+        # Only the entry's own page: feedgen 1.0 drops the rel of entry links, so a
+        # "related" link to the source would become a second "alternate". The source
+        # is credited in the content instead.
+        fe.link(href=entry.url, rel="alternate")
+        fe.summary(entry.summary)
+        # RSS carries the HTML as content:encoded in CDATA; Atom as escaped type="html".
+        fe.content(entry.html, type="html" if atom else "CDATA")
+        fe.published(entry.published)
+        fe.updated(entry.published)
+        for tag in entry.tags:
+            fe.category(term=tag)
+    return fg
+
+
+def render_rss(channel: Channel, entries: Sequence[Entry]) -> bytes:
+    """RSS 2.0: summary as description, full HTML as content:encoded."""
+    fg = _generator(channel, entries, channel.urls["rss"], atom=False)
+    data: bytes = fg.rss_str(pretty=True)
+    return data
+
+
+def render_atom(channel: Channel, entries: Sequence[Entry]) -> bytes:
+    fg = _generator(channel, entries, channel.urls["atom"], atom=True)
+    if not entries:
+        # Atom requires <updated>; with nothing published yet, the feed has no date to give.
+        fg._FeedGenerator__atom_updated = datetime(1970, 1, 1, tzinfo=UTC)
+    data: bytes = fg.atom_str(pretty=True)
+    return data
+
+
+def render_json(channel: Channel, entries: Sequence[Entry]) -> bytes:
+    """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
+    feed: dict[str, object] = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": channel.title,
+        "home_page_url": channel.home,
+        "feed_url": channel.urls["json"],
+        "description": channel.description or channel.title,
+        "language": channel.language,
+        "authors": [{"name": channel.author}],
+        "items": [
+            {
+                "id": entry.id,
+                "url": entry.url,
+                **({"external_url": entry.external_url} if entry.external_url else {}),
+                "title": entry.title,
+                "summary": entry.summary,
+                "content_html": entry.html,
+                "date_published": entry.published.isoformat(),
+                **({"tags": list(entry.tags)} if entry.tags else {}),
+            }
+            for entry in entries
+        ],
+    }
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+RENDERERS = {"rss": render_rss, "atom": render_atom, "json": render_json}
+
+
+def render_feeds(site: Site, views: Views) -> dict[PurePosixPath, bytes]:
+    """Every feed of the site by output path.
+
+    The site's items and its editions each get RSS, Atom and JSON Feed; every tag
+    and every source gets an RSS feed of its own, linked from its page.
+    """
+    config = site.config
+    count = config.feed_items
+    entries: dict[str, Entry] = {}
+
+    def entries_of(items: Sequence[Item]) -> list[Entry]:
+        for item in items[:count]:
+            if item.url not in entries:
+                entries[item.url] = item_entry(item, views)
+        return [entries[item.url] for item in items[:count]]
+
+    def channel(title: str, description: str, home: str, folder: str) -> Channel:
+        return Channel(
+            title=title,
+            description=description,
+            home=views.absolute(home),
+            urls={fmt: views.absolute(folder + name) for fmt, name in FORMATS.items()},
+            language=config.language,
+            author=config.feed_author,
+        )
+
+    files: dict[PurePosixPath, bytes] = {}
+    newest_editions = edition_entries(site.editions[::-1][:count], views)
+    for folder, feed, feed_entries in (
+        ("", channel(config.title, config.description, "", ""), entries_of(site.items)),
+        (
+            "editions/",
+            channel(f"{config.title}: editions", config.description, "editions/", "editions/"),
+            newest_editions,
+        ),
+    ):
+        for fmt, name in FORMATS.items():
+            files[PurePosixPath(folder + name)] = RENDERERS[fmt](feed, feed_entries)
+    for tag_group in site.tags:
+        tag = tag_group.tag
+        feed = channel(f"{config.title}: {tag.name}", f"Items tagged {tag.name}", tag.url, tag.url)
+        files[PurePosixPath(tag.url, FORMATS["rss"])] = render_rss(
+            feed, entries_of(tag_group.items)
+        )
+    for cited in site.publishers:
+        publisher = cited.publisher
+        feed = channel(
+            f"{config.title}: {publisher.name}",
+            f"Items citing {publisher.name}",
+            publisher.url,
+            publisher.url,
+        )
+        files[PurePosixPath(publisher.url, FORMATS["rss"])] = render_rss(
+            feed, entries_of(cited.items)
+        )
+    return files

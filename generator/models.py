@@ -41,6 +41,8 @@ class ItemMeta:
     section: str | None = None
     #: The edition the editor put the item in, overriding its date's.
     edition: dt.date | None = None
+    #: A permanent id for feeds, when the editor gave one.
+    id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +144,9 @@ class Item:
     draft: bool
     #: Links and images in the body, with their lines, for link checks and rewriting.
     links: tuple[Link, ...]
+    #: The id of the item's feed entries: the editor's ``id``, else the primary source
+    #: URL, so that it survives edits of the title or slug.
+    feed_id: str
     #: The section's name as listed in site.yaml, or None.
     section: str | None
     #: The date of the edition the item belongs to.

@@ -130,7 +130,13 @@ def render_site(site: Site, theme: Theme, env: jinja2.Environment | None = None)
 
     def page(template: str, site_path: str, origin: str, **context: Any) -> None:
         renderer.page(
-            template, site_path, origin, page_url=views.href(site_path), **common, **context
+            template,
+            site_path,
+            origin,
+            page_url=views.href(site_path),
+            canonical=views.absolute(site_path) if site_path != "404.html" else None,
+            **common,
+            **context,
         )
 
     def listing(

@@ -24,26 +24,28 @@ def item_text(
     tags: Sequence[str] = (),
     source: str | None = None,
     section: str | None = None,
+    draft: bool = True,
+    body: str = "Summarise the article here. The first paragraph is the summary unless you set "
+    "one.\n",
 ) -> str:
-    """The text of a new item file: front matter, then a line for the editor to replace."""
+    """The text of a new item file: front matter, then a body for the editor to replace."""
     # JSON strings are valid YAML double-quoted strings, escapes included.
     lines = [
         "---",
         f"title: {json.dumps(title, ensure_ascii=False)}",
         f"date: {moment.isoformat(timespec='seconds')}",
         "tags: [" + ", ".join(json.dumps(t, ensure_ascii=False) for t in tags) + "]",
-        f"source: {source}" if source else "source:  # required: the URL of the summarised article",
+        f"source: {json.dumps(source)}"
+        if source
+        else "source:  # required: the URL of the summarised article",
     ]
     if section:
         lines.append(f"section: {json.dumps(section, ensure_ascii=False)}")
-    lines += [
-        "# Optional: source_name, summary, slug, edition. Remove the next line to publish.",
-        "draft: true",
-        "---",
-        "Summarise the article here. The first paragraph is the summary unless you set one.",
-        "",
-    ]
-    return "\n".join(lines)
+    lines.append("# Optional: source_name, summary, slug, edition, id.")
+    if draft:
+        lines += ["# Remove the next line to publish.", "draft: true"]
+    lines.append("---")
+    return "\n".join(lines) + "\n" + body
 
 
 def new_item(
@@ -61,6 +63,9 @@ def new_item(
     slug = slugify(title)
     if not slug:
         problems.append(ContentError(f"the title {title!r} has no letters or digits for a slug"))
+    for tag in tags:
+        if not slugify(tag):
+            problems.append(ContentError(f"the tag {tag!r} has no letters or digits"))
     if source is not None:
         try:
             schema.web_url(source)

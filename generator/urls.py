@@ -13,7 +13,7 @@ import re
 import string
 import unicodedata
 from pathlib import PurePosixPath
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 _NON_WORD = re.compile(r"[^\w]+")
 _DASHES = re.compile(r"-{2,}")
@@ -113,11 +113,12 @@ def internal_target(url: str, page: str, base: str, site_url: str) -> tuple[str,
     if parts.scheme or parts.netloc or not parts.path:
         return None
     rest = url[len(parts.path) :]
-    if parts.path.startswith("/"):
-        path = parts.path[len(base) :] if parts.path.startswith(base) else parts.path[1:]
+    written = unquote(parts.path)  # site paths are kept unencoded, like file names
+    if written.startswith("/"):
+        path = written[len(base) :] if written.startswith(base) else written[1:]
     else:
         folder = page if page.endswith("/") else posixpath.dirname(page) + "/"
-        path = posixpath.normpath(posixpath.join("/", folder, parts.path))[1:]
-        if parts.path.endswith("/") and path:
+        path = posixpath.normpath(posixpath.join("/", folder, written))[1:]
+        if written.endswith("/") and path:
             path += "/"
     return path, rest

@@ -7,6 +7,7 @@ that is safe to insert is marked so; everything else is escaped by Jinja.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -91,6 +92,20 @@ def rebase_links(html: str, page: str, config: SiteConfig, to: Callable[[str], s
     return _LINK_ATTR.sub(fix, html)
 
 
+#: The feed formats every page announces, by (label, file name, media type).
+FEED_LINKS = (
+    ("RSS", "feed.xml", "application/rss+xml"),
+    ("Atom", "atom.xml", "application/atom+xml"),
+    ("JSON Feed", "feed.json", "application/feed+json"),
+)
+
+
+def json_script(data: object) -> Markup:
+    """JSON safe inside <script>: '<', '>' and '&' escaped so that no text can end it."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
 class Views:
     """Makes template views for one site; links carry the base path."""
 
@@ -124,13 +139,34 @@ class Views:
             "tags_index": self.href("tags/"),
             "sources_index": self.href("sources/"),
             "stylesheet": self.href("assets/style.css"),
+            "favicon": self.href("assets/favicon.svg"),
+            "feeds": [
+                {
+                    "title": f"{config.title}: {what} ({kind})",
+                    "url": self.href(folder + name),
+                    "type": media,
+                }
+                for what, folder in (("editions", "editions/"), ("items", ""))
+                for kind, name, media in FEED_LINKS
+            ],  # fmt: skip
         }
 
     def tag(self, tag: Tag, count: int | None = None) -> View:
-        return {"name": tag.name, "slug": tag.slug, "url": self.href(tag.url), "count": count}
+        return {
+            "name": tag.name,
+            "slug": tag.slug,
+            "url": self.href(tag.url),
+            "count": count,
+            "feed": self.href(tag.url + "feed.xml"),
+        }
 
     def publisher(self, publisher: Publisher, count: int | None = None) -> View:
-        return {"name": publisher.name, "url": self.href(publisher.url), "count": count}
+        return {
+            "name": publisher.name,
+            "url": self.href(publisher.url),
+            "count": count,
+            "feed": self.href(publisher.url + "feed.xml"),
+        }
 
     def item(self, item: Item) -> View:
         local: datetime = item.date.astimezone(self.config.timezone)
@@ -161,6 +197,27 @@ class Views:
             "minutes": self.minutes(item.words),
             "section": item.section,
             "edition": self.edition_link(edition),
+            "json_ld": json_script(self.news_article(item, local)),
+        }
+
+    def news_article(self, item: Item, local: datetime) -> dict[str, Any]:
+        """schema.org NewsArticle for search engines."""
+        config = self.config
+        publisher = {"@type": "Organization", "name": config.title, "url": config.url}
+        return {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": item.title,
+            "description": item.summary,
+            "datePublished": local.isoformat(),
+            "url": self.absolute(item.url),
+            "mainEntityOfPage": self.absolute(item.url),
+            "inLanguage": config.language,
+            "author": {"@type": "Organization", "name": config.feed_author},
+            "publisher": publisher,
+            "isBasedOn": [ref.url for ref in item.references],
+            "keywords": [tag.name for tag in item.tags],
+            **({"articleSection": item.section} if item.section else {}),
         }
 
     def edition_link(self, edition: Edition) -> View:

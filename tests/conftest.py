@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from generator.config import SiteConfig
+from generator.urls import slugify
 
 SITE_YAML = """\
 title: Test Briefing
@@ -25,11 +26,17 @@ def item(
     title: str = "An item",
     date: str = "2025-07-22T09:15:00+03:00",
     tags: str = "[ukraine, diplomacy]",
-    source: str = "https://www.reuters.com/world/an-item",
+    source: str | None = None,
     body: str = "The first paragraph.\n\nThe second paragraph.",
     **extra: str,
 ) -> str:
-    """The text of an item file; ``extra`` adds front-matter keys verbatim."""
+    """The text of an item file; ``extra`` adds front-matter keys verbatim.
+
+    The source defaults to a URL made from the title, so that items stay distinct
+    (an item's feed id is its first source URL).
+    """
+    if source is None:
+        source = "https://www.reuters.com/world/" + (slugify(title) or "an-item")
     lines = [f"title: {title}", f"date: {date}", f"tags: {tags}", f"source: {source}"]
     lines += [f"{key}: {value}" for key, value in extra.items()]
     return "---\n" + "\n".join(lines) + "\n---\n" + body + "\n"

@@ -27,7 +27,7 @@ def test_build_prints_one_summary_line(make_site: MakeSite) -> None:
     lines = out.splitlines()
     assert len(lines) == 1
     assert re.fullmatch(
-        r"built 1 item in 1 edition, 2 tags: 14 files \(14 written, 0 unchanged, 0 removed\) "
+        r"built 1 item in 1 edition, 2 tags: 25 files \(25 written, 0 unchanged, 0 removed\) "
         rf"into {re.escape(str(root))}/_site in \d+\.\d\d s; left out: 1 draft",
         lines[0],
     ), lines[0]

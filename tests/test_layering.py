@@ -29,12 +29,14 @@ LAYERS: dict[str, int] = {
     "render": 8,
     "feeds": 8,
     "output": 8,
+    "discovery": 8,
     "build": 9,
     "check": 10,
     "scaffold": 10,
     "serve": 10,
-    "cli": 11,
-    "__main__": 12,
+    "starter": 11,
+    "cli": 12,
+    "__main__": 13,
 }
 
 
