@@ -14,15 +14,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from generator import content, markup
+from generator import content, workers
 from generator.collect import collect_site
-from generator.config import SiteConfig, load_config
+from generator.config import load_config
 from generator.discovery import github_pages_files, render_robots, render_sitemap
 from generator.errors import BuildFailed, ConfigError, ErrorLog
 from generator.feeds import render_feeds
-from generator.models import Document, EditionNote, Rendered, Site
+from generator.models import Document, EditionNote, Site
 from generator.output import check_output_dir, write_site
-from generator.render import render_site
 from generator.sources import discover
 from generator.theme import find_theme, static_files
 from generator.views import Views
@@ -44,6 +43,8 @@ class BuildOptions:
     future: bool = False
     #: The moment that decides which items are due; None means the current time.
     now: datetime | None = None
+    #: Processes for Markdown and templates; 1 renders everything in this process.
+    jobs: int = 1
     #: Called with each stage's name as it starts, for progress display.
     progress: Callable[[str], None] | None = None
 
@@ -153,8 +154,14 @@ def assemble(options: BuildOptions) -> Assembled:
             due = [doc for doc in due if doc.meta.date <= now]
 
     with clock.stage("markdown"):
-        pairs = [(doc, render_markdown(doc.body, doc.body_line, config)) for doc in due]
-        intros = [(note, render_markdown(note.body, note.body_line, config)) for note in notes]
+        rendered = workers.render_markdown(
+            [(doc.body, doc.body_line) for doc in due]
+            + [(note.body, note.body_line) for note in notes],
+            config,
+            options.jobs,
+        )
+        pairs = list(zip(due, rendered[: len(due)], strict=True))
+        intros = list(zip(notes, rendered[len(due) :], strict=True))
 
     with clock.stage("collect"):
         site, collisions = collect_site(config, pairs, intros)
@@ -162,7 +169,7 @@ def assemble(options: BuildOptions) -> Assembled:
     errors.raise_if_any()
 
     with clock.stage("templates"):
-        output = render_site(site, theme)
+        output = workers.render_pages(site, theme, options.jobs)
     with clock.stage("feeds"):
         for path, data in render_feeds(site, Views(site)).items():
             output.add(path, data, "the feeds")
@@ -213,7 +220,3 @@ def build(options: BuildOptions) -> BuildReport:
         seconds=time.perf_counter() - started,
         stages=stages,
     )
-
-
-def render_markdown(body: str, body_line: int, config: SiteConfig) -> Rendered:
-    return markup.render(body, body_line=body_line, raw_html=config.raw_html)

@@ -20,6 +20,7 @@ from generator.scaffold import new_item
 from generator.schema import Invalid
 from generator.serve import ServeOptions, serve
 from generator.starter import init_site
+from generator.workers import default_jobs
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -36,6 +37,10 @@ def _site_options(command: argparse.ArgumentParser, *, scheduling: bool = True) 
         help="the site folder holding site.yaml (default: the current folder)",
     )  # fmt: skip
     if scheduling:
+        command.add_argument(
+            "--jobs", "-j", type=int, default=None, metavar="N",
+            help="processes for Markdown and templates (default: one per CPU core)",
+        )  # fmt: skip
         command.add_argument(
             "--drafts", action="store_true", help="include items marked draft: true"
         )
@@ -183,6 +188,7 @@ def _options(args: argparse.Namespace, err: TextIO, output: Path | None = None) 
         drafts=args.drafts,
         future=args.future,
         now=args.now,
+        jobs=max(1, args.jobs or default_jobs()),
         progress=_progress(err) if not args.quiet else None,
     )
 

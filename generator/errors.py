@@ -34,6 +34,11 @@ class SiteError(Exception):
         self.col = col
         self.hint = hint
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Exceptions pickle their args only; ours are keyword fields. Worker processes
+        # send errors back, so keep every field.
+        return (_rebuild, (type(self), self.message, self.path, self.line, self.col, self.hint))
+
     @property
     def location(self) -> str:
         """``path:line:col`` with whatever parts are known."""
@@ -54,6 +59,13 @@ class SiteError(Exception):
         if self.hint:
             text += f"; {self.hint}"
         return text
+
+
+def _rebuild(
+    kind: type[SiteError], message: str, path: str | None, line: int | None, col: int | None,
+    hint: str | None,
+) -> SiteError:  # fmt: skip
+    return kind(message, path=path, line=line, col=col, hint=hint)
 
 
 class SiteWarning(SiteError):

@@ -52,29 +52,35 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
 def write_site(output: Path, files: Mapping[PurePosixPath, bytes]) -> WriteReport:
     """Make ``output`` hold exactly ``files``; return how many were written, kept, removed."""
     root = output.resolve()
-    root.mkdir(parents=True, exist_ok=True)
-    written = unchanged = 0
     try:
+        root.mkdir(parents=True, exist_ok=True)
+        existing = _survey(root)
+        written = unchanged = 0
+        made: set[PurePosixPath] = set()
         for rel, data in sorted(files.items()):
             if not is_inside(rel):
                 raise OutputError(f"refusing to write outside the output folder: {rel}")
+            if rel.parent not in made:
+                _make_folder(root, rel.parent, existing)
+                made.add(rel.parent)
             target = root.joinpath(*rel.parts)
-            if target.is_dir() and not target.is_symlink():
-                shutil.rmtree(target)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            # A symlinked folder inside the output must not carry a write elsewhere.
-            if not target.parent.resolve().is_relative_to(root):
-                raise OutputError(
-                    f"refusing to write through a link out of the output folder: {rel}"
-                )
-            if target.is_file() and not target.is_symlink() and _same(target, data):
-                unchanged += 1
+            kind = existing.get(rel)
+            if kind is None:
+                target.write_bytes(data)  # nothing there to protect: write it directly
+                written += 1
                 continue
+            if kind == "dir":
+                shutil.rmtree(target)
+            elif kind == "file" and target.stat().st_size == len(data):
+                if target.read_bytes() == data:
+                    unchanged += 1
+                    continue
+            # Replace through a rename, so that a reader never sees half a file.
             temp = target.with_name(f".{target.name}.tmp")
             temp.write_bytes(data)
             os.replace(temp, target)
             written += 1
-        removed = _remove_stale(root, {root.joinpath(*rel.parts) for rel in files})
+        removed = _remove_stale(root, existing, files)
     except OSError as exc:
         raise BuildFailed([OutputError(f"cannot write the site: {exc}", path=output)]) from None
     except OutputError as exc:
@@ -82,23 +88,50 @@ def write_site(output: Path, files: Mapping[PurePosixPath, bytes]) -> WriteRepor
     return WriteReport(written, unchanged, removed)
 
 
-def _same(path: Path, data: bytes) -> bool:
-    return path.stat().st_size == len(data) and path.read_bytes() == data
+def _survey(root: Path) -> dict[PurePosixPath, str]:
+    """What the output folder holds ("file" or "dir"), after removing every symbolic link.
 
-
-def _remove_stale(root: Path, keep: set[Path]) -> int:
-    removed = 0
-    for dirpath, dirnames, filenames in os.walk(root, topdown=False):
-        folder = Path(dirpath)
-        if folder == root:
+    We never create links; one found here was put by someone else and could carry a
+    write outside the folder, so it goes before anything is written.
+    """
+    found: dict[PurePosixPath, str] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        folder = PurePosixPath(Path(dirpath).relative_to(root).as_posix())
+        if folder == PurePosixPath("."):
             dirnames[:] = [d for d in dirnames if d not in KEEP]
-        if any(part in KEEP for part in folder.relative_to(root).parts):
-            continue
-        for name in filenames:
-            path = folder / name
-            if path not in keep:
+            folder = PurePosixPath()
+        for name in dirnames + filenames:
+            path = Path(dirpath, name)
+            if path.is_symlink():
                 path.unlink()
-                removed += 1
-        if folder != root and not any(folder.iterdir()):
+                continue
+            found[folder / name] = "dir" if name in dirnames else "file"
+        dirnames[:] = [d for d in dirnames if not Path(dirpath, d).is_symlink()]
+    return found
+
+
+def _make_folder(root: Path, rel: PurePosixPath, existing: dict[PurePosixPath, str]) -> None:
+    """Create a folder of the output; a file in its way (a page that became a folder) goes."""
+    for part in [*reversed(rel.parents), rel]:
+        if existing.get(part) == "file":
+            (root / part).unlink()
+            existing[part] = "dir"
+    root.joinpath(*rel.parts).mkdir(parents=True, exist_ok=True)
+
+
+def _remove_stale(
+    root: Path, existing: dict[PurePosixPath, str], files: Mapping[PurePosixPath, bytes]
+) -> int:
+    """Remove what an earlier build wrote and this one did not; then empty folders."""
+    removed = 0
+    for rel, kind in existing.items():
+        if kind == "file" and rel not in files:
+            (root / rel).unlink(missing_ok=True)
+            removed += 1
+    folders = sorted((rel for rel, kind in existing.items() if kind == "dir"),
+                     key=lambda rel: len(rel.parts), reverse=True)  # fmt: skip
+    for rel in folders:
+        folder = root / rel
+        if folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
     return removed

@@ -24,6 +24,14 @@ class Output:
         self.files: dict[PurePosixPath, bytes] = {}
         self.origin: dict[PurePosixPath, str] = {}
         self.errors: list[SiteError] = []
+        self.reported: set[tuple[str | None, int | None, str]] = set()
+
+    def report(self, error: SiteError) -> None:
+        """Once per template and line: a broken item.html must not yield 10,000 errors."""
+        key = (error.path, error.line, error.message.split(" (while rendering")[0])
+        if key not in self.reported:
+            self.reported.add(key)
+            self.errors.append(error)
 
     def add(self, path: PurePosixPath, data: bytes, origin: str) -> None:
         if not is_inside(path):
@@ -42,6 +50,10 @@ class Output:
             return
         self.files[path] = data
         self.origin[path] = origin
+
+
+#: Builds a page's template context when (and only if) the page is rendered.
+Context = Callable[[], dict[str, Any]]
 
 
 def make_environment(theme: Theme) -> jinja2.Environment:
@@ -70,14 +82,37 @@ def page_path(first: str, number: int) -> str:
 class Renderer:
     """Renders templates, turning their failures into located TemplateErrors."""
 
-    def __init__(self, env: jinja2.Environment, theme: Theme, output: Output) -> None:
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        theme: Theme,
+        output: Output,
+        shard: tuple[int, int] = (0, 1),
+    ) -> None:
         self.env = env
         self.theme_dirs = [p.resolve() for p in theme.template_dirs]
         self.output = output
+        self.shard, self.shards = shard
+        self.laid_out: dict[PurePosixPath, str] = {}
 
-    def page(self, template: str, site_path: str, origin: str, **context: Any) -> None:
+    def page(self, template: str, site_path: str, origin: str, context: Context) -> None:
+        file = output_file(site_path)
+        number = len(self.laid_out)
+        if file in self.laid_out:
+            if self.shard == 0:
+                self.output.errors.append(
+                    OutputError(
+                        f"{file} would be written twice: by {self.laid_out[file]} and by {origin}",
+                        path=origin,
+                        hint="change a slug or the permalink pattern so that they differ",
+                    )
+                )
+            return
+        self.laid_out[file] = origin
+        if number % self.shards != self.shard:
+            return  # another process renders this one
         try:
-            html = self.env.get_template(template).render(**context)
+            html = self.env.get_template(template).render(**context())
         except jinja2.TemplateSyntaxError as exc:
             self.output.errors.append(
                 TemplateError(
@@ -88,7 +123,7 @@ class Renderer:
             )
             return
         except jinja2.TemplateNotFound as exc:
-            self.output.errors.append(
+            self._report(
                 TemplateError(
                     f"template {exc.name!r} not found in the theme",
                     hint="searched " + ", ".join(map(str, self.theme_dirs)),
@@ -96,9 +131,12 @@ class Renderer:
             )
             return
         except Exception as exc:  # noqa: BLE001 - any error raised inside a theme template
-            self.output.errors.append(self._runtime_error(exc, template, origin))
+            self._report(self._runtime_error(exc, template, origin))
             return
-        self.output.add(output_file(site_path), html.encode("utf-8"), origin)
+        self.output.add(file, html.encode("utf-8"), origin)
+
+    def _report(self, error: SiteError) -> None:
+        self.output.report(error)
 
     def _runtime_error(self, exc: Exception, template: str, origin: str) -> SiteError:
         """Locate the failing template line from the traceback's last frame in the theme."""
@@ -120,27 +158,34 @@ class Renderer:
         )
 
 
-def render_site(site: Site, theme: Theme, env: jinja2.Environment | None = None) -> Output:
-    """Every HTML page of the site, by output path."""
+def render_site(
+    site: Site, theme: Theme, env: jinja2.Environment | None = None, shard: tuple[int, int] = (0, 1)
+) -> Output:
+    """Every HTML page of the site by output path, or one shard of them.
+
+    With ``shard=(i, n)`` only every n-th page from the i-th is rendered, so that n
+    processes can share the work; every shard still lays out all pages, and shard 0
+    reports pages that would share a path.
+    """
     config = site.config
     views = Views(site)
     output = Output()
-    renderer = Renderer(env or make_environment(theme), theme, output)
+    renderer = Renderer(env or make_environment(theme), theme, output, shard)
     common: dict[str, Any] = {"site": views.site_view()}
 
-    def page(template: str, site_path: str, origin: str, **context: Any) -> None:
-        renderer.page(
-            template,
-            site_path,
-            origin,
-            page_url=views.href(site_path),
-            canonical=views.absolute(site_path) if site_path != "404.html" else None,
-            **common,
-            **context,
-        )
+    def page(template: str, site_path: str, origin: str, context: Context) -> None:
+        def full() -> dict[str, Any]:
+            return {
+                "page_url": views.href(site_path),
+                "canonical": views.absolute(site_path) if site_path != "404.html" else None,
+                **common,
+                **context(),
+            }
+
+        renderer.page(template, site_path, origin, full)
 
     def listing(
-        template: str, first: str, origin: str, entries: Sequence[Item], **extra: Any
+        template: str, first: str, origin: str, entries: Sequence[Item], extra: Context
     ) -> None:
         pages = paginate(entries, config.paginate)
         for number, chunk in enumerate(pages, start=1):
@@ -148,9 +193,11 @@ def render_site(site: Site, theme: Theme, env: jinja2.Environment | None = None)
                 template,
                 page_path(first, number),
                 origin,
-                items=views.items(chunk),
-                pagination=_pagination(first, number, len(pages), views.href),
-                **extra,
+                lambda chunk=chunk, number=number: {  # type: ignore[misc]
+                    "items": views.items(chunk),
+                    "pagination": _pagination(first, number, len(pages), views.href),
+                    **extra(),
+                },
             )
 
     latest = site.editions[-1] if site.editions else None
@@ -158,19 +205,27 @@ def render_site(site: Site, theme: Theme, env: jinja2.Environment | None = None)
         "index.html",
         "",
         "the front page",
-        edition=views.edition(latest) if latest else None,
-        recent=[views.edition_link(e) for e in reversed(site.editions[-RECENT_EDITIONS - 1 : -1])],
+        lambda: {
+            "edition": views.edition(latest) if latest else None,
+            "recent": [
+                views.edition_link(e) for e in reversed(site.editions[-RECENT_EDITIONS - 1 : -1])
+            ],
+        },
     )
     for edition in site.editions:
-        page("edition.html", edition.url, f"edition {edition.date}", edition=views.edition(edition))
+        page(
+            "edition.html",
+            edition.url,
+            f"edition {edition.date}",
+            lambda edition=edition: {"edition": views.edition(edition)},  # type: ignore[misc]
+        )
     page(
         "archive.html",
         "archive/",
         "the archive",
-        years=views.archive(),
-        edition_count=len(site.editions),
+        lambda: {"years": views.archive(), "edition_count": len(site.editions)},
     )
-    listing("items.html", "items/", "the list of all items", site.items)
+    listing("items.html", "items/", "the list of all items", site.items, dict)
     for index, item in enumerate(site.items):
         newer = site.items[index - 1] if index > 0 else None
         older = site.items[index + 1] if index + 1 < len(site.items) else None
@@ -178,15 +233,17 @@ def render_site(site: Site, theme: Theme, env: jinja2.Environment | None = None)
             "item.html",
             item.url,
             item.path,
-            item=views.item(item),
-            newer=_neighbour(newer, views),
-            older=_neighbour(older, views),
+            lambda item=item, newer=newer, older=older: {  # type: ignore[misc]
+                "item": views.item(item),
+                "newer": _neighbour(newer, views),
+                "older": _neighbour(older, views),
+            },
         )
     page(
         "tags.html",
         "tags/",
         "the tag index",
-        tags=[views.tag(group.tag, len(group.items)) for group in site.tags],
+        lambda: {"tags": [views.tag(group.tag, len(group.items)) for group in site.tags]},
     )
     for group in site.tags:
         listing(
@@ -194,13 +251,15 @@ def render_site(site: Site, theme: Theme, env: jinja2.Environment | None = None)
             group.tag.url,
             f"the page of tag '{group.tag.name}'",
             group.items,
-            tag=views.tag(group.tag, len(group.items)),
+            lambda group=group: {"tag": views.tag(group.tag, len(group.items))},  # type: ignore[misc]
         )
     page(
         "sources.html",
         "sources/",
         "the sources index",
-        publishers=[views.publisher(g.publisher, len(g.items)) for g in site.publishers],
+        lambda: {
+            "publishers": [views.publisher(g.publisher, len(g.items)) for g in site.publishers]
+        },
     )
     for cited in site.publishers:
         listing(
@@ -208,9 +267,11 @@ def render_site(site: Site, theme: Theme, env: jinja2.Environment | None = None)
             cited.publisher.url,
             f"the page of source '{cited.publisher.name}'",
             cited.items,
-            publisher=views.publisher(cited.publisher, len(cited.items)),
+            lambda cited=cited: {  # type: ignore[misc]
+                "publisher": views.publisher(cited.publisher, len(cited.items))
+            },
         )
-    page("404.html", "404.html", "the 404 page")
+    page("404.html", "404.html", "the 404 page", dict)
     return output
 
 

@@ -12,6 +12,7 @@ import posixpath
 import re
 import string
 import unicodedata
+from functools import cache
 from pathlib import PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
 
@@ -19,6 +20,7 @@ _NON_WORD = re.compile(r"[^\w]+")
 _DASHES = re.compile(r"-{2,}")
 
 
+@cache
 def slugify(text: str) -> str:
     """Lower-case words joined by '-', accents dropped, letters of any script kept.
 

@@ -83,7 +83,12 @@ def rebase_links(html: str, page: str, config: SiteConfig, to: Callable[[str], s
         return html
 
     def fix(match: re.Match[str]) -> str:
-        target = internal_target(unescape(match.group(2)), page, config.base_path, config.url)
+        written = match.group(2)
+        if written.startswith(("#", "mailto:")) or (
+            written.startswith(("https://", "http://")) and not written.startswith(config.url)
+        ):
+            return match.group(0)  # most links: elsewhere, or on this page
+        target = internal_target(unescape(written), page, config.base_path, config.url)
         if target is None:
             return match.group(0)
         path, rest = target
@@ -114,6 +119,8 @@ class Views:
         self.config: SiteConfig = site.config
         self.base = self.config.base_path
         self.editions = {edition.date: edition for edition in site.editions}
+        self._cards: dict[str, View] = {}
+        self._edition_links: dict[date, View] = {}
 
     def href(self, site_path: str) -> str:
         return link(self.base, site_path)
@@ -168,9 +175,12 @@ class Views:
             "feed": self.href(publisher.url + "feed.xml"),
         }
 
-    def item(self, item: Item) -> View:
+    def card(self, item: Item) -> View:
+        """What every list shows of an item; made once per item and shared, read-only."""
+        view = self._cards.get(item.url)
+        if view is not None:
+            return view
         local: datetime = item.date.astimezone(self.config.timezone)
-        edition = self.editions[item.edition]
         sources = [
             {
                 "url": ref.url,
@@ -179,7 +189,7 @@ class Views:
             }
             for ref in item.references
         ]
-        return {
+        view = {
             "title": item.title,
             "slug": item.slug,
             "url": self.href(item.url),
@@ -191,12 +201,25 @@ class Views:
             "sources": sources,
             "source": sources[0],
             "summary": item.summary,
-            # markdown-it escaped everything the editor wrote (unless raw_html is on).
-            "html": Markup(rebase_links(item.html, item.url, self.config, self.href)),
             "words": item.words,
             "minutes": self.minutes(item.words),
             "section": item.section,
-            "edition": self.edition_link(edition),
+            "edition": self.edition_link(self.editions[item.edition]),
+        }
+        self._cards[item.url] = view
+        return view
+
+    def body(self, item: Item) -> str:
+        """The item's HTML with its internal links pointing under the base path."""
+        # markdown-it escaped everything the editor wrote (unless raw_html is on).
+        return rebase_links(item.html, item.url, self.config, self.href)
+
+    def item(self, item: Item) -> View:
+        """An item in full, for its own page."""
+        local: datetime = item.date.astimezone(self.config.timezone)
+        return {
+            **self.card(item),
+            "html": Markup(self.body(item)),
             "json_ld": json_script(self.news_article(item, local)),
         }
 
@@ -221,9 +244,11 @@ class Views:
         }
 
     def edition_link(self, edition: Edition) -> View:
-        """What a list of editions shows of one."""
+        """What a list of editions shows of one; made once per edition, read-only."""
+        if edition.date in self._edition_links:
+            return self._edition_links[edition.date]
         when = self.edition_when(edition)
-        return {
+        self._edition_links[edition.date] = view = {
             "number": edition.number,
             "url": self.href(edition.url),
             "permalink": self.absolute(edition.url),
@@ -233,6 +258,7 @@ class Views:
             "item_count": len(edition.items),
             "minutes": self.minutes(edition.words),
         }
+        return view
 
     def edition_when(self, edition: Edition) -> str:
         if edition.first_day == edition.date:
@@ -246,11 +272,8 @@ class Views:
             name = section.name or ("More" if len(edition.sections) > 1 else "")
             items = []
             for item in section.items:
-                view = self.item(item)
-                anchor = f"{item.slug}--"
-                view["anchor"] = f"{item.slug}"
-                view["html"] = Markup(embed_html(view["html"], anchor, shift=2))
-                items.append(view)
+                html = embed_html(self.body(item), f"{item.slug}--", shift=2)
+                items.append({**self.card(item), "anchor": item.slug, "html": Markup(html)})
             sections.append(
                 {"name": name, "anchor": "section-" + (slugify(name) or "items"), "items": items}
             )
@@ -278,4 +301,4 @@ class Views:
         return years
 
     def items(self, items: Sequence[Item]) -> list[View]:
-        return [self.item(item) for item in items]
+        return [self.card(item) for item in items]

@@ -30,13 +30,14 @@ LAYERS: dict[str, int] = {
     "feeds": 8,
     "output": 8,
     "discovery": 8,
-    "build": 9,
-    "check": 10,
-    "scaffold": 10,
-    "serve": 10,
-    "starter": 11,
-    "cli": 12,
-    "__main__": 13,
+    "workers": 9,
+    "build": 10,
+    "check": 11,
+    "scaffold": 11,
+    "serve": 11,
+    "starter": 12,
+    "cli": 13,
+    "__main__": 14,
 }
 
 
