@@ -8,22 +8,22 @@ build would, without touching the output folder.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from generator import content, workers
+from generator import cache, content, workers
 from generator.collect import collect_site
-from generator.config import load_config
+from generator.config import CONFIG_FILE, load_config
 from generator.discovery import github_pages_files, render_robots, render_sitemap
 from generator.errors import BuildFailed, ConfigError, ErrorLog
 from generator.feeds import render_feeds
-from generator.models import Document, EditionNote, Site
+from generator.models import Document, EditionNote, Rendered, Site
 from generator.output import check_output_dir, write_site
 from generator.sources import discover
-from generator.theme import find_theme, static_files
+from generator.theme import Theme, find_theme, static_files
 from generator.views import Views
 
 OUTPUT_DIR = "_site"
@@ -45,6 +45,8 @@ class BuildOptions:
     now: datetime | None = None
     #: Processes for Markdown and templates; 1 renders everything in this process.
     jobs: int = 1
+    #: Reuse parsed and rendered items from the last build (``--clean`` turns it off).
+    use_cache: bool = True
     #: Called with each stage's name as it starts, for progress display.
     progress: Callable[[str], None] | None = None
 
@@ -66,13 +68,20 @@ class Assembled:
     """A site rendered in memory, not yet written."""
 
     site: Site
+    #: Files to write, by output path.
     files: dict[PurePosixPath, bytes]
+    #: Pages whose inputs did not change since they were written: left as they are.
+    kept: frozenset[PurePosixPath]
+    #: Digest of every page's inputs, for the next build.
+    digests: dict[PurePosixPath, str]
     #: Every parsed item, published or not, for checks that need file positions.
     documents: tuple[Document, ...]
     drafts_left_out: int
     #: Items left out because they are not due yet, soonest first.
     scheduled: tuple[Scheduled, ...]
     stages: dict[str, float]
+    #: What the next build can reuse: every rendered item of this one.
+    cache: cache.BuildCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +97,10 @@ class BuildReport:
     removed: int
     drafts_left_out: int
     scheduled: tuple[Scheduled, ...]
+    #: Items taken from the build cache instead of parsed and rendered again.
+    cached: int
+    #: Things the editor should know that did not stop the build.
+    warnings: tuple[str, ...]
     seconds: float
     #: Seconds spent in each stage, in pipeline order.
     stages: dict[str, float] = field(default_factory=dict)
@@ -109,8 +122,12 @@ class _Clock:
             self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
 
 
-def assemble(options: BuildOptions) -> Assembled:
-    """Read, check and render the whole site in memory; raise BuildFailed listing every problem."""
+def assemble(options: BuildOptions, known: Mapping[PurePosixPath, str] | None = None) -> Assembled:
+    """Read, check and render the whole site in memory; raise BuildFailed listing every problem.
+
+    Pages whose digest is in ``known`` (the pages on disk from the last build) are
+    not rendered again: they are listed in ``Assembled.kept``.
+    """
     clock = _Clock(options.progress)
     errors = ErrorLog()
     now = options.now or datetime.now(UTC)
@@ -125,17 +142,27 @@ def assemble(options: BuildOptions) -> Assembled:
     with clock.stage("read"):
         sources, read_errors = discover(options.site_dir / CONTENT_DIR)
         errors.extend(read_errors)
+        store = _open_cache(options, theme)
 
     with clock.stage("parse"):
         documents: list[Document] = []
         notes: list[EditionNote] = []
+        cached: dict[str, Rendered] = {}  # by document path
+        keys: dict[str, str] = {}  # cache key by document path
         unfinished_drafts = 0
         for source in sources:
             try:
                 if source.rel.parts[0] == EDITIONS_DIR:
                     notes.append(content.parse_edition(source))
+                    continue
+                key = cache.source_key(source.path, source.text)
+                hit = store.get(key)
+                if hit is not None:
+                    doc, cached[source.path] = hit
                 else:
-                    documents.append(content.parse(source, config.timezone))
+                    doc = content.parse(source, config.timezone)
+                documents.append(doc)
+                keys[doc.path] = key
             except content.IncompleteDraft as draft:
                 if options.drafts:
                     errors.extend(draft.errors)
@@ -154,14 +181,16 @@ def assemble(options: BuildOptions) -> Assembled:
             due = [doc for doc in due if doc.meta.date <= now]
 
     with clock.stage("markdown"):
+        fresh = [doc for doc in due if doc.path not in cached]
         rendered = workers.render_markdown(
-            [(doc.body, doc.body_line) for doc in due]
+            [(doc.body, doc.body_line) for doc in fresh]
             + [(note.body, note.body_line) for note in notes],
             config,
             options.jobs,
         )
-        pairs = list(zip(due, rendered[: len(due)], strict=True))
-        intros = list(zip(notes, rendered[len(due) :], strict=True))
+        cached.update((doc.path, r) for doc, r in zip(fresh, rendered, strict=False))
+        pairs = [(doc, cached[doc.path]) for doc in due]
+        intros = list(zip(notes, rendered[len(fresh) :], strict=True))
 
     with clock.stage("collect"):
         site, collisions = collect_site(config, pairs, intros)
@@ -169,7 +198,7 @@ def assemble(options: BuildOptions) -> Assembled:
     errors.raise_if_any()
 
     with clock.stage("templates"):
-        output = workers.render_pages(site, theme, options.jobs)
+        output = workers.render_pages(site, theme, options.jobs, known)
     with clock.stage("feeds"):
         for path, data in render_feeds(site, Views(site)).items():
             output.add(path, data, "the feeds")
@@ -178,7 +207,9 @@ def assemble(options: BuildOptions) -> Assembled:
             output.add(path, data, "GitHub Pages settings")
         output.add(PurePosixPath("robots.txt"), render_robots(config), "robots.txt")
         output.add(
-            PurePosixPath("sitemap.xml"), render_sitemap(config, list(output.files)), "the sitemap"
+            PurePosixPath("sitemap.xml"),
+            render_sitemap(config, [*output.files, *output.kept]),
+            "the sitemap",
         )
     with clock.stage("static"):
         for name, file in static_files(theme).items():
@@ -187,8 +218,16 @@ def assemble(options: BuildOptions) -> Assembled:
     errors.raise_if_any()
 
     return Assembled(
+        cache=cache.BuildCache(
+            store.key,
+            {keys[doc.path]: (doc, r) for doc, r in pairs},
+            discarded=store.discarded,
+            hits=store.hits,
+        ),
         site=site,
         files=output.files,
+        kept=frozenset(output.kept),
+        digests=output.digests,
         documents=tuple(documents),
         drafts_left_out=drafts_left_out,
         scheduled=tuple(scheduled) if not options.future else (),
@@ -200,23 +239,63 @@ def build(options: BuildOptions) -> BuildReport:
     """Build the site in ``options.site_dir`` and write it; raise BuildFailed on any problem."""
     started = time.perf_counter()
     check_output_dir(options.output_dir, options.site_dir)
-    assembled = assemble(options)
+    cache_dir = options.site_dir / cache.CACHE_DIR
+    warnings: list[str] = []
+    known: dict[PurePosixPath, str] = {}
+    if options.use_cache and (options.site_dir / CONFIG_FILE).is_file():
+        key = _cache_key(options, find_theme_quietly(options))
+        known, damaged = cache.load_pages(cache_dir, key, options.output_dir.resolve())
+        warnings += [damaged] if damaged else []
+    assembled = assemble(options, known)
     write_started = time.perf_counter()
     if options.progress:
         options.progress("write")
-    report = write_site(options.output_dir, assembled.files)
+    report = write_site(options.output_dir, assembled.files, assembled.kept)
+    cache.save(cache_dir, assembled.cache.key, assembled.cache.entries)
+    cache.save_pages(cache_dir, assembled.cache.key, options.output_dir.resolve(),
+                     assembled.digests)  # fmt: skip
     stages = {**assembled.stages, "write": time.perf_counter() - write_started}
     site = assembled.site
     return BuildReport(
         items=len(site.items),
         tags=len(site.tags),
         editions=len(site.editions),
-        files=len(assembled.files),
+        files=len(assembled.files) + len(assembled.kept),
         written=report.written,
         unchanged=report.unchanged,
         removed=report.removed,
         drafts_left_out=assembled.drafts_left_out,
         scheduled=assembled.scheduled,
+        cached=assembled.cache.hits,
+        warnings=tuple(warnings)
+        + ((assembled.cache.discarded,) if assembled.cache.discarded else ()),
         seconds=time.perf_counter() - started,
         stages=stages,
     )
+
+
+def _cache_key(options: BuildOptions, theme: Theme) -> str:
+    """Changes with site.yaml, any theme file, or briefing itself."""
+    theme_files = {
+        f"{index}/{file.relative_to(folder).as_posix()}": file.read_bytes()
+        for index, folder in enumerate((*theme.template_dirs, *theme.static_dirs))
+        for file in sorted(folder.rglob("*"))
+        if file.is_file()
+    }
+    return cache.site_key((options.site_dir / CONFIG_FILE).read_bytes(), theme_files)
+
+
+def _open_cache(options: BuildOptions, theme: Theme) -> cache.BuildCache:
+    """Last build's items if site.yaml, the theme and briefing are unchanged; else nothing."""
+    key = _cache_key(options, theme)
+    if not options.use_cache:
+        return cache.BuildCache(key)
+    return cache.load(options.site_dir / cache.CACHE_DIR, key)
+
+
+def find_theme_quietly(options: BuildOptions) -> Theme:
+    """The theme, for the cache key; problems with it are reported by the build itself."""
+    try:
+        return find_theme(options.site_dir, load_config(options.site_dir).theme)
+    except (BuildFailed, ConfigError):
+        return Theme((), ())

@@ -91,6 +91,10 @@ def _parser() -> argparse.ArgumentParser:
         "--output", "-o", type=Path, default=None, metavar="DIR",
         help=f"where to write the site (default: SITE/{OUTPUT_DIR})",
     )  # fmt: skip
+    cmd.add_argument(
+        "--clean", action="store_true",
+        help="ignore the build cache (.briefing-cache/) and parse and render everything",
+    )  # fmt: skip
 
     cmd = commands.add_parser(
         "check",
@@ -183,6 +187,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
 
 def _options(args: argparse.Namespace, err: TextIO, output: Path | None = None) -> BuildOptions:
     return BuildOptions(
+        use_cache=not getattr(args, "clean", False),
         site_dir=args.site,
         output=output,
         drafts=args.drafts,
@@ -221,11 +226,14 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"build failed; {options.output_dir} was left as it was", file=err)
         return EXIT_FAILED
     _clear_progress(err)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=err)
     if not args.quiet:
         print(summary(report, options), file=out)
         if report.scheduled:
             print(next_due(report.scheduled, load_config(args.site)), file=out)
     if args.verbose:
+        print(f"  {report.cached} of {report.items} items from the build cache", file=out)
         for stage, seconds in report.stages.items():
             print(f"  {stage:<10} {seconds * 1000:8.1f} ms", file=out)
     return EXIT_OK

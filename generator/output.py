@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -49,8 +50,15 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
         )
 
 
-def write_site(output: Path, files: Mapping[PurePosixPath, bytes]) -> WriteReport:
-    """Make ``output`` hold exactly ``files``; return how many were written, kept, removed."""
+def write_site(
+    output: Path,
+    files: Mapping[PurePosixPath, bytes],
+    kept: AbstractSet[PurePosixPath] = frozenset(),
+) -> WriteReport:
+    """Make ``output`` hold exactly ``files`` plus the ``kept`` files already there.
+
+    Return how many files were written, left unchanged, and removed.
+    """
     root = output.resolve()
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -80,7 +88,8 @@ def write_site(output: Path, files: Mapping[PurePosixPath, bytes]) -> WriteRepor
             temp.write_bytes(data)
             os.replace(temp, target)
             written += 1
-        removed = _remove_stale(root, existing, files)
+        unchanged += len(kept)
+        removed = _remove_stale(root, existing, files, kept)
     except OSError as exc:
         raise BuildFailed([OutputError(f"cannot write the site: {exc}", path=output)]) from None
     except OutputError as exc:
@@ -120,12 +129,15 @@ def _make_folder(root: Path, rel: PurePosixPath, existing: dict[PurePosixPath, s
 
 
 def _remove_stale(
-    root: Path, existing: dict[PurePosixPath, str], files: Mapping[PurePosixPath, bytes]
+    root: Path,
+    existing: dict[PurePosixPath, str],
+    files: Mapping[PurePosixPath, bytes],
+    kept: AbstractSet[PurePosixPath],
 ) -> int:
     """Remove what an earlier build wrote and this one did not; then empty folders."""
     removed = 0
     for rel, kind in existing.items():
-        if kind == "file" and rel not in files:
+        if kind == "file" and rel not in files and rel not in kept:
             (root / rel).unlink(missing_ok=True)
             removed += 1
     folders = sorted((rel for rel, kind in existing.items() if kind == "dir"),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -18,11 +20,19 @@ from generator.views import View, Views
 
 
 class Output:
-    """Files of the site by output path, refusing two writers for one path."""
+    """Files of the site by output path, refusing two writers for one path.
+
+    A page whose inputs are what they were when the file on disk was written is
+    *kept*: not rendered again, and left as it is by the writer.
+    """
 
     def __init__(self) -> None:
         self.files: dict[PurePosixPath, bytes] = {}
         self.origin: dict[PurePosixPath, str] = {}
+        #: Pages left as they are on disk.
+        self.kept: set[PurePosixPath] = set()
+        #: Digest of the inputs of every page, rendered or kept, for the next build.
+        self.digests: dict[PurePosixPath, str] = {}
         self.errors: list[SiteError] = []
         self.reported: set[tuple[str | None, int | None, str]] = set()
 
@@ -39,7 +49,7 @@ class Output:
                 OutputError(f"refusing to write outside the output folder: {path}", path=origin)
             )
             return
-        if path in self.files:
+        if path in self.files or path in self.kept:
             self.errors.append(
                 OutputError(
                     f"{path} would be written twice: by {self.origin[path]} and by {origin}",
@@ -88,7 +98,9 @@ class Renderer:
         theme: Theme,
         output: Output,
         shard: tuple[int, int] = (0, 1),
+        known: Mapping[PurePosixPath, str] | None = None,
     ) -> None:
+        self.known = known or {}
         self.env = env
         self.theme_dirs = [p.resolve() for p in theme.template_dirs]
         self.output = output
@@ -112,7 +124,13 @@ class Renderer:
         if number % self.shards != self.shard:
             return  # another process renders this one
         try:
-            html = self.env.get_template(template).render(**context())
+            values = context()
+            digest = page_digest(template, values)
+            self.output.digests[file] = digest
+            if self.known.get(file) == digest:
+                self.output.kept.add(file)  # same template, same inputs: same page
+                return
+            html = self.env.get_template(template).render(**values)
         except jinja2.TemplateSyntaxError as exc:
             self.output.errors.append(
                 TemplateError(
@@ -158,8 +176,19 @@ class Renderer:
         )
 
 
+def page_digest(template: str, context: Mapping[str, Any]) -> str:
+    """A digest of everything a page is made from besides the theme, which the cache
+    key covers: views are plain data, so their JSON is their whole content."""
+    text = json.dumps([template, context], ensure_ascii=False, default=str, check_circular=False)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
 def render_site(
-    site: Site, theme: Theme, env: jinja2.Environment | None = None, shard: tuple[int, int] = (0, 1)
+    site: Site,
+    theme: Theme,
+    env: jinja2.Environment | None = None,
+    shard: tuple[int, int] = (0, 1),
+    known: Mapping[PurePosixPath, str] | None = None,
 ) -> Output:
     """Every HTML page of the site by output path, or one shard of them.
 
@@ -170,7 +199,7 @@ def render_site(
     config = site.config
     views = Views(site)
     output = Output()
-    renderer = Renderer(env or make_environment(theme), theme, output, shard)
+    renderer = Renderer(env or make_environment(theme), theme, output, shard, known)
     common: dict[str, Any] = {"site": views.site_view()}
 
     def page(template: str, site_path: str, origin: str, context: Context) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
 from generator import markup
@@ -72,14 +73,21 @@ def render_markdown(
     return result
 
 
-def render_pages(site: Site, theme: Theme, jobs: int) -> Output:
-    """Every page of the site, rendered by ``jobs`` processes and merged in order."""
+def render_pages(
+    site: Site, theme: Theme, jobs: int, known: Mapping[PurePosixPath, str] | None = None
+) -> Output:
+    """Every page of the site, rendered by ``jobs`` processes and merged in order.
+
+    Pages whose digest is in ``known`` are kept as they are on disk, not rendered.
+    """
     if not usable(jobs, len(site.items)):
-        return render_site(site, theme)
+        return render_site(site, theme, known=known)
     merged = Output()
-    for part in sharded(lambda i, n: render_site(site, theme, shard=(i, n)), jobs):
+    for part in sharded(lambda i, n: render_site(site, theme, shard=(i, n), known=known), jobs):
         for error in part.errors:
             merged.report(error)
         for path, data in part.files.items():
             merged.add(path, data, part.origin[path])
+        merged.kept |= part.kept
+        merged.digests.update(part.digests)
     return merged

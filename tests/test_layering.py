@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     "sources": 4,
     "frontmatter": 4,
     "content": 5,
+    "cache": 5,
     "markup": 5,
     "editions": 5,
     "collect": 6,
