@@ -147,7 +147,7 @@ def assemble(options: BuildOptions, known: Mapping[PurePosixPath, str] | None = 
     with clock.stage("parse"):
         documents: list[Document] = []
         notes: list[EditionNote] = []
-        cached: dict[str, Rendered] = {}  # by document path
+        cached: dict[str, Rendered] = {}  # by document path: from the cache, then all
         keys: dict[str, str] = {}  # cache key by document path
         unfinished_drafts = 0
         for source in sources:
@@ -182,6 +182,7 @@ def assemble(options: BuildOptions, known: Mapping[PurePosixPath, str] | None = 
 
     with clock.stage("markdown"):
         fresh = [doc for doc in due if doc.path not in cached]
+        reused = len(due) - len(fresh)
         rendered = workers.render_markdown(
             [(doc.body, doc.body_line) for doc in fresh]
             + [(note.body, note.body_line) for note in notes],
@@ -222,7 +223,7 @@ def assemble(options: BuildOptions, known: Mapping[PurePosixPath, str] | None = 
             store.key,
             {keys[doc.path]: (doc, r) for doc, r in pairs},
             discarded=store.discarded,
-            hits=store.hits,
+            hits=reused,
         ),
         site=site,
         files=output.files,
@@ -251,9 +252,17 @@ def build(options: BuildOptions) -> BuildReport:
     if options.progress:
         options.progress("write")
     report = write_site(options.output_dir, assembled.files, assembled.kept)
-    cache.save(cache_dir, assembled.cache.key, assembled.cache.entries)
-    cache.save_pages(cache_dir, assembled.cache.key, options.output_dir.resolve(),
-                     assembled.digests)  # fmt: skip
+    try:
+        # Rewriting the cache costs as much as reading it: only when something changed.
+        if assembled.cache.hits != len(assembled.cache.entries) or not options.use_cache:
+            cache.save(cache_dir, assembled.cache.key, assembled.cache.entries)
+        if report.written or report.removed or assembled.digests != known:
+            cache.save_pages(
+                cache_dir, assembled.cache.key, options.output_dir.resolve(), assembled.digests
+            )
+    except OSError as exc:
+        # The site is written; a cache that cannot be saved only makes the next build slower.
+        warnings.append(f"cannot write the build cache in {cache_dir}: {exc}")
     stages = {**assembled.stages, "write": time.perf_counter() - write_started}
     site = assembled.site
     return BuildReport(

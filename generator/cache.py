@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
@@ -92,9 +93,16 @@ def save(folder: Path, key: str, entries: dict[str, tuple[Document, Rendered]]) 
             for k, (doc, rendered) in sorted(entries.items())
         },
     }
-    temp = folder / f".{CACHE_FILE}.tmp"
-    temp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    os.replace(temp, folder / CACHE_FILE)
+    _replace(folder / CACHE_FILE, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def _replace(target: Path, text: str) -> None:
+    """Write ``target`` through a temporary file; whatever is in its way goes."""
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    temp = target.with_name(f".{target.name}.tmp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, target)
 
 
 def _document_data(doc: Document) -> dict[str, Any]:
@@ -120,26 +128,54 @@ def _document_data(doc: Document) -> dict[str, Any]:
     }
 
 
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, found {type(value).__name__}")
+    return value
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else _str(value)
+
+
+def _int(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"expected a number, found {type(value).__name__}")
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list, found {type(value).__name__}")
+    return value
+
+
 def _document(data: dict[str, Any]) -> Document:
+    """A Document from its cached form, every field's type checked: never trusted blindly."""
     meta = data["meta"]
+    edition = _opt_str(meta["edition"])
+    if not isinstance(meta["draft"], bool):
+        raise TypeError("expected true or false for draft")
     return Document(
-        path=str(data["path"]),
-        stem=str(data["stem"]),
+        path=_str(data["path"]),
+        stem=_str(data["stem"]),
         meta=ItemMeta(
-            title=str(meta["title"]),
-            date=datetime.fromisoformat(meta["date"]),
-            tags=tuple(str(t) for t in meta["tags"]),
-            sources=tuple(Citation(str(url), name) for url, name in meta["sources"]),
-            summary=meta["summary"],
-            slug=meta["slug"],
-            draft=bool(meta["draft"]),
-            section=meta["section"],
-            edition=date.fromisoformat(meta["edition"]) if meta["edition"] else None,
-            id=meta["id"],
+            title=_str(meta["title"]),
+            date=datetime.fromisoformat(_str(meta["date"])),
+            tags=tuple(_str(t) for t in _list(meta["tags"])),
+            sources=tuple(
+                Citation(_str(url), _opt_str(name)) for url, name in _list(meta["sources"])
+            ),
+            summary=_opt_str(meta["summary"]),
+            slug=_opt_str(meta["slug"]),
+            draft=meta["draft"],
+            section=_opt_str(meta["section"]),
+            edition=date.fromisoformat(edition) if edition else None,
+            id=_opt_str(meta["id"]),
         ),
-        body=str(data["body"]),
-        body_line=int(data["body_line"]),
-        value_at={str(k): Position(int(v[0]), int(v[1])) for k, v in data["value_at"].items()},
+        body=_str(data["body"]),
+        body_line=_int(data["body_line"]),
+        value_at={_str(k): Position(_int(v[0]), _int(v[1])) for k, v in data["value_at"].items()},
     )
 
 
@@ -154,10 +190,13 @@ def _rendered_data(rendered: Rendered) -> dict[str, Any]:
 
 def _rendered(data: dict[str, Any]) -> Rendered:
     return Rendered(
-        html=str(data["html"]),
-        first_paragraph=str(data["first_paragraph"]),
-        links=tuple(Link(str(u), int(line), col) for u, line, col in data["links"]),
-        words=int(data["words"]),
+        html=_str(data["html"]),
+        first_paragraph=_str(data["first_paragraph"]),
+        links=tuple(
+            Link(_str(u), _int(line), None if col is None else _int(col))
+            for u, line, col in _list(data["links"])
+        ),
+        words=_int(data["words"]),
     )
 
 
@@ -198,6 +237,4 @@ def save_pages(folder: Path, key: str, output: Path, digests: dict[PurePosixPath
         stat = (output / rel).stat()
         pages[str(rel)] = [digest, stat.st_size, stat.st_mtime_ns]
     folder.mkdir(parents=True, exist_ok=True)
-    temp = folder / f".{PAGES_FILE}.tmp"
-    temp.write_text(json.dumps({"format": FORMAT, "key": key, "pages": pages}), encoding="utf-8")
-    os.replace(temp, folder / PAGES_FILE)
+    _replace(folder / PAGES_FILE, json.dumps({"format": FORMAT, "key": key, "pages": pages}))
