@@ -200,7 +200,9 @@ def _rendered(data: dict[str, Any]) -> Rendered:
     )
 
 
-PAGES_FILE = "pages.json"
+def pages_file(output: Path) -> str:
+    """One record of pages per output folder: `serve`'s temporary one and _site differ."""
+    return f"pages-{hashlib.sha256(str(output).encode()).hexdigest()[:16]}.json"
 
 
 def load_pages(folder: Path, key: str, output: Path) -> tuple[dict[PurePosixPath, str], str | None]:
@@ -209,7 +211,7 @@ def load_pages(folder: Path, key: str, output: Path) -> tuple[dict[PurePosixPath
     A page counts only if its file has the size and modification time recorded when
     it was written: a file changed or removed by hand is rendered again.
     """
-    path = folder / PAGES_FILE
+    path = folder / pages_file(output)
     try:
         data = json.loads(path.read_bytes())
         if data.get("format") != FORMAT or data.get("key") != key:
@@ -237,4 +239,6 @@ def save_pages(folder: Path, key: str, output: Path, digests: dict[PurePosixPath
         stat = (output / rel).stat()
         pages[str(rel)] = [digest, stat.st_size, stat.st_mtime_ns]
     folder.mkdir(parents=True, exist_ok=True)
-    _replace(folder / PAGES_FILE, json.dumps({"format": FORMAT, "key": key, "pages": pages}))
+    _replace(
+        folder / pages_file(output), json.dumps({"format": FORMAT, "key": key, "pages": pages})
+    )

@@ -241,50 +241,57 @@ def _editions(
 
 
 def _url_collisions(items: Sequence[Item], docs: dict[str, Document]) -> list[SiteError]:
-    by_url: dict[str, list[Item]] = defaultdict(list)
-    for item in items:
-        by_url[item.url].append(item)
-    errors: list[SiteError] = []
-    for url, clash in by_url.items():
-        if len(clash) < 2:
-            continue
-        for item in clash:
-            others = ", ".join(other.path for other in clash if other is not item)
-            where = docs[item.path].value_at.get("slug") or docs[item.path].value_at["title"]
-            errors.append(
-                ContentError(
-                    f"two items would be written to /{url}: this one and {others}",
-                    path=item.path,
-                    line=where.line,
-                    col=where.col,
-                    hint="give one of them a different `slug:`",
-                )
-            )
-    return errors
+    return _clashes(
+        items,
+        docs,
+        key=lambda item: item.url,
+        problem="two items would be written to /{key}",
+        field=lambda doc: "slug" if "slug" in doc.value_at else "title",
+        hint="give one of them a different `slug:`",
+    )
 
 
 def _id_collisions(items: Sequence[Item], docs: dict[str, Document]) -> list[SiteError]:
     """Feed readers take two entries with one id for one entry: one of them would vanish."""
-    by_id: dict[str, list[Item]] = defaultdict(list)
+    return _clashes(
+        items,
+        docs,
+        key=lambda item: item.feed_id,
+        problem="two items have the feed id {key}",
+        field=lambda doc: "id" if doc.meta.id else "source",
+        hint="an item's id is its first source URL unless it has an `id:`; "
+        "give one of them `id:` with a URL or text of its own",
+    )
+
+
+def _clashes(
+    items: Sequence[Item],
+    docs: dict[str, Document],
+    *,
+    key: Callable[[Item], str],
+    problem: str,
+    field: Callable[[Document], str],
+    hint: str,
+) -> list[SiteError]:
+    """An error in every file of every group of items that share ``key``, naming the others."""
+    groups: dict[str, list[Item]] = defaultdict(list)
     for item in items:
-        by_id[item.feed_id].append(item)
+        groups[key(item)].append(item)
     errors: list[SiteError] = []
-    for feed_id, clash in by_id.items():
+    for shared, clash in groups.items():
         if len(clash) < 2:
             continue
         for item in clash:
             doc = docs[item.path]
+            where = doc.value_at[field(doc)]
             others = ", ".join(other.path for other in clash if other is not item)
-            key = "id" if doc.meta.id else "source"
-            where = doc.value_at[key]
             errors.append(
                 ContentError(
-                    f"two items have the feed id {feed_id}: this one and {others}",
+                    f"{problem.format(key=shared)}: this one and {others}",
                     path=item.path,
                     line=where.line,
                     col=where.col,
-                    hint="an item's id is its first source URL unless it has an `id:`; "
-                    "give one of them `id:` with a URL or text of its own",
+                    hint=hint,
                 )
             )
     return errors
