@@ -18,7 +18,6 @@ from generator.config import SiteConfig, load_config
 from generator.errors import BuildFailed, SiteError, plural
 from generator.scaffold import new_item
 from generator.schema import Invalid
-from generator.serve import ServeOptions, serve
 from generator.starter import init_site
 from generator.workers import default_jobs
 
@@ -340,6 +339,9 @@ def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    # Imported here: watchdog and the HTTP server cost every other command start-up time.
+    from generator.serve import ServeOptions, serve
+
     options = ServeOptions(
         build=BuildOptions(
             site_dir=args.site, drafts=args.drafts, future=args.future, now=args.now
