@@ -252,6 +252,7 @@ def build(options: BuildOptions) -> BuildReport:
     if options.progress:
         options.progress("write")
     report = write_site(options.output_dir, assembled.files, assembled.kept)
+    cache_started = time.perf_counter()
     try:
         # Rewriting the cache costs as much as reading it: only when something changed.
         if assembled.cache.hits != len(assembled.cache.entries) or not options.use_cache:
@@ -263,7 +264,11 @@ def build(options: BuildOptions) -> BuildReport:
     except OSError as exc:
         # The site is written; a cache that cannot be saved only makes the next build slower.
         warnings.append(f"cannot write the build cache in {cache_dir}: {exc}")
-    stages = {**assembled.stages, "write": time.perf_counter() - write_started}
+    stages = {
+        **assembled.stages,
+        "write": cache_started - write_started,
+        "cache": time.perf_counter() - cache_started,
+    }
     site = assembled.site
     return BuildReport(
         items=len(site.items),

@@ -110,7 +110,6 @@ def _document_data(doc: Document) -> dict[str, Any]:
     return {
         "path": doc.path,
         "stem": doc.stem,
-        "body": doc.body,
         "body_line": doc.body_line,
         "value_at": {k: [p.line, p.col] for k, p in doc.value_at.items()},
         "meta": {
@@ -173,7 +172,9 @@ def _document(data: dict[str, Any]) -> Document:
             edition=date.fromisoformat(edition) if edition else None,
             id=_opt_str(meta["id"]),
         ),
-        body=_str(data["body"]),
+        # The body is not kept: its rendered HTML is cached beside it, and nothing
+        # else reads it. Leaving it out makes the cache half as large to write and read.
+        body="",
         body_line=_int(data["body_line"]),
         value_at={_str(k): Position(_int(v[0]), _int(v[1])) for k, v in data["value_at"].items()},
     )
