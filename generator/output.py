@@ -138,7 +138,10 @@ def _remove_stale(
     removed = 0
     for rel, kind in existing.items():
         if kind == "file" and rel not in files and rel not in kept:
-            (root / rel).unlink(missing_ok=True)
+            try:
+                (root / rel).unlink()
+            except (FileNotFoundError, NotADirectoryError):
+                continue  # went with its folder, which a page of the same name replaced
             removed += 1
     folders = sorted((rel for rel, kind in existing.items() if kind == "dir"),
                      key=lambda rel: len(rel.parts), reverse=True)  # fmt: skip
