@@ -51,13 +51,11 @@ class BuildCache:
     entries: dict[str, tuple[Document, Rendered]] = field(default_factory=dict)
     #: Why a cache on disk was not used, for the build to pass on as a warning.
     discarded: str | None = None
+    #: How many published items the build took from it.
     hits: int = 0
 
     def get(self, source: str) -> tuple[Document, Rendered] | None:
-        found = self.entries.get(source)
-        if found is not None:
-            self.hits += 1
-        return found
+        return self.entries.get(source)
 
 
 def load(folder: Path, key: str) -> BuildCache:

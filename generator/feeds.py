@@ -35,7 +35,7 @@ def xml_text(text: str) -> str:
 class Entry:
     """One feed entry, whatever the format."""
 
-    #: Never changes when a title or slug is edited: see :func:`item_id`.
+    #: Never changes when a title or slug is edited (see ``Item.feed_id``).
     id: str
     title: str
     #: Absolute URL of the entry's page on the site.
@@ -63,11 +63,6 @@ class Channel:
     author: str
 
 
-def item_id(item: Item) -> str:
-    """The editor's ``id``, else the primary source URL: neither moves with title or slug."""
-    return item.feed_id
-
-
 def _credit(item: Item) -> str:
     links = ", ".join(
         f'<a href="{escape(ref.url)}">{escape(ref.publisher.name)}</a>' for ref in item.references
@@ -82,7 +77,7 @@ def _absolute_html(item: Item, views: Views) -> str:
 
 def item_entry(item: Item, views: Views) -> Entry:
     return Entry(
-        id=item_id(item),
+        id=item.feed_id,  # the editor's `id`, else the first source URL: never the slug
         title=xml_text(item.title),
         url=views.absolute(item.url),
         external_url=item.references[0].url,
