@@ -74,6 +74,8 @@ def make_environment(theme: Theme) -> jinja2.Environment:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        # One environment serves one build: no need to stat every template per page.
+        auto_reload=False,
         trim_blocks=True,
         lstrip_blocks=True,
     )
