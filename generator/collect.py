@@ -6,6 +6,7 @@ place, so that templates and feeds only read the result.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -133,14 +134,15 @@ def collect_site(
                 words=rendered.words,
                 draft=doc.meta.draft,
                 links=rendered.links,
-                feed_id=doc.meta.id or doc.meta.sources[0].url,
+                feed_id=doc.meta.id or "",  # derived below, once all items are known
                 section=_section(doc, sections, config, errors),
                 edition=edition_date(doc.meta.date, config, doc.meta.edition),
             )
         )
     docs = {doc.path: doc for doc, _ in documents}
     errors.extend(_url_collisions(items, docs))
-    errors.extend(_id_collisions(items, docs))
+    errors.extend(_id_collisions([item for item in items if item.feed_id], docs))
+    items = _with_feed_ids(items, docs)
     items.sort(key=lambda item: (-item.date.timestamp(), item.slug, item.path))
 
     editions, note_errors = _editions(items, notes, config)
@@ -251,16 +253,40 @@ def _url_collisions(items: Sequence[Item], docs: dict[str, Document]) -> list[Si
     )
 
 
+def _with_feed_ids(items: list[Item], docs: dict[str, Document]) -> list[Item]:
+    """Give every item without an ``id:`` the URL of its first source as feed id.
+
+    Neither moves when the title or slug is edited. When several items cite the
+    same article first, the oldest keeps the bare URL and each later one adds
+    ``#<slug>``, so that adding a follow-up never changes an id already published.
+    Items come oldest first.
+    """
+    taken = {item.feed_id for item in items if item.feed_id}
+    result = []
+    for item in items:
+        if not item.feed_id:
+            feed_id = docs[item.path].meta.sources[0].url
+            if feed_id in taken:
+                base, number = f"{feed_id}#{item.slug}", 1
+                feed_id = base
+                while feed_id in taken:  # the same slug on another day
+                    number += 1
+                    feed_id = f"{base}-{number}"
+            taken.add(feed_id)
+            item = dataclasses.replace(item, feed_id=feed_id)
+        result.append(item)
+    return result
+
+
 def _id_collisions(items: Sequence[Item], docs: dict[str, Document]) -> list[SiteError]:
-    """Feed readers take two entries with one id for one entry: one of them would vanish."""
+    """Two ``id:`` alike: feed readers would take the two entries for one."""
     return _clashes(
         items,
         docs,
         key=lambda item: item.feed_id,
         problem="two items have the feed id {key}",
-        field=lambda doc: "id" if doc.meta.id else "source",
-        hint="an item's id is its first source URL unless it has an `id:`; "
-        "give one of them `id:` with a URL or text of its own",
+        field=lambda doc: "id",
+        hint="each `id:` must be unique: feed readers would show only one of them",
     )
 
 

@@ -219,3 +219,40 @@ def test_items_citing_a_publisher_share_its_page(config: SiteConfig) -> None:
         "sources/reuters/",
         "sources/the-ap/",
     }
+
+
+def test_feed_ids_survive_edits_and_follow_ups(config: SiteConfig) -> None:
+    first = item("Talks", "2025-07-20T08:00:00+03:00", source="https://apnews.com/talks")
+    site = site_of(config, {"a.md": first})
+    assert site.items[0].feed_id == "https://apnews.com/talks"
+    # A later item summarising the same article does not change the first one's id.
+    site = site_of(
+        config,
+        {
+            "a.md": item(
+                "Talks renamed",
+                "2025-07-20T08:00:00+03:00",
+                source="https://apnews.com/talks",
+                slug="renamed",
+            ),
+            "b.md": item(
+                "Follow-up", "2025-07-21T08:00:00+03:00", source="https://apnews.com/talks"
+            ),
+            "c.md": item("Own id", "2025-07-22T08:00:00+03:00", id="tag:briefing,2025:42"),
+        },
+    )
+    assert {i.title: i.feed_id for i in site.items} == {
+        "Talks renamed": "https://apnews.com/talks",
+        "Follow-up": "https://apnews.com/talks#b",
+        "Own id": "tag:briefing,2025:42",
+    }
+
+
+def test_two_items_with_one_explicit_id_are_an_error(config: SiteConfig) -> None:
+    _, errors = collect(config, {"a.md": item("A", id="same"), "b.md": item("B", id="same")})
+    assert [str(e) for e in errors] == [
+        "content/a.md:6:5: two items have the feed id same: this one and content/b.md; "
+        "each `id:` must be unique: feed readers would show only one of them",
+        "content/b.md:6:5: two items have the feed id same: this one and content/a.md; "
+        "each `id:` must be unique: feed readers would show only one of them",
+    ]
