@@ -130,6 +130,7 @@ def collect_site(
                     for c in doc.meta.sources
                 ),
                 summary=doc.meta.summary or rendered.first_paragraph or doc.meta.title,
+                summary_is_lead=not doc.meta.summary and bool(rendered.first_paragraph),
                 html=rendered.html,
                 words=rendered.words,
                 draft=doc.meta.draft,

@@ -139,6 +139,9 @@ class Item:
     #: The cited articles, primary first.
     references: tuple[Reference, ...]
     summary: str
+    #: True when the summary is the body's first paragraph (no ``summary:`` given),
+    #: so a page showing the body need not show it twice.
+    summary_is_lead: bool
     html: str
     words: int
     draft: bool

@@ -201,6 +201,7 @@ class Views:
             "sources": sources,
             "source": sources[0],
             "summary": item.summary,
+            "summary_is_lead": item.summary_is_lead,
             "words": item.words,
             "minutes": self.minutes(item.words),
             "section": item.section,
