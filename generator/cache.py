@@ -9,6 +9,7 @@ JSON rather than pickle: loading a cache must never run code.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -32,10 +33,20 @@ def source_key(path: str, text: str) -> str:
     return hashlib.sha256(f"{path}\0{text}".encode()).hexdigest()
 
 
+@functools.cache
+def _code_digest() -> str:
+    """briefing's own code: a changed renderer must not serve HTML made by the old one,
+    even before the version number moves (a checkout between releases)."""
+    digest = hashlib.sha256()
+    for file in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
 def site_key(config_text: bytes, theme_files: dict[str, bytes]) -> str:
     """Changes when site.yaml, any theme file or briefing itself changes."""
     digest = hashlib.sha256()
-    digest.update(f"briefing {__version__} format {FORMAT}\0".encode())
+    digest.update(f"briefing {__version__} format {FORMAT} code {_code_digest()}\0".encode())
     digest.update(config_text)
     for name in sorted(theme_files):
         digest.update(f"\0{name}\0".encode())
