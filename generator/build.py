@@ -47,12 +47,18 @@ class BuildOptions:
     jobs: int = 1
     #: Reuse parsed and rendered items from the last build (``--clean`` turns it off).
     use_cache: bool = True
+    #: Where the build cache lives; defaults to ``site_dir/.briefing-cache``.
+    cache: Path | None = None
     #: Called with each stage's name as it starts, for progress display.
     progress: Callable[[str], None] | None = None
 
     @property
     def output_dir(self) -> Path:
         return self.output if self.output is not None else self.site_dir / OUTPUT_DIR
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.cache if self.cache is not None else self.site_dir / cache.CACHE_DIR
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +246,7 @@ def build(options: BuildOptions) -> BuildReport:
     """Build the site in ``options.site_dir`` and write it; raise BuildFailed on any problem."""
     started = time.perf_counter()
     check_output_dir(options.output_dir, options.site_dir)
-    cache_dir = options.site_dir / cache.CACHE_DIR
+    cache_dir = options.cache_dir
     warnings: list[str] = []
     known: dict[PurePosixPath, str] = {}
     if options.use_cache and (options.site_dir / CONFIG_FILE).is_file():
@@ -304,7 +310,7 @@ def _open_cache(options: BuildOptions, theme: Theme) -> cache.BuildCache:
     key = _cache_key(options, theme)
     if not options.use_cache:
         return cache.BuildCache(key)
-    return cache.load(options.site_dir / cache.CACHE_DIR, key)
+    return cache.load(options.cache_dir, key)
 
 
 def find_theme_quietly(options: BuildOptions) -> Theme:

@@ -28,7 +28,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from generator.build import CONTENT_DIR, BuildOptions, BuildReport, build
-from generator.cache import CACHE_DIR, pages_file
+from generator.cache import pages_file
 from generator.config import CONFIG_FILE, load_config
 from generator.errors import BuildFailed, SiteError, plural
 
@@ -375,7 +375,7 @@ def serve(
         server.server_close()
         observer.join(timeout=5)
         shutil.rmtree(output, ignore_errors=True)
-        (site_dir / CACHE_DIR / pages_file(output)).unlink(missing_ok=True)
+        (build_options.cache_dir / pages_file(output)).unlink(missing_ok=True)
     print("stopped", file=out, flush=True)
     return 0
 

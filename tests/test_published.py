@@ -70,7 +70,7 @@ class PagesHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def make_sample(folder: Path) -> Path:
-    build(BuildOptions(site_dir=REPO, output=folder))
+    build(BuildOptions(site_dir=REPO, output=folder, cache=folder.parent / "cache"))
     return folder
 
 

@@ -18,7 +18,7 @@ REPO = Path(__file__).parent.parent
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sample") / "_site"
-    build(BuildOptions(site_dir=REPO, output=out))
+    build(BuildOptions(site_dir=REPO, output=out, cache=out.parent / "cache"))
     return out
 
 
