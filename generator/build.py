@@ -32,6 +32,22 @@ CONTENT_DIR = "content"
 EDITIONS_DIR = "editions"
 
 
+@dataclass
+class Memory:
+    """What a long-lived process (``serve``) keeps between builds instead of the cache files.
+
+    Reading and writing the cache files costs seconds on a large site; a process
+    that builds again and again keeps the same data in memory.
+    """
+
+    key: str = ""
+    items: cache.BuildCache | None = None
+    #: Page digests of the pages now in the output folder.
+    pages: dict[PurePosixPath, str] = field(default_factory=dict)
+    #: Every file now in the output folder, so that it need not be surveyed again.
+    written: frozenset[PurePosixPath] = frozenset()
+
+
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
     site_dir: Path = Path(".")
@@ -49,6 +65,8 @@ class BuildOptions:
     use_cache: bool = True
     #: Where the build cache lives; defaults to ``site_dir/.briefing-cache``.
     cache: Path | None = None
+    #: Keep the cache in this object instead of files (``serve``); None uses the files.
+    memory: Memory | None = None
     #: Called with each stage's name as it starts, for progress display.
     progress: Callable[[str], None] | None = None
 
@@ -249,27 +267,41 @@ def build(options: BuildOptions) -> BuildReport:
     cache_dir = options.cache_dir
     warnings: list[str] = []
     known: dict[PurePosixPath, str] = {}
+    memory = options.memory
     if options.use_cache and (options.site_dir / CONFIG_FILE).is_file():
         key = _cache_key(options, find_theme_quietly(options))
-        known, damaged = cache.load_pages(cache_dir, key, options.output_dir.resolve())
-        warnings += [damaged] if damaged else []
+        if memory is not None:
+            known = memory.pages if memory.key == key else {}
+        else:
+            known, damaged = cache.load_pages(cache_dir, key, options.output_dir.resolve())
+            warnings += [damaged] if damaged else []
     assembled = assemble(options, known)
     write_started = time.perf_counter()
     if options.progress:
         options.progress("write")
-    report = write_site(options.output_dir, assembled.files, assembled.kept)
+    previous = memory.written if memory is not None and memory.items is not None else None
+    report = write_site(options.output_dir, assembled.files, assembled.kept, previous)
     cache_started = time.perf_counter()
-    try:
-        # Rewriting the cache costs as much as reading it: only when something changed.
-        if assembled.cache.hits != len(assembled.cache.entries) or not options.use_cache:
-            cache.save(cache_dir, assembled.cache.key, assembled.cache.entries)
-        if report.written or report.removed or assembled.digests != known:
-            cache.save_pages(
-                cache_dir, assembled.cache.key, options.output_dir.resolve(), assembled.digests
-            )
-    except OSError as exc:
-        # The site is written; a cache that cannot be saved only makes the next build slower.
-        warnings.append(f"cannot write the build cache in {cache_dir}: {exc}")
+    if memory is not None:
+        memory.key, memory.items, memory.pages = (
+            assembled.cache.key,
+            assembled.cache,
+            assembled.digests,
+        )
+        memory.written = frozenset(assembled.files) | assembled.kept
+    else:
+        try:
+            # Rewriting the cache costs as much as reading it: only when something changed.
+            if assembled.cache.hits != len(assembled.cache.entries) or not options.use_cache:
+                cache.save(cache_dir, assembled.cache.key, assembled.cache.entries)
+            if report.written or report.removed or assembled.digests != known:
+                cache.save_pages(
+                    cache_dir, assembled.cache.key, options.output_dir.resolve(), assembled.digests
+                )
+        except OSError as exc:
+            # The site is written; a cache that cannot be saved only makes the next build
+            # slower.
+            warnings.append(f"cannot write the build cache in {cache_dir}: {exc}")
     stages = {
         **assembled.stages,
         "write": cache_started - write_started,
@@ -310,6 +342,11 @@ def _open_cache(options: BuildOptions, theme: Theme) -> cache.BuildCache:
     key = _cache_key(options, theme)
     if not options.use_cache:
         return cache.BuildCache(key)
+    memory = options.memory
+    if memory is not None and memory.items is not None:
+        found = memory.items if memory.key == key else None
+        return cache.BuildCache(key, dict(found.entries)) if found else cache.BuildCache(key)
+    # A first build, even in serve, starts from the files of the last `briefing build`.
     return cache.load(options.cache_dir, key)
 
 

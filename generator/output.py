@@ -54,15 +54,18 @@ def write_site(
     output: Path,
     files: Mapping[PurePosixPath, bytes],
     kept: AbstractSet[PurePosixPath] = frozenset(),
+    previous: AbstractSet[PurePosixPath] | None = None,
 ) -> WriteReport:
     """Make ``output`` hold exactly ``files`` plus the ``kept`` files already there.
 
+    ``previous`` lists the files this process wrote there last time; with it the
+    folder is not surveyed again (``serve``, where nobody else writes to it).
     Return how many files were written, left unchanged, and removed.
     """
     root = output.resolve()
     try:
         root.mkdir(parents=True, exist_ok=True)
-        existing = _survey(root)
+        existing = _survey(root) if previous is None else _as_tree(previous)
         written = unchanged = 0
         made: set[PurePosixPath] = set()
         for rel, data in sorted(files.items()):
@@ -117,6 +120,17 @@ def _survey(root: Path) -> dict[PurePosixPath, str]:
             found[folder / name] = "dir" if name in dirnames else "file"
         dirnames[:] = [d for d in dirnames if not Path(dirpath, d).is_symlink()]
     return found
+
+
+def _as_tree(files: AbstractSet[PurePosixPath]) -> dict[PurePosixPath, str]:
+    """A survey's answer, known without looking: these files and their folders."""
+    tree: dict[PurePosixPath, str] = {}
+    for file in files:
+        tree[file] = "file"
+        for folder in file.parents:
+            if folder != PurePosixPath("."):
+                tree[folder] = "dir"
+    return tree
 
 
 def _make_folder(root: Path, rel: PurePosixPath, existing: dict[PurePosixPath, str]) -> None:

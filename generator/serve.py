@@ -27,8 +27,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from generator.build import CONTENT_DIR, BuildOptions, BuildReport, build
-from generator.cache import pages_file
+from generator.build import CONTENT_DIR, BuildOptions, BuildReport, Memory, build
 from generator.config import CONFIG_FILE, load_config
 from generator.errors import BuildFailed, SiteError, plural
 
@@ -288,7 +287,9 @@ def serve(
         return 1
     output = Path(tempfile.mkdtemp(prefix="briefing-serve-")).resolve()
     state = BuildState()
-    build_options = replace(options.build, output=output)
+    # The cache lives in memory between rebuilds: reading and writing its files would
+    # cost seconds on a large site, every time a file is saved.
+    build_options = replace(options.build, output=output, memory=Memory())
     log = (lambda line: print(line, file=err)) if options.verbose else None
     if log:
         log(f"building into {output}")
@@ -375,7 +376,6 @@ def serve(
         server.server_close()
         observer.join(timeout=5)
         shutil.rmtree(output, ignore_errors=True)
-        (build_options.cache_dir / pages_file(output)).unlink(missing_ok=True)
     print("stopped", file=out, flush=True)
     return 0
 

@@ -80,3 +80,12 @@ def test_output_folders_that_hold_the_site_are_refused(tmp_path: Path, output: s
     (site / "content").mkdir(parents=True)
     with pytest.raises(BuildFailed, match="refusing to build into"):
         check_output_dir(site / output, site)
+
+
+def test_a_writer_told_what_it_wrote_last_time_needs_no_survey(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = {P("index.html"): b"a", P("old/index.html"): b"b"}
+    write_site(out, first)
+    report = write_site(out, {P("index.html"): b"a2"}, previous=set(first))
+    assert (report.written, report.removed) == (1, 1)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["index.html"]
