@@ -30,6 +30,7 @@ from watchdog.observers import Observer
 from generator.build import CONTENT_DIR, BuildOptions, BuildReport, Memory, build
 from generator.config import CONFIG_FILE, load_config
 from generator.errors import BuildFailed, SiteError, plural
+from generator.workers import default_jobs
 
 #: Endpoints of the dev server live here, outside any site's paths.
 ENDPOINT = "/__briefing__/"
@@ -320,10 +321,10 @@ def serve(
             observer.schedule(changes, str(folder), recursive=recursive)
     stop = stop or threading.Event()
 
-    def rebuild() -> None:
+    def rebuild(jobs: int = 1) -> None:
         started = time.perf_counter()
         try:
-            report = build(build_options)
+            report = build(replace(build_options, jobs=jobs))
         except BuildFailed as failed:
             lines = [_shown(e, site_dir) for e in failed.errors]
             state.publish(lines)
@@ -343,7 +344,10 @@ def serve(
         # for background jobs, and on SIGTERM from a process manager.
         signal.signal(signal.SIGINT, lambda *_: stop.set())
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    rebuild()
+    # Only the first build may fork worker processes: no other thread runs yet.
+    # Later rebuilds stay in this process, where forking beside the HTTP and watchdog
+    # threads could copy a lock another thread holds.
+    rebuild(jobs=default_jobs())
     thread = threading.Thread(target=server.serve_forever, name="briefing-http", daemon=True)
     thread.start()
     observer.start()
