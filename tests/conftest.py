@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -78,3 +79,29 @@ def config() -> SiteConfig:
         paginate=2,
         feed_items=3,
     )
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    """Headless Chromium through Debian's chromium-driver, with its console log kept.
+
+    Skipped, saying what is missing, where Chromium is not installed; `.ci/run`
+    installs it, so CI always runs these tests.
+    """
+    browser, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if not browser or not driver_path:
+        pytest.skip("needs Debian's chromium and chromium-driver (apt-get install chromium-driver)")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="pip install selenium")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    # No network beyond this machine here: keep Chromium from trying to reach Google.
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-sync",
+                 "--disable-component-update", "--disable-dev-shm-usage"):  # fmt: skip
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    yield driver
+    driver.quit()

@@ -39,8 +39,6 @@ REPO = Path(__file__).parent.parent
 ARTIFACTS = REPO / "test-artifacts"
 BASE = "/briefing/"
 AXE = Path(os.environ.get("AXE_CORE_JS", REPO / ".ci/node_modules/axe-core/axe.min.js"))
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 
 
 class Site:
@@ -271,24 +269,11 @@ def test_discovery_files(site: Site) -> None:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM or not CHROMEDRIVER:
-        pytest.skip("needs Debian's chromium and chromium-driver (apt-get install chromium-driver)")
+def browser(chromium: object) -> object:
+    """Chromium, where axe-core is at hand too."""
     if not AXE.is_file():
         pytest.skip(f"needs axe-core: npm install --prefix .ci axe-core (looked for {AXE})")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="pip install selenium")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking", "--disable-sync",
-                 "--disable-component-update", "--disable-dev-shm-usage"):  # fmt: skip
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
+    return chromium
 
 
 def pages_to_look_at(site: Site) -> dict[str, str]:

@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MakeSite, item
@@ -182,40 +183,24 @@ def test_a_busy_port_gets_a_clear_message(make_site: MakeSite) -> None:
 
 
 def test_an_open_page_reloads_itself_and_shows_errors_over_the_page(
-    server: tuple[Server, Path],
+    server: tuple[Server, Path], chromium: Any
 ) -> None:
-    import shutil
-
-    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not chromium or not chromedriver:
-        pytest.skip("needs Debian's chromium and chromium-driver (apt-get install chromium-driver)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="pip install selenium")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-dev-shm-usage"):  # fmt: skip
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    driver = chromium
     running, root = server
     file = root / "content/2025-07-22-talks.md"
-    try:
-        driver.get(running.url + "2025/07/22/talks/")
-        assert driver.find_element("css selector", "h1").text == "Talks in Istanbul"
-        driver.execute_script("window.notReloaded = true")
+    driver.get(running.url + "2025/07/22/talks/")
+    assert driver.find_element("css selector", "h1").text == "Talks in Istanbul"
+    driver.execute_script("window.notReloaded = true")
 
-        file.write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
-        assert eventually(lambda: bool(driver.find_elements("id", "briefing-errors")))
-        overlay = driver.find_element("id", "briefing-errors").text
-        assert "content/2025-07-22-talks.md:2:8: invalid YAML" in overlay
-        assert driver.execute_script("return window.notReloaded") is True  # shown in place
+    file.write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    assert eventually(lambda: bool(driver.find_elements("id", "briefing-errors")))
+    overlay = driver.find_element("id", "briefing-errors").text
+    assert "content/2025-07-22-talks.md:2:8: invalid YAML" in overlay
+    assert driver.execute_script("return window.notReloaded") is True  # shown in place
 
-        file.write_text(item("Talks in Geneva"), encoding="utf-8")
-        # Read in one script call: the page may reload between two driver calls.
-        heading = "var h = document.querySelector('h1'); return h && h.textContent"
-        assert eventually(lambda: driver.execute_script(heading) == "Talks in Geneva")
-        assert driver.execute_script("return window.notReloaded") is None  # it reloaded
-        assert not driver.find_elements("id", "briefing-errors")
-    finally:
-        driver.quit()
+    file.write_text(item("Talks in Geneva"), encoding="utf-8")
+    # Read in one script call: the page may reload between two driver calls.
+    heading = "var h = document.querySelector('h1'); return h && h.textContent"
+    assert eventually(lambda: driver.execute_script(heading) == "Talks in Geneva")
+    assert driver.execute_script("return window.notReloaded") is None  # it reloaded
+    assert not driver.find_elements("id", "briefing-errors")
