@@ -101,8 +101,10 @@ def collect_site(
         [name for doc, _ in ordered for name in doc.meta.tags],
         lambda name, slug: Tag(name, slug, tag_path(slug)),
     )
+    # One name per citation, worked out once: the publisher map is matched by suffix.
+    names = {c: publisher_name(c, config) for doc, _ in ordered for c in doc.meta.sources}
     publishers = _first_by_slug(
-        [publisher_name(c, config) for doc, _ in ordered for c in doc.meta.sources],
+        [names[c] for doc, _ in ordered for c in doc.meta.sources],
         lambda name, slug: Publisher(name, slug, publisher_path(slug)),
     )
     sections = {name.casefold(): name for name in config.sections}
@@ -126,8 +128,7 @@ def collect_site(
                 ),
                 tags=tuple(tags[s] for s in dict.fromkeys(slugify(t) for t in doc.meta.tags)),
                 references=tuple(
-                    Reference(c.url, publishers[slugify(publisher_name(c, config))])
-                    for c in doc.meta.sources
+                    Reference(c.url, publishers[slugify(names[c])]) for c in doc.meta.sources
                 ),
                 summary=doc.meta.summary or rendered.first_paragraph or doc.meta.title,
                 summary_is_lead=not doc.meta.summary and bool(rendered.first_paragraph),

@@ -120,6 +120,7 @@ class Views:
         self.base = self.config.base_path
         self.editions = {edition.date: edition for edition in site.editions}
         self._cards: dict[str, View] = {}
+        self._bodies: dict[str, str] = {}
         self._edition_links: dict[date, View] = {}
 
     def href(self, site_path: str) -> str:
@@ -211,9 +212,17 @@ class Views:
         return view
 
     def body(self, item: Item) -> str:
-        """The item's HTML with its internal links pointing under the base path."""
+        """The item's HTML with its internal links pointing under the base path.
+
+        Made once per item: both the item's page and its edition's page show it.
+        """
         # markdown-it escaped everything the editor wrote (unless raw_html is on).
-        return rebase_links(item.html, item.url, self.config, self.href)
+        html = self._bodies.get(item.url)
+        if html is None:
+            html = self._bodies[item.url] = rebase_links(
+                item.html, item.url, self.config, self.href
+            )
+        return html
 
     def item(self, item: Item) -> View:
         """An item in full, for its own page."""
