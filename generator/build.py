@@ -146,11 +146,15 @@ class _Clock:
             self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
 
 
-def assemble(options: BuildOptions, known: Mapping[PurePosixPath, str] | None = None) -> Assembled:
+def assemble(
+    options: BuildOptions,
+    pages_known: Callable[[str], Mapping[PurePosixPath, str]] | None = None,
+) -> Assembled:
     """Read, check and render the whole site in memory; raise BuildFailed listing every problem.
 
-    Pages whose digest is in ``known`` (the pages on disk from the last build) are
-    not rendered again: they are listed in ``Assembled.kept``.
+    ``pages_known(cache_key)`` gives the page digests of the files on disk from the
+    last build made with that key; those pages are not rendered again but listed in
+    ``Assembled.kept``.
     """
     clock = _Clock(options.progress)
     errors = ErrorLog()
@@ -223,6 +227,7 @@ def assemble(options: BuildOptions, known: Mapping[PurePosixPath, str] | None = 
     errors.raise_if_any()
 
     with clock.stage("templates"):
+        known = pages_known(store.key) if pages_known and options.use_cache else {}
         output = workers.render_pages(site, theme, options.jobs, known)
     with clock.stage("feeds"):
         for path, data in render_feeds(site, Views(site)).items():
@@ -268,14 +273,17 @@ def build(options: BuildOptions) -> BuildReport:
     warnings: list[str] = []
     known: dict[PurePosixPath, str] = {}
     memory = options.memory
-    if options.use_cache and (options.site_dir / CONFIG_FILE).is_file():
-        key = _cache_key(options, find_theme_quietly(options))
+
+    def pages_known(key: str) -> dict[PurePosixPath, str]:
+        nonlocal known
         if memory is not None:
             known = memory.pages if memory.key == key else {}
         else:
             known, damaged = cache.load_pages(cache_dir, key, options.output_dir.resolve())
-            warnings += [damaged] if damaged else []
-    assembled = assemble(options, known)
+            warnings.extend([damaged] if damaged else [])
+        return known
+
+    assembled = assemble(options, pages_known)
     write_started = time.perf_counter()
     if options.progress:
         options.progress("write")
@@ -348,11 +356,3 @@ def _open_cache(options: BuildOptions, theme: Theme) -> cache.BuildCache:
         return cache.BuildCache(key, dict(found.entries)) if found else cache.BuildCache(key)
     # A first build, even in serve, starts from the files of the last `briefing build`.
     return cache.load(options.cache_dir, key)
-
-
-def find_theme_quietly(options: BuildOptions) -> Theme:
-    """The theme, for the cache key; problems with it are reported by the build itself."""
-    try:
-        return find_theme(options.site_dir, load_config(options.site_dir).theme)
-    except (BuildFailed, ConfigError):
-        return Theme((), ())
