@@ -1,51 +1,51 @@
 """The build recipe: every stage, top to bottom.
 
-:func:`assemble` renders the whole site in memory; :func:`build` then writes it.
-``briefing check`` runs :func:`assemble` alone, so it reports exactly the errors a
-build would, without touching the output folder.
+:func:`build` reads what changed since the last build, parses only those files,
+models the site, plans every output file with its inputs, renders only the files
+whose inputs changed (writing each into the staging folder as it is rendered),
+and swaps the staging folder in. A build where nothing changed stops after the
+first stage. :func:`assemble` is the first half alone: ``briefing check`` uses it
+to report exactly the errors a build would, without writing anything.
 """
 
 from __future__ import annotations
 
+import hashlib
+import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from generator import cache, content, workers
+from generator import cache, content, graph, markup, stage, workers
+from generator.cache import Parsed
 from generator.collect import collect_site
-from generator.config import CONFIG_FILE, load_config
-from generator.discovery import github_pages_files, render_robots, render_sitemap
-from generator.errors import BuildFailed, ConfigError, ErrorLog
-from generator.feeds import render_feeds
-from generator.models import Document, EditionNote, Rendered, Site
-from generator.output import check_output_dir, write_site
-from generator.sources import discover
-from generator.theme import Theme, find_theme, static_files
+from generator.config import CONFIG_FILE, SiteConfig, parse_config
+from generator.errors import BuildFailed, ConfigError, ErrorLog, OutputError, SiteError
+from generator.models import Document, EditionNote, Site
+from generator.pages import Page, plan
+from generator.render import Renderer, make_environment, template_uses
+from generator.sources import Discovery, Source, decode, discover
+from generator.store import (
+    ITEMS_FILE,
+    CacheDamaged,
+    FileSeen,
+    ItemCache,
+    OutputLog,
+    OutputState,
+    output_file_name,
+    remove_cache_file,
+)
+from generator.theme import ThemeFiles, find_theme, read_theme
 from generator.views import Views
 
 OUTPUT_DIR = "_site"
 CONTENT_DIR = "content"
 #: Editors' files for editions live in content/editions/<date>.md.
 EDITIONS_DIR = "editions"
-
-
-@dataclass
-class Memory:
-    """What a long-lived process (``serve``) keeps between builds instead of the cache files.
-
-    Reading and writing the cache files costs seconds on a large site; a process
-    that builds again and again keeps the same data in memory.
-    """
-
-    key: str = ""
-    items: cache.BuildCache | None = None
-    #: Page digests of the pages now in the output folder.
-    pages: dict[PurePosixPath, str] = field(default_factory=dict)
-    #: Every file now in the output folder, so that it need not be surveyed again.
-    written: frozenset[PurePosixPath] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,16 +59,16 @@ class BuildOptions:
     future: bool = False
     #: The moment that decides which items are due; None means the current time.
     now: datetime | None = None
-    #: Processes for Markdown and templates; 1 renders everything in this process.
+    #: Processes for parsing, Markdown and templates; 1 does everything in this process.
     jobs: int = 1
-    #: Reuse parsed and rendered items from the last build (``--clean`` turns it off).
+    #: Reuse what the last build left (``--clean`` turns it off).
     use_cache: bool = True
     #: Where the build cache lives; defaults to ``site_dir/.briefing-cache``.
     cache: Path | None = None
-    #: Keep the cache in this object instead of files (``serve``); None uses the files.
-    memory: Memory | None = None
     #: Called with each stage's name as it starts, for progress display.
     progress: Callable[[str], None] | None = None
+    #: Told when the build has to wait for another one.
+    notify: Callable[[str], None] | None = None
 
     @property
     def output_dir(self) -> Path:
@@ -87,25 +87,123 @@ class Scheduled:
     date: datetime
 
 
+@dataclass
+class Session:
+    """What one build leaves for the next: files as seen, parsed records, the output's record.
+
+    ``serve`` keeps one in memory across rebuilds; ``briefing build`` loads it from
+    ``.briefing-cache/`` and saves it back. It is passed beside the options, never
+    inside them: it changes with every build.
+    """
+
+    key: str
+    log: OutputLog
+    seen: dict[str, FileSeen] = field(default_factory=dict)
+    #: Parsed content files by source key; complete only once ``loaded`` is True.
+    parsed: dict[str, Parsed] = field(default_factory=dict)
+    #: The parse context (time zone, raw HTML) ``parsed`` was made in.
+    context: str = ""
+    #: Where ``seen`` and ``parsed`` are saved; None keeps them in memory only.
+    items: ItemCache | None = None
+    loaded: bool = True
+    warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def in_memory(cls) -> Session:
+        key = cache.code_key()
+        return cls(key, OutputLog.open(None, Path(), key))
+
+    @classmethod
+    def from_disk(cls, options: BuildOptions) -> Session:
+        """The session the last build saved, or an empty one (with a warning if it was damaged)."""
+        key = cache.code_key()
+        folder, output = options.cache_dir, options.output_dir
+        warnings: list[str] = []
+        if not options.use_cache:  # --clean: start from nothing, whatever is there
+            for name in (ITEMS_FILE, output_file_name(output)):
+                try:
+                    remove_cache_file(folder / name)
+                except OSError:
+                    pass  # opening it says what is wrong
+        items = _open_or_warn(lambda: ItemCache.open(folder, key), folder / ITEMS_FILE, warnings)
+        log = _open_or_warn(
+            lambda: OutputLog.open(folder, output, key),
+            folder / output_file_name(output),
+            warnings,
+        )
+        session = cls(key, log or OutputLog.open(None, output, key), items=items, warnings=warnings)
+        if items is not None and options.use_cache:
+            try:
+                session.seen, session.context = items.seen(), items.context()
+                session.loaded = False  # records are read only when something changed
+            except CacheDamaged as exc:
+                warnings.append(f"{exc}; it was discarded")
+        return session
+
+    def load_parsed(self, path_of: Callable[[str], str]) -> None:
+        if self.loaded:
+            return
+        self.loaded = True
+        if self.items is None:
+            return
+        try:
+            self.parsed = self.items.parsed(path_of)
+        except CacheDamaged as exc:
+            self.warnings.append(f"{exc}; it was discarded")
+            self.seen, self.parsed = {}, {}
+
+    def close(self) -> None:
+        self.log.close()
+        if self.items is not None:
+            self.items.close()
+
+
+def _open_or_warn(opener: Callable[[], Any], path: Path, warnings: list[str]) -> Any:
+    """Open a cache file; a damaged one is removed and made again, with a warning."""
+    try:
+        return opener()
+    except CacheDamaged as exc:
+        warnings.append(f"{exc}; it was discarded")
+    try:
+        remove_cache_file(path)
+        return opener()
+    except (CacheDamaged, OSError):
+        return None  # still unusable (a folder in its way?): build without it
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Everything a build reads, each file once: the cache key and the pages use these bytes."""
+
+    config_path: Path
+    config_bytes: bytes
+    theme: ThemeFiles
+    discovery: Discovery
+
+
 @dataclass(frozen=True, slots=True)
 class Assembled:
-    """A site rendered in memory, not yet written."""
+    """A site read, checked and planned; nothing rendered yet."""
 
     site: Site
-    #: Files to write, by output path.
-    files: dict[PurePosixPath, bytes]
-    #: Pages whose inputs did not change since they were written: left as they are.
-    kept: frozenset[PurePosixPath]
-    #: Digest of every page's inputs, for the next build.
-    digests: dict[PurePosixPath, str]
+    config_bytes: bytes
+    theme: ThemeFiles
+    #: Every output file in a fixed order, with its inputs.
+    pages: list[Page]
     #: Every parsed item, published or not, for checks that need file positions.
     documents: tuple[Document, ...]
     drafts_left_out: int
     #: Items left out because they are not due yet, soonest first.
     scheduled: tuple[Scheduled, ...]
-    stages: dict[str, float]
-    #: What the next build can reuse: every rendered item of this one.
-    cache: cache.BuildCache
+    #: Items taken from the cache rather than parsed again.
+    cached: int
+    #: The window of moments in which the same items are due (None: unbounded).
+    due_from: datetime | None
+    due_until: datetime | None
+
+    @property
+    def files(self) -> frozenset[PurePosixPath]:
+        return frozenset(page.file for page in self.pages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +214,7 @@ class BuildReport:
     tags: int
     editions: int
     files: int
+    #: Files whose bytes differ from the site published before.
     written: int
     unchanged: int
     removed: int
@@ -126,6 +225,10 @@ class BuildReport:
     #: Things the editor should know that did not stop the build.
     warnings: tuple[str, ...]
     seconds: float
+    #: Pages rendered (the others were the same as when last written).
+    rendered: int = 0
+    #: Content files read and parsed.
+    parsed: int = 0
     #: Seconds spent in each stage, in pipeline order.
     stages: dict[str, float] = field(default_factory=dict)
 
@@ -146,213 +249,456 @@ class _Clock:
             self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
 
 
-def assemble(
-    options: BuildOptions,
-    pages_known: Callable[[str], Mapping[PurePosixPath, str]] | None = None,
-) -> Assembled:
-    """Read, check and render the whole site in memory; raise BuildFailed listing every problem.
+def build(options: BuildOptions, session: Session | None = None) -> BuildReport:
+    """Build the site in ``options.site_dir``; raise BuildFailed on any problem.
 
-    ``pages_known(cache_key)`` gives the page digests of the files on disk from the
-    last build made with that key; those pages are not rendered again but listed in
-    ``Assembled.kept``.
+    The published folder changes in one step, or not at all.
     """
-    clock = _Clock(options.progress)
-    errors = ErrorLog()
-    now = options.now or datetime.now(UTC)
-
-    with clock.stage("config"):
-        config = load_config(options.site_dir)
-        try:
-            theme = find_theme(options.site_dir, config.theme)
-        except ConfigError as exc:
-            raise BuildFailed([exc]) from None
-
-    with clock.stage("read"):
-        sources, read_errors = discover(options.site_dir / CONTENT_DIR)
-        errors.extend(read_errors)
-        store = _open_cache(options, theme)
-
-    with clock.stage("parse"):
-        documents: list[Document] = []
-        notes: list[EditionNote] = []
-        cached: dict[str, Rendered] = {}  # by document path: from the cache, then all
-        keys: dict[str, str] = {}  # cache key by document path
-        unfinished_drafts = 0
-        for source in sources:
-            try:
-                if source.rel.parts[0] == EDITIONS_DIR:
-                    notes.append(content.parse_edition(source))
-                    continue
-                key = cache.source_key(source.path, source.text)
-                hit = store.get(key)
-                if hit is not None:
-                    doc, cached[source.path] = hit
-                else:
-                    doc = content.parse(source, config.timezone)
-                documents.append(doc)
-                keys[doc.path] = key
-            except content.IncompleteDraft as draft:
-                if options.drafts:
-                    errors.extend(draft.errors)
-                unfinished_drafts += 1
-            except BuildFailed as failed:
-                errors.extend(failed.errors)
-        drafts_left_out = unfinished_drafts + sum(
-            1 for doc in documents if doc.meta.draft and not options.drafts
-        )
-        due = [doc for doc in documents if options.drafts or not doc.meta.draft]
-        scheduled = sorted(
-            (Scheduled(doc.path, doc.meta.date) for doc in due if doc.meta.date > now),
-            key=lambda s: (s.date, s.path),
-        )
-        if not options.future:
-            due = [doc for doc in due if doc.meta.date <= now]
-
-    with clock.stage("markdown"):
-        fresh = [doc for doc in due if doc.path not in cached]
-        reused = len(due) - len(fresh)
-        rendered = workers.render_markdown(
-            [(doc.body, doc.body_line) for doc in fresh]
-            + [(note.body, note.body_line) for note in notes],
-            config,
-            options.jobs,
-        )
-        cached.update((doc.path, r) for doc, r in zip(fresh, rendered, strict=False))
-        pairs = [(doc, cached[doc.path]) for doc in due]
-        intros = list(zip(notes, rendered[len(fresh) :], strict=True))
-
-    with clock.stage("collect"):
-        site, collisions = collect_site(config, pairs, intros)
-        errors.extend(collisions)
-    errors.raise_if_any()
-
-    with clock.stage("templates"):
-        known = pages_known(store.key) if pages_known and options.use_cache else {}
-        output = workers.render_pages(site, theme, options.jobs, known)
-    with clock.stage("feeds"):
-        for path, data in render_feeds(site, Views(site)).items():
-            output.add(path, data, "the feeds")
-    with clock.stage("discovery"):
-        for path, data in github_pages_files(config).items():
-            output.add(path, data, "GitHub Pages settings")
-        output.add(PurePosixPath("robots.txt"), render_robots(config), "robots.txt")
-        output.add(
-            PurePosixPath("sitemap.xml"),
-            render_sitemap(config, [*output.files, *output.kept]),
-            "the sitemap",
-        )
-    with clock.stage("static"):
-        for name, file in static_files(theme).items():
-            output.add(PurePosixPath("assets", name), file.read_bytes(), str(file))
-    errors.extend(output.errors)
-    errors.raise_if_any()
-
-    return Assembled(
-        cache=cache.BuildCache(
-            store.key,
-            {keys[doc.path]: (doc, r) for doc, r in pairs},
-            discarded=store.discarded,
-            hits=reused,
-        ),
-        site=site,
-        files=output.files,
-        kept=frozenset(output.kept),
-        digests=output.digests,
-        documents=tuple(documents),
-        drafts_left_out=drafts_left_out,
-        scheduled=tuple(scheduled) if not options.future else (),
-        stages=clock.stages,
-    )
-
-
-def build(options: BuildOptions) -> BuildReport:
-    """Build the site in ``options.site_dir`` and write it; raise BuildFailed on any problem."""
     started = time.perf_counter()
-    check_output_dir(options.output_dir, options.site_dir)
-    cache_dir = options.cache_dir
-    warnings: list[str] = []
-    known: dict[PurePosixPath, str] = {}
-    memory = options.memory
-
-    def pages_known(key: str) -> dict[PurePosixPath, str]:
-        nonlocal known
-        if memory is not None:
-            known = memory.pages if memory.key == key else {}
-        else:
-            known, damaged = cache.load_pages(cache_dir, key, options.output_dir.resolve())
-            warnings.extend([damaged] if damaged else [])
-        return known
-
-    assembled = assemble(options, pages_known)
-    write_started = time.perf_counter()
-    if options.progress:
-        options.progress("write")
-    previous = memory.written if memory is not None and memory.items is not None else None
-    report = write_site(options.output_dir, assembled.files, assembled.kept, previous)
-    cache_started = time.perf_counter()
-    if memory is not None:
-        memory.key, memory.items, memory.pages = (
-            assembled.cache.key,
-            assembled.cache,
-            assembled.digests,
-        )
-        memory.written = frozenset(assembled.files) | assembled.kept
-    else:
+    output = options.output_dir
+    stage.check_output_dir(output, options.site_dir)
+    with stage.locked(output, options.notify):
+        own = session is None
+        session = session or Session.from_disk(options)
         try:
-            # Rewriting the cache costs as much as reading it: only when something changed.
-            if assembled.cache.hits != len(assembled.cache.entries) or not options.use_cache:
-                cache.save(cache_dir, assembled.cache.key, assembled.cache.entries)
-            if report.written or report.removed or assembled.digests != known:
-                cache.save_pages(
-                    cache_dir, assembled.cache.key, options.output_dir.resolve(), assembled.digests
-                )
+            return _build(options, session, started)
+        finally:
+            if own:
+                session.close()
+
+
+def _build(options: BuildOptions, session: Session, started: float) -> BuildReport:
+    clock = _Clock(options.progress)
+    output = options.output_dir
+    now = options.now or datetime.now(UTC)
+    with clock.stage("read"):
+        inputs = read_inputs(options, session.seen if options.use_cache else {})
+        live_id, stage_id = stage.folder_id(output), stage.folder_id(stage.stage_dir(output))
+        state = _output_state(session, live_id, stage_id, options)
+        settings = _settings(session.key, inputs, options)
+    if _nothing_changed(session, inputs, state, settings, now):
+        _remember_seen(session, inputs.discovery.seen)
+        return _unchanged_report(state, options, clock, started, session)
+    assembled = assemble(options, session, inputs, now, clock)
+    site, pages = assembled.site, assembled.pages
+    with clock.stage("plan"):
+        signatures = _signatures(assembled, session.key)
+        live = state.live or {}
+        todo = graph.stale(pages, signatures, {f: sig for f, (sig, _) in live.items()})
+    staging = _open_stage(output, state, options)
+    session.log.mark_dirty()
+    with clock.stage("render"):
+        try:
+            digests = render_pages(assembled, todo, staging.write, options.jobs)
         except OSError as exc:
-            # The site is written; a cache that cannot be saved only makes the next build
-            # slower.
-            warnings.append(f"cannot write the build cache in {cache_dir}: {exc}")
-    stages = {
-        **assembled.stages,
-        "write": cache_started - write_started,
-        "cache": time.perf_counter() - cache_started,
+            raise _write_failed(output, exc) from None
+        staging.staged.update((pages[i].file, digest) for i, digest in digests.items())
+    written = {
+        page.file: (sig, digests[i] if i in digests else live[page.file][1])
+        for i, (page, sig) in enumerate(zip(pages, signatures, strict=True))
     }
-    site = assembled.site
+    summary = _summary(assembled, options.site_dir)
+    with clock.stage("write"):
+        _publish(staging, written, session.log, settings, summary)
+    with clock.stage("cache"):
+        _save(session, inputs, assembled)
+    changed = sum(1 for f, (_, d) in written.items() if f not in live or live[f][1] != d)
     return BuildReport(
         items=len(site.items),
         tags=len(site.tags),
         editions=len(site.editions),
-        files=len(assembled.files) + len(assembled.kept),
-        written=report.written,
-        unchanged=report.unchanged,
-        removed=report.removed,
+        files=len(written),
+        written=changed,
+        unchanged=len(written) - changed,
+        removed=sum(1 for f in live if f not in written),
         drafts_left_out=assembled.drafts_left_out,
         scheduled=assembled.scheduled,
-        cached=assembled.cache.hits,
-        warnings=tuple(warnings)
-        + ((assembled.cache.discarded,) if assembled.cache.discarded else ()),
+        cached=assembled.cached,
+        warnings=tuple(session.warnings),
         seconds=time.perf_counter() - started,
-        stages=stages,
+        rendered=len(todo),
+        parsed=len(site.items) - assembled.cached,
+        stages=clock.stages,
     )
 
 
-def _cache_key(options: BuildOptions, theme: Theme) -> str:
-    """Changes with site.yaml, any theme file, or briefing itself."""
-    theme_files = {
-        f"{index}/{file.relative_to(folder).as_posix()}": file.read_bytes()
-        for index, folder in enumerate((*theme.template_dirs, *theme.static_dirs))
-        for file in sorted(folder.rglob("*"))
-        if file.is_file()
-    }
-    return cache.site_key((options.site_dir / CONFIG_FILE).read_bytes(), theme_files)
+def read_inputs(options: BuildOptions, seen: Mapping[str, FileSeen]) -> Inputs:
+    """Read site.yaml and the theme whole, and the content files that changed."""
+    site_dir = options.site_dir
+    config_path = site_dir / CONFIG_FILE
+    try:
+        config_bytes = config_path.read_bytes()
+    except FileNotFoundError:
+        raise BuildFailed(
+            [
+                ConfigError(
+                    f"no {CONFIG_FILE} in {site_dir}",
+                    hint="run the command inside a site folder, or pass --site DIR",
+                )
+            ]
+        ) from None
+    except OSError as exc:
+        raise BuildFailed(
+            [ConfigError(f"cannot read it: {exc.strerror}", path=config_path)]
+        ) from None
+    theme_name = _theme_name(config_bytes, config_path)
+    try:
+        theme = read_theme(find_theme(site_dir, theme_name))
+    except ConfigError as exc:
+        raise BuildFailed([exc]) from None
+    return Inputs(config_path, config_bytes, theme, discover(site_dir / CONTENT_DIR, seen))
 
 
-def _open_cache(options: BuildOptions, theme: Theme) -> cache.BuildCache:
-    """Last build's items if site.yaml, the theme and briefing are unchanged; else nothing."""
-    key = _cache_key(options, theme)
+def _theme_name(config_bytes: bytes, config_path: Path) -> str:
+    """The theme site.yaml names; a broken site.yaml is reported whole by parse_config."""
+    return _config(config_bytes, config_path).theme
+
+
+def _config(config_bytes: bytes, config_path: Path) -> SiteConfig:
+    try:
+        text = decode(config_bytes, str(config_path))
+    except SiteError as exc:
+        raise BuildFailed([ConfigError(exc.message, path=config_path, line=exc.line, col=exc.col,
+                                       hint=exc.hint)]) from None  # fmt: skip
+    return parse_config(text, str(config_path))
+
+
+def _settings(key: str, inputs: Inputs, options: BuildOptions) -> str:
+    """Everything besides content and time that decides the output."""
+    digest = hashlib.sha256(f"{key}\0{options.drafts}\0{options.future}\0".encode())
+    digest.update(inputs.config_bytes)
+    for group in (inputs.theme.templates, inputs.theme.static):
+        for name, file in group.items():
+            digest.update(f"\0{name}\0{len(file.data)}\0".encode())
+            digest.update(file.data)
+    return digest.hexdigest()
+
+
+def _output_state(
+    session: Session, live_id: str | None, stage_id: str | None, options: BuildOptions
+) -> OutputState:
     if not options.use_cache:
-        return cache.BuildCache(key)
-    memory = options.memory
-    if memory is not None and memory.items is not None:
-        found = memory.items if memory.key == key else None
-        return cache.BuildCache(key, dict(found.entries)) if found else cache.BuildCache(key)
-    # A first build, even in serve, starts from the files of the last `briefing build`.
-    return cache.load(options.cache_dir, key)
+        return OutputState()
+    try:
+        return session.log.load(live_id, stage_id)
+    except CacheDamaged as exc:
+        session.warnings.append(f"{exc}; it was discarded")
+        return OutputState()
+
+
+def _nothing_changed(
+    session: Session, inputs: Inputs, state: OutputState, settings: str, now: datetime
+) -> bool:
+    """True when the last build's output is the output: same inputs, same items due."""
+    if state.live is None or state.settings != settings or inputs.discovery.errors:
+        return False
+    seen, before = inputs.discovery.seen, session.seen
+    if seen.keys() != before.keys() or any(seen[r].key != before[r].key for r in seen):
+        return False
+    due_from, due_until = state.summary.get("due_from"), state.summary.get("due_until")
+    if due_from is not None and now < datetime.fromisoformat(due_from):
+        return False
+    return due_until is None or now < datetime.fromisoformat(due_until)
+
+
+def _remember_seen(session: Session, seen: dict[str, FileSeen]) -> None:
+    """Files whose stat moved but whose text did not: remember the new stat."""
+    if seen != session.seen:
+        session.seen = seen
+        if session.items is not None:
+            try:
+                session.items.save_seen(seen)
+            except (sqlite3.Error, OSError) as exc:
+                session.warnings.append(f"cannot write the build cache: {exc}")
+
+
+def _unchanged_report(
+    state: OutputState, options: BuildOptions, clock: _Clock, started: float, session: Session
+) -> BuildReport:
+    summary = state.summary
+    return BuildReport(
+        items=int(summary.get("items", 0)),
+        tags=int(summary.get("tags", 0)),
+        editions=int(summary.get("editions", 0)),
+        files=len(state.live or {}),
+        written=0,
+        unchanged=len(state.live or {}),
+        removed=0,
+        drafts_left_out=int(summary.get("drafts_left_out", 0)),
+        scheduled=tuple(
+            Scheduled(str(options.site_dir / rel), datetime.fromisoformat(when))
+            for rel, when in summary.get("scheduled", [])
+        ),
+        cached=int(summary.get("items", 0)),
+        warnings=tuple(session.warnings),
+        seconds=time.perf_counter() - started,
+        stages=clock.stages,
+    )
+
+
+def assemble(
+    options: BuildOptions,
+    session: Session | None = None,
+    inputs: Inputs | None = None,
+    now: datetime | None = None,
+    clock: _Clock | None = None,
+) -> Assembled:
+    """Read, check, model and plan the whole site; raise BuildFailed listing every problem."""
+    clock = clock or _Clock(options.progress)
+    session = session or Session.in_memory()
+    now = now or options.now or datetime.now(UTC)
+    errors = ErrorLog()
+    if inputs is None:
+        with clock.stage("read"):
+            inputs = read_inputs(options, session.seen if options.use_cache else {})
+    config = _config(inputs.config_bytes, inputs.config_path)
+    errors.extend(inputs.discovery.errors)
+    with clock.stage("parse"):
+        parsed, cached, failures = _parse(options, session, inputs, config)
+        errors.extend(failures.errors)
+    documents = [p.document for p in parsed if isinstance(p.document, Document)]
+    notes = [(p.document, p.rendered) for p in parsed if isinstance(p.document, EditionNote)]
+    rendered = {p.document.path: p.rendered for p in parsed}
+    drafts_left_out = failures.drafts + sum(
+        1 for doc in documents if doc.meta.draft and not options.drafts
+    )
+    due = [doc for doc in documents if options.drafts or not doc.meta.draft]
+    scheduled = sorted(
+        (Scheduled(doc.path, doc.meta.date) for doc in due if doc.meta.date > now),
+        key=lambda s: (s.date, s.path),
+    )
+    if not options.future:
+        due = [doc for doc in due if doc.meta.date <= now]
+    with clock.stage("collect"):
+        site, collisions = collect_site(config, [(d, rendered[d.path]) for d in due], notes)
+        errors.extend(collisions)
+    errors.raise_if_any()
+    with clock.stage("plan"):
+        pages, clashes = plan(site, Views(site), inputs.theme)
+    errors.extend(clashes)
+    errors.raise_if_any()
+    return Assembled(
+        site=site,
+        config_bytes=inputs.config_bytes,
+        theme=inputs.theme,
+        pages=pages,
+        documents=tuple(documents),
+        drafts_left_out=drafts_left_out,
+        scheduled=tuple(scheduled) if not options.future else (),
+        cached=sum(1 for d in due if d.path in cached),
+        due_from=None if options.future else max((d.meta.date for d in due), default=None),
+        due_until=None if options.future or not scheduled else scheduled[0].date,
+    )
+
+
+@dataclass
+class _Failures:
+    errors: list[SiteError] = field(default_factory=list)
+    #: Drafts whose front matter is unfinished: left out, and only wrong with --drafts.
+    drafts: int = 0
+
+
+def _parse(
+    options: BuildOptions, session: Session, inputs: Inputs, config: SiteConfig
+) -> tuple[list[Parsed], set[str], _Failures]:
+    """Every content file parsed and rendered: from the session when unchanged, else afresh."""
+    content_dir = options.site_dir / CONTENT_DIR
+    context = f"{config.timezone.key}\0{config.raw_html}"
+    seen = inputs.discovery.seen
+    if options.use_cache:
+        session.load_parsed(lambda rel: str(content_dir / rel))
+    if session.context != context or not options.use_cache:
+        session.parsed, session.context = {}, context
+    fresh = {source.rel.as_posix(): source for source in inputs.discovery.changed}
+    missing = [rel for rel, s in seen.items() if s.key not in session.parsed]
+    sources = [fresh.get(rel) or _read(content_dir, rel) for rel in missing]
+    outcomes = workers.spread(
+        [s for s in sources if s is not None],
+        lambda source: _parse_one(source, config),
+        options.jobs,
+    )
+    failures = _Failures()
+    for outcome in outcomes:
+        if isinstance(outcome, content.IncompleteDraft):
+            failures.drafts += 1
+            if options.drafts:
+                failures.errors.extend(outcome.errors)
+        elif isinstance(outcome, BuildFailed):
+            failures.errors.extend(outcome.errors)
+        else:
+            session.parsed[seen[outcome.rel].key] = outcome
+    for rel, source in zip(missing, sources, strict=True):
+        if source is None:
+            failures.errors.append(
+                SiteError("vanished while the build read it", path=content_dir / rel)
+            )
+    cached = {session.parsed[s.key].document.path for rel, s in seen.items()
+              if rel not in missing and s.key in session.parsed}  # fmt: skip
+    parsed = [session.parsed[s.key] for s in seen.values() if s.key in session.parsed]
+    return parsed, cached, failures
+
+
+def _read(content_dir: Path, rel: str) -> Source | None:
+    path = content_dir / rel
+    try:
+        return Source(str(path), PurePosixPath(rel), decode(path.read_bytes(), str(path)))
+    except (OSError, SiteError):
+        return None
+
+
+def _parse_one(source: Source, config: SiteConfig) -> Parsed | BuildFailed:
+    """One file parsed and its Markdown rendered; a failure is returned, not raised, so
+    that workers hand back every file's outcome in order."""
+    try:
+        if source.rel.parts[0] == EDITIONS_DIR:
+            note = content.parse_edition(source)
+            rendered = markup.render(note.body, body_line=note.body_line, raw_html=config.raw_html)
+            return Parsed(source.rel.as_posix(), note, rendered)
+        doc = content.parse(source, config.timezone)
+        rendered = markup.render(doc.body, body_line=doc.body_line, raw_html=config.raw_html)
+        return Parsed(source.rel.as_posix(), doc, rendered)
+    except BuildFailed as failed:
+        return failed
+
+
+def _signatures(assembled: Assembled, key: str) -> list[str]:
+    """Every page's signature, in plan order; ``key`` stands for briefing's own code."""
+    env = make_environment(assembled.theme)
+    templates = assembled.theme.templates
+    site = hashlib.blake2b(key.encode() + b"\0" + assembled.config_bytes, digest_size=16)
+    fixed = {"site": site.hexdigest()}
+    every = hashlib.blake2b(b"".join(f.data for f in templates.values())).hexdigest()
+    for name in {page.template for page in assembled.pages if page.template}:
+        used = template_uses(env, name)
+        names = sorted(used) if used is not None else sorted(templates)
+        digest = hashlib.blake2b(digest_size=16)
+        for used_name in names:
+            file = templates.get(used_name)
+            digest.update(f"{used_name}\0".encode() + (file.data if file else b"-") + b"\0")
+        fixed[f"template:{name}"] = digest.hexdigest() if used is not None else every
+    for name, file in assembled.theme.static.items():
+        fixed[f"static:{name}"] = stage.digest(file.data)
+    versions = graph.versions(assembled.site, fixed)
+    return [graph.signature(page, versions) for page in assembled.pages]
+
+
+def _open_stage(output: Path, state: OutputState, options: BuildOptions) -> stage.Stage:
+    live = {f: d for f, (_, d) in state.live.items()} if state.live is not None else None
+    try:
+        return stage.Stage(output, live, state.staged if options.use_cache else None)
+    except OSError as exc:
+        raise _write_failed(output, exc) from None
+
+
+def rehearse(assembled: Assembled, jobs: int) -> None:
+    """Render every page and write none: ``briefing check`` finds template errors too."""
+    render_pages(assembled, list(range(len(assembled.pages))), lambda _, data: "", jobs)
+
+
+def render_pages(
+    assembled: Assembled,
+    todo: list[int],
+    write: Callable[[PurePosixPath, bytes], str],
+    jobs: int,
+) -> dict[int, str]:
+    """Render the pages at ``todo`` and ``write`` each; the digests it gives, by page index.
+
+    Each worker writes the pages it renders itself, so no process holds more than
+    one page at a time. Raise BuildFailed with every template error.
+    """
+    pages = assembled.pages
+    env = make_environment(assembled.theme)
+    for name in assembled.theme.templates:
+        try:
+            env.get_template(name)  # compiled once here, not once per worker
+        except Exception:  # noqa: BLE001, S112 - reported when a page uses it
+            continue
+
+    def shard(index: int, count: int) -> tuple[list[tuple[int, str]], list[SiteError]]:
+        renderer = Renderer(env, assembled.theme)
+        done = []
+        for number in todo[index::count]:
+            page = pages[number]
+            if page.template is None:
+                data: bytes | None = page.make()
+            else:
+                data = renderer.render(page.template, page.origin, page.make)
+            if data is not None:
+                done.append((number, write(page.file, data)))
+        return done, renderer.errors
+
+    parts = workers.sharded(shard, jobs) if workers.usable(jobs, len(todo)) else [shard(0, 1)]
+    errors: list[SiteError] = []
+    seen: set[tuple[str | None, int | None, str]] = set()
+    digests: dict[int, str] = {}
+    for done, part_errors in parts:
+        for error in part_errors:
+            key = (error.path, error.line, error.message.split(" (while rendering")[0])
+            if key not in seen:
+                seen.add(key)
+                errors.append(error)
+        digests.update(done)
+    if errors:
+        raise BuildFailed(errors)
+    return digests
+
+
+def _write_failed(output: Path, exc: OSError) -> BuildFailed:
+    return BuildFailed(
+        [
+            OutputError(
+                f"cannot write the site: {exc}; the published site in {output} was not changed",
+                hint="free some disk space or fix the folder's permissions, then build again",
+            )
+        ]
+    )
+
+
+def _publish(
+    staging: stage.Stage,
+    written: dict[PurePosixPath, tuple[str, str]],
+    log: OutputLog,
+    settings: str,
+    summary: dict[str, Any],
+) -> None:
+    """Complete the staging folder, record it, and swap it in: the one step readers see."""
+    try:
+        staging.complete({file: digest for file, (_, digest) in written.items()})
+        expect = stage.folder_id(staging.dir)
+        log.record_pending(written, expect or "", settings, summary)
+        staging.swap()
+    except OSError as exc:
+        raise _write_failed(staging.output, exc) from None
+    log.settle(stage.folder_id(staging.output), stage.folder_id(staging.dir))
+
+
+def _summary(assembled: Assembled, site_dir: Path) -> dict[str, Any]:
+    """What a later build that finds nothing changed reports, and when its output expires."""
+    site = assembled.site
+    return {
+        "items": len(site.items),
+        "tags": len(site.tags),
+        "editions": len(site.editions),
+        "drafts_left_out": assembled.drafts_left_out,
+        "scheduled": [
+            [Path(s.path).relative_to(site_dir).as_posix(), s.date.isoformat()]
+            for s in assembled.scheduled
+        ],
+        "due_from": assembled.due_from.isoformat() if assembled.due_from else None,
+        "due_until": assembled.due_until.isoformat() if assembled.due_until else None,
+    }
+
+
+def _save(session: Session, inputs: Inputs, assembled: Assembled) -> None:
+    """Keep this build's files as seen and their records for the next build."""
+    seen = inputs.discovery.seen
+    keys = {s.key for s in seen.values()}
+    session.parsed = {k: p for k, p in session.parsed.items() if k in keys}
+    session.seen = seen
+    if session.items is None:
+        return
+    try:
+        session.items.save(session.context, seen, session.parsed, session.items.keys())
+    except (sqlite3.Error, OSError) as exc:
+        # The site is published; a cache that cannot be saved only slows the next build.
+        session.warnings.append(f"cannot write the build cache: {exc}")

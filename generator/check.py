@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
@@ -100,7 +101,7 @@ def broken_links(assembled: Assembled) -> Iterator[SiteError]:
             )
 
 
-def _exists(path: str, files: dict[PurePosixPath, bytes]) -> bool:
+def _exists(path: str, files: AbstractSet[PurePosixPath]) -> bool:
     if output_file(path) in files:
         return True
     # "/archive" without its final slash is served by archive/index.html on GitHub Pages.

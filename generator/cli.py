@@ -12,7 +12,15 @@ from typing import TextIO
 
 from generator import __version__
 from generator import config as config_schema
-from generator.build import OUTPUT_DIR, BuildOptions, BuildReport, Scheduled, assemble, build
+from generator.build import (
+    OUTPUT_DIR,
+    BuildOptions,
+    BuildReport,
+    Scheduled,
+    assemble,
+    build,
+    rehearse,
+)
 from generator.check import check_site, github_annotation
 from generator.config import SiteConfig, load_config
 from generator.errors import BuildFailed, SiteError, plural
@@ -23,7 +31,6 @@ from generator.workers import default_jobs
 
 EXIT_OK = 0
 EXIT_FAILED = 1
-EXIT_USAGE = 2
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -194,6 +201,7 @@ def _options(args: argparse.Namespace, err: TextIO, output: Path | None = None) 
         now=args.now,
         jobs=max(1, args.jobs or default_jobs()),
         progress=_progress(err) if not args.quiet else None,
+        notify=lambda message: print(message, file=err, flush=True),
     )
 
 
@@ -222,7 +230,8 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except BuildFailed as failed:
         _clear_progress(err)
         report_errors(failed.errors, err)
-        print(f"build failed; {options.output_dir} was left as it was", file=err)
+        print(f"build failed; the published site in {options.output_dir} was not changed",
+              file=err)  # fmt: skip
         return EXIT_FAILED
     _clear_progress(err)
     for warning in report.warnings:
@@ -232,7 +241,8 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if report.scheduled:
             print(next_due(report.scheduled, load_config(args.site)), file=out)
     if args.verbose:
-        print(f"  {report.cached} of {report.items} items from the build cache", file=out)
+        print(f"  {report.cached} of {report.items} items from the build cache, "
+              f"{plural(report.rendered, 'page')} rendered", file=out)  # fmt: skip
         for stage, seconds in report.stages.items():
             print(f"  {stage:<10} {seconds * 1000:8.1f} ms", file=out)
     return EXIT_OK
@@ -266,8 +276,10 @@ def next_due(scheduled: Sequence[Scheduled], config: SiteConfig) -> str:
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     github = args.format == "github"
+    options = _options(args, err)
     try:
-        assembled = assemble(_options(args, err))
+        assembled = assemble(options)
+        rehearse(assembled, options.jobs)
     except BuildFailed as failed:
         _clear_progress(err)
         if github:
@@ -344,7 +356,11 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     options = ServeOptions(
         build=BuildOptions(
-            site_dir=args.site, drafts=args.drafts, future=args.future, now=args.now
+            site_dir=args.site,
+            drafts=args.drafts,
+            future=args.future,
+            now=args.now,
+            jobs=max(1, args.jobs or default_jobs()),
         ),  # fmt: skip
         port=args.port,
         verbose=args.verbose,

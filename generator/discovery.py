@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from markupsafe import escape
@@ -22,16 +23,51 @@ def page_url(config: SiteConfig, file: PurePosixPath) -> str:
     return config.url + link("", path)
 
 
-def render_sitemap(config: SiteConfig, files: Iterable[PurePosixPath]) -> bytes:
-    """A sitemap (sitemaps.org 0.9) of every HTML page."""
+#: The sitemap protocol's limit of URLs in one file; above it, the sitemap is an index.
+SITEMAP_LIMIT = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapFile:
+    """One file of the sitemap: ``sitemap.xml``, or with more URLs than one file may hold,
+    the index ``sitemap.xml`` and its parts ``sitemap-1.xml``, ``sitemap-2.xml``, ..."""
+
+    file: PurePosixPath
+    #: The URLs it lists: pages for a part, the parts' URLs for an index.
+    urls: tuple[str, ...]
+    index: bool
+
+    def render(self) -> bytes:
+        if self.index:
+            head, tag = "sitemapindex", "sitemap"
+        else:
+            head, tag = "urlset", "url"
+        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+                 f'<{head} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']  # fmt: skip
+        lines += [f"  <{tag}><loc>{escape(url)}</loc></{tag}>" for url in self.urls]
+        lines.append(f"</{head}>")
+        return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def sitemap_files(
+    config: SiteConfig, files: Iterable[PurePosixPath], limit: int = SITEMAP_LIMIT
+) -> list[SitemapFile]:
+    """The sitemap (sitemaps.org 0.9) of every HTML page, split into parts above ``limit``."""
     urls = sorted(
         page_url(config, file) for file in files if file.suffix == ".html" and file not in UNLISTED
     )
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']  # fmt: skip
-    lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in urls]
-    lines.append("</urlset>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    if len(urls) <= limit:
+        return [SitemapFile(PurePosixPath("sitemap.xml"), tuple(urls), index=False)]
+    parts = [
+        SitemapFile(PurePosixPath(f"sitemap-{n}.xml"), tuple(urls[i : i + limit]), index=False)
+        for n, i in enumerate(range(0, len(urls), limit), start=1)
+    ]
+    index = SitemapFile(
+        PurePosixPath("sitemap.xml"),
+        tuple(config.url + str(part.file) for part in parts),
+        index=True,
+    )
+    return [index, *parts]
 
 
 def render_robots(config: SiteConfig) -> bytes:

@@ -97,6 +97,10 @@ class BuildFailed(Exception):
         self.errors: Sequence[SiteError] = sorted(errors, key=SiteError.sort_key)
         super().__init__(f"{len(self.errors)} error(s)")
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Worker processes hand failures back pickled; keep the errors, not the count.
+        return (type(self), (list(self.errors),))
+
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
 
@@ -107,14 +111,8 @@ class ErrorLog:
     def __init__(self) -> None:
         self.errors: list[SiteError] = []
 
-    def add(self, error: SiteError) -> None:
-        self.errors.append(error)
-
     def extend(self, errors: Iterable[SiteError]) -> None:
         self.errors.extend(errors)
-
-    def __bool__(self) -> bool:
-        return bool(self.errors)
 
     def raise_if_any(self) -> None:
         if self.errors:

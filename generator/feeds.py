@@ -212,21 +212,28 @@ def render_json(channel: Channel, entries: Sequence[Entry]) -> bytes:
 RENDERERS = {"rss": render_rss, "atom": render_atom, "json": render_json}
 
 
-def render_feeds(site: Site, views: Views) -> dict[PurePosixPath, bytes]:
-    """Every feed of the site by output path.
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One feed file: its channel, its format, and the items or editions it carries."""
+
+    file: PurePosixPath
+    origin: str
+    format: str
+    channel: Channel
+    #: Newest first, at most ``feed_items``; empty for a feed of editions.
+    items: tuple[Item, ...] = ()
+    #: Newest first, at most ``feed_items``; empty for a feed of items.
+    editions: tuple[Edition, ...] = ()
+
+
+def site_feeds(site: Site, views: Views) -> list[Feed]:
+    """Every feed of the site.
 
     The site's items and its editions each get RSS, Atom and JSON Feed; every tag
     and every source gets an RSS feed of its own, linked from its page.
     """
     config = site.config
     count = config.feed_items
-    entries: dict[str, Entry] = {}
-
-    def entries_of(items: Sequence[Item]) -> list[Entry]:
-        for item in items[:count]:
-            if item.url not in entries:
-                entries[item.url] = item_entry(item, views)
-        return [entries[item.url] for item in items[:count]]
 
     def channel(title: str, description: str, home: str, folder: str) -> Channel:
         return Channel(
@@ -238,24 +245,20 @@ def render_feeds(site: Site, views: Views) -> dict[PurePosixPath, bytes]:
             author=config.feed_author,
         )
 
-    files: dict[PurePosixPath, bytes] = {}
-    newest_editions = edition_entries(site.editions[::-1][:count], views)
-    for folder, feed, feed_entries in (
-        ("", channel(config.title, config.description, "", ""), entries_of(site.items)),
-        (
-            "editions/",
-            channel(f"{config.title}: editions", config.description, "editions/", "editions/"),
-            newest_editions,
-        ),
-    ):
-        for fmt, name in FORMATS.items():
-            files[PurePosixPath(folder + name)] = RENDERERS[fmt](feed, feed_entries)
-    for tag_group in site.tags:
-        tag = tag_group.tag
-        feed = channel(f"{config.title}: {tag.name}", f"Items tagged {tag.name}", tag.url, tag.url)
-        files[PurePosixPath(tag.url, FORMATS["rss"])] = render_rss(
-            feed, entries_of(tag_group.items)
+    feeds: list[Feed] = []
+    main = channel(config.title, config.description, "", "")
+    editions = channel(f"{config.title}: editions", config.description, "editions/", "editions/")
+    newest = tuple(site.editions[::-1][:count])
+    for fmt, name in FORMATS.items():
+        feeds.append(Feed(PurePosixPath(name), "the feeds", fmt, main, items=site.items[:count]))
+        feeds.append(
+            Feed(PurePosixPath("editions", name), "the feeds", fmt, editions, editions=newest)
         )
+    for group in site.tags:
+        tag = group.tag
+        feed = channel(f"{config.title}: {tag.name}", f"Items tagged {tag.name}", tag.url, tag.url)
+        file = PurePosixPath(tag.url, FORMATS["rss"])
+        feeds.append(Feed(file, f"the feed of tag '{tag.name}'", "rss", feed, group.items[:count]))
     for cited in site.publishers:
         publisher = cited.publisher
         feed = channel(
@@ -264,7 +267,27 @@ def render_feeds(site: Site, views: Views) -> dict[PurePosixPath, bytes]:
             publisher.url,
             publisher.url,
         )
-        files[PurePosixPath(publisher.url, FORMATS["rss"])] = render_rss(
-            feed, entries_of(cited.items)
-        )
-    return files
+        file = PurePosixPath(publisher.url, FORMATS["rss"])
+        origin = f"the feed of source '{publisher.name}'"
+        feeds.append(Feed(file, origin, "rss", feed, cited.items[:count]))
+    return feeds
+
+
+class FeedWriter:
+    """Renders feeds, making each item's entry once however many feeds carry it."""
+
+    def __init__(self, views: Views) -> None:
+        self.views = views
+        self.entries: dict[str, Entry] = {}
+
+    def render(self, feed: Feed) -> bytes:
+        if feed.editions:
+            entries = edition_entries(feed.editions, self.views)
+        else:
+            entries = []
+            for item in feed.items:
+                entry = self.entries.get(item.url)
+                if entry is None:
+                    entry = self.entries[item.url] = item_entry(item, self.views)
+                entries.append(entry)
+        return RENDERERS[feed.format](feed.channel, entries)

@@ -113,8 +113,7 @@ def new_item(
 
 def _slug_owner(content_dir: Path, slug: str, config: SiteConfig) -> str | None:
     """The file of an existing item with this slug, if any."""
-    sources, _ = discover(content_dir)
-    for source in sources:
+    for source in discover(content_dir, {}).changed:
         if source.rel.parts[0] == EDITIONS_DIR:
             continue
         try:
@@ -122,5 +121,5 @@ def _slug_owner(content_dir: Path, slug: str, config: SiteConfig) -> str | None:
         except BuildFailed:
             existing = stem_slug(source.rel.stem)
         if existing == slug:
-            return source.path
+            return str(source.path)
     return None

@@ -8,7 +8,6 @@ column of the offending key or value, with "did you mean" for unknown keys.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -195,9 +194,6 @@ def text_list(value: Any) -> tuple[str, ...]:
         if word and word not in result:
             result.append(word)
     return tuple(result)
-
-
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 def web_url(value: Any) -> str:

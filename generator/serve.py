@@ -1,10 +1,12 @@
 """``briefing serve``: build into a temporary folder, serve it, rebuild on every change.
 
 The shape follows MkDocs' livereload: the watchdog callback only records that
-something changed; the main thread waits for the burst of saves to settle, rebuilds
-the whole site, and bumps a build number that open pages long-poll for. A failed
-rebuild writes nothing (the build writes only after every stage succeeded), so the
-last good site stays served, and the errors are shown over the page.
+something changed; the main thread waits for the burst of saves to settle, rebuilds,
+and bumps a build number that open pages long-poll for. A rebuild is incremental:
+the :class:`~generator.build.Session` keeps every parsed item and the signature of
+every page in memory, so an edit re-reads that one file and re-renders only the pages
+it reaches. A failed rebuild never touches the served folder (builds are swapped in
+whole), so the last good site stays served, and the errors are shown over the page.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from __future__ import annotations
 import errno
 import http.server
 import json
+import mimetypes
 import shutil
 import signal
 import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,10 +31,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from generator.build import CONTENT_DIR, BuildOptions, BuildReport, Memory, build
+from generator.build import CONTENT_DIR, BuildOptions, BuildReport, Session, build
 from generator.config import CONFIG_FILE, load_config
 from generator.errors import BuildFailed, SiteError, plural
-from generator.workers import default_jobs
 
 #: Endpoints of the dev server live here, outside any site's paths.
 ENDPOINT = "/__briefing__/"
@@ -79,6 +82,8 @@ RELOAD_JS = """\
 class BuildState:
     """What open pages need to know: the newest build number and its errors."""
 
+    #: The base path the site is served under; follows ``url:`` in site.yaml.
+    base: str = "/"
     #: Bumped after every build, good or failed.
     number: int = 0
     #: The number of the build whose files are being served (0: none yet).
@@ -86,11 +91,13 @@ class BuildState:
     errors: list[str] = field(default_factory=list)
     changed: threading.Condition = field(default_factory=threading.Condition)
 
-    def publish(self, errors: list[str]) -> None:
+    def publish(self, errors: list[str], base: str | None = None) -> None:
         with self.changed:
             self.number += 1
             if not errors:
                 self.good = self.number
+            if base is not None:
+                self.base = base
             self.errors = errors
             self.changed.notify_all()
 
@@ -111,12 +118,14 @@ def inject_reload(html: bytes, state: BuildState) -> bytes:
 
 
 def make_handler(
-    root: Path, base: str, state: BuildState, log: Callable[[str], None] | None
+    root: Path, state: BuildState, log: Callable[[str], None] | None
 ) -> type[http.server.BaseHTTPRequestHandler]:
     """A request handler serving ``root`` under the site's base path."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
         server_version = "briefing"
+        #: Idle connections are closed: a preview must not run out of file handles.
+        timeout = POLL_SECONDS * 2
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
             if log:
@@ -131,6 +140,10 @@ def make_handler(
         def _respond(self, head: bool) -> None:
             url = urlsplit(self.path)
             path = unquote(url.path)
+            base = state.base
+            if "\0" in path:
+                self._not_found(head)
+                return
             if path.startswith(ENDPOINT):
                 self._endpoint(path[len(ENDPOINT) :], parse_qs(url.query), head)
                 return
@@ -140,9 +153,10 @@ def make_handler(
                 else:
                     self._not_found(head)
                 return
-            file = self._file(path[len(base) :])
+            rel = path[len(base) :]
+            file = self._file(rel)
             if file is None:
-                if not path.endswith("/") and (root / path[len(base) :] / "index.html").is_file():
+                if not path.endswith("/") and self._file(rel + "/index.html") is not None:
                     self._send(301, b"", "text/plain", head, location=path + "/")
                     return
                 self._not_found(head)
@@ -150,8 +164,10 @@ def make_handler(
             self._send_file(200, file, head)
 
         def _file(self, rel: str) -> Path | None:
-            candidate = (root / rel).resolve()
-            if not candidate.is_relative_to(root):
+            """The file serving ``rel``, never one outside the site being served."""
+            site = root.resolve()
+            candidate = (site / rel).resolve()
+            if not candidate.is_relative_to(site):
                 return None
             if candidate.is_dir():
                 candidate = candidate / "index.html"
@@ -177,8 +193,9 @@ def make_handler(
                 self._send(200, RELOAD_JS.encode(), "text/javascript; charset=utf-8", head)
             elif name in ("wait", "state"):
                 since = query.get("since", [""])[0]
-                timeout = POLL_SECONDS if name == "wait" and since.isdigit() else 0.0
-                number, errors = state.wait(int(since) if since.isdigit() else -1, timeout)
+                known = since.isascii() and since.isdigit() and len(since) <= 12
+                timeout = POLL_SECONDS if name == "wait" and known else 0.0
+                number, errors = state.wait(int(since) if known else -1, timeout)
                 body = json.dumps({"build": number, "good": state.good, "errors": errors})
                 self._send(200, body.encode(), "application/json", head)
             else:
@@ -200,34 +217,19 @@ def make_handler(
     return Handler
 
 
-_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".xml": "application/xml",
-    ".json": "application/json",
-    ".txt": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".ico": "image/x-icon",
-    ".woff2": "font/woff2",
-}
-
-
 def _content_type(name: str) -> str:
-    return _TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
+    kind = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
+    if kind.startswith("text/") or kind in ("application/xml", "image/svg+xml"):
+        return f"{kind}; charset=utf-8"
+    return kind
 
 
-def _ignored(path: str) -> bool:
-    """Editor swap and backup files, and hidden folders such as .git."""
-    parts = Path(path).parts
+def _ignored(rel: Path) -> bool:
+    """Editor swap and backup files, and hidden folders such as .git, inside the site."""
+    parts = rel.parts
     name = parts[-1] if parts else ""
     return (
-        any(part.startswith(".") for part in parts[-3:])
+        any(part.startswith(".") for part in parts)
         or name.endswith(("~", ".swp", ".swx", ".tmp"))
         or name.startswith("#")
     )
@@ -251,7 +253,7 @@ class _Changes(FileSystemEventHandler):
             path = Path(raw).resolve()
             if path.parent == self.site_dir and path != self.config:
                 continue  # the site folder is watched for site.yaml only
-            if not _ignored(raw):
+            if path.is_relative_to(self.site_dir) and not _ignored(path.relative_to(self.site_dir)):
                 relevant = True
         if relevant:
             with self.wake:
@@ -268,10 +270,6 @@ class ServeOptions:
     quiet: bool = False
 
 
-class PortInUse(Exception):
-    pass
-
-
 def serve(
     options: ServeOptions,
     out: TextIO = sys.stdout,
@@ -286,20 +284,17 @@ def serve(
         for error in failed.errors:
             print(error, file=err)
         return 1
-    output = Path(tempfile.mkdtemp(prefix="briefing-serve-")).resolve()
-    state = BuildState()
-    # The cache lives in memory between rebuilds: reading and writing its files would
-    # cost seconds on a large site, every time a file is saved.
-    build_options = replace(options.build, output=output, memory=Memory())
+    folder = Path(tempfile.mkdtemp(prefix="briefing-serve-")).resolve()
+    state = BuildState(base=base)
     log = (lambda line: print(line, file=err)) if options.verbose else None
     if log:
-        log(f"building into {output}")
+        log(f"building into {folder}")
     try:
         server = http.server.ThreadingHTTPServer(
-            (options.host, options.port), make_handler(output, base, state, log)
+            (options.host, options.port), make_handler(folder / "site", state, log)
         )
     except OSError as exc:
-        shutil.rmtree(output, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
         if exc.errno == errno.EADDRINUSE:
             print(
                 f"port {options.port} on {options.host} is already in use; "
@@ -309,9 +304,66 @@ def serve(
             return 1
         raise
     server.daemon_threads = True
-    wake = threading.Condition()
-    changes = _Changes(site_dir, wake)
+    preview = _Preview(replace(options.build, output=folder / "site"), state, out, err, options)
+    stop = stop or threading.Event()
+    previous = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+    if _is_main():
+        # Stop on Ctrl-C even when started from a script that ignores SIGINT for
+        # background jobs, and on SIGTERM from a process manager; raising here
+        # interrupts a build in progress too, whose workers are then terminated.
+        signal.signal(signal.SIGINT, _interrupt)
+        signal.signal(signal.SIGTERM, _interrupt)
     observer = Observer()
+    thread: threading.Thread | None = None
+    try:
+        # The first build may fork worker processes: before any other thread runs, so
+        # that no worker inherits a lock another thread holds. Later rebuilds are
+        # incremental and stay in this process.
+        preview.rebuild(jobs=options.build.jobs)
+        wake = threading.Condition()
+        changes = _Changes(site_dir, wake)
+        _watch(observer, changes, site_dir)
+        observer.start()
+        thread = threading.Thread(target=server.serve_forever, name="briefing-http", daemon=True)
+        thread.start()
+        preview.rebuild()  # whatever changed while the first build ran
+        port = server.server_address[1]
+        print(
+            f"Serving {site_dir} at http://{options.host}:{port}{state.base} (Ctrl-C to stop)",
+            file=out,
+            flush=True,
+        )
+        _loop(preview, changes, wake, stop)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if _is_main():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut cleanup
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        observer.stop()
+        if thread is not None:
+            server.shutdown()
+        server.server_close()
+        if observer.is_alive():
+            observer.join(timeout=2)
+        preview.session.close()
+        shutil.rmtree(folder, ignore_errors=True)
+        if _is_main():
+            signal.signal(signal.SIGINT, previous[0])
+            signal.signal(signal.SIGTERM, previous[1])
+    print("stopped", file=out, flush=True)
+    return 0
+
+
+def _is_main() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _watch(observer: Any, changes: _Changes, site_dir: Path) -> None:
     for folder, recursive in (
         (site_dir / CONTENT_DIR, True),
         (site_dir / "themes", True),
@@ -319,69 +371,76 @@ def serve(
     ):
         if folder.is_dir():
             observer.schedule(changes, str(folder), recursive=recursive)
-    stop = stop or threading.Event()
 
-    def rebuild(jobs: int = 1) -> None:
+
+def _loop(
+    preview: _Preview, changes: _Changes, wake: threading.Condition, stop: threading.Event
+) -> None:
+    """Rebuild after each burst of saves, until told to stop."""
+    while not stop.is_set():
+        with wake:
+            wake.wait_for(lambda: changes.last is not None or stop.is_set(), timeout=0.5)
+            last = changes.last
+        if last is None:
+            continue
+        # Let a burst of saves settle, then build once.
+        while time.monotonic() - last < SETTLE_SECONDS:
+            time.sleep(SETTLE_SECONDS / 3)
+            with wake:
+                last = changes.last or last
+        with wake:
+            changes.last = None
+        preview.rebuild()
+
+
+class _Preview:
+    """Builds the previewed site, keeping what each build learns for the next."""
+
+    def __init__(
+        self,
+        options: BuildOptions,
+        state: BuildState,
+        out: TextIO,
+        err: TextIO,
+        serve_options: ServeOptions,
+    ) -> None:
+        self.options = options
+        self.state = state
+        self.out, self.err = out, err
+        self.quiet = serve_options.quiet
+        self.session = Session.in_memory()
+        self.serving = False
+
+    def rebuild(self, jobs: int = 1) -> None:
         started = time.perf_counter()
+        site_dir = self.options.site_dir
         try:
-            report = build(replace(build_options, jobs=jobs))
+            report = build(replace(self.options, jobs=jobs), self.session)
+            base = load_config(site_dir).base_path
         except BuildFailed as failed:
-            lines = [_shown(e, site_dir) for e in failed.errors]
-            state.publish(lines)
-            print("\n".join(lines), file=err)
-            print(
-                f"build failed ({plural(len(lines), 'error')}); still serving the last good build",
-                file=err,
-                flush=True,
-            )
+            self._failed([_shown(e, site_dir) for e in failed.errors])
             return
-        state.publish([])
-        if not options.quiet:
-            print(_rebuilt(report, time.perf_counter() - started), file=out, flush=True)
+        except OSError as exc:
+            # Files vanishing mid-rebuild (a git checkout), too many open files: the
+            # next save rebuilds again; until then the last good site stays.
+            self._failed([f"cannot read the site: {exc}"])
+            return
+        except Exception:  # noqa: BLE001 - a bug must not stop the preview
+            self._failed(["internal error in briefing:", *traceback.format_exc().splitlines()])
+            return
+        self.serving = True
+        self.state.publish([], base)
+        if not self.quiet:
+            print(_rebuilt(report, time.perf_counter() - started), file=self.out, flush=True)
 
-    if threading.current_thread() is threading.main_thread():
-        # Stop cleanly on Ctrl-C even when started from a script that ignores SIGINT
-        # for background jobs, and on SIGTERM from a process manager.
-        signal.signal(signal.SIGINT, lambda *_: stop.set())
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    # Only the first build may fork worker processes: no other thread runs yet.
-    # Later rebuilds stay in this process, where forking beside the HTTP and watchdog
-    # threads could copy a lock another thread holds.
-    rebuild(jobs=default_jobs())
-    thread = threading.Thread(target=server.serve_forever, name="briefing-http", daemon=True)
-    thread.start()
-    observer.start()
-    port = server.server_address[1]
-    print(
-        f"Serving {site_dir} at http://{options.host}:{port}{base} (Ctrl-C to stop)",
-        file=out,
-        flush=True,
-    )
-    try:
-        while not stop.is_set():
-            with wake:
-                wake.wait_for(lambda: changes.last is not None or stop.is_set(), timeout=0.5)
-                last = changes.last
-            if last is None:
-                continue
-            # Let a burst of saves settle, then build once.
-            while time.monotonic() - last < SETTLE_SECONDS:
-                time.sleep(SETTLE_SECONDS / 3)
-                with wake:
-                    last = changes.last or last
-            with wake:
-                changes.last = None
-            rebuild()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        observer.stop()
-        server.shutdown()
-        server.server_close()
-        observer.join(timeout=5)
-        shutil.rmtree(output, ignore_errors=True)
-    print("stopped", file=out, flush=True)
-    return 0
+    def _failed(self, lines: list[str]) -> None:
+        self.state.publish(lines)
+        print("\n".join(lines), file=self.err)
+        print(
+            f"build failed ({plural(len(lines), 'error')}); still serving the last good build",
+            file=self.err,
+            flush=True,
+        )
 
 
 def _shown(error: SiteError, site_dir: Path) -> str:
@@ -393,4 +452,8 @@ def _shown(error: SiteError, site_dir: Path) -> str:
 
 def _rebuilt(report: BuildReport, seconds: float) -> str:
     changed = plural(report.written + report.removed, "file")
-    return f"built {plural(report.items, 'item')}, {changed} changed, in {seconds * 1000:.0f} ms"
+    rendered = plural(report.rendered, "page")
+    return (
+        f"built {plural(report.items, 'item')}: {rendered} rendered, {changed} changed, "
+        f"in {seconds * 1000:.0f} ms"
+    )

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from generator.cache import source_key
 from generator.errors import ContentError, SiteError
+from generator.store import FileSeen
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,28 +25,83 @@ class Source:
     text: str
 
 
-def discover(content_dir: Path) -> tuple[list[Source], list[SiteError]]:
-    """Read every ``*.md`` under ``content_dir`` in a stable order.
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    """The content folder now: every file as seen, and the text of those that changed."""
 
+    #: Every content file, by path relative to the content folder, in sorted order.
+    seen: dict[str, FileSeen]
+    #: The files whose stat differs from what was seen last time, read and decoded.
+    changed: list[Source]
+    errors: list[SiteError]
+
+
+#: A file changed less than this long before it was read may change again within the
+#: same timestamp tick; it is read again next time whatever its stat says (git's rule).
+RACY_NS = 2_000_000_000
+
+
+def discover(content_dir: Path, before: Mapping[str, FileSeen]) -> Discovery:
+    """Every ``*.md`` under ``content_dir`` in a stable order; read only what changed.
+
+    A file whose size, times and inode are those seen ``before`` is not read again.
     Hidden files and folders (editor swap files, ``.git``) are skipped.
     """
-    sources: list[Source] = []
+    seen: dict[str, FileSeen] = {}
+    changed: list[Source] = []
     errors: list[SiteError] = []
-    if not content_dir.is_dir():
-        return sources, errors
-    files = sorted(
-        p
-        for p in content_dir.rglob("*.md")
-        if p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(content_dir).parts)
-    )
-    for file in files:
-        rel = PurePosixPath(file.relative_to(content_dir).as_posix())
+    racy = time.time_ns() - RACY_NS
+    for rel, path, info in _walk(content_dir):
+        last = before.get(rel)
+        if last is not None and (last.size, last.mtime_ns, last.ctime_ns, last.inode) == (
+            info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+        ):  # fmt: skip
+            seen[rel] = last
+            continue
         try:
-            sources.append(Source(str(file), rel, decode(file.read_bytes(), str(file))))
+            text = decode(path.read_bytes(), str(path))
         except ContentError as exc:
             errors.append(exc)
-    return sources, errors
+            continue
+        except OSError as exc:
+            errors.append(
+                ContentError(
+                    f"cannot read this file: {exc.strerror}",
+                    path=path,
+                    hint="check that the file exists and that you may read it",
+                )
+            )
+            continue
+        mtime = info.st_mtime_ns if info.st_mtime_ns < racy else 0
+        key = source_key(rel, text)
+        seen[rel] = FileSeen(info.st_size, mtime, info.st_ctime_ns, info.st_ino, key)
+        changed.append(Source(str(path), PurePosixPath(rel), text))
+    return Discovery(seen, changed, errors)
+
+
+def _walk(content_dir: Path) -> Iterator[tuple[str, Path, os.stat_result]]:
+    """Markdown files under ``content_dir``, sorted by path, with their stat."""
+    found: list[tuple[str, Path, os.stat_result]] = []
+    stack = [(content_dir, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            rel = prefix + entry.name
+            if entry.is_dir():
+                stack.append((Path(entry.path), rel + "/"))
+            elif entry.name.endswith(".md") and entry.is_file():
+                try:
+                    found.append((rel, Path(entry.path), entry.stat()))
+                except FileNotFoundError:
+                    continue  # gone since the folder was listed
+    found.sort(key=lambda entry: entry[0])
+    yield from found
 
 
 def decode(data: bytes, path: str) -> str:

@@ -67,6 +67,9 @@ variable fails the build with this file's name and line.
 
 GITIGNORE = """\
 /_site/
+# briefing builds beside _site and swaps it in; this is the last build's other half.
+/._site.stage/
+/._site.lock
 /.briefing-cache/
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import ConfigError
+from generator.errors import BuildFailed, ConfigError, SiteError, TemplateError
 
 DEFAULT_THEME = "default"
 
@@ -52,12 +52,49 @@ def find_theme(site_dir: Path, name: str) -> Theme:
     )
 
 
-def static_files(theme: Theme) -> dict[str, Path]:
-    """Theme static files by '/'-separated name; a site's file hides the default's."""
+@dataclass(frozen=True, slots=True)
+class ThemeFile:
+    """One file of a theme, read once per build: rendering and the cache key use these bytes."""
+
+    path: Path
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeFiles:
+    """Every template and static file a build uses, by '/'-separated name."""
+
+    templates: dict[str, ThemeFile]
+    static: dict[str, ThemeFile]
+
+
+def _layered(folders: tuple[Path, ...]) -> dict[str, Path]:
+    """Files by name; a file of an earlier folder hides one of the same name in a later one."""
     found: dict[str, Path] = {}
-    for folder in reversed(theme.static_dirs):
+    for folder in reversed(folders):
         for file in sorted(folder.rglob("*")):
             rel = file.relative_to(folder).as_posix()
             if file.is_file() and not any(part.startswith(".") for part in rel.split("/")):
                 found[rel] = file
     return dict(sorted(found.items()))
+
+
+def read_theme(theme: Theme) -> ThemeFiles:
+    """Read every file of the theme; an unreadable one is a located error."""
+    errors: list[SiteError] = []
+
+    def read(files: dict[str, Path]) -> dict[str, ThemeFile]:
+        result = {}
+        for name, path in files.items():
+            try:
+                result[name] = ThemeFile(path, path.read_bytes())
+            except OSError as exc:
+                errors.append(
+                    TemplateError(f"cannot read this theme file: {exc.strerror}", path=path)
+                )
+        return result
+
+    files = ThemeFiles(read(_layered(theme.template_dirs)), read(_layered(theme.static_dirs)))
+    if errors:
+        raise BuildFailed(errors)
+    return files

@@ -21,7 +21,22 @@ from generator.config import SiteConfig
 from generator.models import Edition, Item, Publisher, Site, Tag
 from generator.urls import internal_target, link, slugify
 
-View = dict[str, Any]
+
+class View(dict[str, Any]):
+    """A read-only record for templates: ``view.title`` reads the key "title".
+
+    Jinja tries an attribute before a key; on a plain dict every such lookup first
+    raises and catches an AttributeError, which is most of the cost of a large page.
+    """
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
 
 # Spelled out here rather than taken from the C locale, which would make the
 # output depend on the machine that builds it.
@@ -134,47 +149,47 @@ class Views:
 
     def site_view(self) -> View:
         config = self.config
-        return {
-            "title": config.title,
-            "description": config.description,
-            "language": config.language,
-            "url": config.url,
-            "home": self.href(""),
-            "feed": self.href("feed.xml"),
-            "editions_feed": self.href("editions/feed.xml"),
-            "archive": self.href("archive/"),
-            "items_index": self.href("items/"),
-            "tags_index": self.href("tags/"),
-            "sources_index": self.href("sources/"),
-            "stylesheet": self.href("assets/style.css"),
-            "favicon": self.href("assets/favicon.svg"),
-            "feeds": [
-                {
-                    "title": f"{config.title}: {what} ({kind})",
-                    "url": self.href(folder + name),
-                    "type": media,
-                }
+        return View(
+            title=config.title,
+            description=config.description,
+            language=config.language,
+            url=config.url,
+            home=self.href(""),
+            feed=self.href("feed.xml"),
+            editions_feed=self.href("editions/feed.xml"),
+            archive=self.href("archive/"),
+            items_index=self.href("items/"),
+            tags_index=self.href("tags/"),
+            sources_index=self.href("sources/"),
+            stylesheet=self.href("assets/style.css"),
+            favicon=self.href("assets/favicon.svg"),
+            feeds=[
+                View(
+                    title=f"{config.title}: {what} ({kind})",
+                    url=self.href(folder + name),
+                    type=media,
+                )
                 for what, folder in (("editions", "editions/"), ("items", ""))
                 for kind, name, media in FEED_LINKS
             ],  # fmt: skip
-        }
+        )
 
     def tag(self, tag: Tag, count: int | None = None) -> View:
-        return {
-            "name": tag.name,
-            "slug": tag.slug,
-            "url": self.href(tag.url),
-            "count": count,
-            "feed": self.href(tag.url + "feed.xml"),
-        }
+        return View(
+            name=tag.name,
+            slug=tag.slug,
+            url=self.href(tag.url),
+            count=count,
+            feed=self.href(tag.url + "feed.xml"),
+        )
 
     def publisher(self, publisher: Publisher, count: int | None = None) -> View:
-        return {
-            "name": publisher.name,
-            "url": self.href(publisher.url),
-            "count": count,
-            "feed": self.href(publisher.url + "feed.xml"),
-        }
+        return View(
+            name=publisher.name,
+            url=self.href(publisher.url),
+            count=count,
+            feed=self.href(publisher.url + "feed.xml"),
+        )
 
     def card(self, item: Item) -> View:
         """What every list shows of an item; made once per item and shared, read-only."""
@@ -183,31 +198,31 @@ class Views:
             return view
         local: datetime = item.date.astimezone(self.config.timezone)
         sources = [
-            {
-                "url": ref.url,
-                "name": ref.publisher.name,
-                "publisher_url": self.href(ref.publisher.url),
-            }
+            View(
+                url=ref.url,
+                name=ref.publisher.name,
+                publisher_url=self.href(ref.publisher.url),
+            )
             for ref in item.references
         ]
-        view = {
-            "title": item.title,
-            "slug": item.slug,
-            "url": self.href(item.url),
-            "permalink": self.absolute(item.url),
-            "date_iso": local.isoformat(),
-            "date_text": date_text(local.date()),
-            "time_text": f"{local.hour:02d}:{local.minute:02d}",
-            "tags": [self.tag(tag) for tag in item.tags],
-            "sources": sources,
-            "source": sources[0],
-            "summary": item.summary,
-            "summary_is_lead": item.summary_is_lead,
-            "words": item.words,
-            "minutes": self.minutes(item.words),
-            "section": item.section,
-            "edition": self.edition_link(self.editions[item.edition]),
-        }
+        view = View(
+            title=item.title,
+            slug=item.slug,
+            url=self.href(item.url),
+            permalink=self.absolute(item.url),
+            date_iso=local.isoformat(),
+            date_text=date_text(local.date()),
+            time_text=f"{local.hour:02d}:{local.minute:02d}",
+            tags=[self.tag(tag) for tag in item.tags],
+            sources=sources,
+            source=sources[0],
+            summary=item.summary,
+            summary_is_lead=item.summary_is_lead,
+            words=item.words,
+            minutes=self.minutes(item.words),
+            section=item.section,
+            edition=self.edition_link(self.editions[item.edition]),
+        )
         self._cards[item.url] = view
         return view
 
@@ -227,11 +242,11 @@ class Views:
     def item(self, item: Item) -> View:
         """An item in full, for its own page."""
         local: datetime = item.date.astimezone(self.config.timezone)
-        return {
+        return View(
             **self.card(item),
-            "html": Markup(self.body(item)),
-            "json_ld": json_script(self.news_article(item, local)),
-        }
+            html=Markup(self.body(item)),
+            json_ld=json_script(self.news_article(item, local)),
+        )
 
     def news_article(self, item: Item, local: datetime) -> dict[str, Any]:
         """schema.org NewsArticle for search engines."""
@@ -258,16 +273,16 @@ class Views:
         if edition.date in self._edition_links:
             return self._edition_links[edition.date]
         when = self.edition_when(edition)
-        self._edition_links[edition.date] = view = {
-            "number": edition.number,
-            "url": self.href(edition.url),
-            "permalink": self.absolute(edition.url),
-            "date_iso": edition.date.isoformat(),
-            "when": when,
-            "title": edition.title or when,
-            "item_count": len(edition.items),
-            "minutes": self.minutes(edition.words),
-        }
+        self._edition_links[edition.date] = view = View(
+            number=edition.number,
+            url=self.href(edition.url),
+            permalink=self.absolute(edition.url),
+            date_iso=edition.date.isoformat(),
+            when=when,
+            title=edition.title or when,
+            item_count=len(edition.items),
+            minutes=self.minutes(edition.words),
+        )
         return view
 
     def edition_when(self, edition: Edition) -> str:
@@ -283,20 +298,19 @@ class Views:
             items = []
             for item in section.items:
                 html = embed_html(self.body(item), f"{item.slug}--", shift=2)
-                items.append({**self.card(item), "anchor": item.slug, "html": Markup(html)})
-            sections.append(
-                {"name": name, "anchor": "section-" + (slugify(name) or "items"), "items": items}
-            )
+                items.append(View(**self.card(item), anchor=item.slug, html=Markup(html)))
+            anchor = "section-" + (slugify(name) or "items")
+            sections.append(View(name=name, anchor=anchor, items=items))
         index = edition.number - 1
         previous = self.site.editions[index - 1] if index > 0 else None
         following = self.site.editions[index + 1] if index + 1 < len(self.site.editions) else None
-        return {
+        return View(
             **self.edition_link(edition),
-            "intro": Markup(edition.intro_html),
-            "sections": sections,
-            "previous": self.edition_link(previous) if previous else None,
-            "next": self.edition_link(following) if following else None,
-        }
+            intro=Markup(edition.intro_html),
+            sections=sections,
+            previous=self.edition_link(previous) if previous else None,
+            next=self.edition_link(following) if following else None,
+        )
 
     def archive(self) -> list[View]:
         """Editions by year and month, newest first."""
@@ -304,10 +318,10 @@ class Views:
         years = []
         for year, in_year in groupby(newest_first, key=lambda e: e.date.year):
             months = [
-                {"name": MONTHS[month - 1], "editions": [self.edition_link(e) for e in in_month]}
+                View(name=MONTHS[month - 1], editions=[self.edition_link(e) for e in in_month])
                 for month, in_month in groupby(in_year, key=lambda e: e.date.month)
             ]
-            years.append({"year": year, "months": months})
+            years.append(View(year=year, months=months))
         return years
 
     def items(self, items: Sequence[Item]) -> list[View]:

@@ -1,93 +1,93 @@
-"""Share CPU-bound stages across processes: Markdown and templates.
+"""Share CPU-bound stages across processes: parsing, Markdown, and rendering pages.
 
 Workers are forked, so they inherit the site model, the theme and the Jinja
-environment as they are in memory; only a shard number goes in and only the
-results come back. Output is identical to a single-process build: shards are
-merged in order, and nothing a worker makes depends on which worker made it.
+environment as they are in memory; only a shard number goes in and only small
+results come back (parsed records, or the digests of the pages a worker wrote
+itself). Output is identical to a single-process build: nothing a worker makes
+depends on which worker made it, and results are merged in order.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import PurePosixPath
+import signal
+import traceback
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection
 from typing import Any, TypeVar
-
-from generator import markup
-from generator.config import SiteConfig
-from generator.models import Rendered, Site
-from generator.render import Output, render_site
-from generator.theme import Theme
 
 T = TypeVar("T")
 
-#: Below this many items a pool costs more than it saves.
-MIN_ITEMS = 400
-
-_task: Callable[[int, int], Any] | None = None
+#: Below this many pieces of work a pool costs more than it saves.
+MIN_WORK = 400
 
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def usable(jobs: int, items: int) -> bool:
+def usable(jobs: int, work: int) -> bool:
     """Whether to fork: more than one job, enough work, and a platform that forks."""
-    return jobs > 1 and items >= MIN_ITEMS and "fork" in multiprocessing.get_all_start_methods()
+    return jobs > 1 and work >= MIN_WORK and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _run(shard: tuple[int, int]) -> Any:
-    assert _task is not None
-    return _task(*shard)
+def _work(task: Callable[[int, int], Any], index: int, count: int, send: Connection) -> None:
+    """A worker's whole life: one shard of the task, its result sent back."""
+    # Ctrl-C is the parent's to handle, and SIGTERM (how the parent stops its workers)
+    # must kill, whatever handlers the parent had installed when it forked.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        outcome: tuple[str, Any] = ("done", task(index, count))
+    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        outcome = ("failed", (exc, traceback.format_exc()))
+    send.send(outcome)
+    send.close()
 
 
 def sharded(task: Callable[[int, int], T], jobs: int) -> list[T]:
-    """``task(i, jobs)`` for every shard i, each in a forked process, results in shard order."""
-    global _task
-    _task = task
+    """``task(i, jobs)`` for every shard i, each in a forked process, results in shard order.
+
+    Forked processes get ``task`` as it is in memory, never pickled; a worker that
+    fails raises its exception here, and one that dies is an error, never a hang.
+    """
+    context = multiprocessing.get_context("fork")
+    workers: list[tuple[Any, Connection]] = []
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return pool.map(_run, [(i, jobs) for i in range(jobs)])
+        for index in range(jobs):
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(target=_work, args=(task, index, jobs, send), daemon=True)
+            process.start()
+            send.close()
+            workers.append((process, receive))
+        results: list[T] = []
+        for process, receive in workers:
+            try:
+                kind, value = receive.recv()
+            except EOFError:
+                raise RuntimeError(
+                    f"a worker process died (exit code {process.join() or process.exitcode})"
+                ) from None
+            if kind == "failed":
+                error, trace = value
+                raise error from RuntimeError(f"in a worker process:\n{trace}")
+            results.append(value)
+        return results
     finally:
-        _task = None
+        for process, receive in workers:
+            receive.close()
+            if process.is_alive():
+                process.terminate()
+            process.join()
 
 
-def render_markdown(
-    bodies: Sequence[tuple[str, int]], config: SiteConfig, jobs: int
-) -> list[Rendered]:
-    """Each (body, first line) rendered to HTML, in order."""
-
-    def shard(index: int, count: int) -> list[Rendered]:
-        return [
-            markup.render(body, body_line=line, raw_html=config.raw_html)
-            for body, line in bodies[index::count]
-        ]
-
-    if not usable(jobs, len(bodies)):
-        return shard(0, 1)
-    parts = sharded(shard, jobs)
-    result: list[Rendered] = [None] * len(bodies)  # type: ignore[list-item]
+def spread(work: Sequence[Any], do: Callable[[Any], T], jobs: int) -> list[T]:
+    """``do`` applied to every piece of ``work``, shared across ``jobs`` processes when worth it."""
+    if not usable(jobs, len(work)):
+        return [do(piece) for piece in work]
+    parts = sharded(lambda index, count: [do(piece) for piece in work[index::count]], jobs)
+    result: list[T] = [None] * len(work)  # type: ignore[list-item]
     for index, part in enumerate(parts):
         result[index::jobs] = part
     return result
-
-
-def render_pages(
-    site: Site, theme: Theme, jobs: int, known: Mapping[PurePosixPath, str] | None = None
-) -> Output:
-    """Every page of the site, rendered by ``jobs`` processes and merged in order.
-
-    Pages whose digest is in ``known`` are kept as they are on disk, not rendered.
-    """
-    if not usable(jobs, len(site.items)):
-        return render_site(site, theme, known=known)
-    merged = Output()
-    for part in sharded(lambda i, n: render_site(site, theme, shard=(i, n), known=known), jobs):
-        for error in part.errors:
-            merged.report(error)
-        for path, data in part.files.items():
-            merged.add(path, data, part.origin[path])
-        merged.kept |= part.kept
-        merged.digests.update(part.digests)
-    return merged

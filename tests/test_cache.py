@@ -6,8 +6,10 @@ import io
 import json
 import pickle
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,14 +20,14 @@ from conftest import SITE_YAML, MakeSite, item
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import cache
-from generator.build import BuildOptions, BuildReport, build
+from generator import cache, store
+from generator.build import BuildOptions, BuildReport, Session, build
 from generator.cli import main
 from generator.errors import BuildFailed
 
 NOW = datetime(2025, 8, 1, 12, 0, tzinfo=UTC)
-CACHE_FILE = Path(cache.CACHE_DIR, cache.CACHE_FILE)
-DAMAGED = "is damaged and was discarded"
+CACHE_FILE = Path(cache.CACHE_DIR, store.ITEMS_FILE)
+DAMAGED = "it was discarded"
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -34,8 +36,11 @@ def tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-def run_build(root: Path, out: str = "_site", *, use_cache: bool = True) -> BuildReport:
-    return build(BuildOptions(site_dir=root, output=root / out, now=NOW, use_cache=use_cache))
+def run_build(
+    root: Path, out: str = "_site", *, use_cache: bool = True, session: Session | None = None
+) -> BuildReport:
+    options = BuildOptions(site_dir=root, output=root / out, now=NOW, use_cache=use_cache)
+    return build(options, session)
 
 
 def cli(*argv: str) -> tuple[int, str, str]:
@@ -69,6 +74,18 @@ def test_second_build_takes_every_item_from_the_cache(make_site: MakeSite) -> No
     assert tree(root / "_site") == built
 
 
+def test_a_build_with_nothing_changed_renders_and_writes_nothing(make_site: MakeSite) -> None:
+    root = make_site(four_items())
+    first = run_build(root)
+    assert first.rendered == first.files == first.written > 20
+    mtimes = {p: p.stat().st_mtime_ns for p in (root / "_site").rglob("*") if p.is_file()}
+
+    again = run_build(root)
+    assert (again.rendered, again.parsed, again.written, again.removed) == (0, 0, 0, 0)
+    assert again.unchanged == again.files == first.files
+    assert {p: p.stat().st_mtime_ns for p in (root / "_site").rglob("*") if p.is_file()} == mtimes
+
+
 def test_an_edited_item_alone_misses_and_its_new_text_is_published(make_site: MakeSite) -> None:
     root = make_site(four_items())
     run_build(root)
@@ -91,12 +108,28 @@ def test_an_edited_item_alone_misses_and_its_new_text_is_published(make_site: Ma
     assert tree(site) == tree(root / "clean")
 
 
-@pytest.mark.parametrize(
-    "change",
-    ["site.yaml", "template", "static file", "version"],
-)
-def test_nothing_is_reused_after_the_site_key_changes(
-    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, change: str
+def test_an_edited_body_reaches_only_the_pages_that_show_it(make_site: MakeSite) -> None:
+    root = make_site(four_items())
+    run_build(root)
+    (root / "content/b.md").write_text(
+        item(
+                "Rates held",
+                "2025-07-21T10:00:00+03:00",
+                tags="[economy]",
+                body="The first paragraph.\n\nThe other paragraph.",  # as many words
+            ),
+        encoding="utf-8",
+    )
+    report = run_build(root)
+    # The item's page, its edition, and the feeds with bodies (RSS, Atom, JSON of items and of
+    # editions, the tag's and the source's RSS); the summary is unchanged, so no listing is.
+    assert report.rendered == 2 + 6 + 2
+    assert report.written == report.rendered
+
+
+@pytest.mark.parametrize("change", ["site.yaml", "template", "static file"])
+def test_pages_are_rendered_again_after_site_yaml_or_the_theme_changes(
+    make_site: MakeSite, change: str
 ) -> None:
     root = make_site(four_items())
     run_build(root)
@@ -105,16 +138,39 @@ def test_nothing_is_reused_after_the_site_key_changes(
     elif change == "template":
         (root / "themes/default/templates").mkdir(parents=True)
         (root / "themes/default/templates/404.html").write_text("<p>Gone.</p>\n")
-    elif change == "static file":
+    else:
         (root / "themes/default/static").mkdir(parents=True)
         (root / "themes/default/static/extra.css").write_text("p { margin: 0 }\n")
-    else:
-        monkeypatch.setattr(cache, "__version__", "999.0")
 
     report = run_build(root)
-    assert report.cached == 0
+    assert report.cached == 4  # parsed items do not depend on these
+    assert report.warnings == ()
+    # Only what uses the change: every page for site.yaml, one page for a template only
+    # the 404 page uses, one file for a new static file.
+    assets = len(list((root / "_site/assets").iterdir()))
+    expected = {"site.yaml": report.files - assets, "template": 1, "static file": 1}[change]
+    assert report.rendered == expected, change
+    run_build(root, "clean", use_cache=False)
+    assert tree(root / "_site") == tree(root / "clean")
+
+
+def test_nothing_is_reused_after_briefing_changes(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_site(four_items())
+    first = run_build(root)
+    monkeypatch.setattr(cache, "__version__", "999.0")
+    report = run_build(root)
+    assert report.cached == 0 and report.rendered == first.files
     assert report.warnings == ()  # another key is not damage
     assert run_build(root).cached == 4
+
+
+def test_a_new_time_zone_parses_every_item_again(make_site: MakeSite) -> None:
+    root = make_site(four_items())
+    run_build(root)
+    (root / "site.yaml").write_text(SITE_YAML.replace("Europe/Kyiv", "Europe/Berlin"))
+    assert run_build(root).cached == 0
     run_build(root, "clean", use_cache=False)
     assert tree(root / "_site") == tree(root / "clean")
 
@@ -152,10 +208,11 @@ operations = st.one_of(
     st.just(("paginate",)),
     st.just(("description",)),
     st.just(("theme",)),
+    st.just(("timezone",)),
     st.tuples(st.just("edition"), days, bodies),
 )
-#: Operations that change the site key: nothing may be taken from the cache after them.
-KEY_CHANGES = {"paginate", "description", "theme"}
+#: Operations after which nothing parsed may be taken from the cache.
+KEY_CHANGES = {"timezone"}
 
 
 @dataclass
@@ -188,6 +245,7 @@ class Model:
     files: dict[str, Entry] = field(default_factory=dict)  # by path relative to root
     counter: int = 0
     paginate: int = 2
+    timezone: str = "Europe/Kyiv"
 
     def fresh(self) -> int:
         self.counter += 1
@@ -210,6 +268,7 @@ class Model:
 
     def site_yaml(self, description: str = "A test briefing.") -> None:
         text = SITE_WITH_SECTIONS.replace("paginate: 2", f"paginate: {self.paginate}")
+        text = text.replace("Europe/Kyiv", self.timezone)
         self.write("site.yaml", text.replace("A test briefing.", description))
 
     def apply(self, op: tuple[Any, ...]) -> None:
@@ -238,6 +297,9 @@ class Model:
             self.files[new] = self.files.pop(rel)
         elif kind == "paginate":
             self.paginate = 5 - self.paginate  # 2 <-> 3
+            self.site_yaml()
+        elif kind == "timezone":
+            self.timezone = "Europe/Berlin" if self.timezone == "Europe/Kyiv" else "Europe/Kyiv"
             self.site_yaml()
         elif kind == "description":
             self.site_yaml(f"A test briefing, take {self.fresh()}.")
@@ -289,12 +351,16 @@ def clean_copy(model: Model, mirror: Path) -> dict[str, bytes]:
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(ops=st.lists(operations, min_size=1, max_size=6))
-def test_cached_builds_equal_a_clean_build_after_any_edits(ops: list[tuple[Any, ...]]) -> None:
+def test_incremental_builds_equal_a_clean_build_after_any_edits(ops: list[tuple[Any, ...]]) -> None:
+    """After each edit, a build from the cache on disk and one from a session kept in memory
+    (as ``serve`` keeps it) both give exactly what a clean build of the same files gives."""
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp, "site")
         model = start(root)
         first = run_build(root, "out-cached")
         assert first.cached == 0
+        session = Session.in_memory()
+        run_build(root, "out-session", session=session)
         for op in ops:
             before = model.texts()
             model.apply(op)
@@ -306,81 +372,101 @@ def test_cached_builds_equal_a_clean_build_after_any_edits(ops: list[tuple[Any, 
             else:
                 unchanged = [rel for rel, text in model.texts().items() if before.get(rel) == text]
                 assert report.cached == len(unchanged), op
-            assert tree(root / "out-cached") == clean_copy(model, Path(temp, "mirror")), op
+            clean = clean_copy(model, Path(temp, "mirror"))
+            assert tree(root / "out-cached") == clean, op
+            run_build(root, "out-session", session=session)
+            assert tree(root / "out-session") == clean, op
 
-        clean = run_build(root, "out-clean", use_cache=False)
-        assert clean.cached == 0
+        clean_report = run_build(root, "out-clean", use_cache=False)
+        assert clean_report.cached == 0
         assert tree(root / "out-cached") == tree(root / "out-clean")
 
 
 # 3. A damaged cache is discarded with a warning ---------------------------------------------------
 
 
-def wrong_structure(good: bytes) -> bytes:
-    key = json.loads(good)["key"]
-    return json.dumps({"format": 1, "key": key, "entries": {"x": {}}}).encode()
+def records(root: Path) -> list[tuple[str, dict[str, Any]]]:
+    with closing(sqlite3.connect(root / CACHE_FILE)) as db:
+        return [(k, json.loads(r)) for k, r in db.execute("SELECT key, record FROM parsed")]
 
 
-def bad_field(good: bytes) -> bytes:
-    data = json.loads(good)
-    entry = next(iter(data["entries"].values()))
-    entry["document"]["meta"]["date"] = "last Tuesday"
-    return json.dumps(data).encode()
+def rewrite_records(root: Path, change: Callable[[dict[str, Any]], Any]) -> None:
+    """Apply ``change`` to every cached record (it may return a replacement text)."""
+    with closing(sqlite3.connect(root / CACHE_FILE)) as db:
+        for key, record in records(root):
+            result = change(record)
+            text = result if isinstance(result, str) else json.dumps(record)
+            db.execute("UPDATE parsed SET record = ? WHERE key = ?", (text, key))
+        db.commit()
 
 
-def retyped(*where: str, value: Any) -> Callable[[bytes], bytes]:
-    """Set one field of every entry to a value of the wrong type."""
-
-    def damage(good: bytes) -> bytes:
-        data = json.loads(good)
-        for entry in data["entries"].values():
-            *parents, last = where
-            for name in parents:
-                entry = entry[name]
-            entry[last] = value
-        return json.dumps(data).encode()
+def retyped(*where: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def damage(record: dict[str, Any]) -> None:
+        *parents, last = where
+        for name in parents:
+            record = record[name]
+        record[last] = value
 
     return damage
 
 
-def no_entries(good: bytes) -> bytes:
-    data = json.loads(good)
-    del data["entries"]
-    return json.dumps(data).encode()
-
-
-DAMAGE = {
-    "garbage bytes": lambda good: b"\x00\xff\xfe garbage \x80\x81",
-    "truncated JSON": lambda good: good[: len(good) // 2],
-    "empty file": lambda good: b"",
-    "a JSON list": lambda good: b"[1, 2, 3]",
-    "entries without fields": wrong_structure,
-    "no entries": no_entries,
-    "an unreadable date": bad_field,
-    "tags as a string": retyped("document", "meta", "tags", value="energy"),
+RECORD_DAMAGE: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "not JSON": lambda record: "{not json",
+    "a JSON list": lambda record: "[1, 2, 3]",
+    "no fields": lambda record: "{}",
+    "nested 100,000 deep": lambda record: "[" * 100_000 + "]" * 100_000,
+    "an unreadable date": retyped("meta", "date", value="last Tuesday"),
+    "a date without an offset": retyped("meta", "date", value="2025-07-20T08:00:00"),
+    "tags as a string": retyped("meta", "tags", value="energy"),
     "html as a number": retyped("rendered", "html", value=5),
-    "draft as a string": retyped("document", "meta", "draft", value="no"),
+    "draft as a string": retyped("meta", "draft", value="no"),
 }
 
 
-@pytest.mark.parametrize("damage", list(DAMAGE))
-def test_a_damaged_cache_is_discarded_with_a_warning_and_rewritten(
+@pytest.mark.parametrize("damage", list(RECORD_DAMAGE))
+def test_damaged_records_are_discarded_with_a_warning(make_site: MakeSite, damage: str) -> None:
+    root = make_site(four_items())
+    run_build(root, "clean", use_cache=False)
+    run_build(root)
+    rewrite_records(root, RECORD_DAMAGE[damage])
+    # Records are read only when something changed: edit one file.
+    (root / "content/a.md").write_text(item("Grain deal, again", "2025-07-20T08:00:00+03:00"))
+
+    report = run_build(root)
+    assert report.cached == 0
+    (warning,) = report.warnings
+    assert warning.startswith("the build cache is damaged (") and warning.endswith(DAMAGED)
+    run_build(root, "clean", use_cache=False)
+    assert tree(root / "_site") == tree(root / "clean")
+    again = run_build(root)
+    assert again.warnings == ()
+    assert tree(root / "_site") == tree(root / "clean")
+
+
+FILE_DAMAGE = {
+    "garbage bytes": lambda good: b"\x00\xff\xfe garbage \x80\x81" * 100,
+    "truncated": lambda good: good[: len(good) // 2],
+    "empty file": lambda good: b"",
+    "a pickle": lambda good: pickle.dumps({"format": 3}),
+}
+
+
+@pytest.mark.parametrize("damage", list(FILE_DAMAGE))
+def test_a_damaged_cache_file_is_discarded_with_a_warning_and_rewritten(
     make_site: MakeSite, damage: str
 ) -> None:
     root = make_site(four_items())
     run_build(root, "clean", use_cache=False)
     run_build(root)
     cache_file = root / CACHE_FILE
-    cache_file.write_bytes(DAMAGE[damage](cache_file.read_bytes()))
+    for suffix in ("-wal", "-shm"):
+        Path(f"{cache_file}{suffix}").unlink(missing_ok=True)
+    cache_file.write_bytes(FILE_DAMAGE[damage](cache_file.read_bytes()))
 
     report = run_build(root)
     assert report.cached == 0
-    (warning,) = report.warnings
-    assert warning.startswith(f"the build cache {cache_file} ")
-    assert DAMAGED in warning
+    assert all(DAMAGED in warning for warning in report.warnings)
     assert tree(root / "_site") == tree(root / "clean")
-
-    json.loads(cache_file.read_bytes())  # rewritten whole
     again = run_build(root)
     assert again.warnings == ()
     assert again.cached == 4
@@ -391,32 +477,39 @@ def test_the_command_line_prints_the_warning_and_succeeds(make_site: MakeSite) -
     root = make_site(four_items())
     now = NOW.isoformat()
     assert cli("build", "-q", "--site", str(root), "--now", now) == (0, "", "")
-    (root / CACHE_FILE).write_bytes(b'{"format": 1, "key": "')
+    rewrite_records(root, lambda record: "{")
+    (root / "content/a.md").write_text(item("Grain deal, again", "2025-07-20T08:00:00+03:00"))
 
     code, out, err = cli("build", "--site", str(root), "--now", now)
     assert code == 0
     assert out.startswith("built 4 items")
     lines = err.splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith(f"warning: the build cache {root / CACHE_FILE} {DAMAGED} (")
+    assert lines[0].startswith("warning: the build cache is damaged (")
 
     assert cli("build", "-q", "--site", str(root), "--now", now) == (0, "", "")
 
 
-def test_an_unreadable_cache_is_discarded_with_a_warning(make_site: MakeSite) -> None:
+def test_a_cache_file_that_cannot_be_opened_is_replaced(make_site: MakeSite) -> None:
     root = make_site(four_items())
     run_build(root, "clean", use_cache=False)
     (root / CACHE_FILE).unlink()
-    (root / CACHE_FILE).mkdir()  # reading it fails with an OSError, even as root
+    (root / CACHE_FILE).mkdir()  # opening it fails, even as root
 
     report = run_build(root)
-    (warning,) = report.warnings
-    assert f"the build cache {root / CACHE_FILE}" in warning
+    assert any(f"the build cache {root / CACHE_FILE}" in w for w in report.warnings)
     assert tree(root / "_site") == tree(root / "clean")
-    json.loads((root / CACHE_FILE).read_bytes())  # rewritten as a file
-    again = run_build(root)
-    assert again.warnings == ()
-    assert again.cached == 4
+
+
+def test_the_cache_never_follows_a_symbolic_link(make_site: MakeSite, tmp_path: Path) -> None:
+    root = make_site(four_items())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / cache.CACHE_DIR).symlink_to(elsewhere, target_is_directory=True)
+    report = run_build(root)
+    assert any("symbolic link" in warning for warning in report.warnings)
+    assert list(elsewhere.iterdir()) == []  # nothing written through the link
+    assert (root / "_site/index.html").is_file()
 
 
 # 4. --clean ------------------------------------------------------------------------------------
@@ -442,10 +535,10 @@ def test_clean_on_the_command_line(make_site: MakeSite) -> None:
 
     code, out, err = cli("build", "-v", "--site", str(root), "--now", now)
     assert (code, err) == (0, "")
-    assert "  4 of 4 items from the build cache" in out.splitlines()
+    assert "  4 of 4 items from the build cache, 0 pages rendered" in out.splitlines()
     code, out, err = cli("build", "-v", "--clean", "--site", str(root), "--now", now)
     assert (code, err) == (0, "")
-    assert "  0 of 4 items from the build cache" in out.splitlines()
+    assert "  0 of 4 items from the build cache, 37 pages rendered" in out.splitlines()
     assert tree(root / "_site") == built
 
 
@@ -472,7 +565,7 @@ def test_items_left_out_are_not_counted_as_cached(make_site: MakeSite) -> None:
 
     code, out, _ = cli("build", "-v", "--site", str(root), "--now", NOW.isoformat())
     assert code == 0
-    assert "  1 of 1 items from the build cache" in out.splitlines()
+    assert "  1 of 1 items from the build cache, 20 pages rendered" in out.splitlines()
     report = run_build(root)
     assert report.items == 1
     assert report.cached == 1
@@ -505,37 +598,22 @@ def test_a_failed_build_does_not_touch_the_cache(make_site: MakeSite) -> None:
 # 6. The cache never runs code ------------------------------------------------------------------
 
 
-class Payload:
-    """Unpickling this writes a file: the proof that a cache was unpickled."""
-
-    def __init__(self, marker: Path) -> None:
-        self.marker = marker
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (Path.write_text, (self.marker, "unpickled"))
-
-
-def test_the_cache_file_is_json(make_site: MakeSite) -> None:
+def test_cached_records_are_json(make_site: MakeSite) -> None:
     root = make_site(four_items())
     run_build(root)
-    data = json.loads((root / CACHE_FILE).read_text(encoding="utf-8"))
-    assert data["format"] == cache.FORMAT
-    assert len(data["entries"]) == 4
+    found = records(root)
+    assert len(found) == 4
+    assert {record["kind"] for _, record in found} == {"item"}
+    assert {record["rel"] for _, record in found} == {"a.md", "b.md", "c.md", "d.md"}
 
 
-@pytest.mark.parametrize("protocol", [0, 2, pickle.HIGHEST_PROTOCOL])
-def test_a_pickled_cache_is_discarded_not_loaded(
-    make_site: MakeSite, tmp_path: Path, protocol: int
+def test_site_spelled_two_ways_shares_one_cache(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = make_site(four_items())
-    run_build(root, "clean", use_cache=False)
-    marker = tmp_path / "marker"
-    (root / CACHE_FILE).write_bytes(pickle.dumps(Payload(marker), protocol=protocol))
-
-    report = run_build(root)
-    assert not marker.exists()
-    (warning,) = report.warnings
-    assert warning.startswith("the build cache ") and DAMAGED in warning
-    assert report.cached == 0
-    assert tree(root / "_site") == tree(root / "clean")
-    json.loads((root / CACHE_FILE).read_bytes())
+    run_build(root)
+    monkeypatch.chdir(root)
+    (root / "content/a.md").write_text(item("Grain deal, again", "2025-07-20T08:00:00+03:00"))
+    report = build(BuildOptions(site_dir=Path("."), now=NOW))
+    assert report.cached == 3
+    assert "Grain deal, again" in (root / "_site/2025/07/20/a/index.html").read_text()

@@ -287,7 +287,7 @@ def test_without_source_a_drafts_build_points_at_the_source_line(make_site: Make
     assert err.splitlines() == [
         f"{path}:5:8: 'source' is empty; add `source: ...` (the URL of the summarised article)",
         "1 error",
-        f"build failed; {root}/_site was left as it was",
+        f"build failed; the published site in {root}/_site was not changed",
     ]
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path, PurePosixPath
 
 import pytest
 
-from generator.errors import ContentError
+from generator.errors import ContentError, SiteError
 from generator.sources import Source, decode, discover
 
 HINT = "re-save the file as UTF-8 in your editor"
@@ -17,6 +19,12 @@ def write(root: Path, files: dict[str, bytes]) -> None:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+
+
+def read_all(content: Path) -> tuple[list[Source], list[SiteError]]:
+    """Discover with nothing seen before: every file is read."""
+    found = discover(content, {})
+    return found.changed, found.errors
 
 
 def test_discover_finds_markdown_files_sorted_and_nested(tmp_path: Path) -> None:
@@ -37,7 +45,7 @@ def test_discover_finds_markdown_files_sorted_and_nested(tmp_path: Path) -> None
         },
     )
     (content / "folder.md").mkdir()
-    sources, errors = discover(content)
+    sources, errors = read_all(content)
     assert sources == [
         Source(str(content / "a.md"), PurePosixPath("a.md"), "a"),
         Source(str(content / "b.md"), PurePosixPath("b.md"), "b"),
@@ -50,11 +58,11 @@ def test_discover_finds_markdown_files_sorted_and_nested(tmp_path: Path) -> None
 def test_a_hidden_folder_above_the_content_folder_does_not_hide_it(tmp_path: Path) -> None:
     content = tmp_path / ".site" / "content"
     write(content, {"a.md": b"a"})
-    assert [s.rel for s in discover(content)[0]] == [PurePosixPath("a.md")]
+    assert [s.rel for s in read_all(content)[0]] == [PurePosixPath("a.md")]
 
 
 def test_discover_without_a_content_folder_finds_nothing(tmp_path: Path) -> None:
-    assert discover(tmp_path / "content") == ([], [])
+    assert read_all(tmp_path / "content") == ([], [])
 
 
 def test_discover_normalises_line_ends_and_drops_the_bom(tmp_path: Path) -> None:
@@ -66,7 +74,7 @@ def test_discover_normalises_line_ends_and_drops_the_bom(tmp_path: Path) -> None
             "bom.md": b"\xef\xbb\xbf---\ntitle: x\n---\n",
         },
     )
-    texts = {s.rel.name: s.text for s in discover(content)[0]}
+    texts = {s.rel.name: s.text for s in read_all(content)[0]}
     assert texts == {"bom.md": "---\ntitle: x\n---\n", "crlf.md": "---\ntitle: x\n---\nBody\n"}
 
 
@@ -80,12 +88,40 @@ def test_a_bad_file_is_reported_and_the_good_ones_are_still_read(tmp_path: Path)
             "c.md": b"---\ntitle: C\n---\n",
         },
     )
-    sources, errors = discover(content)
+    sources, errors = read_all(content)
     assert [s.rel.name for s in sources] == ["a.md", "c.md"]
     assert [str(e) for e in errors] == [
         f"{content / 'bad.md'}:2:11: is not UTF-8 text (byte 0xe9 cannot be decoded); {HINT}"
     ]
     assert isinstance(errors[0], ContentError)
+
+
+def test_files_seen_before_with_the_same_stat_are_not_read_again(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    write(content, {"a.md": b"a", "b.md": b"b"})
+    old = time.time_ns() - 10 * 1_000_000_000  # older than the racy window
+    for name in ("a.md", "b.md"):
+        os.utime(content / name, ns=(old, old))
+    first = discover(content, {})
+    assert [s.rel.name for s in first.changed] == ["a.md", "b.md"]
+    again = discover(content, first.seen)
+    assert again.changed == [] and again.seen == first.seen
+
+    (content / "b.md").write_bytes(b"b, edited")
+    (content / "c.md").write_bytes(b"c")
+    (content / "a.md").unlink()
+    later = discover(content, again.seen)
+    assert [s.rel.name for s in later.changed] == ["b.md", "c.md"]
+    assert sorted(later.seen) == ["b.md", "c.md"]
+    assert later.seen["b.md"].key != first.seen["b.md"].key
+
+
+def test_a_file_written_just_now_is_read_again_next_time(tmp_path: Path) -> None:
+    """Its stat may not change when it is written again within the same clock tick."""
+    content = tmp_path / "content"
+    write(content, {"a.md": b"a"})
+    first = discover(content, {})
+    assert [s.rel.name for s in discover(content, first.seen).changed] == ["a.md"]
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 @pytest.fixture
 def fork_always(monkeypatch: pytest.MonkeyPatch) -> None:
     # The threshold keeps small sites in one process; these small sites must fork.
-    monkeypatch.setattr(workers, "MIN_ITEMS", 1)
+    monkeypatch.setattr(workers, "MIN_WORK", 1)
 
 
 @pytest.mark.usefixtures("fork_always")
@@ -68,6 +68,6 @@ def test_errors_from_worker_processes_keep_their_location(make_site: MakeSite) -
 
 
 def test_small_sites_stay_in_one_process() -> None:
-    assert not workers.usable(jobs=4, items=workers.MIN_ITEMS - 1)
-    assert workers.usable(jobs=4, items=workers.MIN_ITEMS)
-    assert not workers.usable(jobs=1, items=10_000)
+    assert not workers.usable(jobs=4, work=workers.MIN_WORK - 1)
+    assert workers.usable(jobs=4, work=workers.MIN_WORK)
+    assert not workers.usable(jobs=1, work=10_000)

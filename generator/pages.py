@@ -1,0 +1,299 @@
+"""Every file of the site, and what each is made from.
+
+:func:`plan` lays out the whole site: each HTML page, feed, sitemap part and
+static file, with the inputs it depends on (the keys of :mod:`generator.graph`)
+and how to make it. Nothing is rendered here; a build renders only the pages
+whose inputs changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from generator.discovery import github_pages_files, render_robots, sitemap_files
+from generator.errors import OutputError, SiteError
+from generator.feeds import FeedWriter, site_feeds
+from generator.graph import Inputs
+from generator.models import Item, Site
+from generator.render import Context, page_path, paginate
+from generator.theme import ThemeFiles
+from generator.urls import is_inside, output_file
+from generator.views import View, Views
+
+#: Editions linked from the front page below the latest one.
+RECENT_EDITIONS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One output file: where it goes, what it is made from, and how."""
+
+    file: PurePosixPath
+    #: What the page is, for messages ("the front page", "content/a.md").
+    origin: str
+    #: The theme template it is rendered with; None for files made in Python.
+    template: str | None
+    inputs: Inputs
+    #: The template context, or (``template`` None) a function giving the file's bytes.
+    make: Callable[[], Any]
+
+
+def plan(site: Site, views: Views, theme: ThemeFiles) -> tuple[list[Page], list[SiteError]]:
+    """Every file of the site in a fixed order, and the errors of files that would clash."""
+    pages = [*_html_pages(site, views), *_feed_pages(site, views), *_static_pages(theme)]
+    config = site.config
+    for file, data in github_pages_files(config).items():
+        pages.append(_fixed(file, "GitHub Pages settings", data))
+    pages.append(_fixed(PurePosixPath("robots.txt"), "robots.txt", render_robots(config)))
+    for sitemap in sitemap_files(config, [page.file for page in pages]):
+        inputs = Inputs(("site",), (str(sitemap.index), *sitemap.urls))
+        pages.append(Page(sitemap.file, "the sitemap", None, inputs, sitemap.render))
+    return _without_clashes(pages)
+
+
+def _fixed(file: PurePosixPath, origin: str, data: bytes) -> Page:
+    return Page(file, origin, None, Inputs(("site",), (data.hex(),)), lambda: data)
+
+
+def _without_clashes(pages: list[Page]) -> tuple[list[Page], list[SiteError]]:
+    """Each file once: the first page keeps it, every later one is an error naming both."""
+    seen: dict[PurePosixPath, Page] = {}
+    errors: list[SiteError] = []
+    for page in pages:
+        if not is_inside(page.file):
+            errors.append(
+                OutputError(
+                    f"refusing to write outside the output folder: {page.file}", path=page.origin
+                )
+            )
+        elif page.file in seen:
+            errors.append(
+                OutputError(
+                    f"{page.file} would be written twice: by {seen[page.file].origin} "
+                    f"and by {page.origin}",
+                    path=page.origin,
+                    hint="change a slug or the permalink pattern so that they differ",
+                )
+            )
+        else:
+            seen[page.file] = page
+    return list(seen.values()), errors
+
+
+def _static_pages(theme: ThemeFiles) -> list[Page]:
+    return [
+        Page(
+            PurePosixPath("assets", name),
+            str(file.path),
+            None,
+            Inputs((f"static:{name}",)),
+            lambda data=file.data: data,  # type: ignore[misc]
+        )
+        for name, file in theme.static.items()
+    ]
+
+
+def _feed_pages(site: Site, views: Views) -> list[Page]:
+    writer = FeedWriter(views)
+    pages = []
+    for feed in site_feeds(site, views):
+        keys = ["site"]
+        for edition in feed.editions:
+            keys += Inputs.edition_full(edition)
+        for item in feed.items:
+            keys += (Inputs.card(item), Inputs.body(item))
+        pages.append(
+            Page(
+                feed.file,
+                feed.origin,
+                None,
+                Inputs(tuple(keys)),
+                lambda feed=feed: writer.render(feed),  # type: ignore[misc]
+            )
+        )
+    return pages
+
+
+class _Layout:
+    """Collects the HTML pages of one site, each with its inputs and context."""
+
+    def __init__(self, site: Site, views: Views) -> None:
+        self.site = site
+        self.views = views
+        self.pages: list[Page] = []
+        self.common: dict[str, Any] = {"site": views.site_view()}
+
+    def page(
+        self, template: str, site_path: str, origin: str, inputs: Inputs, context: Context
+    ) -> None:
+        views, common = self.views, self.common
+
+        def full() -> dict[str, Any]:
+            return {
+                "page_url": views.href(site_path),
+                "canonical": views.absolute(site_path) if site_path != "404.html" else None,
+                **common,
+                **context(),
+            }
+
+        file = output_file(site_path)
+        self.pages.append(Page(file, origin, template, inputs.with_keys("site"), full))
+
+    def listing(
+        self,
+        template: str,
+        first: str,
+        origin: str,
+        entries: Sequence[Item],
+        inputs: Inputs,
+        extra: Context,
+    ) -> None:
+        views = self.views
+        chunks = paginate(entries, self.site.config.paginate)
+        for number, chunk in enumerate(chunks, start=1):
+            pagination = _pagination(first, number, len(chunks), views.href)
+            self.page(
+                template,
+                page_path(first, number),
+                origin,
+                inputs.with_keys(*(Inputs.card(item) for item in chunk)).with_facts(
+                    f"page {number} of {len(chunks)}"
+                ),
+                lambda chunk=chunk, pagination=pagination: {  # type: ignore[misc]
+                    "items": views.items(chunk),
+                    "pagination": pagination,
+                    **extra(),
+                },
+            )
+
+
+def _html_pages(site: Site, views: Views) -> list[Page]:
+    layout = _Layout(site, views)
+    editions = site.editions
+    latest = editions[-1] if editions else None
+    recent = list(reversed(editions[-RECENT_EDITIONS - 1 : -1]))
+    layout.page(
+        "index.html",
+        "",
+        "the front page",
+        Inputs(
+            (
+                *(Inputs.edition_full(latest) if latest else ()),
+                *(Inputs.edition(e) for e in recent),
+            ),
+            (str(len(editions)),),
+        ),  # fmt: skip
+        lambda: {
+            "edition": views.edition(latest) if latest else None,
+            "recent": [views.edition_link(e) for e in recent],
+        },
+    )
+    for index, edition in enumerate(editions):
+        neighbours = editions[max(0, index - 1) : index + 2]
+        layout.page(
+            "edition.html",
+            edition.url,
+            f"edition {edition.date}",
+            Inputs(
+                (*Inputs.edition_full(edition), *(Inputs.edition(e) for e in neighbours)),
+                (str(index), str(len(editions))),
+            ),
+            lambda edition=edition: {"edition": views.edition(edition)},  # type: ignore[misc]
+        )
+    layout.page(
+        "archive.html",
+        "archive/",
+        "the archive",
+        Inputs(tuple(Inputs.edition(e) for e in editions)),
+        lambda: {"years": views.archive(), "edition_count": len(editions)},
+    )
+    layout.listing("items.html", "items/", "the list of all items", site.items, Inputs(), dict)
+    _item_pages(layout, site.items)
+    _group_pages(layout, site)
+    layout.page("404.html", "404.html", "the 404 page", Inputs(), dict)
+    return layout.pages
+
+
+def _item_pages(layout: _Layout, items: Sequence[Item]) -> None:
+    views = layout.views
+    for index, item in enumerate(items):
+        newer = items[index - 1] if index > 0 else None
+        older = items[index + 1] if index + 1 < len(items) else None
+        layout.page(
+            "item.html",
+            item.url,
+            item.path,
+            Inputs(
+                (
+                    Inputs.card(item),
+                    Inputs.body(item),
+                    *(Inputs.card(other) for other in (newer, older) if other),
+                ),
+                ("newer" if newer else "", "older" if older else ""),
+            ),
+            lambda item=item, newer=newer, older=older: {  # type: ignore[misc]
+                "item": views.item(item),
+                "newer": _neighbour(newer, views),
+                "older": _neighbour(older, views),
+            },
+        )
+
+
+def _group_pages(layout: _Layout, site: Site) -> None:
+    views = layout.views
+    layout.page(
+        "tags.html",
+        "tags/",
+        "the tag index",
+        Inputs(facts=tuple(f"{g.tag.name}\0{g.tag.slug}\0{len(g.items)}" for g in site.tags)),
+        lambda: {"tags": [views.tag(group.tag, len(group.items)) for group in site.tags]},
+    )
+    for group in site.tags:
+        layout.listing(
+            "tag.html",
+            group.tag.url,
+            f"the page of tag '{group.tag.name}'",
+            group.items,
+            Inputs(facts=(group.tag.name, str(len(group.items)))),
+            lambda group=group: {"tag": views.tag(group.tag, len(group.items))},  # type: ignore[misc]
+        )
+    layout.page(
+        "sources.html",
+        "sources/",
+        "the sources index",
+        Inputs(
+            facts=tuple(
+                f"{g.publisher.name}\0{g.publisher.slug}\0{len(g.items)}" for g in site.publishers
+            )
+        ),
+        lambda: {
+            "publishers": [views.publisher(g.publisher, len(g.items)) for g in site.publishers]
+        },
+    )
+    for cited in site.publishers:
+        layout.listing(
+            "source.html",
+            cited.publisher.url,
+            f"the page of source '{cited.publisher.name}'",
+            cited.items,
+            Inputs(facts=(cited.publisher.name, str(len(cited.items)))),
+            lambda cited=cited: {  # type: ignore[misc]
+                "publisher": views.publisher(cited.publisher, len(cited.items))
+            },
+        )
+
+
+def _neighbour(item: Item | None, views: Views) -> View | None:
+    return None if item is None else View(title=item.title, url=views.href(item.url))
+
+
+def _pagination(first: str, number: int, total: int, href: Callable[[str], str]) -> View:
+    return View(
+        number=number,
+        total=total,
+        previous=href(page_path(first, number - 1)) if number > 1 else None,
+        next=href(page_path(first, number + 1)) if number < total else None,
+    )

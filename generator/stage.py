@@ -1,0 +1,262 @@
+"""The output folder: built beside it, swapped in whole, one build at a time.
+
+A build never writes into the published folder. It brings a staging folder next
+to it (``.<name>.stage``) up to the new site, then exchanges the two folders in
+one step (``renameat2(RENAME_EXCHANGE)`` on Linux), so a reader, an upload or a
+killed build only ever sees the whole old site or the whole new one. The old
+site stays behind as the next build's staging folder: unchanged files there and
+in the output are hard links of one inode, so their modification times never
+move, and an incremental build touches only what changed.
+
+Every file is written through a temporary name and a rename, never opened for
+writing in place: the two folders share inodes, and writing into one would
+change the published site.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import hashlib
+import os
+import shutil
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+
+from generator.errors import BuildFailed, OutputError
+from generator.urls import is_inside
+
+#: Never removed from an output folder: a gh-pages worktree keeps its .git.
+KEEP = frozenset({".git"})
+
+#: What a file of the site holds, by path: the digest of its bytes.
+Manifest = Mapping[PurePosixPath, str]
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def check_output_dir(output: Path, site_dir: Path) -> None:
+    """Refuse an output folder whose cleaning would delete the site's own files."""
+    out = output.resolve()
+    site = site_dir.resolve()
+    protected = [site, site / "content", site / "themes", site / "site.yaml"]
+    if (
+        any(out == p or p.is_relative_to(out) for p in protected)
+        or out.is_relative_to(site / "content")
+        or out.is_relative_to(site / "themes")
+    ):
+        raise BuildFailed(
+            [
+                OutputError(
+                    f"refusing to build into {output}: it holds the site's own files",
+                    hint="choose a separate folder such as _site",
+                )
+            ]
+        )
+
+
+def stage_dir(output: Path) -> Path:
+    return output.parent / f".{output.name}.stage"
+
+
+def lock_file(output: Path) -> Path:
+    return output.parent / f".{output.name}.lock"
+
+
+def folder_id(folder: Path) -> str | None:
+    """Which folder is at ``folder`` now (device and inode), or None if there is none."""
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return None
+    return f"{info.st_dev}:{info.st_ino}" if os.path.isdir(folder) else None
+
+
+@contextmanager
+def locked(output: Path, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the output's lock; a second build into the same folder waits for the first."""
+    path = lock_file(output)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise BuildFailed(
+            [OutputError(f"cannot lock the output folder: {exc}", path=output)]
+        ) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting:
+                waiting(f"another build into {output} is running; waiting for it to finish")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock; a killed build's lock goes with it
+
+
+class Stage:
+    """The staging folder, being brought from what it holds to a new site.
+
+    ``live`` is what the output folder holds, ``staged`` what the staging folder
+    holds; None means unknown (a first build, or one after a crash), and an
+    unknown staging folder is emptied before use.
+    """
+
+    def __init__(self, output: Path, live: Manifest | None, staged: Manifest | None) -> None:
+        self.output = output
+        self.dir = stage_dir(output)
+        self.live: Manifest = live or {}
+        if staged is None and (self.dir.exists() or self.dir.is_symlink()):
+            _remove(self.dir)
+        self.staged: dict[PurePosixPath, str] = dict(staged or {})
+        self.dir.mkdir(parents=True, exist_ok=True)
+        #: Folders of the staging folder known to exist as real folders.
+        self.folders: set[PurePosixPath] = set()
+        self.written = 0
+        self.linked = 0
+        self.removed = 0
+
+    def write(self, rel: PurePosixPath, data: bytes) -> str:
+        """Put ``data`` at ``rel`` in the staging folder; return its digest."""
+        found = digest(data)
+        if self.staged.get(rel) == found:
+            return found  # already there from the build before last
+        target = self._target(rel)
+        temp = target.with_name(f".{target.name}.tmp")
+        with open(temp, "wb") as file:
+            file.write(data)
+        os.replace(temp, target)
+        self.staged[rel] = found
+        self.written += 1
+        return found
+
+    def complete(self, manifest: Manifest) -> None:
+        """Make the staging folder hold exactly ``manifest``: files written already stay,
+        unchanged ones are linked from the output folder, the rest go."""
+        for rel, wanted in manifest.items():
+            if self.staged.get(rel) == wanted:
+                continue
+            if self.live.get(rel) != wanted:
+                raise AssertionError(f"no content for {rel}: neither rendered nor published")
+            self._link(rel)
+            self.staged[rel] = wanted
+        gone = [rel for rel in self.staged if rel not in manifest]
+        for rel in gone:
+            _remove(self.dir.joinpath(*rel.parts))
+            del self.staged[rel]
+            self.removed += 1
+        _prune(self.dir, {rel.parent for rel in gone})
+
+    def swap(self) -> None:
+        """Publish the staging folder: exchange it with the output folder in one step."""
+        if self.output.is_dir() and not self.output.is_symlink():
+            for name in KEEP:
+                kept, here = self.output / name, self.dir / name
+                if (kept.exists() or kept.is_symlink()) and not here.exists():
+                    os.rename(kept, here)
+            if not _exchange(self.dir, self.output):
+                # No atomic exchange here (not Linux, or a file system without it): the
+                # output is missing for the moment between two renames, never half-written.
+                aside = self.output.parent / f".{self.output.name}.old"
+                _remove(aside)
+                os.rename(self.output, aside)
+                os.rename(self.dir, self.output)
+                os.rename(aside, self.dir)
+        else:
+            if self.output.is_symlink() or self.output.exists():
+                self.output.unlink()  # a link or a file where the site goes: never followed
+            os.rename(self.dir, self.output)
+
+    def _target(self, rel: PurePosixPath) -> Path:
+        """The path for ``rel`` in the staging folder, its folders made and anything in its
+        way (a file where a folder goes, a folder where a file goes, a link) removed."""
+        if not is_inside(rel):
+            raise OutputError(f"refusing to write outside the output folder: {rel}")
+        if rel.parent not in self.folders:
+            folder = self.dir
+            for index, part in enumerate(rel.parts[:-1]):
+                folder = folder / part
+                if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                    _remove(folder)
+                    self._forget(PurePosixPath(*rel.parts[: index + 1]))
+                folder.mkdir(exist_ok=True)  # another worker may have made it
+            self.folders.update(rel.parents)
+        target = self.dir.joinpath(*rel.parts)
+        if target.is_dir() and not target.is_symlink():
+            _remove(target)
+            self._forget(rel)
+        return target
+
+    def _forget(self, gone: PurePosixPath) -> None:
+        for rel in [r for r in self.staged if r == gone or gone in r.parents]:
+            del self.staged[rel]
+
+    def _link(self, rel: PurePosixPath) -> None:
+        source = self.output.joinpath(*rel.parts)
+        target = self._target(rel)
+        temp = target.with_name(f".{target.name}.tmp")
+        _remove(temp)
+        try:
+            os.link(source, temp, follow_symlinks=False)
+        except OSError as exc:
+            if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+                raise
+            shutil.copy2(source, temp, follow_symlinks=False)  # no hard links here
+        os.replace(temp, target)
+        self.linked += 1
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders atomically; False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange):
+        code = ctypes.get_errno()
+        if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+            return False
+        raise OSError(code, os.strerror(code), str(second))
+    return True
+
+
+def _remove(path: Path) -> None:
+    """Remove a file, link or folder tree; never follows a link."""
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
+
+
+def _prune(root: Path, folders: set[PurePosixPath]) -> None:
+    """Remove the given folders and their parents while they are empty."""
+    candidates = {parent for rel in folders for parent in (rel, *rel.parents)}
+    for rel in sorted(candidates, key=lambda r: len(r.parts), reverse=True):
+        if rel == PurePosixPath("."):
+            continue
+        folder = root.joinpath(*rel.parts)
+        try:
+            folder.rmdir()
+        except OSError:
+            continue  # not empty, or already gone
+
+
+def survey(folder: Path) -> dict[PurePosixPath, str]:
+    """Digest of every file under ``folder`` (links skipped): for tests and recovery."""
+    found: dict[PurePosixPath, str] = {}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        base = Path(dirpath)
+        dirnames[:] = [d for d in dirnames if not (base / d).is_symlink()]
+        for name in filenames:
+            path = base / name
+            if not path.is_symlink():
+                rel = PurePosixPath(path.relative_to(folder).as_posix())
+                found[rel] = digest(path.read_bytes())
+    return found

@@ -1,0 +1,333 @@
+"""The build cache on disk: SQLite files in ``.briefing-cache/``.
+
+SQLite because a build must survive being killed at any moment: every change is
+one transaction, and a half-written cache cannot exist. Two kinds of file:
+
+- ``items.sqlite``: what each content file looked like (size, times, digest) and
+  its parsed and rendered record, so unchanged files are neither read nor parsed;
+- ``output-<digest>.sqlite``, one per output folder: the signature and digest of
+  every file published there and in the staging folder, and how far the last
+  build got, so that a build after a crash knows what each folder holds.
+
+Anything wrong with a cache file (damaged, made by other code, a link) makes the
+build discard it with a warning and start afresh; it never stops a build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from generator import cache
+from generator.cache import Parsed
+
+ITEMS_FILE = "items.sqlite"
+
+
+@dataclass(frozen=True, slots=True)
+class FileSeen:
+    """A content file as last seen: if its stat is the same, so is its text."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+    #: The file's source key (:func:`generator.cache.source_key`).
+    key: str
+
+
+class CacheDamaged(Exception):
+    """A cache file cannot be used; the message says why."""
+
+
+def _connect(path: Path | str) -> sqlite3.Connection:
+    """Open a cache database; refuse one reached through a symbolic link."""
+    if isinstance(path, Path):
+        for part in (path.parent, path):
+            if part.is_symlink():
+                raise CacheDamaged(f"{part} is a symbolic link; the cache never follows one")
+    db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    db.execute(
+        "PRAGMA journal_mode=WAL" if isinstance(path, Path) else "PRAGMA journal_mode=MEMORY"
+    )
+    db.execute("PRAGMA synchronous=NORMAL")
+    return db
+
+
+def _prepare(db: sqlite3.Connection, schema: str, key: str) -> bool:
+    """Create the tables; True if the file was made for ``key`` (else it is emptied)."""
+    db.executescript(schema)
+    row = db.execute("SELECT value FROM meta WHERE name = 'key'").fetchone()
+    if row is not None and row[0] == key:
+        return True
+    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    with _transaction(db):
+        for table in tables:
+            db.execute(f'DELETE FROM "{table}"')
+        db.execute("INSERT INTO meta VALUES ('key', ?)", (key,))
+    return False
+
+
+class _transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        self.db.execute("ROLLBACK" if kind else "COMMIT")
+
+
+def open_cache_file(folder: Path, name: str, schema: str, key: str) -> sqlite3.Connection:
+    """A cache database in ``folder``, made for ``key``; CacheDamaged if it cannot be used."""
+    try:
+        if folder.is_symlink():
+            raise CacheDamaged(f"{folder} is a symbolic link; the cache never follows one")
+        folder.mkdir(parents=True, exist_ok=True)
+        db = _connect(folder / name)
+        try:
+            _prepare(db, schema, key)
+        except BaseException:
+            db.close()
+            raise
+        return db
+    except (sqlite3.Error, OSError) as exc:
+        raise CacheDamaged(f"the build cache {folder / name} cannot be used ({exc})") from None
+
+
+ITEMS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS seen (
+    rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, ctime INTEGER, inode INTEGER, key TEXT
+);
+CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, record TEXT NOT NULL);
+"""
+
+
+class ItemCache:
+    """``items.sqlite``: content files as last seen, and their parsed records."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    @classmethod
+    def open(cls, folder: Path, key: str) -> ItemCache:
+        return cls(open_cache_file(folder, ITEMS_FILE, ITEMS_SCHEMA, key))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def context(self) -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE name = 'context'").fetchone()
+        return str(row[0]) if row else ""
+
+    def seen(self) -> dict[str, FileSeen]:
+        try:
+            rows = self.db.execute("SELECT rel, size, mtime, ctime, inode, key FROM seen")
+            return {
+                str(r[0]): FileSeen(int(r[1]), int(r[2]), int(r[3]), int(r[4]), str(r[5]))
+                for r in rows
+            }
+        except (sqlite3.Error, ValueError, TypeError) as exc:
+            raise CacheDamaged(f"the build cache is damaged ({exc!r})") from None
+
+    def keys(self) -> set[str]:
+        return {str(row[0]) for row in self.db.execute("SELECT key FROM parsed")}
+
+    def parsed(self, path_of: Callable[[str], str]) -> dict[str, Parsed]:
+        try:
+            rows = self.db.execute("SELECT key, record FROM parsed").fetchall()
+            return {str(key): cache.decode(record, path_of) for key, record in rows}
+        except (sqlite3.Error, ValueError, KeyError, TypeError, AttributeError,
+                RecursionError) as exc:  # fmt: skip
+            raise CacheDamaged(
+                f"the build cache is damaged ({type(exc).__name__}: {exc})"
+            ) from None
+
+    def save_seen(self, seen: Mapping[str, FileSeen]) -> None:
+        with _transaction(self.db):
+            self._write_seen(seen)
+
+    def _write_seen(self, seen: Mapping[str, FileSeen]) -> None:
+        self.db.execute("DELETE FROM seen")
+        self.db.executemany(
+            "INSERT INTO seen VALUES (?, ?, ?, ?, ?, ?)",
+            [(rel, s.size, s.mtime_ns, s.ctime_ns, s.inode, s.key) for rel, s in seen.items()],
+        )
+
+    def save(
+        self,
+        context: str,
+        seen: Mapping[str, FileSeen],
+        parsed: Mapping[str, Parsed],
+        known: Iterable[str],
+    ) -> None:
+        """Make the cache hold ``seen`` and ``parsed``; ``known`` are the keys it holds now."""
+        known = set(known)
+        with _transaction(self.db):
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('context', ?)", (context,))
+            self._write_seen(seen)
+            self.db.executemany(
+                "DELETE FROM parsed WHERE key = ?", [(k,) for k in known - parsed.keys()]
+            )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO parsed VALUES (?, ?)",
+                [(k, cache.encode(p)) for k, p in parsed.items() if k not in known],
+            )
+
+
+OUTPUT_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS live (file TEXT PRIMARY KEY, signature TEXT, digest TEXT);
+CREATE TABLE IF NOT EXISTS staged (file TEXT PRIMARY KEY, digest TEXT);
+CREATE TABLE IF NOT EXISTS pending (file TEXT PRIMARY KEY, signature TEXT, digest TEXT);
+"""
+
+#: A published file's signature (what it was made from) and digest (its bytes).
+Written = dict[PurePosixPath, tuple[str, str]]
+
+
+@dataclass
+class OutputState:
+    """What the output and staging folders hold, as far as the last builds know."""
+
+    #: Files of the output folder; None when unknown (never built, or changed by hand).
+    live: Written | None = None
+    #: Files of the staging folder; None when unknown (it is then emptied).
+    staged: dict[PurePosixPath, str] | None = None
+    #: site.yaml, the theme, briefing and the build's options, as of the last build.
+    settings: str = ""
+    #: The last build's summary, for a build that finds nothing changed.
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def output_file_name(output: Path) -> str:
+    digest = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
+    return f"output-{digest}.sqlite"
+
+
+class OutputLog:
+    """The record of one output folder, written in step with the folders it describes.
+
+    A build marks the staging folder dirty before it writes there, records the new
+    site as pending just before the swap, and settles after it. A build that finds
+    a pending record after a crash tells from the output folder's identity whether
+    the swap happened.
+    """
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    @classmethod
+    def open(cls, folder: Path | None, output: Path, key: str) -> OutputLog:
+        """The record in ``folder`` (None: in memory, for ``serve``)."""
+        if folder is None:
+            db = _connect(":memory:")
+            _prepare(db, OUTPUT_SCHEMA, key)
+            return cls(db)
+        return cls(open_cache_file(folder, output_file_name(output), OUTPUT_SCHEMA, key))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _meta(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in self.db.execute("SELECT name, value FROM meta")}
+
+    def load(self, live_id: str | None, stage_id: str | None) -> OutputState:
+        """What each folder holds, given the identities of the folders now on disk."""
+        try:
+            meta = self._meta()
+            if meta.get("phase") == "pending":
+                swapped = live_id is not None and live_id == meta.get("expect")
+                self._settle(swapped)
+                meta = self._meta()
+            state = OutputState(
+                settings=meta.get("settings", ""), summary=json.loads(meta.get("summary", "{}"))
+            )
+            if live_id is not None and live_id == meta.get("live"):
+                state.live = {
+                    PurePosixPath(f): (str(s), str(d))
+                    for f, s, d in self.db.execute("SELECT file, signature, digest FROM live")
+                }
+            if (
+                meta.get("phase") == "clean"
+                and stage_id is not None
+                and stage_id == meta.get("stage")
+            ):
+                state.staged = {
+                    PurePosixPath(f): str(d)
+                    for f, d in self.db.execute("SELECT file, digest FROM staged")
+                }
+            return state
+        except (sqlite3.Error, ValueError, TypeError, RecursionError) as exc:
+            raise CacheDamaged(f"the record of the output folder is damaged ({exc!r})") from None
+
+    def mark_dirty(self) -> None:
+        """The staging folder is about to change: its record no longer holds."""
+        with _transaction(self.db):
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('phase', 'dirty')")
+
+    def record_pending(
+        self, written: Written, expect: str, settings: str, summary: dict[str, Any]
+    ) -> None:
+        """The staging folder holds ``written`` and is about to become the output folder."""
+        with _transaction(self.db):
+            self.db.execute("DELETE FROM pending")
+            self.db.executemany(
+                "INSERT INTO pending VALUES (?, ?, ?)",
+                [(str(f), sig, digest) for f, (sig, digest) in written.items()],
+            )
+            for name, value in (
+                ("phase", "pending"),
+                ("expect", expect),
+                ("pending_settings", settings),
+                ("pending_summary", json.dumps(summary)),
+            ):
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
+    def settle(self, live_id: str | None, stage_id: str | None) -> None:
+        """The swap happened: the pending site is published, the old one is staged."""
+        self._settle(True, live_id, stage_id)
+
+    def _settle(
+        self, swapped: bool, live_id: str | None = None, stage_id: str | None = None
+    ) -> None:
+        meta = self._meta()
+        with _transaction(self.db):
+            if swapped:
+                self.db.execute("DELETE FROM staged")
+                self.db.execute("INSERT INTO staged SELECT file, digest FROM live")
+                self.db.execute("DELETE FROM live")
+                self.db.execute("INSERT INTO live SELECT * FROM pending")
+                updates = {
+                    "live": live_id or meta.get("expect", ""),
+                    "stage": stage_id or meta.get("live", ""),
+                    "settings": meta.get("pending_settings", ""),
+                    "summary": meta.get("pending_summary", "{}"),
+                    "phase": "clean",
+                }
+            else:
+                updates = {"phase": "dirty"}  # the staging folder holds who knows what
+            self.db.execute("DELETE FROM pending")
+            for name, value in updates.items():
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
+
+def remove_cache_file(path: Path) -> None:
+    """Delete a cache file that cannot be used, with its journals; never through a link."""
+    if path.parent.is_symlink():
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        part = path.with_name(path.name + suffix)
+        if part.is_symlink() or part.is_file():
+            os.unlink(part)
+        elif part.is_dir():
+            shutil.rmtree(part)
