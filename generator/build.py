@@ -40,6 +40,7 @@ from generator.store import (
     remove_cache_file,
 )
 from generator.theme import ThemeFiles, find_theme, read_theme
+from generator.urls import OutputPath
 from generator.views import Views
 
 OUTPUT_DIR = "_site"
@@ -202,7 +203,7 @@ class Assembled:
     due_until: datetime | None
 
     @property
-    def files(self) -> frozenset[PurePosixPath]:
+    def files(self) -> frozenset[OutputPath]:
         return frozenset(page.file for page in self.pages)
 
 
@@ -598,7 +599,7 @@ def rehearse(assembled: Assembled, jobs: int) -> None:
 def render_pages(
     assembled: Assembled,
     todo: list[int],
-    write: Callable[[PurePosixPath, bytes], str],
+    write: Callable[[OutputPath, bytes], str],
     jobs: int,
 ) -> dict[int, str]:
     """Render the pages at ``todo`` and ``write`` each; the digests it gives, by page index.
@@ -656,7 +657,7 @@ def _write_failed(output: Path, exc: OSError) -> BuildFailed:
 
 def _publish(
     staging: stage.Stage,
-    written: dict[PurePosixPath, tuple[str, str]],
+    written: dict[OutputPath, tuple[str, str]],
     log: OutputLog,
     settings: str,
     summary: dict[str, Any],

@@ -12,13 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
 
 from generator.build import Assembled
 from generator.errors import ContentError, SiteError, SiteWarning
 from generator.models import Document, Item
-from generator.urls import internal_target, output_file
+from generator.urls import OutputPath, internal_target, output_file
 from generator.yamltext import Position
 
 #: Query parameters that only track who clicked; never part of an article's address.
@@ -76,7 +75,7 @@ def broken_links(assembled: Assembled) -> Iterator[SiteError]:
     """Markdown links to pages of this site that the build does not produce."""
     config = assembled.site.config
     files = assembled.files
-    pages = sorted(str(p).removesuffix("index.html") for p in files)
+    pages = sorted(p.removesuffix("index.html") for p in files)
     for item in assembled.site.items:
         for link in item.links:
             target = internal_target(link.url, item.url, config.base_path, config.url)
@@ -101,11 +100,11 @@ def broken_links(assembled: Assembled) -> Iterator[SiteError]:
             )
 
 
-def _exists(path: str, files: AbstractSet[PurePosixPath]) -> bool:
+def _exists(path: str, files: AbstractSet[OutputPath]) -> bool:
     if output_file(path) in files:
         return True
     # "/archive" without its final slash is served by archive/index.html on GitHub Pages.
-    return not path.endswith("/") and PurePosixPath(path, "index.html") in files
+    return not path.endswith("/") and f"{path}/index.html" in files
 
 
 def source_warnings(documents: Iterable[Document]) -> Iterator[SiteError]:

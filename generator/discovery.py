@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from markupsafe import escape
 
 from generator.config import SiteConfig
-from generator.urls import link
+from generator.urls import OutputPath, link
 
 #: Pages that must not be listed: the 404 page is served for missing paths only.
-UNLISTED = frozenset({PurePosixPath("404.html")})
+UNLISTED = frozenset({"404.html"})
 
 
-def page_url(config: SiteConfig, file: PurePosixPath) -> str:
+def page_url(config: SiteConfig, file: OutputPath) -> str:
     """The absolute URL that serves an output file: folders for index.html."""
-    path = str(file)
-    if file.name == "index.html":
-        path = path.removesuffix("index.html")
+    path = file.removesuffix("index.html") if file.rsplit("/", 1)[-1] == "index.html" else file
     return config.url + link("", path)
 
 
@@ -32,7 +29,7 @@ class SitemapFile:
     """One file of the sitemap: ``sitemap.xml``, or with more URLs than one file may hold,
     the index ``sitemap.xml`` and its parts ``sitemap-1.xml``, ``sitemap-2.xml``, ..."""
 
-    file: PurePosixPath
+    file: OutputPath
     #: The URLs it lists: pages for a part, the parts' URLs for an index.
     urls: tuple[str, ...]
     index: bool
@@ -50,21 +47,21 @@ class SitemapFile:
 
 
 def sitemap_files(
-    config: SiteConfig, files: Iterable[PurePosixPath], limit: int = SITEMAP_LIMIT
+    config: SiteConfig, files: Iterable[OutputPath], limit: int = SITEMAP_LIMIT
 ) -> list[SitemapFile]:
     """The sitemap (sitemaps.org 0.9) of every HTML page, split into parts above ``limit``."""
     urls = sorted(
-        page_url(config, file) for file in files if file.suffix == ".html" and file not in UNLISTED
+        page_url(config, file) for file in files if file.endswith(".html") and file not in UNLISTED
     )
     if len(urls) <= limit:
-        return [SitemapFile(PurePosixPath("sitemap.xml"), tuple(urls), index=False)]
+        return [SitemapFile("sitemap.xml", tuple(urls), index=False)]
     parts = [
-        SitemapFile(PurePosixPath(f"sitemap-{n}.xml"), tuple(urls[i : i + limit]), index=False)
+        SitemapFile(f"sitemap-{n}.xml", tuple(urls[i : i + limit]), index=False)
         for n, i in enumerate(range(0, len(urls), limit), start=1)
     ]
     index = SitemapFile(
-        PurePosixPath("sitemap.xml"),
-        tuple(config.url + str(part.file) for part in parts),
+        "sitemap.xml",
+        tuple(config.url + part.file for part in parts),
         index=True,
     )
     return [index, *parts]
@@ -74,10 +71,10 @@ def render_robots(config: SiteConfig) -> bytes:
     return f"User-agent: *\nAllow: /\n\nSitemap: {config.url}sitemap.xml\n".encode()
 
 
-def github_pages_files(config: SiteConfig) -> dict[PurePosixPath, bytes]:
+def github_pages_files(config: SiteConfig) -> dict[OutputPath, bytes]:
     """.nojekyll, so that GitHub Pages serves the files as they are (Jekyll would drop
     folders starting with '_'), and CNAME for a custom domain."""
-    files = {PurePosixPath(".nojekyll"): b""}
+    files = {".nojekyll": b""}
     if config.cname:
-        files[PurePosixPath("CNAME")] = (config.cname + "\n").encode()
+        files["CNAME"] = (config.cname + "\n").encode()
     return files

@@ -11,12 +11,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import PurePosixPath
 
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
 from generator.models import Edition, Item, Site
+from generator.urls import OutputPath
 from generator.views import Views, rebase_links
 
 # XML 1.0 forbids these; word processors paste them into text anyway.
@@ -216,7 +216,7 @@ RENDERERS = {"rss": render_rss, "atom": render_atom, "json": render_json}
 class Feed:
     """One feed file: its channel, its format, and the items or editions it carries."""
 
-    file: PurePosixPath
+    file: OutputPath
     origin: str
     format: str
     channel: Channel
@@ -250,14 +250,12 @@ def site_feeds(site: Site, views: Views) -> list[Feed]:
     editions = channel(f"{config.title}: editions", config.description, "editions/", "editions/")
     newest = tuple(site.editions[::-1][:count])
     for fmt, name in FORMATS.items():
-        feeds.append(Feed(PurePosixPath(name), "the feeds", fmt, main, items=site.items[:count]))
-        feeds.append(
-            Feed(PurePosixPath("editions", name), "the feeds", fmt, editions, editions=newest)
-        )
+        feeds.append(Feed(name, "the feeds", fmt, main, items=site.items[:count]))
+        feeds.append(Feed(f"editions/{name}", "the feeds", fmt, editions, editions=newest))
     for group in site.tags:
         tag = group.tag
         feed = channel(f"{config.title}: {tag.name}", f"Items tagged {tag.name}", tag.url, tag.url)
-        file = PurePosixPath(tag.url, FORMATS["rss"])
+        file = tag.url + FORMATS["rss"]
         feeds.append(Feed(file, f"the feed of tag '{tag.name}'", "rss", feed, group.items[:count]))
     for cited in site.publishers:
         publisher = cited.publisher
@@ -267,7 +265,7 @@ def site_feeds(site: Site, views: Views) -> list[Feed]:
             publisher.url,
             publisher.url,
         )
-        file = PurePosixPath(publisher.url, FORMATS["rss"])
+        file = publisher.url + FORMATS["rss"]
         origin = f"the feed of source '{publisher.name}'"
         feeds.append(Feed(file, origin, "rss", feed, cited.items[:count]))
     return feeds

@@ -14,10 +14,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Protocol
 
 from generator.models import Edition, Item, Site
+from generator.urls import OutputPath
 
 Versions = Mapping[str, str]
 
@@ -71,7 +71,7 @@ class Planned(Protocol):
     """A page as :mod:`generator.pages` plans it."""
 
     @property
-    def file(self) -> PurePosixPath: ...
+    def file(self) -> OutputPath: ...
 
     @property
     def template(self) -> str | None: ...
@@ -134,7 +134,7 @@ def signature(page: Planned, known: Versions) -> str:
 
 
 def stale(
-    pages: Sequence[Planned], signatures: Sequence[str], written: Mapping[PurePosixPath, str]
+    pages: Sequence[Planned], signatures: Sequence[str], written: Mapping[OutputPath, str]
 ) -> list[int]:
     """Indexes of the pages whose signature is not the one they were last written with."""
     return [

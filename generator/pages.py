@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any
 
 from generator.discovery import github_pages_files, render_robots, sitemap_files
@@ -20,7 +19,7 @@ from generator.graph import Inputs
 from generator.models import Item, Site
 from generator.render import Context, page_path, paginate
 from generator.theme import ThemeFiles
-from generator.urls import is_inside, output_file
+from generator.urls import OutputPath, is_inside, output_file
 from generator.views import View, Views
 
 #: Editions linked from the front page below the latest one.
@@ -31,7 +30,7 @@ RECENT_EDITIONS = 10
 class Page:
     """One output file: where it goes, what it is made from, and how."""
 
-    file: PurePosixPath
+    file: OutputPath
     #: What the page is, for messages ("the front page", "content/a.md").
     origin: str
     #: The theme template it is rendered with; None for files made in Python.
@@ -47,20 +46,20 @@ def plan(site: Site, views: Views, theme: ThemeFiles) -> tuple[list[Page], list[
     config = site.config
     for file, data in github_pages_files(config).items():
         pages.append(_fixed(file, "GitHub Pages settings", data))
-    pages.append(_fixed(PurePosixPath("robots.txt"), "robots.txt", render_robots(config)))
+    pages.append(_fixed("robots.txt", "robots.txt", render_robots(config)))
     for sitemap in sitemap_files(config, [page.file for page in pages]):
         inputs = Inputs(("site",), (str(sitemap.index), *sitemap.urls))
         pages.append(Page(sitemap.file, "the sitemap", None, inputs, sitemap.render))
     return _without_clashes(pages)
 
 
-def _fixed(file: PurePosixPath, origin: str, data: bytes) -> Page:
+def _fixed(file: OutputPath, origin: str, data: bytes) -> Page:
     return Page(file, origin, None, Inputs(("site",), (data.hex(),)), lambda: data)
 
 
 def _without_clashes(pages: list[Page]) -> tuple[list[Page], list[SiteError]]:
     """Each file once: the first page keeps it, every later one is an error naming both."""
-    seen: dict[PurePosixPath, Page] = {}
+    seen: dict[OutputPath, Page] = {}
     errors: list[SiteError] = []
     for page in pages:
         if not is_inside(page.file):
@@ -86,7 +85,7 @@ def _without_clashes(pages: list[Page]) -> tuple[list[Page], list[SiteError]]:
 def _static_pages(theme: ThemeFiles) -> list[Page]:
     return [
         Page(
-            PurePosixPath("assets", name),
+            f"assets/{name}",
             str(file.path),
             None,
             Inputs((f"static:{name}",)),

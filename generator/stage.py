@@ -23,16 +23,16 @@ import os
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from generator.errors import BuildFailed, OutputError
-from generator.urls import is_inside
+from generator.urls import OutputPath, is_inside
 
 #: Never removed from an output folder: a gh-pages worktree keeps its .git.
 KEEP = frozenset({".git"})
 
 #: What a file of the site holds, by path: the digest of its bytes.
-Manifest = Mapping[PurePosixPath, str]
+Manifest = Mapping[OutputPath, str]
 
 
 def digest(data: bytes) -> str:
@@ -113,15 +113,15 @@ class Stage:
         self.live: Manifest = live or {}
         if staged is None and (self.dir.exists() or self.dir.is_symlink()):
             _remove(self.dir)
-        self.staged: dict[PurePosixPath, str] = dict(staged or {})
+        self.staged: dict[OutputPath, str] = dict(staged or {})
         self.dir.mkdir(parents=True, exist_ok=True)
         #: Folders of the staging folder known to exist as real folders.
-        self.folders: set[PurePosixPath] = set()
+        self.folders: set[str] = set()
         self.written = 0
         self.linked = 0
         self.removed = 0
 
-    def write(self, rel: PurePosixPath, data: bytes) -> str:
+    def write(self, rel: OutputPath, data: bytes) -> str:
         """Put ``data`` at ``rel`` in the staging folder; return its digest."""
         found = digest(data)
         if self.staged.get(rel) == found:
@@ -147,10 +147,10 @@ class Stage:
             self.staged[rel] = wanted
         gone = [rel for rel in self.staged if rel not in manifest]
         for rel in gone:
-            _remove(self.dir.joinpath(*rel.parts))
+            _remove(self.dir / rel)
             del self.staged[rel]
             self.removed += 1
-        _prune(self.dir, {rel.parent for rel in gone})
+        _prune(self.dir, {rel.rpartition("/")[0] for rel in gone})
 
     def swap(self) -> None:
         """Publish the staging folder: exchange it with the output folder in one step."""
@@ -172,32 +172,34 @@ class Stage:
                 self.output.unlink()  # a link or a file where the site goes: never followed
             os.rename(self.dir, self.output)
 
-    def _target(self, rel: PurePosixPath) -> Path:
+    def _target(self, rel: OutputPath) -> Path:
         """The path for ``rel`` in the staging folder, its folders made and anything in its
         way (a file where a folder goes, a folder where a file goes, a link) removed."""
         if not is_inside(rel):
             raise OutputError(f"refusing to write outside the output folder: {rel}")
-        if rel.parent not in self.folders:
+        parent = rel.rpartition("/")[0]
+        if parent and parent not in self.folders:
             folder = self.dir
-            for index, part in enumerate(rel.parts[:-1]):
+            parts = parent.split("/")
+            for index, part in enumerate(parts):
                 folder = folder / part
                 if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
                     _remove(folder)
-                    self._forget(PurePosixPath(*rel.parts[: index + 1]))
+                    self._forget("/".join(parts[: index + 1]))
                 folder.mkdir(exist_ok=True)  # another worker may have made it
-            self.folders.update(rel.parents)
-        target = self.dir.joinpath(*rel.parts)
+                self.folders.add("/".join(parts[: index + 1]))
+        target = self.dir / rel
         if target.is_dir() and not target.is_symlink():
             _remove(target)
             self._forget(rel)
         return target
 
-    def _forget(self, gone: PurePosixPath) -> None:
-        for rel in [r for r in self.staged if r == gone or gone in r.parents]:
+    def _forget(self, gone: OutputPath) -> None:
+        for rel in [r for r in self.staged if r == gone or r.startswith(gone + "/")]:
             del self.staged[rel]
 
-    def _link(self, rel: PurePosixPath) -> None:
-        source = self.output.joinpath(*rel.parts)
+    def _link(self, rel: OutputPath) -> None:
+        source = self.output / rel
         target = self._target(rel)
         temp = target.with_name(f".{target.name}.tmp")
         _remove(temp)
@@ -235,28 +237,28 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path)
 
 
-def _prune(root: Path, folders: set[PurePosixPath]) -> None:
+def _prune(root: Path, folders: set[str]) -> None:
     """Remove the given folders and their parents while they are empty."""
-    candidates = {parent for rel in folders for parent in (rel, *rel.parents)}
-    for rel in sorted(candidates, key=lambda r: len(r.parts), reverse=True):
-        if rel == PurePosixPath("."):
-            continue
-        folder = root.joinpath(*rel.parts)
+    candidates: set[str] = set()
+    for rel in folders:
+        parts = rel.split("/") if rel else []
+        candidates.update("/".join(parts[:n]) for n in range(1, len(parts) + 1))
+    for rel in sorted(candidates, key=lambda r: r.count("/"), reverse=True):
+        folder = root / rel
         try:
             folder.rmdir()
         except OSError:
             continue  # not empty, or already gone
 
 
-def survey(folder: Path) -> dict[PurePosixPath, str]:
+def survey(folder: Path) -> dict[OutputPath, str]:
     """Digest of every file under ``folder`` (links skipped): for tests and recovery."""
-    found: dict[PurePosixPath, str] = {}
+    found: dict[OutputPath, str] = {}
     for dirpath, dirnames, filenames in os.walk(folder):
         base = Path(dirpath)
         dirnames[:] = [d for d in dirnames if not (base / d).is_symlink()]
         for name in filenames:
             path = base / name
             if not path.is_symlink():
-                rel = PurePosixPath(path.relative_to(folder).as_posix())
-                found[rel] = digest(path.read_bytes())
+                found[path.relative_to(folder).as_posix()] = digest(path.read_bytes())
     return found

@@ -22,11 +22,12 @@ import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from generator import cache
 from generator.cache import Parsed
+from generator.urls import OutputPath
 
 ITEMS_FILE = "items.sqlite"
 
@@ -192,7 +193,7 @@ CREATE TABLE IF NOT EXISTS pending (file TEXT PRIMARY KEY, signature TEXT, diges
 """
 
 #: A published file's signature (what it was made from) and digest (its bytes).
-Written = dict[PurePosixPath, tuple[str, str]]
+Written = dict[OutputPath, tuple[str, str]]
 
 
 @dataclass
@@ -202,7 +203,7 @@ class OutputState:
     #: Files of the output folder; None when unknown (never built, or changed by hand).
     live: Written | None = None
     #: Files of the staging folder; None when unknown (it is then emptied).
-    staged: dict[PurePosixPath, str] | None = None
+    staged: dict[OutputPath, str] | None = None
     #: site.yaml, the theme, briefing and the build's options, as of the last build.
     settings: str = ""
     #: The last build's summary, for a build that finds nothing changed.
@@ -254,7 +255,7 @@ class OutputLog:
             )
             if live_id is not None and live_id == meta.get("live"):
                 state.live = {
-                    PurePosixPath(f): (str(s), str(d))
+                    str(f): (str(s), str(d))
                     for f, s, d in self.db.execute("SELECT file, signature, digest FROM live")
                 }
             if (
@@ -263,8 +264,7 @@ class OutputLog:
                 and stage_id == meta.get("stage")
             ):
                 state.staged = {
-                    PurePosixPath(f): str(d)
-                    for f, d in self.db.execute("SELECT file, digest FROM staged")
+                    str(f): str(d) for f, d in self.db.execute("SELECT file, digest FROM staged")
                 }
             return state
         except (sqlite3.Error, ValueError, TypeError, RecursionError) as exc:
@@ -283,7 +283,7 @@ class OutputLog:
             self.db.execute("DELETE FROM pending")
             self.db.executemany(
                 "INSERT INTO pending VALUES (?, ?, ?)",
-                [(str(f), sig, digest) for f, (sig, digest) in written.items()],
+                [(f, sig, digest) for f, (sig, digest) in written.items()],
             )
             for name, value in (
                 ("phase", "pending"),
