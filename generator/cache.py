@@ -24,7 +24,7 @@ from generator.yamltext import Position
 
 CACHE_DIR = ".briefing-cache"
 #: Bumped whenever what the cache holds changes shape.
-FORMAT = 3
+FORMAT = 4
 #: Libraries whose output ends up in pages: a new version may change a page.
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "feedgen", "PyYAML")
 
@@ -61,7 +61,9 @@ class Parsed:
     rendered: Rendered
 
 
-def encode(parsed: Parsed) -> str:
+def encode(parsed: Parsed) -> tuple[str, str]:
+    """The record as JSON, and the rendered HTML apart: JSON-escaping and parsing the
+    HTML again would be most of the cost of reading a cache."""
     doc = parsed.document
     if isinstance(doc, EditionNote):
         data: dict[str, Any] = {
@@ -74,10 +76,10 @@ def encode(parsed: Parsed) -> str:
         data = {"kind": "item", **_document_data(doc)}
     data["rel"] = parsed.rel
     data["rendered"] = _rendered_data(parsed.rendered)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")), parsed.rendered.html
 
 
-def decode(text: str, path_of: Callable[[str], str]) -> Parsed:
+def decode(text: str, html: str, path_of: Callable[[str], str]) -> Parsed:
     """A record read back; ``path_of(rel)`` gives the path messages show for the file.
 
     Raises ValueError, KeyError, TypeError or AttributeError for a damaged record.
@@ -98,7 +100,7 @@ def decode(text: str, path_of: Callable[[str], str]) -> Parsed:
         document = _document(data, path_of(rel))
     else:
         raise ValueError(f"unknown kind of record {kind!r}")
-    return Parsed(rel, document, _rendered(data["rendered"]))
+    return Parsed(rel, document, _rendered(data["rendered"], _str(html)))
 
 
 def _document_data(doc: Document) -> dict[str, Any]:
@@ -184,16 +186,15 @@ def _document(data: dict[str, Any], path: str) -> Document:
 
 def _rendered_data(rendered: Rendered) -> dict[str, Any]:
     return {
-        "html": rendered.html,
         "first_paragraph": rendered.first_paragraph,
         "links": [[link.url, link.line, link.col] for link in rendered.links],
         "words": rendered.words,
     }
 
 
-def _rendered(data: dict[str, Any]) -> Rendered:
+def _rendered(data: dict[str, Any], html: str) -> Rendered:
     return Rendered(
-        html=_str(data["html"]),
+        html=html,
         first_paragraph=_str(data["first_paragraph"]),
         links=tuple(
             Link(_str(u), _int(line), None if col is None else _int(col))

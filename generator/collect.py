@@ -6,7 +6,6 @@ place, so that templates and feeds only read the result.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -96,7 +95,8 @@ def collect_site(
     """Build the site model; return it with every problem found across items."""
     errors: list[SiteError] = []
     # Oldest first by (date, path) so that "the first spelling" of a name is stable.
-    ordered = sorted(documents, key=lambda pair: (pair[0].meta.date, pair[0].path))
+    # Timestamps, not aware datetimes: comparing those converts both to UTC every time.
+    ordered = sorted(documents, key=lambda pair: (pair[0].meta.date.timestamp(), pair[0].path))
     tags = _first_by_slug(
         [name for doc, _ in ordered for name in doc.meta.tags],
         lambda name, slug: Tag(name, slug, tag_path(slug)),
@@ -109,6 +109,8 @@ def collect_site(
     )
     sections = {name.casefold(): name for name in config.sections}
 
+    # Ids the editors gave; derived ids must not take one of them.
+    taken = {doc.meta.id for doc, _ in ordered if doc.meta.id}
     items: list[Item] = []
     for doc, rendered in ordered:
         slug = item_slug(doc)
@@ -136,15 +138,14 @@ def collect_site(
                 words=rendered.words,
                 draft=doc.meta.draft,
                 links=rendered.links,
-                feed_id=doc.meta.id or "",  # derived below, once all items are known
+                feed_id=doc.meta.id or _derived_id(doc.meta.sources[0].url, slug, taken),
                 section=_section(doc, sections, config, errors),
                 edition=edition_date(doc.meta.date, config, doc.meta.edition),
             )
         )
     docs = {doc.path: doc for doc, _ in documents}
     errors.extend(_url_collisions(items, docs))
-    errors.extend(_id_collisions([item for item in items if item.feed_id], docs))
-    items = _with_feed_ids(items, docs)
+    errors.extend(_id_collisions([item for item in items if docs[item.path].meta.id], docs))
     items.sort(key=lambda item: (-item.date.timestamp(), item.slug, item.path))
 
     editions, note_errors = _editions(items, notes, config)
@@ -255,29 +256,23 @@ def _url_collisions(items: Sequence[Item], docs: dict[str, Document]) -> list[Si
     )
 
 
-def _with_feed_ids(items: list[Item], docs: dict[str, Document]) -> list[Item]:
-    """Give every item without an ``id:`` the URL of its first source as feed id.
+def _derived_id(url: str, slug: str, taken: set[str]) -> str:
+    """The feed id of an item without an ``id:``: the URL of its first source.
 
     Neither moves when the title or slug is edited. When several items cite the
     same article first, the oldest keeps the bare URL and each later one adds
     ``#<slug>``, so that adding a follow-up never changes an id already published.
-    Items come oldest first.
+    Called for items oldest first; ``taken`` holds the ids given so far.
     """
-    taken = {item.feed_id for item in items if item.feed_id}
-    result = []
-    for item in items:
-        if not item.feed_id:
-            feed_id = docs[item.path].meta.sources[0].url
-            if feed_id in taken:
-                base, number = f"{feed_id}#{item.slug}", 1
-                feed_id = base
-                while feed_id in taken:  # the same slug on another day
-                    number += 1
-                    feed_id = f"{base}-{number}"
-            taken.add(feed_id)
-            item = dataclasses.replace(item, feed_id=feed_id)
-        result.append(item)
-    return result
+    feed_id = url
+    if feed_id in taken:
+        base, number = f"{url}#{slug}", 1
+        feed_id = base
+        while feed_id in taken:  # the same slug on another day
+            number += 1
+            feed_id = f"{base}-{number}"
+    taken.add(feed_id)
+    return feed_id
 
 
 def _id_collisions(items: Sequence[Item], docs: dict[str, Document]) -> list[SiteError]:

@@ -21,6 +21,7 @@ import fcntl
 import hashlib
 import os
 import shutil
+import stat
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -127,10 +128,17 @@ class Stage:
         if self.staged.get(rel) == found:
             return found  # already there from the build before last
         target = self._target(rel)
-        temp = target.with_name(f".{target.name}.tmp")
-        with open(temp, "wb") as file:
-            file.write(data)
-        os.replace(temp, target)
+        try:
+            # Nothing there yet, the usual case: create it, never opening anything existing.
+            with open(target, "xb") as file:
+                file.write(data)
+        except FileExistsError:
+            # Something is there, perhaps a hard link shared with the published site:
+            # replace the name, never write into the file.
+            temp = self._temp(target)
+            with open(temp, "xb") as file:
+                file.write(data)
+            self._replace(temp, target, rel)
         self.staged[rel] = found
         self.written += 1
         return found
@@ -173,45 +181,73 @@ class Stage:
             os.rename(self.dir, self.output)
 
     def _target(self, rel: OutputPath) -> Path:
-        """The path for ``rel`` in the staging folder, its folders made and anything in its
-        way (a file where a folder goes, a folder where a file goes, a link) removed."""
+        """The path for ``rel`` in the staging folder, its folders made, and a link or a
+        file where one of them goes removed: nothing is ever written through a link."""
         if not is_inside(rel):
             raise OutputError(f"refusing to write outside the output folder: {rel}")
         parent = rel.rpartition("/")[0]
         if parent and parent not in self.folders:
-            folder = self.dir
             parts = parent.split("/")
-            for index, part in enumerate(parts):
-                folder = folder / part
-                if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-                    _remove(folder)
-                    self._forget("/".join(parts[: index + 1]))
-                folder.mkdir(exist_ok=True)  # another worker may have made it
-                self.folders.add("/".join(parts[: index + 1]))
-        target = self.dir / rel
-        if target.is_dir() and not target.is_symlink():
+            for index in range(1, len(parts) + 1):
+                sub = "/".join(parts[:index])
+                if sub in self.folders:
+                    continue
+                folder = self.dir / sub
+                try:
+                    folder.mkdir()
+                except FileExistsError:  # another worker made it, or something is in its way
+                    if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                        _remove(folder)
+                        self._forget(sub)
+                        folder.mkdir()
+                self.folders.add(sub)
+        return self.dir / rel
+
+    def _temp(self, target: Path) -> Path:
+        temp = target.with_name(f".{target.name}.tmp")
+        _remove(temp)
+        return temp
+
+    def _replace(self, temp: Path, target: Path, rel: OutputPath) -> None:
+        try:
+            os.replace(temp, target)
+        except IsADirectoryError:  # a folder where the file goes: a page that became a file
             _remove(target)
             self._forget(rel)
-        return target
+            os.replace(temp, target)
 
     def _forget(self, gone: OutputPath) -> None:
         for rel in [r for r in self.staged if r == gone or r.startswith(gone + "/")]:
             del self.staged[rel]
 
     def _link(self, rel: OutputPath) -> None:
+        """Make ``rel`` in the staging folder the very file the output folder has."""
         source = self.output / rel
         target = self._target(rel)
-        temp = target.with_name(f".{target.name}.tmp")
-        _remove(temp)
         try:
-            os.link(source, temp, follow_symlinks=False)
+            os.link(source, target, follow_symlinks=False)
+        except FileExistsError:
+            temp = self._temp(target)
+            self._link_or_copy(source, temp)
+            self._replace(temp, target, rel)
         except OSError as exc:
-            if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+            if exc.errno not in NO_LINKS:
                 raise
-            shutil.copy2(source, temp, follow_symlinks=False)  # no hard links here
-        os.replace(temp, target)
+            self._link_or_copy(source, target)
         self.linked += 1
 
+    @staticmethod
+    def _link_or_copy(source: Path, target: Path) -> None:
+        try:
+            os.link(source, target, follow_symlinks=False)
+        except OSError as exc:
+            if exc.errno not in NO_LINKS:
+                raise
+            shutil.copy2(source, target, follow_symlinks=False)  # no hard links here
+
+
+#: Errors of a file system that cannot hard-link (then files are copied, times kept).
+NO_LINKS = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP)
 
 def _exchange(first: Path, second: Path) -> bool:
     """Swap two folders atomically; False where the system cannot."""

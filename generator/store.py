@@ -109,7 +109,7 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS seen (
     rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, ctime INTEGER, inode INTEGER, key TEXT
 );
-CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, record TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, record TEXT NOT NULL, html TEXT);
 """
 
 
@@ -145,8 +145,8 @@ class ItemCache:
 
     def parsed(self, path_of: Callable[[str], str]) -> dict[str, Parsed]:
         try:
-            rows = self.db.execute("SELECT key, record FROM parsed").fetchall()
-            return {str(key): cache.decode(record, path_of) for key, record in rows}
+            rows = self.db.execute("SELECT key, record, html FROM parsed").fetchall()
+            return {str(key): cache.decode(record, html, path_of) for key, record, html in rows}
         except (sqlite3.Error, ValueError, KeyError, TypeError, AttributeError,
                 RecursionError) as exc:  # fmt: skip
             raise CacheDamaged(
@@ -180,8 +180,8 @@ class ItemCache:
                 "DELETE FROM parsed WHERE key = ?", [(k,) for k in known - parsed.keys()]
             )
             self.db.executemany(
-                "INSERT OR REPLACE INTO parsed VALUES (?, ?)",
-                [(k, cache.encode(p)) for k, p in parsed.items() if k not in known],
+                "INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)",
+                [(k, *cache.encode(p)) for k, p in parsed.items() if k not in known],
             )
 
 

@@ -26,7 +26,10 @@ def slugify(text: str) -> str:
     "Zelenskyy renews offer: Putin's answer" -> "zelenskyy-renews-offer-putins-answer",
     "Café" -> "cafe"; "Київ" stays "київ" (its ї is a letter of its own, not an accent).
     """
-    plain = "".join(_strip_accents(ch) for ch in unicodedata.normalize("NFC", text))
+    if text.isascii():  # most slugs: nothing to normalise or strip
+        plain = text
+    else:
+        plain = "".join(_strip_accents(ch) for ch in unicodedata.normalize("NFC", text))
     plain = plain.replace("'", "").replace("\u2019", "")
     slug = _NON_WORD.sub("-", plain.lower()).replace("_", "-")
     return _DASHES.sub("-", slug).strip("-")

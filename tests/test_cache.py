@@ -418,7 +418,7 @@ RECORD_DAMAGE: dict[str, Callable[[dict[str, Any]], Any]] = {
     "an unreadable date": retyped("meta", "date", value="last Tuesday"),
     "a date without an offset": retyped("meta", "date", value="2025-07-20T08:00:00"),
     "tags as a string": retyped("meta", "tags", value="energy"),
-    "html as a number": retyped("rendered", "html", value=5),
+    "words as text": retyped("rendered", "words", value="five"),
     "draft as a string": retyped("meta", "draft", value="no"),
 }
 
