@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.meta
 from markupsafe import Markup
 
 from generator.errors import SiteError, TemplateError
@@ -79,10 +79,16 @@ def page_path(first: str, number: int) -> str:
     return first if number == 1 else f"{first}page/{number}/"
 
 
-def template_uses(env: jinja2.Environment, name: str) -> frozenset[str] | None:
-    """Every template ``name`` extends, includes or imports, itself included.
+#: A tag that pulls in another template by name: {% extends "base.html" %}, include, import, from.
+_USES = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+(?:(["'])(.*?)\1|(\S))""")
 
-    None when a template picks another by a computed name: then it may use any.
+
+def template_uses(templates: Mapping[str, str], name: str) -> frozenset[str] | None:
+    """Every template ``name`` extends, includes or imports, itself included, by name.
+
+    Read from the tags themselves rather than by compiling: a build asks this of
+    every template, every time. None when a template picks another by a computed
+    name (``{% include page.layout %}``): then it may use any.
     """
     seen: set[str] = set()
     todo = [name]
@@ -91,15 +97,10 @@ def template_uses(env: jinja2.Environment, name: str) -> frozenset[str] | None:
         if current in seen:
             continue
         seen.add(current)
-        try:
-            source = env.loader.get_source(env, current)[0] if env.loader else ""
-            parsed = env.parse(source, current)
-        except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):
-            continue  # reported when the page is rendered
-        for used in jinja2.meta.find_referenced_templates(parsed):
-            if used is None:
+        for match in _USES.finditer(templates.get(current, "")):
+            if match.group(3):
                 return None
-            todo.append(used)
+            todo.append(match.group(2))
     return frozenset(seen)
 
 

@@ -249,6 +249,7 @@ class Stage:
 #: Errors of a file system that cannot hard-link (then files are copied, times kept).
 NO_LINKS = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP)
 
+
 def _exchange(first: Path, second: Path) -> bool:
     """Swap two folders atomically; False where the system cannot."""
     try:
