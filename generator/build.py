@@ -14,7 +14,7 @@ import gc
 import hashlib
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,11 +30,13 @@ from generator.models import Document, EditionNote, Site
 from generator.pages import Page, plan
 from generator.render import Renderer, make_environment, template_uses
 from generator.sources import Discovery, Source, decode, discover
+from generator.stage import OUTPUT_DIR
 from generator.store import (
     ITEMS_FILE,
     CacheDamaged,
     FileSeen,
     ItemCache,
+    MemoryLog,
     OutputLog,
     OutputState,
     output_file_name,
@@ -44,7 +46,6 @@ from generator.theme import ThemeFiles, find_theme, read_theme
 from generator.urls import OutputPath
 from generator.views import Views
 
-OUTPUT_DIR = "_site"
 CONTENT_DIR = "content"
 #: Editors' files for editions live in content/editions/<date>.md.
 EDITIONS_DIR = "editions"
@@ -99,7 +100,7 @@ class Session:
     """
 
     key: str
-    log: OutputLog
+    log: OutputLog | MemoryLog
     seen: dict[str, FileSeen] = field(default_factory=dict)
     #: Parsed content files by source key; complete only once ``loaded`` is True.
     parsed: dict[str, Parsed] = field(default_factory=dict)
@@ -112,8 +113,7 @@ class Session:
 
     @classmethod
     def in_memory(cls) -> Session:
-        key = cache.code_key()
-        return cls(key, OutputLog.open(None, Path(), key))
+        return cls(cache.code_key(), MemoryLog())
 
     @classmethod
     def from_disk(cls, options: BuildOptions) -> Session:
@@ -133,7 +133,7 @@ class Session:
             folder / output_file_name(output),
             warnings,
         )
-        session = cls(key, log or OutputLog.open(None, output, key), items=items, warnings=warnings)
+        session = cls(key, log or MemoryLog(), items=items, warnings=warnings)
         if items is not None and options.use_cache:
             try:
                 session.seen, session.context = items.seen(), items.context()
@@ -233,6 +233,8 @@ class BuildReport:
     parsed: int = 0
     #: Seconds spent in each stage, in pipeline order.
     stages: dict[str, float] = field(default_factory=dict)
+    #: Output files written, changed or removed, for ``serve`` to reload only those pages.
+    changed: frozenset[OutputPath] = frozenset()
 
 
 class _Clock:
@@ -251,10 +253,16 @@ class _Clock:
             self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
 
 
-def build(options: BuildOptions, session: Session | None = None) -> BuildReport:
+def build(
+    options: BuildOptions,
+    session: Session | None = None,
+    changed: Collection[str] | None = None,
+) -> BuildReport:
     """Build the site in ``options.site_dir``; raise BuildFailed on any problem.
 
-    The published folder changes in one step, or not at all.
+    The published folder changes in one step, or not at all. ``changed`` names the
+    content files (relative to content/) that may have changed since the session's
+    last build; None looks at every file.
     """
     started = time.perf_counter()
     output = options.output_dir
@@ -263,18 +271,20 @@ def build(options: BuildOptions, session: Session | None = None) -> BuildReport:
         own = session is None
         session = session or Session.from_disk(options)
         try:
-            return _build(options, session, started)
+            return _build(options, session, started, changed)
         finally:
             if own:
                 session.close()
 
 
-def _build(options: BuildOptions, session: Session, started: float) -> BuildReport:
+def _build(
+    options: BuildOptions, session: Session, started: float, changed: Collection[str] | None
+) -> BuildReport:
     clock = _Clock(options.progress)
     output = options.output_dir
     now = options.now or datetime.now(UTC)
     with clock.stage("read"):
-        inputs = read_inputs(options, session.seen if options.use_cache else {})
+        inputs = read_inputs(options, session.seen if options.use_cache else {}, changed)
         live_id, stage_id = stage.folder_id(output), stage.folder_id(stage.stage_dir(output))
         state = _output_state(session, live_id, stage_id, options)
         settings = _settings(session.key, inputs, options)
@@ -301,19 +311,28 @@ def _build(options: BuildOptions, session: Session, started: float) -> BuildRepo
         for i, (page, sig) in enumerate(zip(pages, signatures, strict=True))
     }
     summary = _summary(assembled, options.site_dir)
+
+    def remake(files: list[OutputPath]) -> None:
+        """Render pages whose published files were changed by hand, rather than link them."""
+        wanted = set(files)
+        again = [i for i, page in enumerate(pages) if page.file in wanted]
+        render_pages(assembled, again, staging.write, options.jobs)
+        todo.extend(again)
+
     with clock.stage("write"):
-        _publish(staging, written, session.log, settings, summary)
+        _publish(staging, written, session.log, settings, summary, remake)
     with clock.stage("cache"):
         _save(session, inputs, assembled)
-    changed = sum(1 for f, (_, d) in written.items() if f not in live or live[f][1] != d)
+    differ = {f for f, (_, d) in written.items() if f not in live or live[f][1] != d}
+    removed = {f for f in live if f not in written}
     return BuildReport(
         items=len(site.items),
         tags=len(site.tags),
         editions=len(site.editions),
         files=len(written),
-        written=changed,
-        unchanged=len(written) - changed,
-        removed=sum(1 for f in live if f not in written),
+        written=len(differ),
+        unchanged=len(written) - len(differ),
+        removed=len(removed),
         drafts_left_out=assembled.drafts_left_out,
         scheduled=assembled.scheduled,
         cached=assembled.cached,
@@ -322,6 +341,7 @@ def _build(options: BuildOptions, session: Session, started: float) -> BuildRepo
         rendered=len(todo),
         parsed=len(site.items) - assembled.cached,
         stages=clock.stages,
+        changed=frozenset(differ | removed),
     )
 
 
@@ -342,7 +362,29 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_inputs(options: BuildOptions, seen: Mapping[str, FileSeen]) -> Inputs:
+def fill_stage(options: BuildOptions, session: Session) -> None:
+    """Fill the staging folder with links to every published file, when it has none.
+
+    A first build moves its staging folder into place, so the next one would link
+    every file; ``serve`` does that now, before the editor's first edit.
+    """
+    log = session.log
+    output = options.output_dir
+    if not isinstance(log, MemoryLog) or log.state.live is None:
+        return
+    state = log.load(stage.folder_id(output), stage.folder_id(stage.stage_dir(output)))
+    if state.live is None or state.staged is not None:
+        return
+    manifest = {file: digest for file, (_, digest) in state.live.items()}
+    with stage.locked(output):
+        staging = stage.Stage(output, manifest, None)
+        staging.complete(manifest)
+        log.record_staged(stage.folder_id(staging.dir), dict(staging.staged))
+
+
+def read_inputs(
+    options: BuildOptions, seen: Mapping[str, FileSeen], changed: Collection[str] | None = None
+) -> Inputs:
     """Read site.yaml and the theme whole, and the content files that changed."""
     site_dir = options.site_dir
     config_path = site_dir / CONFIG_FILE
@@ -366,7 +408,8 @@ def read_inputs(options: BuildOptions, seen: Mapping[str, FileSeen]) -> Inputs:
         theme = read_theme(find_theme(site_dir, theme_name))
     except ConfigError as exc:
         raise BuildFailed([exc]) from None
-    return Inputs(config_path, config_bytes, theme, discover(site_dir / CONTENT_DIR, seen))
+    content = discover(site_dir / CONTENT_DIR, seen, changed if seen else None)
+    return Inputs(config_path, config_bytes, theme, content)
 
 
 def _theme_name(config_bytes: bytes, config_path: Path) -> str:
@@ -682,13 +725,19 @@ def _write_failed(output: Path, exc: OSError) -> BuildFailed:
 def _publish(
     staging: stage.Stage,
     written: dict[OutputPath, tuple[str, str]],
-    log: OutputLog,
+    log: OutputLog | MemoryLog,
     settings: str,
     summary: dict[str, Any],
+    remake: Callable[[list[OutputPath]], None],
 ) -> None:
     """Complete the staging folder, record it, and swap it in: the one step readers see."""
+    manifest = {file: digest for file, (_, digest) in written.items()}
     try:
-        staging.complete({file: digest for file, (_, digest) in written.items()})
+        try:
+            staging.complete(manifest)
+        except stage.Unpublished as unpublished:
+            remake(unpublished.files)
+            staging.complete(manifest)
         expect = stage.folder_id(staging.dir)
         log.record_pending(written, expect or "", settings, summary)
         staging.swap()

@@ -4,30 +4,22 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from generator import __version__
-from generator import config as config_schema
-from generator.build import (
-    OUTPUT_DIR,
-    BuildOptions,
-    BuildReport,
-    Scheduled,
-    assemble,
-    build,
-    rehearse,
-)
-from generator.check import check_site, github_annotation
-from generator.config import SiteConfig, load_config
 from generator.errors import BuildFailed, SiteError, plural
-from generator.scaffold import new_item
-from generator.schema import Invalid
-from generator.starter import init_site
-from generator.workers import default_jobs
+from generator.stage import OUTPUT_DIR
+
+# The stages are imported by the commands that use them: a command line starts in
+# a few milliseconds, and `serve` can take over Ctrl-C before anything slow runs.
+if TYPE_CHECKING:
+    from generator.build import BuildOptions, BuildReport, Scheduled
+    from generator.config import SiteConfig
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -181,6 +173,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse exits on --help and on bad usage
         return int(exc.code or 0)
+    if args.command == "serve":
+        # Started in the background by a script, a process inherits SIGINT ignored;
+        # the preview must stop on Ctrl-C whatever it is doing, even starting up.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     commands: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
         "build": _build,
         "check": _check,
@@ -192,6 +188,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
 
 
 def _options(args: argparse.Namespace, err: TextIO, output: Path | None = None) -> BuildOptions:
+    from generator.build import BuildOptions
+    from generator.workers import default_jobs
+
     return BuildOptions(
         use_cache=not getattr(args, "clean", False),
         site_dir=args.site,
@@ -224,6 +223,9 @@ def _clear_progress(err: TextIO) -> None:
 
 
 def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from generator.build import build
+    from generator.config import load_config
+
     options = _options(args, err, args.output)
     try:
         report = build(options)
@@ -275,6 +277,9 @@ def next_due(scheduled: Sequence[Scheduled], config: SiteConfig) -> str:
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from generator.build import assemble, rehearse
+    from generator.check import check_site, github_annotation
+
     github = args.format == "github"
     options = _options(args, err)
     try:
@@ -313,6 +318,9 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from generator.config import load_config
+    from generator.scaffold import new_item
+
     tags = [t.strip() for t in args.tags.split(",") if t.strip()]
     try:
         config = load_config(args.site)
@@ -328,6 +336,10 @@ def _new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from generator import config as config_schema
+    from generator.schema import Invalid
+    from generator.starter import init_site
+
     try:
         # Validate what the user typed the same way site.yaml will be read.
         timezone = str(config_schema.FIELDS_BY_NAME["timezone"].coerce(args.timezone))
@@ -351,9 +363,13 @@ def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    # Imported here: watchdog and the HTTP server cost every other command start-up time.
-    from generator.serve import ServeOptions, serve
-
+    try:
+        from generator.build import BuildOptions
+        from generator.serve import ServeOptions, serve
+        from generator.workers import default_jobs
+    except KeyboardInterrupt:
+        print("stopped", file=out)
+        return EXIT_OK
     options = ServeOptions(
         build=BuildOptions(
             site_dir=args.site,

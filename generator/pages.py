@@ -69,11 +69,13 @@ def _without_clashes(pages: list[Page]) -> tuple[list[Page], list[SiteError]]:
                 )
             )
         elif page.file in seen:
+            first = seen[page.file].origin
+            # Point at a content file when one of the two is an item: that is what to fix.
+            at = page.origin if page.origin.endswith(".md") or not first.endswith(".md") else first
             errors.append(
                 OutputError(
-                    f"{page.file} would be written twice: by {seen[page.file].origin} "
-                    f"and by {page.origin}",
-                    path=page.origin,
+                    f"{page.file} would be written twice: by {first} and by {page.origin}",
+                    path=at,
                     hint="change a slug or the permalink pattern so that they differ",
                 )
             )

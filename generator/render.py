@@ -57,14 +57,17 @@ def _reuser() -> Callable[..., Markup]:
     on its sources' pages; rendering it once and reusing the HTML is the largest
     saving of a cold build (Hugo's ``partialCached`` does the same).
     """
-    made: dict[tuple[str, str, tuple[Any, ...]], Markup] = {}
+    # By the macro's template file and name, and the view object itself: views of one
+    # item are made once per build and kept, so the same card is the same object.
+    made: dict[tuple[str, str, int, tuple[Any, ...]], tuple[View, Markup]] = {}
 
     def reuse(macro: Any, view: View, *args: Any) -> Markup:
-        key = (str(macro.name), str(view["url"]), args)
-        html = made.get(key)
-        if html is None:
-            html = made[key] = Markup(macro(view, *args))
-        return html
+        key = (macro._func.__code__.co_filename, str(macro.name), id(view), args)
+        found = made.get(key)
+        if found is None:
+            # The view is kept with its HTML, so its id cannot be taken by another.
+            found = made[key] = (view, Markup(macro(view, *args)))
+        return found[1]
 
     return reuse
 
@@ -79,16 +82,22 @@ def page_path(first: str, number: int) -> str:
     return first if number == 1 else f"{first}page/{number}/"
 
 
-#: A tag that pulls in another template by name: {% extends "base.html" %}, include, import, from.
-_USES = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+(?:(["'])(.*?)\1|(\S))""")
+#: A tag that pulls in another template: {% extends "base.html" %}, include, import, from.
+_USES = re.compile(r"\{%[-+]?\s*(extends|include|import|from)\b(.*?)[-+]?%\}", re.S)
+#: What may follow the template's name in those tags: nothing that picks another name.
+_NAMED = re.compile(
+    r"""\s*(["'])([^"']*)\1\s*(?:ignore\s+missing\s*)?"""
+    r"""(?:(?:with|without)\s+context\s*|as\s+\w+\s*|import\s+[\w\s,]+)?$"""
+)
 
 
 def template_uses(templates: Mapping[str, str], name: str) -> frozenset[str] | None:
     """Every template ``name`` extends, includes or imports, itself included, by name.
 
     Read from the tags themselves rather than by compiling: a build asks this of
-    every template, every time. None when a template picks another by a computed
-    name (``{% include page.layout %}``): then it may use any.
+    every template, every time. None when a tag names its template by anything but
+    one quoted name (``{% include page.layout %}``, ``"a" ~ kind``, ``... if x else``):
+    then the page may use any template.
     """
     seen: set[str] = set()
     todo = [name]
@@ -97,10 +106,11 @@ def template_uses(templates: Mapping[str, str], name: str) -> frozenset[str] | N
         if current in seen:
             continue
         seen.add(current)
-        for match in _USES.finditer(templates.get(current, "")):
-            if match.group(3):
+        for tag in _USES.finditer(templates.get(current, "")):
+            named = _NAMED.match(tag.group(2))
+            if named is None:
                 return None
-            todo.append(match.group(2))
+            todo.append(named.group(2))
     return frozenset(seen)
 
 

@@ -17,6 +17,7 @@ import json
 import mimetypes
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -31,16 +32,20 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from generator.build import CONTENT_DIR, BuildOptions, BuildReport, Session, build
+from generator.build import CONTENT_DIR, BuildOptions, BuildReport, Session, build, fill_stage
 from generator.config import CONFIG_FILE, load_config
 from generator.errors import BuildFailed, SiteError, plural
+from generator.urls import output_file
 
 #: Endpoints of the dev server live here, outside any site's paths.
 ENDPOINT = "/__briefing__/"
-#: Quiet time after the last file event before rebuilding: editors save in bursts.
-SETTLE_SECONDS = 0.15
+#: Quiet time after the last file event before rebuilding: editors save in bursts
+#: (write a temporary file, rename it), all within a few milliseconds.
+SETTLE_SECONDS = 0.05
 #: How long a page's poll waits for a new build before asking again.
 POLL_SECONDS = 20.0
+#: Good builds whose changed files are remembered, for pages that missed a few.
+HISTORY = 50
 
 RELOAD_JS = """\
 (function () {
@@ -63,10 +68,11 @@ RELOAD_JS = """\
       errors.join("\\n");
   }
   function poll() {
-    fetch(endpoint + "wait?since=" + build, {cache: "no-store"})
+    var page = encodeURIComponent(location.pathname);
+    fetch(endpoint + "wait?since=" + build + "&page=" + page, {cache: "no-store"})
       .then(function (r) { return r.json(); })
       .then(function (state) {
-        if (state.build !== build && !state.errors.length) { location.reload(); return; }
+        if (state.reload && !state.errors.length) { location.reload(); return; }
         build = state.build;
         show(state.errors);
         poll();
@@ -90,14 +96,20 @@ class BuildState:
     good: int = 0
     errors: list[str] = field(default_factory=list)
     changed: threading.Condition = field(default_factory=threading.Condition)
+    #: The output files each recent good build changed (None: every file), newest last.
+    history: list[tuple[int, frozenset[str] | None]] = field(default_factory=list)
 
-    def publish(self, errors: list[str], base: str | None = None) -> None:
+    def publish(
+        self, errors: list[str], base: str | None = None, files: frozenset[str] | None = None
+    ) -> None:
+        """A build ended: with ``errors``, or good, having changed ``files``."""
         with self.changed:
             self.number += 1
             if not errors:
                 self.good = self.number
-            if base is not None:
-                self.base = base
+                if base is not None and base != self.base:
+                    self.base, files = base, None  # every page moved
+                self.history = [*self.history[-(HISTORY - 1) :], (self.number, files)]
             self.errors = errors
             self.changed.notify_all()
 
@@ -105,6 +117,19 @@ class BuildState:
         with self.changed:
             self.changed.wait_for(lambda: self.number != since, timeout=timeout)
             return self.number, list(self.errors)
+
+    def changed_since(self, since: int, file: str | None) -> bool:
+        """Whether a page showing ``file`` as of build ``since`` is out of date."""
+        with self.changed:
+            if since >= self.good:
+                return False
+            if not self.history or self.history[0][0] > since + 1:
+                return True  # older than the history kept: reload to be sure
+            return any(
+                files is None or file is None or file in files
+                for number, files in self.history
+                if number > since
+            )
 
 
 def inject_reload(html: bytes, state: BuildState) -> bytes:
@@ -196,7 +221,11 @@ def make_handler(
                 known = since.isascii() and since.isdigit() and len(since) <= 12
                 timeout = POLL_SECONDS if name == "wait" and known else 0.0
                 number, errors = state.wait(int(since) if known else -1, timeout)
-                body = json.dumps({"build": number, "good": state.good, "errors": errors})
+                page = query.get("page", [""])[0]
+                reload = state.changed_since(int(since) if known else -1, _page_file(page, state))
+                body = json.dumps(
+                    {"build": number, "good": state.good, "errors": errors, "reload": reload}
+                )
                 self._send(200, body.encode(), "application/json", head)
             else:
                 self._send(404, b"no such endpoint", "text/plain", head)
@@ -215,6 +244,13 @@ def make_handler(
                 self.wfile.write(data)
 
     return Handler
+
+
+def _page_file(path: str, state: BuildState) -> str | None:
+    """The output file a page at URL ``path`` shows; None when it is not one of the site's."""
+    if not path.startswith(state.base):
+        return None
+    return output_file(path[len(state.base) :])
 
 
 def _content_type(name: str) -> str:
@@ -236,29 +272,48 @@ def _ignored(rel: Path) -> bool:
 
 
 class _Changes(FileSystemEventHandler):
-    """Watchdog callback: note the time of the last relevant change, nothing more."""
+    """Watchdog callback: note when the last relevant change came and to which content
+    files, nothing more."""
 
     def __init__(self, site_dir: Path, wake: threading.Condition) -> None:
         self.config = (site_dir / CONFIG_FILE).resolve()
         self.site_dir = site_dir.resolve()
+        self.content = self.site_dir / CONTENT_DIR
         self.wake = wake
         self.last: float | None = None
+        #: Content files changed since the last take(); None: look at every file.
+        self.paths: set[str] | None = set()
+
+    def take(self) -> set[str] | None:
+        """The content files changed since the last call (call holding ``wake``)."""
+        paths, self.paths, self.last = self.paths, set(), None
+        return paths
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
         paths = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
-        relevant = False
+        relevant: list[Path] = []
         for raw in filter(None, paths):
             path = Path(raw).resolve()
             if path.parent == self.site_dir and path != self.config:
                 continue  # the site folder is watched for site.yaml only
             if path.is_relative_to(self.site_dir) and not _ignored(path.relative_to(self.site_dir)):
-                relevant = True
+                relevant.append(path)
         if relevant:
             with self.wake:
                 self.last = time.monotonic()
+                self._note(relevant, event.is_directory)
                 self.wake.notify_all()
+
+    def _note(self, paths: list[Path], folder: bool) -> None:
+        for path in paths:
+            if not path.is_relative_to(self.content):
+                continue  # site.yaml and the theme are read whole by every build
+            if folder or self.paths is None:
+                self.paths = None  # a folder moved: which files it held is unknown
+            else:
+                self.paths.add(path.relative_to(self.content).as_posix())
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,42 +332,97 @@ def serve(
     stop: threading.Event | None = None,
 ) -> int:
     """Serve until Ctrl-C (or ``stop`` is set); return the exit status."""
-    site_dir = options.build.site_dir
+    previous = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+    if _is_main():
+        # Stop on Ctrl-C even when started from a script that ignores SIGINT for
+        # background jobs, and on SIGTERM from a process manager; raising here
+        # interrupts whatever runs, a build too, whose workers are then terminated.
+        signal.signal(signal.SIGINT, _interrupt)
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
-        base = load_config(site_dir).base_path
+        return _start(options, out, err, stop or threading.Event())
+    except KeyboardInterrupt:
+        print("stopped", file=out, flush=True)  # before there was anything to stop
+        return 0
+    finally:
+        if _is_main():
+            signal.signal(signal.SIGINT, previous[0])
+            signal.signal(signal.SIGTERM, previous[1])
+
+
+def _start(options: ServeOptions, out: TextIO, err: TextIO, stop: threading.Event) -> int:
+    """Make the server and its temporary folder, then run; the folder goes in any case."""
+    try:
+        base = load_config(options.build.site_dir).base_path
     except BuildFailed as failed:
         for error in failed.errors:
             print(error, file=err)
         return 1
     folder = Path(tempfile.mkdtemp(prefix="briefing-serve-")).resolve()
-    state = BuildState(base=base)
-    log = (lambda line: print(line, file=err)) if options.verbose else None
-    if log:
-        log(f"building into {folder}")
     try:
-        server = http.server.ThreadingHTTPServer(
-            (options.host, options.port), make_handler(folder / "site", state, log)
-        )
-    except OSError as exc:
-        shutil.rmtree(folder, ignore_errors=True)
-        if exc.errno == errno.EADDRINUSE:
-            print(
-                f"port {options.port} on {options.host} is already in use; "
-                f"stop the other server or pass --port with another number",
-                file=err,
+        state = BuildState(base=base)
+        log = (lambda line: print(line, file=err)) if options.verbose else None
+        if log:
+            log(f"building into {folder}")
+        try:
+            server = http.server.ThreadingHTTPServer(
+                (options.host, options.port), make_handler(folder / "site", state, log)
             )
-            return 1
-        raise
-    server.daemon_threads = True
-    preview = _Preview(replace(options.build, output=folder / "site"), state, out, err, options)
-    stop = stop or threading.Event()
-    previous = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
-    if _is_main():
-        # Stop on Ctrl-C even when started from a script that ignores SIGINT for
-        # background jobs, and on SIGTERM from a process manager; raising here
-        # interrupts a build in progress too, whose workers are then terminated.
-        signal.signal(signal.SIGINT, _interrupt)
-        signal.signal(signal.SIGTERM, _interrupt)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                print(
+                    f"port {options.port} on {options.host} is already in use; "
+                    f"stop the other server or pass --port with another number",
+                    file=err,
+                )
+                return 1
+            raise
+        server.daemon_threads = True
+        preview = _Preview(replace(options.build, output=folder / "site"), state, out, err, options)
+        _run(server, preview, options, stop)
+    finally:
+        _discard(folder)
+    print("stopped", file=out, flush=True)
+    return 0
+
+
+#: Past this many files, the temporary build is deleted by a process of its own.
+SMALL_BUILD = 2_000
+
+
+def _discard(folder: Path) -> None:
+    """Delete the temporary build without making Ctrl-C wait for it.
+
+    A large site's build holds tens of thousands of files (twice: the site and its
+    staging copy), which takes seconds to delete; a detached process does it, under
+    a name no other preview uses.
+    """
+    count = sum(1 for _ in zip(folder.rglob("*"), range(SMALL_BUILD)))
+    if count < SMALL_BUILD:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    gone = folder.with_name(folder.name + ".deleted")
+    try:
+        folder.rename(gone)
+    except OSError:
+        gone = folder
+    subprocess.Popen(
+        [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)", str(gone)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # out of the terminal's reach: Ctrl-C does not stop it
+    )
+
+
+def _run(
+    server: http.server.ThreadingHTTPServer,
+    preview: _Preview,
+    options: ServeOptions,
+    stop: threading.Event,
+) -> None:
+    """Build, then serve and rebuild until stopped."""
+    site_dir = options.build.site_dir
     observer = Observer()
     thread: threading.Thread | None = None
     try:
@@ -320,17 +430,21 @@ def serve(
         # that no worker inherits a lock another thread holds. Later rebuilds are
         # incremental and stay in this process.
         preview.rebuild(jobs=options.build.jobs)
+        preview.fill_stage()
         wake = threading.Condition()
         changes = _Changes(site_dir, wake)
         _watch(observer, changes, site_dir)
         observer.start()
-        thread = threading.Thread(target=server.serve_forever, name="briefing-http", daemon=True)
+        thread = threading.Thread(
+            target=server.serve_forever, args=(0.1,), name="briefing-http", daemon=True
+        )
         thread.start()
         preview.rebuild()  # whatever changed while the first build ran
         port = server.server_address[1]
         print(
-            f"Serving {site_dir} at http://{options.host}:{port}{state.base} (Ctrl-C to stop)",
-            file=out,
+            f"Serving {site_dir} at http://{options.host}:{port}{preview.state.base} "
+            "(Ctrl-C to stop)",
+            file=preview.out,
             flush=True,
         )
         _loop(preview, changes, wake, stop)
@@ -347,12 +461,6 @@ def serve(
         if observer.is_alive():
             observer.join(timeout=2)
         preview.session.close()
-        shutil.rmtree(folder, ignore_errors=True)
-        if _is_main():
-            signal.signal(signal.SIGINT, previous[0])
-            signal.signal(signal.SIGTERM, previous[1])
-    print("stopped", file=out, flush=True)
-    return 0
 
 
 def _is_main() -> bool:
@@ -389,8 +497,8 @@ def _loop(
             with wake:
                 last = changes.last or last
         with wake:
-            changes.last = None
-        preview.rebuild()
+            paths = changes.take()
+        preview.rebuild(changed=paths)
 
 
 class _Preview:
@@ -410,12 +518,23 @@ class _Preview:
         self.quiet = serve_options.quiet
         self.session = Session.in_memory()
         self.serving = False
+        #: After a failed rebuild, the next looks at every file: the files that failed
+        #: it are no longer among the changes it hears of.
+        self.rescan = False
 
-    def rebuild(self, jobs: int = 1) -> None:
+    def fill_stage(self) -> None:
+        try:
+            fill_stage(self.options, self.session)
+        except OSError as exc:
+            print(f"cannot prepare the staging folder: {exc}", file=self.err)
+
+    def rebuild(self, jobs: int = 1, changed: set[str] | None = None) -> None:
         started = time.perf_counter()
         site_dir = self.options.site_dir
+        if self.rescan:
+            changed, self.rescan = None, False
         try:
-            report = build(replace(self.options, jobs=jobs), self.session)
+            report = build(replace(self.options, jobs=jobs), self.session, changed)
             base = load_config(site_dir).base_path
         except BuildFailed as failed:
             self._failed([_shown(e, site_dir) for e in failed.errors])
@@ -429,11 +548,12 @@ class _Preview:
             self._failed(["internal error in briefing:", *traceback.format_exc().splitlines()])
             return
         self.serving = True
-        self.state.publish([], base)
+        self.state.publish([], base, report.changed)
         if not self.quiet:
             print(_rebuilt(report, time.perf_counter() - started), file=self.out, flush=True)
 
     def _failed(self, lines: list[str]) -> None:
+        self.rescan = True
         self.state.publish(lines)
         print("\n".join(lines), file=self.err)
         print(

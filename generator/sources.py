@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import stat
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -41,23 +42,27 @@ class Discovery:
 RACY_NS = 2_000_000_000
 
 
-def discover(content_dir: Path, before: Mapping[str, FileSeen]) -> Discovery:
+def discover(
+    content_dir: Path, before: Mapping[str, FileSeen], only: Collection[str] | None = None
+) -> Discovery:
     """Every ``*.md`` under ``content_dir`` in a stable order; read only what changed.
 
     A file whose size, times and inode are those seen ``before`` is not read again.
-    Hidden files and folders (editor swap files, ``.git``) are skipped.
+    Hidden files and folders (editor swap files, ``.git``) are skipped. ``only``
+    (paths relative to ``content_dir``) limits the look to those files, the others
+    taken as seen before: ``serve`` knows from file events which files moved.
     """
     seen: dict[str, FileSeen] = {}
     changed: list[Source] = []
     errors: list[SiteError] = []
     racy = time.time_ns() - RACY_NS
-    for rel, path, info in _walk(content_dir):
+    found = _walk(content_dir) if only is None else _look_at(content_dir, before, only)
+    for rel, info in found:
         last = before.get(rel)
-        if last is not None and (last.size, last.mtime_ns, last.ctime_ns, last.inode) == (
-            info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
-        ):  # fmt: skip
+        if last is not None and (last.size, last.mtime_ns, last.ctime_ns, last.inode) == info:
             seen[rel] = last
             continue
+        path = content_dir / rel
         try:
             text = decode(path.read_bytes(), str(path))
         except ContentError as exc:
@@ -72,16 +77,45 @@ def discover(content_dir: Path, before: Mapping[str, FileSeen]) -> Discovery:
                 )
             )
             continue
-        mtime = info.st_mtime_ns if info.st_mtime_ns < racy else 0
+        size, mtime, ctime, inode = info
         key = source_key(rel, text)
-        seen[rel] = FileSeen(info.st_size, mtime, info.st_ctime_ns, info.st_ino, key)
+        seen[rel] = FileSeen(size, mtime if mtime < racy else 0, ctime, inode, key)
         changed.append(Source(str(path), PurePosixPath(rel), text))
     return Discovery(seen, changed, errors)
 
 
-def _walk(content_dir: Path) -> Iterator[tuple[str, Path, os.stat_result]]:
+#: What decides whether a file changed: size, modification and change times, inode.
+Stat = tuple[int, int, int, int]
+
+
+def _stat(info: os.stat_result) -> Stat:
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+
+
+def _look_at(
+    content_dir: Path, before: Mapping[str, FileSeen], only: Collection[str]
+) -> list[tuple[str, Stat]]:
+    """The files seen before, with those in ``only`` looked at again (gone, new or changed)."""
+    found = {
+        rel: (rel, (seen.size, seen.mtime_ns, seen.ctime_ns, seen.inode))
+        for rel, seen in before.items()
+    }
+    for rel in only:
+        found.pop(rel, None)
+        path = content_dir / rel
+        if rel.endswith(".md") and not any(part.startswith(".") for part in rel.split("/")):
+            try:
+                info = path.stat()
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            if stat.S_ISREG(info.st_mode):
+                found[rel] = (rel, _stat(info))
+    return [found[rel] for rel in sorted(found)]
+
+
+def _walk(content_dir: Path) -> Iterator[tuple[str, Stat]]:
     """Markdown files under ``content_dir``, sorted by path, with their stat."""
-    found: list[tuple[str, Path, os.stat_result]] = []
+    found: list[tuple[str, Stat]] = []
     stack = [(content_dir, "")]
     while stack:
         folder, prefix = stack.pop()
@@ -93,11 +127,11 @@ def _walk(content_dir: Path) -> Iterator[tuple[str, Path, os.stat_result]]:
             if entry.name.startswith("."):
                 continue
             rel = prefix + entry.name
-            if entry.is_dir():
+            if entry.is_dir(follow_symlinks=False):
                 stack.append((Path(entry.path), rel + "/"))
             elif entry.name.endswith(".md") and entry.is_file():
                 try:
-                    found.append((rel, Path(entry.path), entry.stat()))
+                    found.append((rel, _stat(entry.stat())))
                 except FileNotFoundError:
                     continue  # gone since the folder was listed
     found.sort(key=lambda entry: entry[0])

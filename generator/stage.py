@@ -29,6 +29,8 @@ from pathlib import Path
 from generator.errors import BuildFailed, OutputError
 from generator.urls import OutputPath, is_inside
 
+#: The output folder, inside the site folder, unless told otherwise.
+OUTPUT_DIR = "_site"
 #: Never removed from an output folder: a gh-pages worktree keeps its .git.
 KEEP = frozenset({".git"})
 
@@ -100,6 +102,14 @@ def locked(output: Path, waiting: Callable[[str], None] | None = None) -> Iterat
         os.close(fd)  # closing releases the lock; a killed build's lock goes with it
 
 
+class Unpublished(Exception):
+    """Files the output folder should hold but no longer holds as written."""
+
+    def __init__(self, files: list[OutputPath]) -> None:
+        super().__init__(f"{len(files)} published files changed by hand")
+        self.files = files
+
+
 class Stage:
     """The staging folder, being brought from what it holds to a new site.
 
@@ -112,12 +122,16 @@ class Stage:
         self.output = output
         self.dir = stage_dir(output)
         self.live: Manifest = live or {}
+        if self.dir.is_symlink():
+            staged = None  # never build through a link, whatever the record says
         if staged is None and (self.dir.exists() or self.dir.is_symlink()):
             _remove(self.dir)
         self.staged: dict[OutputPath, str] = dict(staged or {})
         self.dir.mkdir(parents=True, exist_ok=True)
         #: Folders of the staging folder known to exist as real folders.
         self.folders: set[str] = set()
+        #: Folders (root, path) seen to be real folders, not links.
+        self._real: set[tuple[Path, str]] = set()
         self.written = 0
         self.linked = 0
         self.removed = 0
@@ -145,29 +159,70 @@ class Stage:
 
     def complete(self, manifest: Manifest) -> None:
         """Make the staging folder hold exactly ``manifest``: files written already stay,
-        unchanged ones are linked from the output folder, the rest go."""
+        unchanged ones are linked from the output folder, the rest go.
+
+        Raise Unpublished naming the files that cannot be linked because the output
+        folder no longer holds them as written (a link or a folder put in their
+        place): the caller renders those and calls again.
+        """
+        missing = []
         for rel, wanted in manifest.items():
             if self.staged.get(rel) == wanted:
                 continue
             if self.live.get(rel) != wanted:
                 raise AssertionError(f"no content for {rel}: neither rendered nor published")
+            if not self._plain(self.output, rel, file=True):
+                missing.append(rel)
+                continue
             self._link(rel)
             self.staged[rel] = wanted
+        if missing:
+            raise Unpublished(missing)
         gone = [rel for rel in self.staged if rel not in manifest]
         for rel in gone:
-            _remove(self.dir / rel)
+            if self._plain(self.dir, rel):
+                _remove(self.dir / rel)
             del self.staged[rel]
             self.removed += 1
         _prune(self.dir, {rel.rpartition("/")[0] for rel in gone})
 
+    def _plain(self, root: Path, rel: OutputPath, file: bool = False) -> bool:
+        """Whether ``rel`` under ``root`` is reached through real folders only (and, with
+        ``file``, is a regular file): never follow a link someone put there."""
+        parts = rel.split("/")
+        for index in range(1, len(parts)):
+            folder = (root, "/".join(parts[:index]))
+            if folder in self._real:
+                continue
+            try:
+                if not stat.S_ISDIR(os.lstat(root / folder[1]).st_mode):
+                    return False
+            except FileNotFoundError:
+                return not file
+            self._real.add(folder)
+        if not file:
+            return True
+        try:
+            return stat.S_ISREG(os.lstat(root / rel).st_mode)
+        except FileNotFoundError:
+            return False
+
     def swap(self) -> None:
         """Publish the staging folder: exchange it with the output folder in one step."""
         if self.output.is_dir() and not self.output.is_symlink():
+            moved = []
             for name in KEEP:
                 kept, here = self.output / name, self.dir / name
                 if (kept.exists() or kept.is_symlink()) and not here.exists():
                     os.rename(kept, here)
-            if not _exchange(self.dir, self.output):
+                    moved.append(name)
+            try:
+                exchanged = _exchange(self.dir, self.output)
+            except OSError:
+                for name in moved:  # the output keeps its .git whatever happens
+                    os.rename(self.dir / name, self.output / name)
+                raise
+            if not exchanged:
                 # No atomic exchange here (not Linux, or a file system without it): the
                 # output is missing for the moment between two renames, never half-written.
                 aside = self.output.parent / f".{self.output.name}.old"
@@ -262,6 +317,13 @@ def _exchange(first: Path, second: Path) -> bool:
         code = ctypes.get_errno()
         if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
             return False
+        if code in (errno.EXDEV, errno.EBUSY):
+            raise OSError(
+                code,
+                f"{os.strerror(code)}: the output folder is a mount point, which cannot be "
+                "replaced; build into a folder inside it",
+                str(second),
+            )
         raise OSError(code, os.strerror(code), str(second))
     return True
 

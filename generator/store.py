@@ -228,12 +228,7 @@ class OutputLog:
         self.db = db
 
     @classmethod
-    def open(cls, folder: Path | None, output: Path, key: str) -> OutputLog:
-        """The record in ``folder`` (None: in memory, for ``serve``)."""
-        if folder is None:
-            db = _connect(":memory:")
-            _prepare(db, OUTPUT_SCHEMA, key)
-            return cls(db)
+    def open(cls, folder: Path, output: Path, key: str) -> OutputLog:
         return cls(open_cache_file(folder, output_file_name(output), OUTPUT_SCHEMA, key))
 
     def close(self) -> None:
@@ -319,6 +314,49 @@ class OutputLog:
             self.db.execute("DELETE FROM pending")
             for name, value in updates.items():
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
+
+class MemoryLog:
+    """The same record kept in memory, for ``serve``: its output folder is its own and
+    lives no longer than the process, so nothing needs to survive a crash."""
+
+    def __init__(self) -> None:
+        self.state = OutputState()
+        self.pending: tuple[Written, dict[str, Any], str] | None = None
+        self.ids: tuple[str | None, str | None] = (None, None)
+
+    def close(self) -> None:
+        pass
+
+    def load(self, live_id: str | None, stage_id: str | None) -> OutputState:
+        state = self.state
+        return OutputState(
+            live=state.live if live_id == self.ids[0] else None,
+            staged=state.staged if stage_id == self.ids[1] else None,
+            settings=state.settings,
+            summary=state.summary,
+        )
+
+    def mark_dirty(self) -> None:
+        self.state.staged = None
+
+    def record_staged(self, stage_id: str | None, staged: dict[OutputPath, str]) -> None:
+        """The staging folder was filled to hold ``staged``."""
+        self.state.staged = staged
+        self.ids = (self.ids[0], stage_id)
+
+    def record_pending(
+        self, written: Written, expect: str, settings: str, summary: dict[str, Any]
+    ) -> None:
+        self.pending = (written, summary, settings)
+
+    def settle(self, live_id: str | None, stage_id: str | None) -> None:
+        assert self.pending is not None, "settle() without record_pending()"
+        written, summary, settings = self.pending
+        old = self.state.live
+        staged = {f: digest for f, (_, digest) in old.items()} if old is not None else None
+        self.state = OutputState(written, staged, settings, summary)
+        self.ids, self.pending = (live_id, stage_id), None
 
 
 def remove_cache_file(path: Path) -> None:

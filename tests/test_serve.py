@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import signal
 import socket
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -204,3 +206,173 @@ def test_an_open_page_reloads_itself_and_shows_errors_over_the_page(
     assert eventually(lambda: driver.execute_script(heading) == "Talks in Geneva")
     assert driver.execute_script("return window.notReloaded") is None  # it reloaded
     assert not driver.find_elements("id", "briefing-errors")
+
+
+def wait_for(running: Server, since: int, page: str) -> dict[str, Any]:
+    """What the reload endpoint tells an open page at URL path ``page`` after build ``since``."""
+    query = urllib.parse.urlencode({"since": since, "page": page})
+    with urllib.request.urlopen(
+        f"{running.origin}/__briefing__/wait?{query}", timeout=WAIT + 25
+    ) as response:
+        result: dict[str, Any] = json.loads(response.read())
+        return result
+
+
+def test_only_pages_whose_files_changed_reload(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "content/2025-07-22-talks.md": item("Talks in Istanbul"),
+            "content/2025-07-20-grain.md": item("Grain deal", "2025-07-20T08:00:00+03:00"),
+        }
+    )
+    running = start(root)
+    try:
+        number = int(str(running.state()["build"]))
+        file = root / "content/2025-07-20-grain.md"
+        file.write_text(
+            item("Grain deal", "2025-07-20T08:00:00+03:00", body="Fresh words.\n\nMore."),
+            encoding="utf-8",
+        )
+        state = wait_for(running, number, "/briefing/2025/07/20/grain/")
+        assert state["build"] == number + 1 and state["reload"] is True
+        # The other item's page did not change: an open copy of it stays as it is.
+        assert wait_for(running, number, "/briefing/2025/07/22/talks/")["reload"] is False
+        # A missing page shows 404.html, which did not change; it reloads once its page exists.
+        missing = "/briefing/2025/07/23/new/"
+        assert wait_for(running, number, missing)["reload"] is False
+        (root / "content/2025-07-23-new.md").write_text(
+            item("New", "2025-07-23T08:00:00+03:00"), encoding="utf-8"
+        )
+        assert wait_for(running, number + 1, missing)["reload"] is True
+    finally:
+        running.proc.kill()
+        running.proc.communicate()
+
+
+def test_serve_follows_a_new_url_in_site_yaml(make_site: MakeSite) -> None:
+    root = make_site({"content/2025-07-22-talks.md": item("Talks in Istanbul")})
+    running = start(root)
+    try:
+        site_yaml = (root / "site.yaml").read_text(encoding="utf-8")
+        (root / "site.yaml").write_text(
+            site_yaml.replace("example.github.io/briefing/", "example.github.io/digest/"),
+            encoding="utf-8",
+        )
+
+        def moved() -> bool:
+            try:
+                with urllib.request.urlopen(
+                    running.origin + "/digest/2025/07/22/talks/", timeout=WAIT
+                ) as r:
+                    return r.status == 200 and b'href="/digest/assets/style.css"' in r.read()
+            except urllib.error.HTTPError:
+                return False
+
+        assert eventually(moved)
+    finally:
+        running.proc.kill()
+        running.proc.communicate()
+
+
+def test_serve_watches_a_site_inside_a_hidden_folder(tmp_path: Path) -> None:
+    root = tmp_path / ".sites" / "morning"
+    (root / "content").mkdir(parents=True)
+    (root / "site.yaml").write_text(
+        "title: Morning\nurl: https://example.github.io/briefing/\n", encoding="utf-8"
+    )
+    (root / "content/2025-07-22-talks.md").write_text(item("Talks in Istanbul"))
+    running = start(root)
+    try:
+        (root / "content/2025-07-22-talks.md").write_text(item("Talks in Geneva"))
+        assert eventually(lambda: "Talks in Geneva" in running.get("2025/07/22/talks/")[1])
+    finally:
+        running.proc.kill()
+        running.proc.communicate()
+
+
+def served_tree(running: Server, built: Path) -> dict[str, bytes]:
+    """Every file of a clean build, as ``serve`` serves it (reload script taken out)."""
+    served = {}
+    script = re.compile(rb'<script src="/__briefing__/reload\.js"[^>]*></script>')
+    for path in sorted(built.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            rel = path.relative_to(built).as_posix()
+            with urllib.request.urlopen(running.url + rel, timeout=WAIT) as response:
+                served[rel] = script.sub(b"", response.read())
+    return served
+
+
+def test_the_served_site_equals_a_clean_build_after_each_edit(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    root = make_site(
+        {
+            f"content/2025-07-{day:02d}-story-{day}.md": item(
+                f"Story {day}", f"2025-07-{day:02d}T09:00:00+03:00", tags="[energy, europe]"
+            )
+            for day in range(10, 16)
+        }
+    )
+    running = start(root)
+    edits = [
+        ("content/2025-07-12-story-12.md", item("Story twelve", "2025-07-12T09:00:00+03:00")),
+        ("content/2025-07-16-story-16.md", item("A new story", "2025-07-16T07:00:00+03:00")),
+        ("content/2025-07-13-story-13.md", None),
+        ("content/2025-07-14-story-14.md", item("Story 14", "2025-07-11T10:00:00+03:00")),
+    ]
+    try:
+        for number, (rel, text) in enumerate(edits):
+            before = int(str(running.state()["good"]))
+            if text is None:
+                (root / rel).unlink()
+            else:
+                (root / rel).write_text(text, encoding="utf-8")
+            assert eventually(lambda b=before: int(str(running.state()["good"])) > b)
+            clean = tmp_path / f"clean-{number}"
+            build(BuildOptions(site_dir=root, output=clean, use_cache=False))
+            expected = {
+                p.relative_to(clean).as_posix(): p.read_bytes()
+                for p in clean.rglob("*")
+                if p.is_file() and not p.name.startswith(".")
+            }
+            assert served_tree(running, clean) == expected, rel
+    finally:
+        running.proc.kill()
+        running.proc.communicate()
+
+
+def test_ctrl_c_stops_serve_at_any_moment_even_beside_a_busy_process(make_site: MakeSite) -> None:
+    """Twenty starts, each interrupted at a random moment of its first (forked) build or
+    after it, next to a process that keeps a core busy: every one stops, none hangs."""
+    root = make_site(
+        {
+            f"content/2025-07-{1 + n % 28:02d}-story-{n}.md": item(
+                f"Story {n}", f"2025-07-{1 + n % 28:02d}T{n % 24:02d}:00:00+03:00"
+            )
+            for n in range(450)  # above workers.MIN_WORK: the first build forks
+        }
+    )
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    moments = random.Random(9).sample([i / 20 for i in range(40)], 20)
+    try:
+        for moment in moments:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "generator", "serve", "--site", str(root), "--port", "0",
+                 "--jobs", "2"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            )  # fmt: skip
+            time.sleep(moment)
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.communicate(timeout=WAIT)  # a hang, not a speed limit
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                raise AssertionError(f"serve did not stop after Ctrl-C at {moment} s") from None
+            assert proc.returncode in (0, -signal.SIGINT), (moment, proc.returncode)
+        leftovers = subprocess.run(
+            ["pgrep", "-f", f"generator serve --site {root}"], capture_output=True, text=True
+        )
+        assert leftovers.stdout == ""  # no worker process left behind
+    finally:
+        busy.kill()
+        busy.wait()
