@@ -2,33 +2,55 @@
 
     python benchmarks/bench.py --items 1000 --runs 3
     python benchmarks/bench.py --items 10000 --runs 3 --hugo
+    python benchmarks/bench.py --items 10000 --runs 1 --scenarios serve
+    python benchmarks/bench.py --items 100000 --runs 1 --hugo --scenarios cold
 
 The corpus comes from ../shared/bench/make_corpus.py (deterministic, so figures
 compare across the team) and is kept in --work (default /tmp/briefing-bench) for
-reuse. Each scenario runs `briefing build` as a fresh process, --runs times:
+reuse. Each build scenario runs `briefing build` as a fresh process, --runs times:
 
-  cold    no output and no cache (--clean)
+  cold    no output, staging folder or cache (--clean)
   warm    nothing changed since the last build
-  edit    one item's body changed
+  edit    one item's body changed (the first incremental build after cold, which
+          also fills the staging folder with hard links)
+  edit2   the same item's body changed again right after: the steady state
   add     one new item
 
-and prints the median wall time, peak RSS and files written, the median time of
-each stage of the cold build, and, with --hugo, Hugo's cold build of the same
-items and the ratio of each figure to it. Figures are medians of this run only:
-machines are shared and noisy, so compare ratios measured together.
+A round runs the build scenarios in that order, each after the ones before it
+(run but not reported when left out of --scenarios), so a figure means the same
+whatever subset is chosen; `--scenarios cold` runs the cold build alone.
+
+  serve   --runs real `briefing serve --port 0` processes, each: the time from its
+          start to its "Serving" line (the first build), then --serve-edits times one
+          sentence appended to an item and the time from the write until the
+          item's page, polled over HTTP every 5 ms, contains it; then Ctrl-C
+          (SIGINT), which must stop it within 5 s (else it is killed and that is
+          reported). Its temporary build folder goes in --work/serve-tmp.
+
+It prints the median wall time, peak RSS and files written of each build scenario,
+the median time of each stage of the cold build, the serve figures, and, with
+--hugo, Hugo's cold build of the same items and the ratio of each time to it.
+Figures are medians of this run only: machines are shared and noisy, so compare
+ratios measured together.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import queue
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
-from dataclasses import dataclass
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,6 +64,17 @@ timezone: UTC
 paginate: 10
 feed_items: 20
 """
+
+#: Build scenarios in the order a round runs them; each depends on the ones before.
+BUILD_CHAIN = ("cold", "warm", "edit", "edit2", "add")
+SCENARIOS = (*BUILD_CHAIN, "serve")
+
+#: How often the served page is polled after an edit.
+POLL_SECONDS = 0.005
+#: Limits for `briefing serve`: its first build, one edit reaching the page, Ctrl-C.
+START_TIMEOUT = 900.0
+EDIT_TIMEOUT = 60.0
+STOP_TIMEOUT = 5.0
 
 
 @dataclass
@@ -101,35 +134,73 @@ def files_written(output: str) -> int:
     return int(found.group(1)) if found else -1
 
 
-def bench_briefing(site: Path, runs: int, jobs: str | None) -> dict[str, list[Run]]:
-    jobs_args = ["--jobs", jobs] if jobs else []
-    results: dict[str, list[Run]] = {"cold": [], "warm": [], "edit": [], "add": []}
-    victim = sorted((site / "content").glob("*.md"))[
-        len(list((site / "content").glob("*.md"))) // 2
-    ]
-    original = victim.read_text(encoding="utf-8")
-    added = site / "content" / "zz-bench-added-item.md"
-    try:
-        for number in range(runs):
-            shutil.rmtree(site / "_site", ignore_errors=True)
-            shutil.rmtree(site / ".briefing-cache", ignore_errors=True)
-            results["cold"].append(briefing(site, "--clean", *jobs_args))
-            results["warm"].append(briefing(site, *jobs_args))
-            victim.write_text(original + f"\nOne more sentence, edit {number}.\n", encoding="utf-8")
-            results["edit"].append(briefing(site, *jobs_args))
-            added.write_text(
-                original.replace("title: ", f"title: Added {number} ", 1).replace(
+def middle_item(site: Path) -> Path:
+    """The item the edit scenarios change: the middle one of the sorted content files."""
+    items = sorted((site / "content").glob("*.md"))
+    return items[len(items) // 2]
+
+
+@dataclass
+class Changes:
+    """The files the build scenarios change, and the text to put back."""
+
+    victim: Path
+    original: str
+    added: Path
+
+    @classmethod
+    def of(cls, site: Path) -> Changes:
+        victim = middle_item(site)
+        added = site / "content" / "zz-bench-added-item.md"
+        return cls(victim, victim.read_text(encoding="utf-8"), added)
+
+    def make(self, step: str, number: int) -> None:
+        """Make the change that ``step`` measures, in round ``number``."""
+        if step == "edit":
+            self.victim.write_text(self.original + f"\nOne more sentence, edit {number}.\n",
+                                   encoding="utf-8")  # fmt: skip
+        elif step == "edit2":
+            # As many words as edit's sentence: the same pages change (reading times).
+            self.victim.write_text(self.original + f"\nOne more sentence, again {number}.\n",
+                                   encoding="utf-8")  # fmt: skip
+        elif step == "add":
+            self.added.write_text(
+                self.original.replace("title: ", f"title: Added {number} ", 1).replace(
                     'source: "https://', f'source: "https://added{number}.', 1
                 ),
                 encoding="utf-8",
             )
-            results["add"].append(briefing(site, *jobs_args))
-            added.unlink()
-            victim.write_text(original, encoding="utf-8")
-            briefing(site, *jobs_args)  # back to the corpus as made, for the next round
+
+    def undo(self) -> None:
+        self.victim.write_text(self.original, encoding="utf-8")
+        self.added.unlink(missing_ok=True)
+
+
+def bench_briefing(site: Path, runs: int, jobs: str | None, wanted: set[str]
+                   ) -> dict[str, list[Run]]:  # fmt: skip
+    """The build scenarios in ``wanted``, with the steps they depend on run unreported."""
+    jobs_args = ["--jobs", jobs] if jobs else []
+    last = max((BUILD_CHAIN.index(name) for name in wanted if name in BUILD_CHAIN), default=-1)
+    steps = BUILD_CHAIN[: last + 1]
+    results: dict[str, list[Run]] = {name: [] for name in steps if name in wanted}
+    if not steps:
+        return results
+    changes = Changes.of(site)
+    try:
+        for number in range(runs):
+            # Cold means no output, no staging folder left by the last round, no cache.
+            for folder in ("_site", "._site.stage", ".briefing-cache"):
+                shutil.rmtree(site / folder, ignore_errors=True)
+            for step in steps:
+                changes.make(step, number)
+                result = briefing(site, *(["--clean"] if step == "cold" else []), *jobs_args)
+                if step in results:
+                    results[step].append(result)
+            if set(steps) & {"edit", "edit2", "add"}:  # back to the corpus as made
+                changes.undo()
+                briefing(site, *jobs_args)
     finally:
-        victim.write_text(original, encoding="utf-8")
-        added.unlink(missing_ok=True)
+        changes.undo()
     return results
 
 
@@ -145,43 +216,297 @@ def bench_hugo(items: int, work: Path, runs: int) -> list[Run]:
     return times
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--items", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--jobs", default=None, help="passed to briefing build --jobs")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/briefing-bench"))
-    parser.add_argument("--hugo", action="store_true", help="also time Hugo (needs `hugo`)")
-    args = parser.parse_args()
-    args.work.mkdir(parents=True, exist_ok=True)
+def item_path(item: Path) -> str:
+    """A corpus item's page: /{year}/{month}/{day}/{slug}/, its date taken in UTC.
 
-    site = corpus(args.items, args.work)
-    print(f"briefing on {args.items} items, {args.runs} runs each, {os.cpu_count()} cores")
-    results = bench_briefing(site, args.runs, args.jobs)
-    hugo = None
-    if args.hugo:
-        if shutil.which("hugo") is None:
-            sys.exit("--hugo: no `hugo` on PATH (Debian: apt-get install hugo)")
-        hugo = median([r.seconds for r in bench_hugo(args.items, args.work, args.runs)])
-        version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout
-        print(f"hugo: {version.strip()}")
+    That is the default permalink and the bench site's timezone; make_corpus file
+    names are the bare slug.
+    """
+    found = re.search(r"^date:\s*(.+?)\s*$", item.read_text(encoding="utf-8"), re.M)
+    if found is None:
+        sys.exit(f"{item}: no date: line")
+    moment = datetime.fromisoformat(found.group(1).strip("\"'")).astimezone(UTC)
+    return f"/{moment:%Y/%m/%d}/{item.stem}/"
 
+
+#: Straight to 127.0.0.1, whatever http_proxy says.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    """Status and body of a GET; status 0 when the server did not answer."""
+    try:
+        with _OPENER.open(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    except (urllib.error.URLError, OSError):
+        return 0, b""
+
+
+def served_at(url: str, needle: bytes, timeout: float) -> float | None:
+    """The perf_counter time at which ``url`` first answered with ``needle`` in its body."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if needle in fetch(url)[1]:
+            return time.perf_counter()
+        time.sleep(POLL_SECONDS)
+    return None
+
+
+class Server:
+    """A `briefing serve` process whose output is read on a thread, so its pipe never fills."""
+
+    def __init__(self, site: Path, jobs: str | None, tmp: Path) -> None:
+        command = [sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", "0"]
+        self.started = time.perf_counter()
+        # A session of its own: the kill of last resort can then take any workers it left too.
+        # Its build folder goes in ``tmp``, so that what a killed serve leaves can be removed.
+        self.proc = subprocess.Popen(
+            command + (["--jobs", jobs] if jobs else []), cwd=site, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp)},
+        )  # fmt: skip
+        self.output: list[str] = []
+        #: (time read, line) as they come; None at the end of the output.
+        self.lines: queue.Queue[tuple[float, str] | None] = queue.Queue()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.output.append(line.rstrip("\n"))
+            self.lines.put((time.perf_counter(), line))
+        self.lines.put(None)
+
+    def wait_for(self, pattern: str, timeout: float) -> tuple[float, re.Match[str]] | None:
+        """The next line matching ``pattern``, and when it was read; None if none came."""
+        deadline = time.perf_counter() + timeout
+        while (left := deadline - time.perf_counter()) > 0:
+            try:
+                entry = self.lines.get(timeout=left)
+            except queue.Empty:
+                return None
+            if entry is None:
+                return None
+            if found := re.search(pattern, entry[1]):
+                return entry[0], found
+        return None
+
+    def stop(self, problems: list[str]) -> tuple[float, float]:
+        """Ctrl-C it and reap it: seconds to exit and its peak RSS in MiB."""
+        pid = self.proc.pid
+        started = time.perf_counter()
+        # os.kill and os.wait4, not Popen's methods: those reap it and lose its rusage.
+        os.kill(pid, signal.SIGINT)
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        while not done and time.perf_counter() - started < STOP_TIMEOUT:
+            time.sleep(0.01)
+            done, status, usage = os.wait4(pid, os.WNOHANG)
+        seconds = time.perf_counter() - started
+        if not done:
+            problems.append(f"serve still running {STOP_TIMEOUT:g} s after SIGINT; killed")
+            os.killpg(pid, signal.SIGKILL)
+            _, status, usage = os.wait4(pid, 0)
+        self.proc.returncode = os.waitstatus_to_exitcode(status)
+        if done and self.proc.returncode:
+            problems.append(f"serve exited with status {self.proc.returncode} on SIGINT")
+        try:
+            os.killpg(pid, signal.SIGKILL)  # raises if nothing of its session is left
+            problems.append("processes of serve's session outlived it; killed")
+        except ProcessLookupError:
+            pass
+        self.reader.join(timeout=5)
+        assert self.proc.stdout is not None
+        self.proc.stdout.close()
+        return seconds, usage.ru_maxrss / 1024
+
+
+@dataclass
+class ServeRun:
+    """One `briefing serve` process: its start, the edits it served, its stop."""
+
+    startup: float = 0.0
+    #: Seconds serve itself reports for its first build (the rest of startup: imports,
+    #: a second build for changes made meanwhile, preparing the staging folder).
+    first_build: float | None = None
+    #: Seconds from each write to the first response holding the new sentence.
+    latencies: list[float] = field(default_factory=list)
+    #: Seconds serve itself reports for each rebuild after the "Serving" line.
+    rebuilds: list[float] = field(default_factory=list)
+    stop: float = 0.0
+    peak_mib: float = 0.0
+    problems: list[str] = field(default_factory=list)
+    output: list[str] = field(default_factory=list)
+
+
+def serve_round(site: Path, tmp: Path, jobs: str | None, edits: int, number: int) -> ServeRun:
+    """Start serve, edit one item ``edits`` times and time each until served, stop serve."""
+    victim = middle_item(site)
+    original = victim.read_text(encoding="utf-8")
+    result = ServeRun()
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    server = Server(site, jobs, tmp)
+    try:
+        ready = server.wait_for(r" at (http://\S+)", START_TIMEOUT)
+        if ready is None:
+            result.problems.append("no 'Serving ... at http://' line")
+            return result
+        result.startup = ready[0] - server.started
+        url = ready[1].group(1).rstrip("/") + item_path(victim)
+        status, _ = fetch(url)
+        if status != 200:
+            result.problems.append(f"GET {url} answered {status} before any edit")
+            return result
+        for edit in range(edits):
+            # Letters and digits only, so that no typography or escaping changes it.
+            sentence = f"Serve probe {os.getpid()} round {number} edit {edit} here."
+            written = time.perf_counter()
+            victim.write_text(original + f"\n{sentence}\n", encoding="utf-8")
+            served = served_at(url, sentence.encode(), EDIT_TIMEOUT)
+            if served is None:
+                result.problems.append(f"edit {edit} not served after {EDIT_TIMEOUT:.0f} s")
+                break
+            result.latencies.append(served - written)
+        time.sleep(1.0)  # a rebuild serve had not reported yet prints its line meanwhile
+    finally:
+        result.stop, result.peak_mib = server.stop(result.problems)
+        victim.write_text(original, encoding="utf-8")
+        result.output = server.output
+        if any(tmp.iterdir()) and server.proc.returncode == 0:
+            result.problems.append("serve exited but left its build folder behind")
+        shutil.rmtree(tmp, ignore_errors=True)
+    read_serve_output(result)
+    return result
+
+
+def read_serve_output(result: ServeRun) -> None:
+    """Rebuild times from serve's own lines; anything unexpected in them is a problem."""
+    serving = next((i for i, line in enumerate(result.output) if line.startswith("Serving ")),
+                   len(result.output))  # fmt: skip
+    expected = re.compile(r"^(built .* in \d+ ms|Serving .*|stopped)$")
+    for index, line in enumerate(result.output):
+        rebuilt = re.match(r"^built .* in (\d+) ms$", line)
+        if rebuilt and index > serving:
+            result.rebuilds.append(int(rebuilt.group(1)) / 1000)
+        elif rebuilt and result.first_build is None:
+            result.first_build = int(rebuilt.group(1)) / 1000
+        elif not expected.match(line):
+            result.problems.append(f"serve printed: {line}")
+    if len(result.rebuilds) != len(result.latencies):
+        result.problems.append(
+            f"{len(result.rebuilds)} rebuilds reported for {len(result.latencies)} edits served"
+        )
+
+
+def bench_serve(site: Path, work: Path, runs: int, jobs: str | None, edits: int
+                ) -> list[ServeRun]:  # fmt: skip
+    tmp = work / "serve-tmp"
+    return [serve_round(site, tmp, jobs, edits, number) for number in range(runs)]
+
+
+def print_table(results: dict[str, list[Run]], serves: list[ServeRun], hugo: float | None
+                ) -> None:  # fmt: skip
     print(f"\n{'scenario':<8} {'median s':>9} {'peak MiB':>9} {'written':>8}"
           + (f" {'x Hugo':>7}" if hugo else ""))  # fmt: skip
-    for name, runs in results.items():
-        seconds = median([r.seconds for r in runs])
-        line = (f"{name:<8} {seconds:9.2f} {median([r.peak_mib for r in runs]):9.0f} "
-                f"{median([files_written(r.output) for r in runs]):8.0f}")  # fmt: skip
+    rows = [(name, median([r.seconds for r in runs]), median([r.peak_mib for r in runs]),
+             f"{median([files_written(r.output) for r in runs]):8.0f}")
+            for name, runs in results.items()]  # fmt: skip
+    started = [s for s in serves if s.startup]  # its time: the first build, to "Serving"
+    if started:
+        rows.append(("serve", median([s.startup for s in started]),
+                     median([s.peak_mib for s in started]), f"{'-':>8}"))  # fmt: skip
+    for name, seconds, peak, written in rows:
+        line = f"{name:<8} {seconds:9.2f} {peak:9.0f} {written}"
         if hugo:
             line += f" {seconds / hugo:7.2f}"
         print(line)
     if hugo:
         print(f"{'hugo':<8} {hugo:9.2f}")
 
-    cold = [stages(r.output) for r in results["cold"]]
+
+def print_stages(cold_runs: list[Run]) -> None:
+    cold = [stages(r.output) for r in cold_runs]
     print("\ncold build, median seconds per stage:")
     for stage in cold[0]:
         print(f"  {stage:<10} {median([s.get(stage, 0.0) for s in cold]):7.2f}")
+
+
+def print_serve(serves: list[ServeRun], edits: int) -> None:
+    def figure(label: str, values: list[float], unit: str) -> None:
+        if not values:
+            print(f"  {label:<24} -")
+            return
+        scale, digits = (1000, 0) if unit == "ms" else (1, 2)
+        print(f"  {label:<24} median {median(values) * scale:7.{digits}f} {unit:<2}"
+              f"  max {max(values) * scale:7.{digits}f} {unit}")  # fmt: skip
+
+    latencies = [t for s in serves for t in s.latencies]
+    print(f"\nserve, {len(serves)} processes x {edits} edits ({len(latencies)} served):")
+    figure('start to "Serving"', [s.startup for s in serves if s.startup], "s")
+    figure("serve's own first build", [s.first_build for s in serves if s.first_build], "s")
+    figure("write to page served", latencies, "ms")
+    figure("serve's own rebuild", [t for s in serves for t in s.rebuilds], "ms")
+    figure("SIGINT to exit", [s.stop for s in serves], "s")
+    problems = [p for s in serves for p in s.problems]
+    for problem in problems[:20]:
+        print(f"  problem: {problem}")
+    if len(problems) > 20:
+        print(f"  ... and {len(problems) - 20} more problems")
+
+
+def scenarios(text: str) -> set[str]:
+    chosen = {name.strip() for name in text.split(",") if name.strip()}
+    unknown = chosen - set(SCENARIOS)
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(
+            f"unknown scenario {', '.join(sorted(unknown))}; choose from {','.join(SCENARIOS)}"
+            if unknown else "no scenario given"
+        )  # fmt: skip
+    return chosen
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--items", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", default=None, help="passed to briefing build/serve --jobs")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/briefing-bench"))
+    parser.add_argument("--hugo", action="store_true", help="also time Hugo (needs `hugo`)")
+    subset = f"comma-separated subset of {','.join(SCENARIOS)} (default: all)"
+    parser.add_argument("--scenarios", type=scenarios, default=set(SCENARIOS), help=subset)
+    parser.add_argument("--serve-edits", type=int, default=5, metavar="N",
+                        help="edits timed per serve process (default: 5)")  # fmt: skip
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    if args.hugo and shutil.which("hugo") is None:
+        sys.exit("--hugo: no `hugo` on PATH (Debian: apt-get install hugo)")
+
+    site = corpus(args.items, args.work)
+    chosen = ",".join(name for name in SCENARIOS if name in args.scenarios)
+    print(f"briefing on {args.items} items, {args.runs} runs each, {os.cpu_count()} cores"
+          f" ({chosen})")  # fmt: skip
+    results = bench_briefing(site, args.runs, args.jobs, args.scenarios)
+    serves = []
+    if "serve" in args.scenarios:
+        serves = bench_serve(site, args.work, args.runs, args.jobs, args.serve_edits)
+    hugo = None
+    if args.hugo:
+        hugo = median([r.seconds for r in bench_hugo(args.items, args.work, args.runs)])
+        version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout
+        print(f"hugo: {version.strip()}")
+
+    print_table(results, serves, hugo)
+    if "cold" in results:
+        print_stages(results["cold"])
+    if serves:
+        print_serve(serves, args.serve_edits)
 
 
 if __name__ == "__main__":
