@@ -21,13 +21,13 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator import cache, content, graph, markup, stage, workers
+from generator import cache, collect, content, graph, markup, stage, workers
 from generator.cache import Parsed
 from generator.collect import collect_site
 from generator.config import CONFIG_FILE, SiteConfig, parse_config
 from generator.errors import BuildFailed, ConfigError, ErrorLog, OutputError, SiteError
-from generator.models import Document, EditionNote, Site
-from generator.pages import Page, plan
+from generator.models import Document, EditionNote, Rendered, Site
+from generator.pages import Page, item_page, plan
 from generator.render import Renderer, make_environment, template_uses
 from generator.sources import Discovery, Source, decode, discover
 from generator.stage import OUTPUT_DIR
@@ -108,6 +108,8 @@ class Session:
     context: str = ""
     #: Where ``seen`` and ``parsed`` are saved; None keeps them in memory only.
     items: ItemCache | None = None
+    #: The last good build's site, for :func:`preview_first`.
+    last: Assembled | None = None
     loaded: bool = True
     warnings: list[str] = field(default_factory=list)
 
@@ -323,6 +325,7 @@ def _build(
         _publish(staging, written, session.log, settings, summary, remake)
     with clock.stage("cache"):
         _save(session, inputs, assembled)
+    session.last = assembled
     differ = {f for f, (_, d) in written.items() if f not in live or live[f][1] != d}
     removed = {f for f in live if f not in written}
     return BuildReport(
@@ -360,6 +363,63 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def preview_first(
+    options: BuildOptions, session: Session, changed: Collection[str]
+) -> list[OutputPath]:
+    """For ``serve``: the pages of items whose body alone changed, rendered and put in
+    place before the rebuild that follows, which renders them again (Hugo's "fast
+    render": the edited page first).
+
+    An edit of the body leaves every other item and the layout as they were, so the
+    item's page is exactly what the full rebuild will make of it. Any other change
+    (front matter, a new file, an error) is left to the rebuild. Returns the files.
+    """
+    last, log = session.last, session.log
+    if last is None or not isinstance(log, MemoryLog) or log.state.live is None:
+        return []
+    site = last.site
+    index_of = {item.path: index for index, item in enumerate(site.items)}
+    revised: list[int] = []
+    for rel in sorted(changed):
+        found = _body_edit(options, session, site.config, rel)
+        if found is not None and found[0].path in index_of:
+            index = index_of[found[0].path]
+            site, _ = collect.with_new_body(site, site.items[index], *found)
+            revised.append(index)
+    if not revised:
+        return []
+    views = Views(site)
+    renderer = Renderer(make_environment(last.theme), last.theme)
+    done = []
+    with stage.locked(options.output_dir):
+        for index in revised:
+            page = item_page(site, views, index)
+            assert page.template is not None
+            data = renderer.render(page.template, page.origin, page.make)
+            if data is not None:
+                log.forget(page.file, stage.publish_one(options.output_dir, page.file, data))
+                done.append(page.file)
+    return done
+
+
+def _body_edit(
+    options: BuildOptions, session: Session, config: SiteConfig, rel: str
+) -> tuple[Document, Rendered] | None:
+    """The item at ``rel`` parsed afresh, if only its body differs from the last build's."""
+    seen = session.seen.get(rel)
+    before = session.parsed.get(seen.key) if seen else None
+    source = _read(options.site_dir / CONTENT_DIR, rel)
+    if before is None or source is None or not isinstance(before.document, Document):
+        return None
+    outcome = _parse_one(source, config)
+    if not isinstance(outcome, Parsed) or not isinstance(outcome.document, Document):
+        return None
+    doc, old = outcome.document, before.document
+    if (doc.meta, doc.stem, doc.path) != (old.meta, old.stem, old.path):
+        return None
+    return doc, outcome.rendered
 
 
 def fill_stage(options: BuildOptions, session: Session) -> None:

@@ -6,11 +6,12 @@ place, so that templates and feeds only read the result.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
@@ -132,12 +133,8 @@ def collect_site(
                 references=tuple(
                     Reference(c.url, publishers[slugify(names[c])]) for c in doc.meta.sources
                 ),
-                summary=doc.meta.summary or rendered.first_paragraph or doc.meta.title,
-                summary_is_lead=not doc.meta.summary and bool(rendered.first_paragraph),
-                html=rendered.html,
-                words=rendered.words,
+                **_from_body(doc, rendered),
                 draft=doc.meta.draft,
-                links=rendered.links,
                 feed_id=doc.meta.id or _derived_id(doc.meta.sources[0].url, slug, taken),
                 section=_section(doc, sections, config, errors),
                 edition=edition_date(doc.meta.date, config, doc.meta.edition),
@@ -164,6 +161,43 @@ def collect_site(
         ),
     )
     return site, errors
+
+
+def _from_body(doc: Document, rendered: Rendered) -> dict[str, Any]:
+    """The fields of an item that its body decides."""
+    return {
+        "summary": doc.meta.summary or rendered.first_paragraph or doc.meta.title,
+        "summary_is_lead": not doc.meta.summary and bool(rendered.first_paragraph),
+        "html": rendered.html,
+        "words": rendered.words,
+        "links": rendered.links,
+    }
+
+
+def with_new_body(site: Site, item: Item, doc: Document, rendered: Rendered) -> tuple[Site, Item]:
+    """The site as :func:`collect_site` makes it after an edit of ``item``'s body alone
+    (its front matter unchanged), and the item as it now is."""
+    new = dataclasses.replace(item, **_from_body(doc, rendered))
+
+    def swap(items: tuple[Item, ...]) -> tuple[Item, ...]:
+        return tuple(new if each is item else each for each in items)
+
+    editions = tuple(
+        dataclasses.replace(
+            e, sections=tuple(dataclasses.replace(s, items=swap(s.items)) for s in e.sections)
+        )
+        if e.date == item.edition
+        else e
+        for e in site.editions
+    )
+    revised = dataclasses.replace(
+        site,
+        items=swap(site.items),
+        tags=tuple(dataclasses.replace(g, items=swap(g.items)) for g in site.tags),
+        editions=editions,
+        publishers=tuple(dataclasses.replace(g, items=swap(g.items)) for g in site.publishers),
+    )
+    return revised, new
 
 
 def _group(

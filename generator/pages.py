@@ -219,28 +219,40 @@ def _html_pages(site: Site, views: Views) -> list[Page]:
 
 
 def _item_pages(layout: _Layout, items: Sequence[Item]) -> None:
+    for index in range(len(items)):
+        _item_page(layout, items, index)
+
+
+def item_page(site: Site, views: Views, index: int) -> Page:
+    """The page of ``site.items[index]`` alone, exactly as :func:`plan` lays it out."""
+    layout = _Layout(site, views)
+    _item_page(layout, site.items, index)
+    return layout.pages[0]
+
+
+def _item_page(layout: _Layout, items: Sequence[Item], index: int) -> None:
     views = layout.views
-    for index, item in enumerate(items):
-        newer = items[index - 1] if index > 0 else None
-        older = items[index + 1] if index + 1 < len(items) else None
-        layout.page(
-            "item.html",
-            item.url,
-            item.path,
-            Inputs(
-                (
-                    Inputs.card(item),
-                    Inputs.body(item),
-                    *(Inputs.card(other) for other in (newer, older) if other),
-                ),
-                ("newer" if newer else "", "older" if older else ""),
+    item = items[index]
+    newer = items[index - 1] if index > 0 else None
+    older = items[index + 1] if index + 1 < len(items) else None
+    layout.page(
+        "item.html",
+        item.url,
+        item.path,
+        Inputs(
+            (
+                Inputs.card(item),
+                Inputs.body(item),
+                *(Inputs.card(other) for other in (newer, older) if other),
             ),
-            lambda item=item, newer=newer, older=older: {  # type: ignore[misc]
-                "item": views.item(item),
-                "newer": _neighbour(newer, views),
-                "older": _neighbour(older, views),
-            },
-        )
+            ("newer" if newer else "", "older" if older else ""),
+        ),
+        lambda: {
+            "item": views.item(item),
+            "newer": _neighbour(newer, views),
+            "older": _neighbour(older, views),
+        },
+    )
 
 
 def _group_pages(layout: _Layout, site: Site) -> None:

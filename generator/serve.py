@@ -32,7 +32,15 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from generator.build import CONTENT_DIR, BuildOptions, BuildReport, Session, build, fill_stage
+from generator.build import (
+    CONTENT_DIR,
+    BuildOptions,
+    BuildReport,
+    Session,
+    build,
+    fill_stage,
+    preview_first,
+)
 from generator.config import CONFIG_FILE, load_config
 from generator.errors import BuildFailed, SiteError, plural
 from generator.urls import output_file
@@ -397,7 +405,7 @@ def _discard(folder: Path) -> None:
     staging copy), which takes seconds to delete; a detached process does it, under
     a name no other preview uses.
     """
-    count = sum(1 for _ in zip(folder.rglob("*"), range(SMALL_BUILD)))
+    count = sum(1 for _ in zip(folder.rglob("*"), range(SMALL_BUILD), strict=False))
     if count < SMALL_BUILD:
         shutil.rmtree(folder, ignore_errors=True)
         return
@@ -533,6 +541,8 @@ class _Preview:
         site_dir = self.options.site_dir
         if self.rescan:
             changed, self.rescan = None, False
+        elif changed:
+            self._first_look(changed)
         try:
             report = build(replace(self.options, jobs=jobs), self.session, changed)
             base = load_config(site_dir).base_path
@@ -551,6 +561,15 @@ class _Preview:
         self.state.publish([], base, report.changed)
         if not self.quiet:
             print(_rebuilt(report, time.perf_counter() - started), file=self.out, flush=True)
+
+    def _first_look(self, changed: set[str]) -> None:
+        """Serve the pages of edited items at once, before the rebuild catches up."""
+        try:
+            files = preview_first(self.options, self.session, changed)
+        except (BuildFailed, OSError):
+            return  # the rebuild that follows reports it
+        if files:
+            self.state.publish([], None, frozenset(files))
 
     def _failed(self, lines: list[str]) -> None:
         self.rescan = True

@@ -305,6 +305,20 @@ class Stage:
 NO_LINKS = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP)
 
 
+def publish_one(output: Path, rel: OutputPath, data: bytes) -> str:
+    """Replace one file of the output folder in place, for ``serve``'s preview only: its
+    folder is its own, and the next build swaps in a whole site again. Never writes
+    into the file (the staging folder may share it); returns the digest."""
+    if not is_inside(rel):
+        raise OutputError(f"refusing to write outside the output folder: {rel}")
+    target = output / rel
+    temp = target.with_name(f".{target.name}.tmp")
+    with open(temp, "wb") as file:
+        file.write(data)
+    os.replace(temp, target)
+    return digest(data)
+
+
 def _exchange(first: Path, second: Path) -> bool:
     """Swap two folders atomically; False where the system cannot."""
     try:

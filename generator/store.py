@@ -340,6 +340,12 @@ class MemoryLog:
     def mark_dirty(self) -> None:
         self.state.staged = None
 
+    def forget(self, file: OutputPath, digest: str) -> None:
+        """``file`` was replaced in the output folder outside a build (``serve``'s first
+        look at an edited page): it holds ``digest`` but must be rendered again."""
+        if self.state.live is not None:
+            self.state.live[file] = ("", digest)
+
     def record_staged(self, stage_id: str | None, staged: dict[OutputPath, str]) -> None:
         """The staging folder was filled to hold ``staged``."""
         self.state.staged = staged

@@ -233,8 +233,9 @@ def test_only_pages_whose_files_changed_reload(make_site: MakeSite) -> None:
             item("Grain deal", "2025-07-20T08:00:00+03:00", body="Fresh words.\n\nMore."),
             encoding="utf-8",
         )
-        state = wait_for(running, number, "/briefing/2025/07/20/grain/")
-        assert state["build"] == number + 1 and state["reload"] is True
+        assert wait_for(running, number, "/briefing/2025/07/20/grain/")["reload"] is True
+        # Its page first, then the rebuild: two good builds.
+        assert eventually(lambda: int(str(running.state()["good"])) == number + 2)
         # The other item's page did not change: an open copy of it stays as it is.
         assert wait_for(running, number, "/briefing/2025/07/22/talks/")["reload"] is False
         # A missing page shows 404.html, which did not change; it reloads once its page exists.
@@ -243,7 +244,7 @@ def test_only_pages_whose_files_changed_reload(make_site: MakeSite) -> None:
         (root / "content/2025-07-23-new.md").write_text(
             item("New", "2025-07-23T08:00:00+03:00"), encoding="utf-8"
         )
-        assert wait_for(running, number + 1, missing)["reload"] is True
+        assert wait_for(running, number + 2, missing)["reload"] is True
     finally:
         running.proc.kill()
         running.proc.communicate()
@@ -315,6 +316,15 @@ def test_the_served_site_equals_a_clean_build_after_each_edit(
     )
     running = start(root)
     edits = [
+        (
+            "content/2025-07-11-story-11.md",
+            item(
+                "Story 11",
+                "2025-07-11T09:00:00+03:00",
+                tags="[energy, europe]",
+                body="Only the body is new, longer than before.\n\nAnd a [link](../../10/).",
+            ),
+        ),
         ("content/2025-07-12-story-12.md", item("Story twelve", "2025-07-12T09:00:00+03:00")),
         ("content/2025-07-16-story-16.md", item("A new story", "2025-07-16T07:00:00+03:00")),
         ("content/2025-07-13-story-13.md", None),
@@ -376,3 +386,18 @@ def test_ctrl_c_stops_serve_at_any_moment_even_beside_a_busy_process(make_site: 
     finally:
         busy.kill()
         busy.wait()
+
+
+def test_an_edited_body_is_served_before_the_rebuild_and_then_confirmed(
+    server: tuple[Server, Path],
+) -> None:
+    running, root = server
+    before = int(str(running.state()["good"]))
+    (root / "content/2025-07-22-talks.md").write_text(
+        item("Talks in Istanbul", body="A new first paragraph.\n\nAnd a second."),
+        encoding="utf-8",
+    )
+    assert eventually(lambda: "A new first paragraph." in running.get("2025/07/22/talks/")[1])
+    # Two good builds: the item's page alone first, then the whole rebuild.
+    assert eventually(lambda: int(str(running.state()["good"])) == before + 2)
+    assert "A new first paragraph." in running.get("")[1]  # the edition, from the rebuild
