@@ -375,8 +375,12 @@ def serve_round(site: Path, tmp: Path, jobs: str | None, edits: int, number: int
         result.stop, result.peak_mib = server.stop(result.problems)
         victim.write_text(original, encoding="utf-8")
         result.output = server.output
+        # serve hands a large build folder to a detached process to delete: allow it time.
+        deadline = time.monotonic() + 30
+        while any(tmp.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.2)
         if any(tmp.iterdir()) and server.proc.returncode == 0:
-            result.problems.append("serve exited but left its build folder behind")
+            result.problems.append("serve exited but left its build folder behind (after 30 s)")
         shutil.rmtree(tmp, ignore_errors=True)
     read_serve_output(result)
     return result

@@ -50,6 +50,8 @@ ENDPOINT = "/__briefing__/"
 #: Quiet time after the last file event before rebuilding: editors save in bursts
 #: (write a temporary file, rename it), all within a few milliseconds.
 SETTLE_SECONDS = 0.05
+#: How long to wait at most for a file being written in place to be closed.
+WRITE_SECONDS = 1.0
 #: How long a page's poll waits for a new build before asking again.
 POLL_SECONDS = 20.0
 #: Good builds whose changed files are remembered, for pages that missed a few.
@@ -291,6 +293,8 @@ class _Changes(FileSystemEventHandler):
         self.last: float | None = None
         #: Content files changed since the last take(); None: look at every file.
         self.paths: set[str] | None = set()
+        #: Files modified and not yet closed: an editor (or a script) still writing.
+        self.writing: set[Path] = set()
 
     def take(self) -> set[str] | None:
         """The content files changed since the last call (call holding ``wake``)."""
@@ -312,6 +316,12 @@ class _Changes(FileSystemEventHandler):
             with self.wake:
                 self.last = time.monotonic()
                 self._note(relevant, event.is_directory)
+                if not event.is_directory:
+                    # Written in place, a file is half there until it is closed.
+                    if event.event_type == "modified":
+                        self.writing.update(relevant)
+                    elif event.event_type == "closed":
+                        self.writing.difference_update(relevant)
                 self.wake.notify_all()
 
     def _note(self, paths: list[Path], folder: bool) -> None:
@@ -499,9 +509,13 @@ def _loop(
             last = changes.last
         if last is None:
             continue
-        # Let a burst of saves settle, then build once.
-        while time.monotonic() - last < SETTLE_SECONDS:
-            time.sleep(SETTLE_SECONDS / 3)
+        # Let a burst of saves settle, and files being written be closed (for at most
+        # WRITE_SECONDS: some writers never close), then build once.
+        first = last
+        while time.monotonic() - last < SETTLE_SECONDS or (
+            changes.writing and time.monotonic() - first < WRITE_SECONDS
+        ):
+            time.sleep(SETTLE_SECONDS / 5)
             with wake:
                 last = changes.last or last
         with wake:
