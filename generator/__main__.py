@@ -1,7 +1,10 @@
-"""``python -m generator`` runs the briefing command."""
+"""``python -m generator``: the same as the ``briefing`` command."""
 
 import sys
 
-from generator.cli import main
+try:
+    from generator.cli import main
+except KeyboardInterrupt:  # Ctrl-C while Python was still starting up
+    sys.exit(130)
 
 sys.exit(main())

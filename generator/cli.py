@@ -164,11 +164,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: The exit status of a command stopped by Ctrl-C, as shells report it (128 + SIGINT).
+EXIT_INTERRUPTED = 130
+
+
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
          err: TextIO | None = None) -> int:  # fmt: skip
     """Run the command line; return the exit status."""
     out = out or sys.stdout
     err = err or sys.stderr
+    try:
+        return _main(argv, out, err)
+    except KeyboardInterrupt:
+        # A build stopped half-way changed nothing published: nothing to clean up.
+        print("interrupted", file=err)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse exits on --help and on bad usage

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import signal
@@ -364,12 +365,17 @@ def test_ctrl_c_stops_serve_at_any_moment_even_beside_a_busy_process(make_site: 
     )
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     moments = random.Random(9).sample([i / 20 for i in range(40)], 20)
+    # Twenty previews each leave a build folder for a detached process to delete; on a
+    # slow shared disk that I/O can stall a new process's start-up for seconds, which is
+    # not what this test is about: memory-backed /dev/shm holds the folders where it exists.
+    shm = Path("/dev/shm")
+    env = {**os.environ, "TMPDIR": str(shm)} if shm.is_dir() else None
     try:
         for moment in moments:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "generator", "serve", "--site", str(root), "--port", "0",
                  "--jobs", "2"],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
             )  # fmt: skip
             time.sleep(moment)
             proc.send_signal(signal.SIGINT)
@@ -378,7 +384,8 @@ def test_ctrl_c_stops_serve_at_any_moment_even_beside_a_busy_process(make_site: 
             except subprocess.TimeoutExpired:
                 proc.kill()
                 raise AssertionError(f"serve did not stop after Ctrl-C at {moment} s") from None
-            assert proc.returncode in (0, -signal.SIGINT), (moment, proc.returncode)
+            # 130: Ctrl-C while Python itself was starting up, before briefing ran.
+            assert proc.returncode in (0, 130, -signal.SIGINT), (moment, proc.returncode)
         leftovers = subprocess.run(
             ["pgrep", "-f", f"generator serve --site {root}"], capture_output=True, text=True
         )
