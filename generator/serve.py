@@ -304,6 +304,8 @@ class _Changes(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        if event.is_directory and event.event_type == "modified":
+            return  # a file in it changed: that file's own event says which
         paths = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
         relevant: list[Path] = []
         for raw in filter(None, paths):
