@@ -23,7 +23,8 @@ whatever subset is chosen; `--scenarios cold` runs the cold build alone.
   serve   --runs real `briefing serve --port 0` processes, each: the time from its
           start to its "Serving" line (the first build), then --serve-edits times one
           sentence appended to an item and the time from the write until the
-          item's page, polled over HTTP every 5 ms, contains it; then Ctrl-C
+          item's page, polled over HTTP every 5 ms, contains it, 2 s apart (an editor
+          saving every few seconds: the next edit finds serve idle); then Ctrl-C
           (SIGINT), which must stop it within 5 s (else it is killed and that is
           reported). Its temporary build folder goes in --work/serve-tmp.
 
@@ -370,6 +371,9 @@ def serve_round(site: Path, tmp: Path, jobs: str | None, edits: int, number: int
                 result.problems.append(f"edit {edit} not served after {EDIT_TIMEOUT:.0f} s")
                 break
             result.latencies.append(served - written)
+            # An editor saves every few seconds: the next edit finds serve idle, done with
+            # the rebuild that confirms this one (back-to-back edits wait for it).
+            time.sleep(SERVE_PAUSE)
         time.sleep(1.0)  # a rebuild serve had not reported yet prints its line meanwhile
     finally:
         result.stop, result.peak_mib = server.stop(result.problems)
@@ -403,6 +407,10 @@ def read_serve_output(result: ServeRun) -> None:
         result.problems.append(
             f"{len(result.rebuilds)} rebuilds reported for {len(result.latencies)} edits served"
         )
+
+
+#: Seconds between two edits of the serve scenario.
+SERVE_PAUSE = 2.0
 
 
 def bench_serve(site: Path, work: Path, runs: int, jobs: str | None, edits: int

@@ -635,11 +635,26 @@ def _parse(
     fresh = {source.rel.as_posix(): source for source in inputs.discovery.changed}
     missing = [rel for rel, s in seen.items() if s.key not in session.parsed]
     sources = [fresh.get(rel) or _read(content_dir, rel) for rel in missing]
+    vanished = [rel for rel, source in zip(missing, sources, strict=True) if source is None]
+
+    def send(outcome: Parsed | BuildFailed) -> tuple[str, str] | BuildFailed:
+        return cache.encode(outcome) if isinstance(outcome, Parsed) else outcome
+
+    def receive(sent: tuple[str, str] | BuildFailed) -> Parsed | BuildFailed:
+        if isinstance(sent, BuildFailed):
+            return sent
+        return cache.decode(*sent, lambda rel: str(content_dir / rel))
+
     outcomes = workers.spread(
         [s for s in sources if s is not None],
         lambda source: _parse_one(source, config),
         options.jobs,
+        send,
+        receive,
     )
+    # The texts are parsed: let them go (300 MB at 100,000 items).
+    inputs.discovery.changed.clear()
+    del sources, fresh
     failures = _Failures()
     for outcome in outcomes:
         if isinstance(outcome, content.IncompleteDraft):
@@ -650,11 +665,10 @@ def _parse(
             failures.errors.extend(outcome.errors)
         else:
             session.parsed[seen[outcome.rel].key] = outcome
-    for rel, source in zip(missing, sources, strict=True):
-        if source is None:
-            failures.errors.append(
-                SiteError("vanished while the build read it", path=content_dir / rel)
-            )
+    for rel in vanished:
+        failures.errors.append(
+            SiteError("vanished while the build read it", path=content_dir / rel)
+        )
     cached = {session.parsed[s.key].document.path for rel, s in seen.items()
               if rel not in missing and s.key in session.parsed}  # fmt: skip
     parsed = [session.parsed[s.key] for s in seen.values() if s.key in session.parsed]
