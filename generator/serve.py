@@ -152,108 +152,125 @@ def inject_reload(html: bytes, state: BuildState) -> bytes:
     return html[:index] + tag + html[index:] if index >= 0 else html + tag
 
 
+class PreviewHandler(http.server.BaseHTTPRequestHandler):
+    """Serves the preview's folder under the site's base path, and the reload endpoint.
+
+    :func:`make_handler` makes a subclass for one preview; the server makes one
+    instance per request.
+    """
+
+    #: The folder being served, the build state, and where request lines are logged.
+    root: Path
+    state: BuildState
+    log_to: Callable[[str], None] | None = None
+
+    server_version = "briefing"
+    #: Idle connections are closed: a preview must not run out of file handles.
+    timeout = POLL_SECONDS * 2
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+        if self.log_to:
+            self.log_to(f"{self.address_string()} {format % args}")
+
+    def do_HEAD(self) -> None:  # noqa: N802 - stdlib name
+        self._respond(head=True)
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        self._respond(head=False)
+
+    def _respond(self, head: bool) -> None:
+        url = urlsplit(self.path)
+        path = unquote(url.path)
+        base = self.state.base
+        if "\0" in path:
+            self._not_found(head)
+            return
+        if path.startswith(ENDPOINT):
+            self._endpoint(path[len(ENDPOINT) :], parse_qs(url.query), head)
+            return
+        if not path.startswith(base):
+            if path.rstrip("/") + "/" == base or path == "/":
+                self._send(302, b"", "text/plain", head, location=base)
+            else:
+                self._not_found(head)
+            return
+        rel = path[len(base) :]
+        file = self._file(rel)
+        if file is None:
+            if not path.endswith("/") and self._file(rel + "/index.html") is not None:
+                self._send(301, b"", "text/plain", head, location=path + "/")
+                return
+            self._not_found(head)
+            return
+        self._send_file(200, file, head)
+
+    def _file(self, rel: str) -> Path | None:
+        """The file serving ``rel``, never one outside the site being served."""
+        site = self.root.resolve()
+        candidate = (site / rel).resolve()
+        if not candidate.is_relative_to(site):
+            return None
+        if candidate.is_dir():
+            candidate = candidate / "index.html"
+        return candidate if candidate.is_file() else None
+
+    def _not_found(self, head: bool) -> None:
+        page = self.root / "404.html"
+        if page.is_file():
+            self._send_file(404, page, head)
+        else:
+            body = b"<!DOCTYPE html><title>Not built</title><body><p>Not built yet.</p></body>"
+            self._send(404, inject_reload(body, self.state), "text/html; charset=utf-8", head)
+
+    def _send_file(self, status: int, file: Path, head: bool) -> None:
+        data = file.read_bytes()
+        kind = _content_type(file.name)
+        if kind.startswith("text/html"):
+            data = inject_reload(data, self.state)
+        self._send(status, data, kind, head)
+
+    def _endpoint(self, name: str, query: dict[str, list[str]], head: bool) -> None:
+        if name == "reload.js":
+            self._send(200, RELOAD_JS.encode(), "text/javascript; charset=utf-8", head)
+        elif name in ("wait", "state"):
+            since = query.get("since", [""])[0]
+            known = since.isascii() and since.isdigit() and len(since) <= 12
+            timeout = POLL_SECONDS if name == "wait" and known else 0.0
+            number, errors = self.state.wait(int(since) if known else -1, timeout)
+            page = query.get("page", [""])[0]
+            reload = self.state.changed_since(
+                int(since) if known else -1, _page_file(page, self.state)
+            )
+            body = json.dumps(
+                {"build": number, "good": self.state.good, "errors": errors, "reload": reload}
+            )
+            self._send(200, body.encode(), "application/json", head)
+        else:
+            self._send(404, b"no such endpoint", "text/plain", head)
+
+    def _send(
+        self, status: int, data: bytes, kind: str, head: bool, location: str | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        if location:
+            self.send_header("Location", location)
+        self.end_headers()
+        if not head:
+            self.wfile.write(data)
+
+
 def make_handler(
     root: Path, state: BuildState, log: Callable[[str], None] | None
 ) -> type[http.server.BaseHTTPRequestHandler]:
-    """A request handler serving ``root`` under the site's base path."""
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        server_version = "briefing"
-        #: Idle connections are closed: a preview must not run out of file handles.
-        timeout = POLL_SECONDS * 2
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
-            if log:
-                log(f"{self.address_string()} {format % args}")
-
-        def do_HEAD(self) -> None:  # noqa: N802 - stdlib name
-            self._respond(head=True)
-
-        def do_GET(self) -> None:  # noqa: N802 - stdlib name
-            self._respond(head=False)
-
-        def _respond(self, head: bool) -> None:
-            url = urlsplit(self.path)
-            path = unquote(url.path)
-            base = state.base
-            if "\0" in path:
-                self._not_found(head)
-                return
-            if path.startswith(ENDPOINT):
-                self._endpoint(path[len(ENDPOINT) :], parse_qs(url.query), head)
-                return
-            if not path.startswith(base):
-                if path.rstrip("/") + "/" == base or path == "/":
-                    self._send(302, b"", "text/plain", head, location=base)
-                else:
-                    self._not_found(head)
-                return
-            rel = path[len(base) :]
-            file = self._file(rel)
-            if file is None:
-                if not path.endswith("/") and self._file(rel + "/index.html") is not None:
-                    self._send(301, b"", "text/plain", head, location=path + "/")
-                    return
-                self._not_found(head)
-                return
-            self._send_file(200, file, head)
-
-        def _file(self, rel: str) -> Path | None:
-            """The file serving ``rel``, never one outside the site being served."""
-            site = root.resolve()
-            candidate = (site / rel).resolve()
-            if not candidate.is_relative_to(site):
-                return None
-            if candidate.is_dir():
-                candidate = candidate / "index.html"
-            return candidate if candidate.is_file() else None
-
-        def _not_found(self, head: bool) -> None:
-            page = root / "404.html"
-            if page.is_file():
-                self._send_file(404, page, head)
-            else:
-                body = b"<!DOCTYPE html><title>Not built</title><body><p>Not built yet.</p></body>"
-                self._send(404, inject_reload(body, state), "text/html; charset=utf-8", head)
-
-        def _send_file(self, status: int, file: Path, head: bool) -> None:
-            data = file.read_bytes()
-            kind = _content_type(file.name)
-            if kind.startswith("text/html"):
-                data = inject_reload(data, state)
-            self._send(status, data, kind, head)
-
-        def _endpoint(self, name: str, query: dict[str, list[str]], head: bool) -> None:
-            if name == "reload.js":
-                self._send(200, RELOAD_JS.encode(), "text/javascript; charset=utf-8", head)
-            elif name in ("wait", "state"):
-                since = query.get("since", [""])[0]
-                known = since.isascii() and since.isdigit() and len(since) <= 12
-                timeout = POLL_SECONDS if name == "wait" and known else 0.0
-                number, errors = state.wait(int(since) if known else -1, timeout)
-                page = query.get("page", [""])[0]
-                reload = state.changed_since(int(since) if known else -1, _page_file(page, state))
-                body = json.dumps(
-                    {"build": number, "good": state.good, "errors": errors, "reload": reload}
-                )
-                self._send(200, body.encode(), "application/json", head)
-            else:
-                self._send(404, b"no such endpoint", "text/plain", head)
-
-        def _send(
-            self, status: int, data: bytes, kind: str, head: bool, location: str | None = None
-        ) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("Cache-Control", "no-store")
-            if location:
-                self.send_header("Location", location)
-            self.end_headers()
-            if not head:
-                self.wfile.write(data)
-
-    return Handler
+    """A request handler class serving ``root`` under the site's base path."""
+    return type(
+        "Handler",
+        (PreviewHandler,),
+        {"root": root, "state": state, "log_to": staticmethod(log) if log else None},
+    )
 
 
 def _page_file(path: str, state: BuildState) -> str | None:
