@@ -669,8 +669,9 @@ def _parse(
         failures.errors.append(
             SiteError("vanished while the build read it", path=content_dir / rel)
         )
+    reparsed = set(missing)
     cached = {session.parsed[s.key].document.path for rel, s in seen.items()
-              if rel not in missing and s.key in session.parsed}  # fmt: skip
+              if rel not in reparsed and s.key in session.parsed}  # fmt: skip
     parsed = [session.parsed[s.key] for s in seen.values() if s.key in session.parsed]
     return parsed, cached, failures
 
