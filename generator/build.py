@@ -24,7 +24,7 @@ from typing import Any
 from generator import cache, collect, content, graph, markup, stage, workers
 from generator.cache import Parsed
 from generator.collect import collect_site
-from generator.config import CONFIG_FILE, SiteConfig, parse_config
+from generator.config import CONFIG_FILE, SiteConfig, config_from, read_config
 from generator.errors import BuildFailed, ConfigError, ErrorLog, OutputError, SiteError
 from generator.models import Document, EditionNote, Rendered, Site
 from generator.pages import Page, item_page, plan
@@ -448,42 +448,14 @@ def read_inputs(
     """Read site.yaml and the theme whole, and the content files that changed."""
     site_dir = options.site_dir
     config_path = site_dir / CONFIG_FILE
-    try:
-        config_bytes = config_path.read_bytes()
-    except FileNotFoundError:
-        raise BuildFailed(
-            [
-                ConfigError(
-                    f"no {CONFIG_FILE} in {site_dir}",
-                    hint="run the command inside a site folder, or pass --site DIR",
-                )
-            ]
-        ) from None
-    except OSError as exc:
-        raise BuildFailed(
-            [ConfigError(f"cannot read it: {exc.strerror}", path=config_path)]
-        ) from None
-    theme_name = _theme_name(config_bytes, config_path)
+    config_bytes = read_config(site_dir)
+    theme_name = config_from(config_bytes, config_path).theme
     try:
         theme = read_theme(find_theme(site_dir, theme_name))
     except ConfigError as exc:
         raise BuildFailed([exc]) from None
     content = discover(site_dir / CONTENT_DIR, seen, changed if seen else None)
     return Inputs(config_path, config_bytes, theme, content)
-
-
-def _theme_name(config_bytes: bytes, config_path: Path) -> str:
-    """The theme site.yaml names; a broken site.yaml is reported whole by parse_config."""
-    return _config(config_bytes, config_path).theme
-
-
-def _config(config_bytes: bytes, config_path: Path) -> SiteConfig:
-    try:
-        text = decode(config_bytes, str(config_path))
-    except SiteError as exc:
-        raise BuildFailed([ConfigError(exc.message, path=config_path, line=exc.line, col=exc.col,
-                                       hint=exc.hint)]) from None  # fmt: skip
-    return parse_config(text, str(config_path))
 
 
 def _settings(key: str, inputs: Inputs, options: BuildOptions) -> str:
@@ -574,7 +546,7 @@ def assemble(
     if inputs is None:
         with clock.stage("read"):
             inputs = read_inputs(options, session.seen if options.use_cache else {})
-    config = _config(inputs.config_bytes, inputs.config_path)
+    config = config_from(inputs.config_bytes, inputs.config_path)
     errors.extend(inputs.discovery.errors)
     with clock.stage("parse"):
         parsed, cached, failures = _parse(options, session, inputs, config)
@@ -814,7 +786,7 @@ def _publish(
             remake(unpublished.files)
             staging.complete(manifest)
         expect = stage.folder_id(staging.dir)
-        log.record_pending(written, expect or "", settings, summary)
+        log.record_pending(written, expect or "", settings, summary, staging.live_known)
         staging.swap()
     except OSError as exc:
         raise _write_failed(staging.output, exc) from None

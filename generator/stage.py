@@ -81,25 +81,38 @@ def folder_id(folder: Path) -> str | None:
 
 @contextmanager
 def locked(output: Path, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
-    """Hold the output's lock; a second build into the same folder waits for the first."""
+    """Hold the output's lock; a second build into the same folder waits for the first.
+
+    A POSIX record lock (``lockf``), not ``flock``: it belongs to this process alone,
+    so worker processes forked during the build never hold it, and it goes when the
+    process dies, however it dies.
+    """
     path = lock_file(output)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     except OSError as exc:
         raise BuildFailed(
-            [OutputError(f"cannot lock the output folder: {exc}", path=output)]
+            [
+                OutputError(
+                    f"cannot write the site: cannot create {path.name} beside it "
+                    f"({exc.strerror}); the published site in {output} was not changed",
+                    hint="free some disk space or fix the folder's permissions, then build again",
+                )
+            ]
         ) from None
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
             if waiting:
                 waiting(f"another build into {output} is running; waiting for it to finish")
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            fcntl.lockf(fd, fcntl.LOCK_EX)
         yield
     finally:
-        os.close(fd)  # closing releases the lock; a killed build's lock goes with it
+        os.close(fd)  # releases the lock
 
 
 class Unpublished(Exception):
@@ -122,6 +135,8 @@ class Stage:
         self.output = output
         self.dir = stage_dir(output)
         self.live: Manifest = live or {}
+        #: Whether the output folder's content is known (else nothing is linked from it).
+        self.live_known = live is not None
         if self.dir.is_symlink():
             staged = None  # never build through a link, whatever the record says
         if staged is None and (self.dir.exists() or self.dir.is_symlink()):

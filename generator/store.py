@@ -271,9 +271,18 @@ class OutputLog:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('phase', 'dirty')")
 
     def record_pending(
-        self, written: Written, expect: str, settings: str, summary: dict[str, Any]
+        self,
+        written: Written,
+        expect: str,
+        settings: str,
+        summary: dict[str, Any],
+        live_known: bool,
     ) -> None:
-        """The staging folder holds ``written`` and is about to become the output folder."""
+        """The staging folder holds ``written`` and is about to become the output folder.
+
+        ``live_known``: whether the record of the output folder described it (when not,
+        the folder that becomes the staging folder holds who knows what).
+        """
         with _transaction(self.db):
             self.db.execute("DELETE FROM pending")
             self.db.executemany(
@@ -285,6 +294,7 @@ class OutputLog:
                 ("expect", expect),
                 ("pending_settings", settings),
                 ("pending_summary", json.dumps(summary)),
+                ("pending_known", "yes" if live_known else "no"),
             ):
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
 
@@ -299,12 +309,14 @@ class OutputLog:
         with _transaction(self.db):
             if swapped:
                 self.db.execute("DELETE FROM staged")
-                self.db.execute("INSERT INTO staged SELECT file, digest FROM live")
+                known = meta.get("pending_known") == "yes"
+                if known:  # the old output, now the staging folder, holds what it recorded
+                    self.db.execute("INSERT INTO staged SELECT file, digest FROM live")
                 self.db.execute("DELETE FROM live")
                 self.db.execute("INSERT INTO live SELECT * FROM pending")
                 updates = {
                     "live": live_id or meta.get("expect", ""),
-                    "stage": stage_id or meta.get("live", ""),
+                    "stage": (stage_id or meta.get("live", "")) if known else "",
                     "settings": meta.get("pending_settings", ""),
                     "summary": meta.get("pending_summary", "{}"),
                     "phase": "clean",
@@ -322,7 +334,7 @@ class MemoryLog:
 
     def __init__(self) -> None:
         self.state = OutputState()
-        self.pending: tuple[Written, dict[str, Any], str] | None = None
+        self.pending: tuple[Written, dict[str, Any], str, bool] | None = None
         self.ids: tuple[str | None, str | None] = (None, None)
 
     def close(self) -> None:
@@ -352,15 +364,20 @@ class MemoryLog:
         self.ids = (self.ids[0], stage_id)
 
     def record_pending(
-        self, written: Written, expect: str, settings: str, summary: dict[str, Any]
+        self,
+        written: Written,
+        expect: str,
+        settings: str,
+        summary: dict[str, Any],
+        live_known: bool,
     ) -> None:
-        self.pending = (written, summary, settings)
+        self.pending = (written, summary, settings, live_known)
 
     def settle(self, live_id: str | None, stage_id: str | None) -> None:
         assert self.pending is not None, "settle() without record_pending()"
-        written, summary, settings = self.pending
+        written, summary, settings, known = self.pending
         old = self.state.live
-        staged = {f: digest for f, (_, digest) in old.items()} if old is not None else None
+        staged = {f: d for f, (_, d) in old.items()} if known and old is not None else None
         self.state = OutputState(written, staged, settings, summary)
         self.ids, self.pending = (live_id, stage_id), None
 

@@ -9,6 +9,7 @@ depends on which worker made it, and results are merged in order.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -32,12 +33,31 @@ def usable(jobs: int, work: int) -> bool:
     return jobs > 1 and work >= MIN_WORK and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _work(task: Callable[[int, int], Any], index: int, count: int, send: Connection) -> None:
+def _die_with(parent: int) -> None:
+    """Be killed when the parent dies (Linux): a worker of a build killed with ``kill -9``
+    must not go on writing, nor block for ever on a pipe nobody reads."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return  # not Linux: a worker ends when it finds its pipe closed
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before the line above took effect
+
+
+#: prctl(2): the signal a process gets when its parent dies.
+PR_SET_PDEATHSIG = 1
+
+
+def _work(
+    task: Callable[[int, int], Any], index: int, count: int, send: Connection, parent: int
+) -> None:
     """A worker's whole life: one shard of the task, its result sent back."""
     # Ctrl-C is the parent's to handle, and SIGTERM (how the parent stops its workers)
     # must kill, whatever handlers the parent had installed when it forked.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with(parent)
     try:
         outcome: tuple[str, Any] = ("done", task(index, count))
     except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
@@ -57,7 +77,9 @@ def sharded(task: Callable[[int, int], T], jobs: int) -> list[T]:
     try:
         for index in range(jobs):
             receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=_work, args=(task, index, jobs, send), daemon=True)
+            process = context.Process(
+                target=_work, args=(task, index, jobs, send, os.getpid()), daemon=True
+            )
             process.start()
             send.close()
             workers.append((process, receive))

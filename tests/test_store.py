@@ -275,7 +275,7 @@ def published_once(tmp_path: Path) -> tuple[OutputLog, Path, Path]:
     cache, output = tmp_path / "cache", tmp_path / "_site"
     log = OutputLog.open(cache, output, KEY)
     log.mark_dirty()
-    log.record_pending(FIRST, "A", "settings-1", {"items": 1})
+    log.record_pending(FIRST, "A", "settings-1", {"items": 1}, True)
     log.settle("A", "B")
     return reopen(log, cache, output), cache, output
 
@@ -305,7 +305,7 @@ def test_after_a_whole_build_the_record_knows_both_folders(tmp_path: Path) -> No
 def test_after_the_next_whole_build_the_old_site_is_the_staging_folder(tmp_path: Path) -> None:
     log, cache, output = published_once(tmp_path)
     log.mark_dirty()
-    log.record_pending(SECOND, "B", "settings-2", {"items": 2})
+    log.record_pending(SECOND, "B", "settings-2", {"items": 2}, True)
     log.settle("B", "A")
     log = reopen(log, cache, output)
     assert log.load("B", "A") == OutputState(
@@ -320,7 +320,7 @@ def test_after_the_next_whole_build_the_old_site_is_the_staging_folder(tmp_path:
 def test_a_pending_site_is_adopted_when_the_swap_happened(tmp_path: Path) -> None:
     log, cache, output = published_once(tmp_path)
     log.mark_dirty()
-    log.record_pending(SECOND, "B", "settings-2", {"items": 2})
+    log.record_pending(SECOND, "B", "settings-2", {"items": 2}, True)
     # Killed after the swap, before settling: the output folder is now B.
     log = reopen(log, cache, output)
     expected = OutputState(
@@ -339,7 +339,7 @@ def test_a_pending_site_is_adopted_when_the_swap_happened(tmp_path: Path) -> Non
 def test_a_pending_site_is_dropped_when_the_swap_did_not_happen(tmp_path: Path) -> None:
     log, cache, output = published_once(tmp_path)
     log.mark_dirty()
-    log.record_pending(SECOND, "B", "settings-2", {"items": 2})
+    log.record_pending(SECOND, "B", "settings-2", {"items": 2}, True)
     # Killed before the swap: the output folder is still A, the staging folder half-written.
     log = reopen(log, cache, output)
     assert log.load("A", "B") == OutputState(
@@ -355,7 +355,7 @@ def test_a_pending_site_is_dropped_when_the_swap_did_not_happen(tmp_path: Path) 
 
 def test_a_pending_site_with_no_output_folder_is_dropped(tmp_path: Path) -> None:
     log, cache, output = published_once(tmp_path)
-    log.record_pending(SECOND, "B", "settings-2", {"items": 2})
+    log.record_pending(SECOND, "B", "settings-2", {"items": 2}, True)
     log = reopen(log, cache, output)
     assert log.load(None, None) == OutputState(
         live=None, staged=None, settings="settings-1", summary={"items": 1}
