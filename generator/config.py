@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from generator import schema
 from generator.errors import BuildFailed, ConfigError
 from generator.schema import Field, Invalid
+from generator.textfile import decode
 from generator.urls import PERMALINK_FIELDS, base_path, permalink_fields
 from generator.yamltext import Position, load_mapping
 
@@ -181,11 +182,12 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
     return SiteConfig(**values)
 
 
-def load_config(site_dir: Path) -> SiteConfig:
-    """Read and validate ``site_dir/site.yaml``."""
+def read_config(site_dir: Path) -> bytes:
+    """The bytes of ``site_dir/site.yaml``: a build reads them once, for the
+    configuration and for the cache key alike."""
     path = site_dir / CONFIG_FILE
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise BuildFailed(
             [
@@ -195,14 +197,19 @@ def load_config(site_dir: Path) -> SiteConfig:
                 )
             ]
         ) from None
+    except OSError as exc:
+        raise BuildFailed([ConfigError(f"cannot read it: {exc.strerror}", path=path)]) from None
+
+
+def config_from(data: bytes, path: Path) -> SiteConfig:
+    """Decode and validate the bytes of site.yaml read from ``path``."""
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BuildFailed(
-            [
-                ConfigError(
-                    "is not UTF-8 text", path=path, hint=f"byte {exc.start}: re-save as UTF-8"
-                )
-            ]
-        ) from None
+        text = decode(data, str(path), ConfigError)
+    except ConfigError as exc:
+        raise BuildFailed([exc]) from None
     return parse_config(text, str(path))
+
+
+def load_config(site_dir: Path) -> SiteConfig:
+    """Read and validate ``site_dir/site.yaml``."""
+    return config_from(read_config(site_dir), site_dir / CONFIG_FILE)

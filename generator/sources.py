@@ -12,6 +12,9 @@ from pathlib import Path, PurePosixPath
 from generator.cache import source_key
 from generator.errors import ContentError, SiteError
 from generator.store import FileSeen
+from generator.textfile import decode
+
+__all__ = ["Discovery", "Source", "decode", "discover"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,24 +139,3 @@ def _walk(content_dir: Path) -> Iterator[tuple[str, Stat]]:
                     continue  # gone since the folder was listed
     found.sort(key=lambda entry: entry[0])
     yield from found
-
-
-def decode(data: bytes, path: str) -> str:
-    """UTF-8 text with '\\n' line ends; a bad byte is reported at its line and column."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # Count lines and columns in characters, as an editor shows them.
-        before = data[: exc.start].decode("utf-8").removeprefix("\ufeff")
-        lines = before.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        line, col = len(lines), len(lines[-1]) + 1
-        raise ContentError(
-            f"is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded)",
-            path=path,
-            line=line,
-            col=col,
-            hint="re-save the file as UTF-8 in your editor",
-        ) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text.replace("\r\n", "\n").replace("\r", "\n")

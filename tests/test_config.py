@@ -370,8 +370,17 @@ def test_load_config_non_utf8(tmp_path: Path) -> None:
     with pytest.raises(BuildFailed) as excinfo:
         load_config(tmp_path)
     assert [str(e) for e in excinfo.value.errors] == [
-        f"{tmp_path / 'site.yaml'}: is not UTF-8 text; byte 10: re-save as UTF-8"
+        f"{tmp_path / 'site.yaml'}:1:11: is not UTF-8 text (byte 0xe9 cannot be decoded); "
+        "re-save the file as UTF-8 in your editor"
     ]
+
+
+def test_load_config_takes_a_byte_order_mark_and_windows_line_ends(tmp_path: Path) -> None:
+    (tmp_path / "site.yaml").write_bytes(
+        b"\xef\xbb\xbftitle: Caf\xc3\xa9\r\nurl: https://example.org/\r\n"
+    )
+    config = load_config(tmp_path)
+    assert (config.title, config.url) == ("Caf\u00e9", "https://example.org/")
 
 
 # Keys are read as written: one that YAML 1.1 would turn into a yes/no value, a null or a

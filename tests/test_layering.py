@@ -14,6 +14,7 @@ LAYERS: dict[str, int] = {
     "__init__": 0,
     "errors": 0,
     "urls": 0,
+    "textfile": 1,
     "yamltext": 1,
     "schema": 2,
     "config": 3,
