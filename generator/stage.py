@@ -380,7 +380,7 @@ def _prune(root: Path, folders: set[str]) -> None:
 
 
 def survey(folder: Path) -> dict[OutputPath, str]:
-    """Digest of every file under ``folder`` (links skipped): for tests and recovery."""
+    """The digest of every file under ``folder``, links skipped, as tests compare folders."""
     found: dict[OutputPath, str] = {}
     for dirpath, dirnames, filenames in os.walk(folder):
         base = Path(dirpath)
