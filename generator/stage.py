@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import fcntl
 import hashlib
 import os
 import shutil
 import stat
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -103,16 +103,27 @@ def locked(output: Path, waiting: Callable[[str], None] | None = None) -> Iterat
         ) from None
     try:
         try:
-            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _lock(fd, wait=False)
         except OSError as exc:
             if exc.errno not in (errno.EACCES, errno.EAGAIN):
                 raise
             if waiting:
                 waiting(f"another build into {output} is running; waiting for it to finish")
-            fcntl.lockf(fd, fcntl.LOCK_EX)
+            _lock(fd, wait=True)
         yield
     finally:
         os.close(fd)  # releases the lock
+
+
+def _lock(fd: int, wait: bool) -> None:
+    if sys.platform == "win32":  # no fcntl there; untested, but briefing imports and runs
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_LOCK if wait else msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.lockf(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 class Unpublished(Exception):
@@ -339,7 +350,7 @@ def _exchange(first: Path, second: Path) -> bool:
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # not Linux, or a libc without it
         return False
     at_fdcwd, rename_exchange = -100, 2
     if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange):
