@@ -15,6 +15,7 @@ import errno
 import http.server
 import json
 import mimetypes
+import os
 import shutil
 import signal
 import subprocess
@@ -370,24 +371,28 @@ def serve(
 ) -> int:
     """Serve until Ctrl-C (or ``stop`` is set); return the exit status."""
     previous = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+    deadline = _Deadline(out)
     if _is_main():
         # Stop on Ctrl-C even when started from a script that ignores SIGINT for
         # background jobs, and on SIGTERM from a process manager; raising here
         # interrupts whatever runs, a build too, whose workers are then terminated.
-        signal.signal(signal.SIGINT, _interrupt)
-        signal.signal(signal.SIGTERM, _interrupt)
+        signal.signal(signal.SIGINT, deadline.interrupt)
+        signal.signal(signal.SIGTERM, deadline.interrupt)
     try:
-        return _start(options, out, err, stop or threading.Event())
+        return _start(options, out, err, stop or threading.Event(), deadline)
     except KeyboardInterrupt:
         print("stopped", file=out, flush=True)  # before there was anything to stop
         return 0
     finally:
+        deadline.cancel()
         if _is_main():
             signal.signal(signal.SIGINT, previous[0])
             signal.signal(signal.SIGTERM, previous[1])
 
 
-def _start(options: ServeOptions, out: TextIO, err: TextIO, stop: threading.Event) -> int:
+def _start(
+    options: ServeOptions, out: TextIO, err: TextIO, stop: threading.Event, deadline: _Deadline
+) -> int:
     """Make the server and its temporary folder, then run; the folder goes in any case."""
     try:
         base = load_config(options.build.site_dir).base_path
@@ -396,6 +401,7 @@ def _start(options: ServeOptions, out: TextIO, err: TextIO, stop: threading.Even
             print(error, file=err)
         return 1
     folder = Path(tempfile.mkdtemp(prefix="briefing-serve-")).resolve()
+    deadline.folder = folder
     try:
         state = BuildState(base=base)
         log = (lambda line: print(line, file=err)) if options.verbose else None
@@ -504,8 +510,40 @@ def _is_main() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+#: How long after Ctrl-C the preview ends at the latest, whatever it was doing.
+FORCE_SECONDS = 2.0
+
+
+class _Deadline:
+    """Ctrl-C raises KeyboardInterrupt, which stops whatever runs, a build included.
+
+    Python drops an exception raised while it runs a finalizer or a weakref callback
+    ("Exception ignored in ..."), and a signal can land there: then the preview would
+    go on. So the first Ctrl-C also starts a timer that, if the preview has not ended
+    FORCE_SECONDS later, deletes its build and ends the process.
+    """
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.folder: Path | None = None
+        self.timer: threading.Timer | None = None
+
+    def interrupt(self, signum: int, frame: object) -> None:
+        if self.timer is None:
+            self.timer = threading.Timer(FORCE_SECONDS, self._force)
+            self.timer.daemon = True
+            self.timer.start()
+        raise KeyboardInterrupt
+
+    def cancel(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+
+    def _force(self) -> None:
+        if self.folder is not None:
+            _discard(self.folder)
+        print("stopped", file=self.out, flush=True)
+        os._exit(0)  # worker processes die with it (PR_SET_PDEATHSIG)
 
 
 def _watch(observer: Any, changes: _Changes, site_dir: Path) -> None:

@@ -352,6 +352,34 @@ def test_the_served_site_equals_a_clean_build_after_each_edit(
         running.proc.communicate()
 
 
+def like_a_terminal() -> None:
+    """In the child: Ctrl-C as a terminal delivers it to its foreground job, whatever this
+    test runner inherited. A process started with SIGINT ignored cannot be stopped by it
+    before briefing's own code runs; that case is the next test's."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def test_ctrl_c_stops_serve_started_with_sigint_ignored(make_site: MakeSite) -> None:
+    """Scripts start background jobs with SIGINT ignored; serve takes Ctrl-C back."""
+    root = make_site({"content/a.md": item()})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--site", str(root), "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )  # fmt: skip
+    assert proc.stdout is not None
+    lines = [proc.stdout.readline() for _ in range(3)]  # two builds, then "Serving ..."
+    assert lines[2].startswith("Serving "), lines
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, _ = proc.communicate(timeout=WAIT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise AssertionError("serve started with SIGINT ignored did not stop on Ctrl-C") from None
+    assert proc.returncode == 0 and out.rstrip().endswith("stopped")
+
+
 def test_ctrl_c_stops_serve_at_any_moment_even_beside_a_busy_process(make_site: MakeSite) -> None:
     """Twenty starts, each interrupted at a random moment of its first (forked) build or
     after it, next to a process that keeps a core busy: every one stops, none hangs."""
@@ -376,6 +404,7 @@ def test_ctrl_c_stops_serve_at_any_moment_even_beside_a_busy_process(make_site: 
                 [sys.executable, "-m", "generator", "serve", "--site", str(root), "--port", "0",
                  "--jobs", "2"],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                preexec_fn=like_a_terminal,
             )  # fmt: skip
             time.sleep(moment)
             proc.send_signal(signal.SIGINT)
@@ -383,6 +412,7 @@ def test_ctrl_c_stops_serve_at_any_moment_even_beside_a_busy_process(make_site: 
                 proc.communicate(timeout=WAIT)  # a hang, not a speed limit
             except subprocess.TimeoutExpired:
                 proc.kill()
+                proc.communicate()
                 raise AssertionError(f"serve did not stop after Ctrl-C at {moment} s") from None
             # 130: Ctrl-C while Python itself was starting up, before briefing ran.
             assert proc.returncode in (0, 130, -signal.SIGINT), (moment, proc.returncode)
