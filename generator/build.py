@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import jinja2
+
 from generator import cache, collect, content, graph, markup, stage, workers
 from generator.cache import Parsed
 from generator.collect import collect_site
@@ -28,7 +30,7 @@ from generator.config import CONFIG_FILE, SiteConfig, config_from, read_config
 from generator.errors import BuildFailed, ConfigError, ErrorLog, OutputError, SiteError
 from generator.models import Document, EditionNote, Rendered, Site
 from generator.pages import Page, item_page, plan
-from generator.render import Renderer, make_environment, template_uses
+from generator.render import Renderer, first_of_each, fresh, make_environment, template_uses
 from generator.sources import Discovery, Source, decode, discover
 from generator.stage import OUTPUT_DIR
 from generator.store import (
@@ -110,6 +112,8 @@ class Session:
     items: ItemCache | None = None
     #: The last good build's site, for :func:`preview_first`.
     last: Assembled | None = None
+    #: The templates compiled for a theme (by its digest), kept while the theme is.
+    compiled: tuple[str, jinja2.Environment] | None = None
     loaded: bool = True
     warnings: list[str] = field(default_factory=list)
 
@@ -156,6 +160,12 @@ class Session:
             self.warnings.append(f"{exc}; it was discarded")
             self.seen, self.parsed = {}, {}
 
+    def environment(self, theme: ThemeFiles, digest: str) -> jinja2.Environment:
+        """The Jinja environment of ``theme``: compiled once while the theme stays as it is."""
+        if self.compiled is None or self.compiled[0] != digest:
+            self.compiled = (digest, make_environment(theme))
+        return fresh(self.compiled[1])
+
     def close(self) -> None:
         self.log.close()
         if self.items is not None:
@@ -181,7 +191,11 @@ class Inputs:
 
     config_path: Path
     config_bytes: bytes
+    #: site.yaml parsed, once.
+    config: SiteConfig
     theme: ThemeFiles
+    #: ``theme.digest()``, worked out once.
+    theme_digest: str
     discovery: Discovery
 
 
@@ -192,6 +206,7 @@ class Assembled:
     site: Site
     config_bytes: bytes
     theme: ThemeFiles
+    theme_digest: str
     #: Every output file in a fixed order, with its inputs.
     pages: list[Page]
     #: Every parsed item, published or not, for checks that need file positions.
@@ -304,7 +319,8 @@ def _build(
     session.log.mark_dirty()
     with clock.stage("render"):
         try:
-            digests = render_pages(assembled, todo, staging.write, options.jobs)
+            env = session.environment(assembled.theme, assembled.theme_digest)
+            digests = render_pages(assembled, todo, staging.write, options.jobs, env)
         except OSError as exc:
             raise _write_failed(output, exc) from None
         staging.staged.update((pages[i].file, digest) for i, digest in digests.items())
@@ -318,7 +334,7 @@ def _build(
         """Render pages whose published files were changed by hand, rather than link them."""
         wanted = set(files)
         again = [i for i, page in enumerate(pages) if page.file in wanted]
-        render_pages(assembled, again, staging.write, options.jobs)
+        render_pages(assembled, again, staging.write, options.jobs, env)
         todo.extend(again)
 
     with clock.stage("write"):
@@ -391,7 +407,7 @@ def preview_first(
     if not revised:
         return []
     views = Views(site)
-    renderer = Renderer(make_environment(last.theme), last.theme)
+    renderer = Renderer(session.environment(last.theme, last.theme_digest), last.theme)
     done = []
     with stage.locked(options.output_dir):
         for index in revised:
@@ -449,23 +465,19 @@ def read_inputs(
     site_dir = options.site_dir
     config_path = site_dir / CONFIG_FILE
     config_bytes = read_config(site_dir)
-    theme_name = config_from(config_bytes, config_path).theme
+    config = config_from(config_bytes, config_path)
     try:
-        theme = read_theme(find_theme(site_dir, theme_name))
+        theme = read_theme(find_theme(site_dir, config.theme))
     except ConfigError as exc:
         raise BuildFailed([exc]) from None
     content = discover(site_dir / CONTENT_DIR, seen, changed if seen else None)
-    return Inputs(config_path, config_bytes, theme, content)
+    return Inputs(config_path, config_bytes, config, theme, theme.digest(), content)
 
 
 def _settings(key: str, inputs: Inputs, options: BuildOptions) -> str:
     """Everything besides content and time that decides the output."""
     digest = hashlib.sha256(f"{key}\0{options.drafts}\0{options.future}\0".encode())
-    digest.update(inputs.config_bytes)
-    for group in (inputs.theme.templates, inputs.theme.static):
-        for name, file in group.items():
-            digest.update(f"\0{name}\0{len(file.data)}\0".encode())
-            digest.update(file.data)
+    digest.update(inputs.theme_digest.encode() + b"\0" + inputs.config_bytes)
     return digest.hexdigest()
 
 
@@ -546,7 +558,7 @@ def assemble(
     if inputs is None:
         with clock.stage("read"):
             inputs = read_inputs(options, session.seen if options.use_cache else {})
-    config = config_from(inputs.config_bytes, inputs.config_path)
+    config = inputs.config
     errors.extend(inputs.discovery.errors)
     with clock.stage("parse"):
         parsed, cached, failures = _parse(options, session, inputs, config)
@@ -576,6 +588,7 @@ def assemble(
         site=site,
         config_bytes=inputs.config_bytes,
         theme=inputs.theme,
+        theme_digest=inputs.theme_digest,
         pages=pages,
         documents=tuple(documents),
         drafts_left_out=drafts_left_out,
@@ -702,7 +715,8 @@ def _open_stage(output: Path, state: OutputState, options: BuildOptions) -> stag
 
 def rehearse(assembled: Assembled, jobs: int) -> None:
     """Render every page and write none: ``briefing check`` finds template errors too."""
-    render_pages(assembled, list(range(len(assembled.pages))), lambda _, data: "", jobs)
+    every = list(range(len(assembled.pages)))
+    render_pages(assembled, every, lambda _, data: "", jobs, make_environment(assembled.theme))
 
 
 def render_pages(
@@ -710,6 +724,7 @@ def render_pages(
     todo: list[int],
     write: Callable[[OutputPath, bytes], str],
     jobs: int,
+    env: jinja2.Environment,
 ) -> dict[int, str]:
     """Render the pages at ``todo`` and ``write`` each; the digests it gives, by page index.
 
@@ -717,10 +732,11 @@ def render_pages(
     one page at a time. Raise BuildFailed with every template error.
     """
     pages = assembled.pages
-    env = make_environment(assembled.theme)
-    for name in assembled.theme.templates:
+    if not todo:
+        return {}
+    for name in {pages[number].template for number in todo} - {None}:
         try:
-            env.get_template(name)  # compiled once here, not once per worker
+            env.get_template(str(name))  # compiled once here, not once per worker
         except Exception:  # noqa: BLE001, S112 - reported when a page uses it
             continue
 
@@ -743,19 +759,10 @@ def render_pages(
         parts = workers.sharded(shard, jobs) if workers.usable(jobs, len(todo)) else [shard(0, 1)]
     finally:
         gc.unfreeze()
-    errors: list[SiteError] = []
-    seen: set[tuple[str | None, int | None, str]] = set()
-    digests: dict[int, str] = {}
-    for done, part_errors in parts:
-        for error in part_errors:
-            key = (error.path, error.line, error.message.split(" (while rendering")[0])
-            if key not in seen:
-                seen.add(key)
-                errors.append(error)
-        digests.update(done)
+    errors = first_of_each(error for _, part_errors in parts for error in part_errors)
     if errors:
         raise BuildFailed(errors)
-    return digests
+    return {number: digest for done, _ in parts for number, digest in done}
 
 
 def _write_failed(output: Path, exc: OSError) -> BuildFailed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +46,26 @@ def make_environment(theme: ThemeFiles) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    return fresh(env)
+
+
+def fresh(env: jinja2.Environment) -> jinja2.Environment:
+    """``env`` ready for another build: its compiled templates kept, its reused HTML not
+    (a card made for the last build may show what has changed since)."""
     env.globals["reuse"] = _reuser()
     return env
+
+
+def first_of_each(errors: Iterable[SiteError]) -> list[SiteError]:
+    """One error per template and line: a broken item.html must not yield 10,000 errors."""
+    seen: set[tuple[str | None, int | None, str]] = set()
+    kept = []
+    for error in errors:
+        key = (error.path, error.line, error.message.split(" (while rendering")[0])
+        if key not in seen:
+            seen.add(key)
+            kept.append(error)
+    return kept
 
 
 def _reuser() -> Callable[..., Markup]:
@@ -121,7 +139,6 @@ class Renderer:
         self.env = env
         self.theme_files = {str(f.path) for f in theme.templates.values()}
         self.errors: list[SiteError] = []
-        self._reported: set[tuple[str | None, int | None, str]] = set()
 
     def render(self, template: str, origin: str, context: Context) -> bytes | None:
         """The page's bytes, or None after recording why it failed."""
@@ -142,11 +159,7 @@ class Renderer:
         return None
 
     def _report(self, error: SiteError) -> None:
-        """Once per template and line: a broken item.html must not yield 10,000 errors."""
-        key = (error.path, error.line, error.message.split(" (while rendering")[0])
-        if key not in self._reported:
-            self._reported.add(key)
-            self.errors.append(error)
+        self.errors = first_of_each([*self.errors, error])
 
     def _runtime_error(self, exc: Exception, origin: str) -> SiteError:
         """Locate the failing template line from the traceback's last frame in the theme."""

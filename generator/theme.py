@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +67,15 @@ class ThemeFiles:
 
     templates: dict[str, ThemeFile]
     static: dict[str, ThemeFile]
+
+    def digest(self) -> str:
+        """What the build key and the compiled templates depend on: every name and byte."""
+        digest = hashlib.sha256()
+        for group in (self.templates, self.static):
+            for name, file in group.items():
+                digest.update(f"\0{name}\0{len(file.data)}\0".encode())
+                digest.update(file.data)
+        return digest.hexdigest()
 
 
 def _layered(folders: tuple[Path, ...]) -> dict[str, Path]:
