@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -31,7 +31,7 @@ from generator.errors import BuildFailed, ConfigError, ErrorLog, OutputError, Si
 from generator.models import Document, EditionNote, Rendered, Site
 from generator.pages import Page, item_page, plan
 from generator.render import Renderer, first_of_each, fresh, make_environment, template_uses
-from generator.sources import Discovery, Source, decode, discover
+from generator.sources import Discovery, Source, discover, read_source
 from generator.stage import OUTPUT_DIR
 from generator.store import (
     ITEMS_FILE,
@@ -468,9 +468,12 @@ def read_inputs(
     config = config_from(config_bytes, config_path)
     try:
         theme = read_theme(find_theme(site_dir, config.theme))
-    except ConfigError as exc:
-        raise BuildFailed([exc]) from None
-    content = discover(site_dir / CONTENT_DIR, seen, changed if seen else None)
+    except (ConfigError, BuildFailed) as exc:
+        # Report the content's unreadable files and links with the theme's, in one go.
+        content = discover(site_dir / CONTENT_DIR, {}, None, site_dir)
+        theirs = [exc] if isinstance(exc, ConfigError) else list(exc.errors)
+        raise BuildFailed([*theirs, *content.errors]) from None
+    content = discover(site_dir / CONTENT_DIR, seen, changed if seen else None, site_dir)
     return Inputs(config_path, config_bytes, config, theme, theme.digest(), content)
 
 
@@ -662,11 +665,7 @@ def _parse(
 
 
 def _read(content_dir: Path, rel: str) -> Source | None:
-    path = content_dir / rel
-    try:
-        return Source(str(path), PurePosixPath(rel), decode(path.read_bytes(), str(path)))
-    except (OSError, SiteError):
-        return None
+    return read_source(content_dir, rel, content_dir.parent)
 
 
 def _parse_one(source: Source, config: SiteConfig) -> Parsed | BuildFailed:

@@ -9,8 +9,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from generator import schema
-from generator.errors import BuildFailed, ConfigError
+from generator.errors import BuildFailed, ConfigError, ReadError
 from generator.schema import Field, Invalid
+from generator.sitefiles import read_inside
 from generator.textfile import decode
 from generator.urls import PERMALINK_FIELDS, base_path, permalink_fields
 from generator.yamltext import Position, load_mapping
@@ -56,6 +57,16 @@ def _permalink(value: Any) -> str:
     if not (pattern.startswith("/") and pattern.endswith("/")):
         raise Invalid(f"must start and end with '/', e.g. /{pattern.strip('/')}/")
     return pattern
+
+
+def _theme(value: Any) -> str:
+    name = schema.text(value)
+    if name in ("", ".", "..") or any(sep in name for sep in "/\\:") or name.startswith("."):
+        raise Invalid(
+            f"must be the name of a folder under themes/, not a path: {name!r}",
+            hint="move the theme into the site as themes/<name>/ and write `theme: <name>`",
+        )
+    return name
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -107,7 +118,7 @@ FIELDS: tuple[Field, ...] = (
     Field("permalink", _permalink, default="/{year}/{month}/{day}/{slug}/"),
     Field("paginate", schema.positive_int, default=10),
     Field("feed_items", schema.positive_int, default=20),
-    Field("theme", schema.text, default="default"),
+    Field("theme", _theme, default="default"),
     Field("raw_html", schema.boolean, default=False),
     Field("editions", schema.one_of("daily", "weekly"), default="daily"),
     Field("week_ends_on", schema.one_of(*WEEKDAYS), default="sunday"),
@@ -187,7 +198,9 @@ def read_config(site_dir: Path) -> bytes:
     configuration and for the cache key alike."""
     path = site_dir / CONFIG_FILE
     try:
-        return path.read_bytes()
+        return read_inside(path, site_dir)
+    except ReadError as exc:
+        raise BuildFailed([ConfigError(exc.message, path=path, hint=exc.hint)]) from None
     except FileNotFoundError:
         raise BuildFailed(
             [

@@ -86,6 +86,10 @@ class TemplateError(SiteError):
     """A theme template failed to compile or to render."""
 
 
+class ReadError(SiteError):
+    """A file of the site cannot be read, or is a link leading out of the site folder."""
+
+
 class OutputError(SiteError):
     """Two things would write the same file, or a path would leave the output folder."""
 

@@ -5,16 +5,25 @@ from __future__ import annotations
 import os
 import stat
 import time
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from generator.cache import source_key
-from generator.errors import ContentError, SiteError
+from generator.errors import SiteError
+from generator.sitefiles import (
+    Stat,
+    check_inside,
+    not_a_file,
+    read_inside,
+    stat_key,
+    unreadable,
+    walk,
+)
 from generator.store import FileSeen
 from generator.textfile import decode
 
-__all__ = ["Discovery", "Source", "decode", "discover"]
+__all__ = ["Discovery", "Source", "decode", "discover", "read_source"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +55,10 @@ RACY_NS = 2_000_000_000
 
 
 def discover(
-    content_dir: Path, before: Mapping[str, FileSeen], only: Collection[str] | None = None
+    content_dir: Path,
+    before: Mapping[str, FileSeen],
+    only: Collection[str] | None = None,
+    root: Path | None = None,
 ) -> Discovery:
     """Every ``*.md`` under ``content_dir`` in a stable order; read only what changed.
 
@@ -54,49 +66,73 @@ def discover(
     Hidden files and folders (editor swap files, ``.git``) are skipped. ``only``
     (paths relative to ``content_dir``) limits the look to those files, the others
     taken as seen before: ``serve`` knows from file events which files moved.
+    Nothing outside ``root`` (the site folder; by default the content folder's
+    parent) is read: see :mod:`generator.sitefiles`. One file reached by two paths
+    (a link beside its target, a hard link) is one item, under the first path.
     """
+    root = content_dir.parent if root is None else root
     seen: dict[str, FileSeen] = {}
     changed: list[Source] = []
     errors: list[SiteError] = []
     racy = time.time_ns() - RACY_NS
-    found = _walk(content_dir) if only is None else _look_at(content_dir, before, only)
-    for rel, info in found:
+    if only is None:
+        walked = walk(content_dir, root, _is_markdown)
+        found, errors = [(f.rel, f.stat) for f in walked.files], walked.errors
+    else:
+        found = _look_at(content_dir, root, before, only, errors)
+    for rel, info in _once_each(found):
         last = before.get(rel)
         if last is not None and (last.size, last.mtime_ns, last.ctime_ns, last.inode) == info:
             seen[rel] = last
             continue
-        path = content_dir / rel
-        try:
-            text = decode(path.read_bytes(), str(path))
-        except ContentError as exc:
-            errors.append(exc)
-            continue
-        except OSError as exc:
-            errors.append(
-                ContentError(
-                    f"cannot read this file: {exc.strerror}",
-                    path=path,
-                    hint="check that the file exists and that you may read it",
-                )
-            )
+        source = read_source(content_dir, rel, root, errors)
+        if source is None:
             continue
         size, mtime, ctime, inode = info
-        key = source_key(rel, text)
+        key = source_key(rel, source.text)
         seen[rel] = FileSeen(size, mtime if mtime < racy else 0, ctime, inode, key)
-        changed.append(Source(str(path), PurePosixPath(rel), text))
+        changed.append(source)
     return Discovery(seen, changed, errors)
 
 
-#: What decides whether a file changed: size, modification and change times, inode.
-Stat = tuple[int, int, int, int]
+def read_source(
+    content_dir: Path, rel: str, root: Path, errors: list[SiteError] | None = None
+) -> Source | None:
+    """One content file read and decoded; None, with the error noted, when it cannot be."""
+    path = content_dir / rel
+    try:
+        text = decode(read_inside(path, root), str(path))
+    except SiteError as exc:
+        if errors is not None:
+            errors.append(exc)
+        return None
+    except OSError:
+        return None  # gone since it was listed: the next look will not find it
+    return Source(str(path), PurePosixPath(rel), text)
 
 
-def _stat(info: os.stat_result) -> Stat:
-    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+def _is_markdown(rel: str) -> bool:
+    return rel.endswith(".md")
+
+
+def _once_each(found: list[tuple[str, Stat]]) -> list[tuple[str, Stat]]:
+    """Each file once, under the first of its paths: a link and its target are one story."""
+    files: dict[int, str] = {}
+    unique = []
+    for rel, info in found:
+        inode = info[3]
+        if inode and files.setdefault(inode, rel) != rel:
+            continue
+        unique.append((rel, info))
+    return unique
 
 
 def _look_at(
-    content_dir: Path, before: Mapping[str, FileSeen], only: Collection[str]
+    content_dir: Path,
+    root: Path,
+    before: Mapping[str, FileSeen],
+    only: Collection[str],
+    errors: list[SiteError],
 ) -> list[tuple[str, Stat]]:
     """The files seen before, with those in ``only`` looked at again (gone, new or changed)."""
     found = {
@@ -107,35 +143,20 @@ def _look_at(
         found.pop(rel, None)
         path = content_dir / rel
         if rel.endswith(".md") and not any(part.startswith(".") for part in rel.split("/")):
+            outside = check_inside(path, root)
+            if outside is not None:
+                if os.path.lexists(path):
+                    errors.append(outside)
+                continue
             try:
                 info = path.stat()
             except (FileNotFoundError, NotADirectoryError):
                 continue
-            if stat.S_ISREG(info.st_mode):
-                found[rel] = (rel, _stat(info))
-    return [found[rel] for rel in sorted(found)]
-
-
-def _walk(content_dir: Path) -> Iterator[tuple[str, Stat]]:
-    """Markdown files under ``content_dir``, sorted by path, with their stat."""
-    found: list[tuple[str, Stat]] = []
-    stack = [(content_dir, "")]
-    while stack:
-        folder, prefix = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except FileNotFoundError:
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
+            except OSError as exc:
+                errors.append(unreadable(str(path), exc))
                 continue
-            rel = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                stack.append((Path(entry.path), rel + "/"))
-            elif entry.name.endswith(".md") and entry.is_file():
-                try:
-                    found.append((rel, _stat(entry.stat())))
-                except FileNotFoundError:
-                    continue  # gone since the folder was listed
-    found.sort(key=lambda entry: entry[0])
-    yield from found
+            if stat.S_ISREG(info.st_mode):
+                found[rel] = (rel, stat_key(info))
+            else:
+                errors.append(not_a_file(str(path)))
+    return [found[rel] for rel in sorted(found)]

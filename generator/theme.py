@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import BuildFailed, ConfigError, SiteError, TemplateError
+from generator.errors import BuildFailed, ConfigError, SiteError
+from generator.sitefiles import check_inside, read_file, walk
 
 DEFAULT_THEME = "default"
 
@@ -24,32 +26,36 @@ def builtin_theme_dir() -> Path:
 class Theme:
     """Folders searched in order; the first one holding a file wins."""
 
-    template_dirs: tuple[Path, ...]
-    static_dirs: tuple[Path, ...]
+    #: Each folder with the folder it must not lead out of (the site, or the built-in theme).
+    template_dirs: tuple[tuple[Path, Path], ...]
+    static_dirs: tuple[tuple[Path, Path], ...]
 
 
 def find_theme(site_dir: Path, name: str) -> Theme:
     """The site's ``themes/<name>/`` layered over the built-in default theme.
 
     A site may hold just one template, say ``themes/default/templates/item.html``,
-    and take every other file from the built-in theme.
+    and take every other file from the built-in theme. ``name`` is a folder name
+    (site.yaml's check refuses paths); the folder must not lead out of the site.
     """
     own = site_dir / "themes" / name
+    outside = check_inside(own, site_dir) if os.path.lexists(own) else None
+    if outside is not None:
+        raise ConfigError(outside.message, path=own, hint=outside.hint)
     if name != DEFAULT_THEME and not own.is_dir():
         raise ConfigError(
             f"theme '{name}' not found: there is no folder {own}",
             path=site_dir / "site.yaml",
             hint="create it, or set `theme: default`",
         )
-    layers = [own, builtin_theme_dir()]
-    unique: list[Path] = []
-    for layer in layers:
-        resolved = layer.resolve()
-        if layer.is_dir() and resolved not in unique:
-            unique.append(resolved)
+    layers = [(own, site_dir), (builtin_theme_dir(), builtin_theme_dir())]
+    unique: list[tuple[Path, Path]] = []
+    for layer, root in layers:
+        if layer.is_dir() and all(layer.resolve() != seen.resolve() for seen, _ in unique):
+            unique.append((layer, root))
     return Theme(
-        template_dirs=tuple(p / "templates" for p in unique if (p / "templates").is_dir()),
-        static_dirs=tuple(p / "static" for p in unique if (p / "static").is_dir()),
+        template_dirs=tuple((p / "templates", root) for p, root in unique),
+        static_dirs=tuple((p / "static", root) for p, root in unique),
     )
 
 
@@ -78,33 +84,42 @@ class ThemeFiles:
         return digest.hexdigest()
 
 
-def _layered(folders: tuple[Path, ...]) -> dict[str, Path]:
-    """Files by name; a file of an earlier folder hides one of the same name in a later one."""
-    found: dict[str, Path] = {}
-    for folder in reversed(folders):
-        for file in sorted(folder.rglob("*")):
-            rel = file.relative_to(folder).as_posix()
-            if file.is_file() and not any(part.startswith(".") for part in rel.split("/")):
-                found[rel] = file
+def _layered(
+    folders: tuple[tuple[Path, Path], ...], errors: list[SiteError]
+) -> dict[str, tuple[Path, str]]:
+    """Files by name, as shown and as read; a file of an earlier folder hides one of the
+    same name in a later one."""
+    found: dict[str, tuple[Path, str]] = {}
+    for folder, root in reversed(folders):
+        walked = walk(folder, root, lambda _: True)
+        errors.extend(walked.errors)
+        for file in walked.files:
+            found[file.rel] = (folder / file.rel, file.real)
     return dict(sorted(found.items()))
 
 
 def read_theme(theme: Theme) -> ThemeFiles:
-    """Read every file of the theme; an unreadable one is a located error."""
-    errors: list[SiteError] = []
+    """Read every file of the theme; an unreadable one is a located error.
 
-    def read(files: dict[str, Path]) -> dict[str, ThemeFile]:
+    A file that several names lead to (a template linked under a second name) is
+    read once.
+    """
+    errors: list[SiteError] = []
+    read_already: dict[str, bytes] = {}
+
+    def read(files: dict[str, tuple[Path, str]]) -> dict[str, ThemeFile]:
         result = {}
-        for name, path in files.items():
+        for name, (shown, real) in files.items():
             try:
-                result[name] = ThemeFile(path, path.read_bytes())
-            except OSError as exc:
-                errors.append(
-                    TemplateError(f"cannot read this theme file: {exc.strerror}", path=path)
-                )
+                if real not in read_already:
+                    read_already[real] = read_file(real, str(shown))
+                result[name] = ThemeFile(shown, read_already[real])
+            except SiteError as exc:
+                errors.append(exc)
         return result
 
-    files = ThemeFiles(read(_layered(theme.template_dirs)), read(_layered(theme.static_dirs)))
+    templates = read(_layered(theme.template_dirs, errors))
+    files = ThemeFiles(templates, read(_layered(theme.static_dirs, errors)))
     if errors:
         raise BuildFailed(errors)
     return files

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import os
 import shutil
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
@@ -41,6 +43,21 @@ def item(
     lines = [f"title: {title}", f"date: {date}", f"tags: {tags}", f"source: {source}"]
     lines += [f"{key}: {value}" for key, value in extra.items()]
     return "---\n" + "\n".join(lines) + "\n---\n" + body + "\n"
+
+
+def without_file_privileges() -> None:
+    """A ``preexec_fn`` that makes file modes bind the child, even when tests run as root.
+
+    Root reads a mode-000 file through two capabilities; dropping them from the
+    bounding set before exec leaves the child root in name only, as an editor
+    would be. Unprivileged runs need nothing: modes bind them already.
+    """
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "cannot drop file capabilities")
 
 
 MakeSite = Callable[[Mapping[str, str | bytes]], Path]

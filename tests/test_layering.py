@@ -15,6 +15,7 @@ LAYERS: dict[str, int] = {
     "errors": 0,
     "urls": 0,
     "textfile": 1,
+    "sitefiles": 1,
     "yamltext": 1,
     "schema": 2,
     "config": 3,
