@@ -28,6 +28,7 @@ from generator.cache import Parsed
 from generator.collect import collect_site
 from generator.config import CONFIG_FILE, SiteConfig, config_from, read_config
 from generator.errors import BuildFailed, ConfigError, ErrorLog, OutputError, SiteError
+from generator.machinekey import NoSecret, Seal, load_secret
 from generator.models import Document, EditionNote, Rendered, Site
 from generator.pages import Page, item_page, plan
 from generator.render import Renderer, first_of_each, fresh, make_environment, template_uses
@@ -133,9 +134,16 @@ class Session:
                     remove_cache_file(folder / name)
                 except OSError:
                     pass  # opening it says what is wrong
-        items = _open_or_warn(lambda: ItemCache.open(folder, key), folder / ITEMS_FILE, warnings)
+        try:
+            seal = Seal(load_secret())
+        except NoSecret as exc:
+            # No way to prove a cache is ours: build without one rather than trust it.
+            return cls(key, MemoryLog(), warnings=[f"{exc}; building without the cache"])
+        items = _open_or_warn(
+            lambda: ItemCache.open(folder, key, seal), folder / ITEMS_FILE, warnings
+        )
         log = _open_or_warn(
-            lambda: OutputLog.open(folder, output, key),
+            lambda: OutputLog.open(folder, output, key, seal),
             folder / output_file_name(output),
             warnings,
         )

@@ -24,7 +24,7 @@ from generator.yamltext import Position
 
 CACHE_DIR = ".briefing-cache"
 #: Bumped whenever what the cache holds changes shape.
-FORMAT = 4
+FORMAT = 5
 #: Libraries whose output ends up in pages: a new version may change a page.
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "feedgen", "PyYAML")
 

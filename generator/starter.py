@@ -108,7 +108,8 @@ jobs:
       - name: Check content and links
         run: briefing check --format github
       - name: Build
-        run: briefing build
+        # --clean: a build cache committed to the repository is never used here.
+        run: briefing build --clean
       - uses: actions/upload-pages-artifact@v3
         with:
           path: _site

@@ -10,7 +10,10 @@ one transaction, and a half-written cache cannot exist. Two kinds of file:
   build got, so that a build after a crash knows what each folder holds.
 
 Anything wrong with a cache file (damaged, made by other code, a link) makes the
-build discard it with a warning and start afresh; it never stops a build.
+build discard it with a warning and start afresh; it never stops a build. Every
+row carries a MAC under this user's secret (:mod:`generator.machinekey`): a cache
+planted in the repository, or copied from another machine, fails verification and
+is discarded the same way, so its HTML never reaches a page.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Any
 
 from generator import cache
 from generator.cache import Parsed
+from generator.machinekey import Seal
 from generator.urls import OutputPath
 
 ITEMS_FILE = "items.sqlite"
@@ -62,18 +66,37 @@ def _connect(path: Path | str) -> sqlite3.Connection:
     return db
 
 
-def _prepare(db: sqlite3.Connection, schema: str, key: str) -> bool:
-    """Create the tables; True if the file was made for ``key`` (else it is emptied)."""
-    db.executescript(schema)
-    row = db.execute("SELECT value FROM meta WHERE name = 'key'").fetchone()
-    if row is not None and row[0] == key:
-        return True
+class Forged(CacheDamaged):
+    """A cache file holds rows not sealed by this user on this machine."""
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(
+            f"the build cache {path} was not written by briefing for this user on this "
+            "machine, or was changed since"
+        )
+
+
+def _prepare(db: sqlite3.Connection, schema: str, key: str, seal: Seal, path: Path) -> None:
+    """Create the tables for ``key``; a file made for another key is emptied, and one
+    whose key is not sealed here is emptied and reported (Forged)."""
     tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    row = None
+    if "meta" in tables:
+        try:
+            row = db.execute("SELECT value, mac FROM meta WHERE name = 'key'").fetchone()
+        except sqlite3.Error:
+            row = None  # an older layout: made again below
+    if row is not None and row[0] == key and seal.valid(row[1], "meta", "key", key):
+        db.executescript(schema)
+        return
     with _transaction(db):
         for table in tables:
-            db.execute(f'DELETE FROM "{table}"')
-        db.execute("INSERT INTO meta VALUES ('key', ?)", (key,))
-    return False
+            db.execute(f'DROP TABLE "{table}"')
+    db.executescript(schema)
+    with _transaction(db):
+        db.execute("INSERT INTO meta VALUES ('key', ?, ?)", (key, seal.mac("meta", "key", key)))
+    if row is not None and row[0] == key:
+        raise Forged(path)  # made for this very code, yet not sealed here: planted
 
 
 class _transaction:
@@ -87,7 +110,9 @@ class _transaction:
         self.db.execute("ROLLBACK" if kind else "COMMIT")
 
 
-def open_cache_file(folder: Path, name: str, schema: str, key: str) -> sqlite3.Connection:
+def open_cache_file(
+    folder: Path, name: str, schema: str, key: str, seal: Seal
+) -> sqlite3.Connection:
     """A cache database in ``folder``, made for ``key``; CacheDamaged if it cannot be used."""
     try:
         if folder.is_symlink():
@@ -95,7 +120,7 @@ def open_cache_file(folder: Path, name: str, schema: str, key: str) -> sqlite3.C
         folder.mkdir(parents=True, exist_ok=True)
         db = _connect(folder / name)
         try:
-            _prepare(db, schema, key)
+            _prepare(db, schema, key, seal, folder / name)
         except BaseException:
             db.close()
             raise
@@ -105,34 +130,73 @@ def open_cache_file(folder: Path, name: str, schema: str, key: str) -> sqlite3.C
 
 
 ITEMS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL, mac BLOB);
 CREATE TABLE IF NOT EXISTS seen (
-    rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, ctime INTEGER, inode INTEGER, key TEXT
+    rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, ctime INTEGER, inode INTEGER, key TEXT,
+    mac BLOB
 );
-CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, record TEXT NOT NULL, html TEXT);
+CREATE TABLE IF NOT EXISTS parsed (
+    key TEXT PRIMARY KEY, record TEXT NOT NULL, html TEXT, mac BLOB
+);
 """
 
 
-class ItemCache:
-    """``items.sqlite``: content files as last seen, and their parsed records."""
+class _Sealed:
+    """A cache file whose every row is sealed: read back only what this user wrote."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, seal: Seal, path: str) -> None:
         self.db = db
-
-    @classmethod
-    def open(cls, folder: Path, key: str) -> ItemCache:
-        return cls(open_cache_file(folder, ITEMS_FILE, ITEMS_SCHEMA, key))
+        self.seal = seal
+        self.path = path
 
     def close(self) -> None:
         self.db.close()
 
+    def _rows(self, kind: str, query: str) -> list[tuple[Any, ...]]:
+        """The rows of ``query`` (MAC last), without their MACs; Forged if one fails.
+
+        A forged file is emptied at once: its rows must not linger for the next build.
+        """
+        rows = self.db.execute(query).fetchall()
+        if not all(self.seal.valid(row[-1], kind, *row[:-1]) for row in rows):
+            self._empty()
+            raise Forged(self.path)
+        return [row[:-1] for row in rows]
+
+    def _empty(self) -> None:
+        tables = [
+            r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        ]
+        with _transaction(self.db):
+            for table in tables:
+                if table != "meta":
+                    self.db.execute(f'DELETE FROM "{table}"')
+            self.db.execute("DELETE FROM meta WHERE name != 'key'")
+
+    def _meta(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in self._rows("meta", "SELECT name, value, mac FROM meta")}
+
+    def _put_meta(self, name: str, value: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?, ?)",
+            (name, value, self.seal.mac("meta", name, value)),
+        )
+
+
+class ItemCache(_Sealed):
+    """``items.sqlite``: content files as last seen, and their parsed records."""
+
+    @classmethod
+    def open(cls, folder: Path, key: str, seal: Seal) -> ItemCache:
+        db = open_cache_file(folder, ITEMS_FILE, ITEMS_SCHEMA, key, seal)
+        return cls(db, seal, str(folder / ITEMS_FILE))
+
     def context(self) -> str:
-        row = self.db.execute("SELECT value FROM meta WHERE name = 'context'").fetchone()
-        return str(row[0]) if row else ""
+        return self._meta().get("context", "")
 
     def seen(self) -> dict[str, FileSeen]:
         try:
-            rows = self.db.execute("SELECT rel, size, mtime, ctime, inode, key FROM seen")
+            rows = self._rows("seen", "SELECT rel, size, mtime, ctime, inode, key, mac FROM seen")
             return {
                 str(r[0]): FileSeen(int(r[1]), int(r[2]), int(r[3]), int(r[4]), str(r[5]))
                 for r in rows
@@ -145,7 +209,7 @@ class ItemCache:
 
     def parsed(self, path_of: Callable[[str], str]) -> dict[str, Parsed]:
         try:
-            rows = self.db.execute("SELECT key, record, html FROM parsed").fetchall()
+            rows = self._rows("parsed", "SELECT key, record, html, mac FROM parsed")
             return {str(key): cache.decode(record, html, path_of) for key, record, html in rows}
         except (sqlite3.Error, ValueError, KeyError, TypeError, AttributeError,
                 RecursionError) as exc:  # fmt: skip
@@ -158,10 +222,16 @@ class ItemCache:
             self._write_seen(seen)
 
     def _write_seen(self, seen: Mapping[str, FileSeen]) -> None:
+        mac = self.seal.mac
         self.db.execute("DELETE FROM seen")
         self.db.executemany(
-            "INSERT INTO seen VALUES (?, ?, ?, ?, ?, ?)",
-            [(rel, s.size, s.mtime_ns, s.ctime_ns, s.inode, s.key) for rel, s in seen.items()],
+            "INSERT INTO seen VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (*row, mac("seen", *row))
+                for row in (
+                    (rel, s.size, s.mtime_ns, s.ctime_ns, s.inode, s.key) for rel, s in seen.items()
+                )
+            ],
         )
 
     def save(
@@ -173,23 +243,31 @@ class ItemCache:
     ) -> None:
         """Make the cache hold ``seen`` and ``parsed``; ``known`` are the keys it holds now."""
         known = set(known)
+        mac = self.seal.mac
         with _transaction(self.db):
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('context', ?)", (context,))
+            self._put_meta("context", context)
             self._write_seen(seen)
             self.db.executemany(
                 "DELETE FROM parsed WHERE key = ?", [(k,) for k in known - parsed.keys()]
             )
             self.db.executemany(
-                "INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)",
-                [(k, *cache.encode(p)) for k, p in parsed.items() if k not in known],
+                "INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?)",
+                [
+                    (k, record, html, mac("parsed", k, record, html))
+                    for k, (record, html) in (
+                        (k, cache.encode(p)) for k, p in parsed.items() if k not in known
+                    )
+                ],
             )
 
 
 OUTPUT_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS live (file TEXT PRIMARY KEY, signature TEXT, digest TEXT);
-CREATE TABLE IF NOT EXISTS staged (file TEXT PRIMARY KEY, digest TEXT);
-CREATE TABLE IF NOT EXISTS pending (file TEXT PRIMARY KEY, signature TEXT, digest TEXT);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL, mac BLOB);
+CREATE TABLE IF NOT EXISTS live (file TEXT PRIMARY KEY, signature TEXT, digest TEXT, mac BLOB);
+CREATE TABLE IF NOT EXISTS staged (file TEXT PRIMARY KEY, digest TEXT, mac BLOB);
+CREATE TABLE IF NOT EXISTS pending (
+    file TEXT PRIMARY KEY, signature TEXT, digest TEXT, mac BLOB
+);
 """
 
 #: A published file's signature (what it was made from) and digest (its bytes).
@@ -215,27 +293,22 @@ def output_file_name(output: Path) -> str:
     return f"output-{digest}.sqlite"
 
 
-class OutputLog:
+class OutputLog(_Sealed):
     """The record of one output folder, written in step with the folders it describes.
 
     A build marks the staging folder dirty before it writes there, records the new
     site as pending just before the swap, and settles after it. A build that finds
     a pending record after a crash tells from the output folder's identity whether
-    the swap happened.
+    the swap happened. Rows of ``live`` and ``pending`` are sealed alike ("written"),
+    so that settling moves them without sealing them again.
     """
 
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-
     @classmethod
-    def open(cls, folder: Path, output: Path, key: str) -> OutputLog:
-        return cls(open_cache_file(folder, output_file_name(output), OUTPUT_SCHEMA, key))
-
-    def close(self) -> None:
-        self.db.close()
-
-    def _meta(self) -> dict[str, str]:
-        return {str(k): str(v) for k, v in self.db.execute("SELECT name, value FROM meta")}
+    def open(cls, folder: Path, output: Path, key: str, seal: Seal) -> OutputLog:
+        name = output_file_name(output)
+        return cls(
+            open_cache_file(folder, name, OUTPUT_SCHEMA, key, seal), seal, str(folder / name)
+        )
 
     def load(self, live_id: str | None, stage_id: str | None) -> OutputState:
         """What each folder holds, given the identities of the folders now on disk."""
@@ -251,7 +324,9 @@ class OutputLog:
             if live_id is not None and live_id == meta.get("live"):
                 state.live = {
                     str(f): (str(s), str(d))
-                    for f, s, d in self.db.execute("SELECT file, signature, digest FROM live")
+                    for f, s, d in self._rows(
+                        "written", "SELECT file, signature, digest, mac FROM live"
+                    )
                 }
             if (
                 meta.get("phase") == "clean"
@@ -259,7 +334,8 @@ class OutputLog:
                 and stage_id == meta.get("stage")
             ):
                 state.staged = {
-                    str(f): str(d) for f, d in self.db.execute("SELECT file, digest FROM staged")
+                    str(f): str(d)
+                    for f, d in self._rows("staged", "SELECT file, digest, mac FROM staged")
                 }
             return state
         except (sqlite3.Error, ValueError, TypeError, RecursionError) as exc:
@@ -268,7 +344,7 @@ class OutputLog:
     def mark_dirty(self) -> None:
         """The staging folder is about to change: its record no longer holds."""
         with _transaction(self.db):
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('phase', 'dirty')")
+            self._put_meta("phase", "dirty")
 
     def record_pending(
         self,
@@ -285,9 +361,13 @@ class OutputLog:
         """
         with _transaction(self.db):
             self.db.execute("DELETE FROM pending")
+            mac = self.seal.mac
             self.db.executemany(
-                "INSERT INTO pending VALUES (?, ?, ?)",
-                [(f, sig, digest) for f, (sig, digest) in written.items()],
+                "INSERT INTO pending VALUES (?, ?, ?, ?)",
+                [
+                    (f, sig, digest, mac("written", f, sig, digest))
+                    for f, (sig, digest) in written.items()
+                ],
             )
             for name, value in (
                 ("phase", "pending"),
@@ -296,7 +376,7 @@ class OutputLog:
                 ("pending_summary", json.dumps(summary)),
                 ("pending_known", "yes" if live_known else "no"),
             ):
-                self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+                self._put_meta(name, value)
 
     def settle(self, live_id: str | None, stage_id: str | None) -> None:
         """The swap happened: the pending site is published, the old one is staged."""
@@ -306,12 +386,17 @@ class OutputLog:
         self, swapped: bool, live_id: str | None = None, stage_id: str | None = None
     ) -> None:
         meta = self._meta()
+        old = self._rows("written", "SELECT file, signature, digest, mac FROM live")
         with _transaction(self.db):
             if swapped:
                 self.db.execute("DELETE FROM staged")
                 known = meta.get("pending_known") == "yes"
                 if known:  # the old output, now the staging folder, holds what it recorded
-                    self.db.execute("INSERT INTO staged SELECT file, digest FROM live")
+                    mac = self.seal.mac
+                    self.db.executemany(
+                        "INSERT INTO staged VALUES (?, ?, ?)",
+                        [(f, d, mac("staged", f, d)) for f, _, d in old],
+                    )
                 self.db.execute("DELETE FROM live")
                 self.db.execute("INSERT INTO live SELECT * FROM pending")
                 updates = {
@@ -325,7 +410,7 @@ class OutputLog:
                 updates = {"phase": "dirty"}  # the staging folder holds who knows what
             self.db.execute("DELETE FROM pending")
             for name, value in updates.items():
-                self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+                self._put_meta(name, value)
 
 
 class MemoryLog:

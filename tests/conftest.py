@@ -60,6 +60,19 @@ def without_file_privileges() -> None:
             raise OSError(ctypes.get_errno(), "cannot drop file capabilities")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_secret_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Builds under test keep their cache key in a folder of the test run, not in the
+    home folder of whoever runs the tests; subprocesses inherit it."""
+    before = os.environ.get("BRIEFING_SECRET_DIR")
+    os.environ["BRIEFING_SECRET_DIR"] = str(tmp_path_factory.mktemp("secret"))
+    yield
+    if before is None:
+        del os.environ["BRIEFING_SECRET_DIR"]
+    else:
+        os.environ["BRIEFING_SECRET_DIR"] = before
+
+
 MakeSite = Callable[[Mapping[str, str | bytes]], Path]
 
 

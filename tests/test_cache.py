@@ -24,6 +24,7 @@ from generator import cache, store
 from generator.build import BuildOptions, BuildReport, Session, build
 from generator.cli import main
 from generator.errors import BuildFailed
+from generator.machinekey import Seal, load_secret
 
 NOW = datetime(2025, 8, 1, 12, 0, tzinfo=UTC)
 CACHE_FILE = Path(cache.CACHE_DIR, store.ITEMS_FILE)
@@ -391,12 +392,18 @@ def records(root: Path) -> list[tuple[str, dict[str, Any]]]:
 
 
 def rewrite_records(root: Path, change: Callable[[dict[str, Any]], Any]) -> None:
-    """Apply ``change`` to every cached record (it may return a replacement text)."""
+    """Apply ``change`` to every cached record (it may return a replacement text), and
+    seal it again with this machine's secret: damage that an older briefing or a disk
+    fault could leave, which the record's own checks must catch (planted records are
+    test_machinekey's)."""
+    seal = Seal(load_secret())
     with closing(sqlite3.connect(root / CACHE_FILE)) as db:
+        html_of = dict(db.execute("SELECT key, html FROM parsed").fetchall())
         for key, record in records(root):
             result = change(record)
             text = result if isinstance(result, str) else json.dumps(record)
-            db.execute("UPDATE parsed SET record = ? WHERE key = ?", (text, key))
+            mac = seal.mac("parsed", key, text, html_of[key])
+            db.execute("UPDATE parsed SET record = ?, mac = ? WHERE key = ?", (text, mac, key))
         db.commit()
 
 

@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "models": 4,
     "frontmatter": 4,
     "cache": 5,
+    "machinekey": 1,
     "markup": 5,
     "editions": 5,
     "store": 6,

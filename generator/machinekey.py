@@ -1,0 +1,114 @@
+"""The key that proves a build cache was written here, by this user.
+
+The cache lives in the site folder, and the site folder arrives as pull requests:
+a committed ``.briefing-cache`` would otherwise put whatever HTML it likes into the
+published pages while the Markdown a reviewer reads says something else. So every
+cache entry carries a MAC (keyed BLAKE2b) under a secret that never enters the
+repository: 32 random bytes in the user's own cache folder, readable by that user
+alone. A cache made anywhere else, or changed since, fails verification and is
+discarded. On a CI runner the secret is new with every run, so no cache there is
+ever trusted from a checkout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import stat
+import sys
+from pathlib import Path
+
+#: Bytes of secret; BLAKE2b takes keys of up to 64.
+SECRET_BYTES = 32
+SECRET_NAME = "cache-secret"
+
+
+class NoSecret(Exception):
+    """No private place for the secret: the build then keeps no cache on disk."""
+
+
+def secret_dir() -> Path:
+    """The user's own cache folder for briefing, by each system's convention."""
+    override = os.environ.get("BRIEFING_SECRET_DIR")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "briefing"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "briefing"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "briefing"
+
+
+def load_secret(folder: Path | None = None) -> bytes:
+    """This user's secret, made on first use; NoSecret says why there is none."""
+    folder = secret_dir() if folder is None else folder
+    path = folder / SECRET_NAME
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return _read(path) if os.path.lexists(path) else _make(path)
+    except OSError as exc:
+        raise NoSecret(f"cannot keep the build cache's key in {folder}: {exc.strerror}") from None
+
+
+def _make(path: Path) -> bytes:
+    """Write a new secret; when another build wrote one first, take theirs."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(6).hex()}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        os.write(fd, os.urandom(SECRET_BYTES))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.link(temp, path)  # fails if it exists: never replace a secret in use
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(temp)
+    return _read(path)
+
+
+def _read(path: Path) -> bytes:
+    """The secret, refused when someone else could know or change it."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        info = os.fstat(fd)
+        data = os.read(fd, SECRET_BYTES + 1)
+    finally:
+        os.close(fd)
+    if sys.platform != "win32":  # Windows keeps LOCALAPPDATA private by its own means
+        if info.st_uid != os.getuid() or info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise NoSecret(
+                f"the build cache's key {path} may be read or changed by other users; "
+                f"delete it, and briefing makes a private one"
+            )
+    if len(data) != SECRET_BYTES:
+        raise NoSecret(f"the build cache's key {path} is damaged; delete it")
+    return data
+
+
+class Seal:
+    """MACs for the rows of the build cache, under this user's secret."""
+
+    def __init__(self, secret: bytes) -> None:
+        self._secret = secret
+
+    def mac(self, kind: str, *values: str | int | None) -> bytes:
+        """A MAC of a row's values; ``kind`` keeps a row of one table from passing in another."""
+        digest = hashlib.blake2b(key=self._secret, digest_size=16, person=b"briefing-cache")
+        digest.update(kind.encode())
+        for value in values:
+            data = (
+                b"-"
+                if value is None
+                else (f"i{value}" if isinstance(value, int) else "s" + value).encode()
+            )
+            digest.update(len(data).to_bytes(8, "big"))
+            digest.update(data)
+        return digest.digest()
+
+    def valid(self, mac: object, kind: str, *values: str | int | None) -> bool:
+        return isinstance(mac, bytes) and hmac.compare_digest(mac, self.mac(kind, *values))
