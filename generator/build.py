@@ -23,7 +23,7 @@ from typing import Any
 
 import jinja2
 
-from generator import cache, collect, content, graph, markup, stage, workers
+from generator import cache, collect, content, graph, markup, outputdir, stage, workers
 from generator.cache import Parsed
 from generator.collect import collect_site
 from generator.config import CONFIG_FILE, SiteConfig, config_from, read_config
@@ -69,6 +69,12 @@ class BuildOptions:
     jobs: int = 1
     #: Reuse what the last build left (``--clean`` turns it off).
     use_cache: bool = True
+    #: Build into a folder briefing did not make, replacing its files where the site
+    #: puts its own (``--force``); the others are kept.
+    force: bool = False
+    #: The output folder is this process's alone (``serve``'s temporary folder): nobody
+    #: else puts files there, so it is not surveyed before each build.
+    own_output: bool = False
     #: Where the build cache lives; defaults to ``site_dir/.briefing-cache``.
     cache: Path | None = None
     #: Called with each stage's name as it starts, for progress display.
@@ -316,6 +322,10 @@ def _build(
     if _nothing_changed(session, inputs, state, settings, now):
         _remember_seen(session, inputs.discovery.seen)
         return _unchanged_report(state, options, clock, started, session)
+    with clock.stage("read"):
+        found = (
+            outputdir.Survey() if options.own_output else outputdir.survey(output, options.force)
+        )
     with _collector_paused():
         assembled = assemble(options, session, inputs, now, clock)
         site, pages = assembled.site, assembled.pages
@@ -323,7 +333,8 @@ def _build(
             signatures = _signatures(assembled, session.key)
             live = state.live or {}
             todo = graph.stale(pages, signatures, {f: sig for f, (sig, _) in live.items()})
-    staging = _open_stage(output, state, options)
+        found.check_plan(output, (page.file for page in pages))
+    staging = _open_stage(output, state, options, found.foreign)
     session.log.mark_dirty()
     with clock.stage("render"):
         try:
@@ -712,10 +723,12 @@ def _signatures(assembled: Assembled, key: str) -> list[str]:
     return [graph.signature(page, versions) for page in assembled.pages]
 
 
-def _open_stage(output: Path, state: OutputState, options: BuildOptions) -> stage.Stage:
+def _open_stage(
+    output: Path, state: OutputState, options: BuildOptions, foreign: frozenset[OutputPath]
+) -> stage.Stage:
     live = {f: d for f, (_, d) in state.live.items()} if state.live is not None else None
     try:
-        return stage.Stage(output, live, state.staged if options.use_cache else None)
+        return stage.Stage(output, live, state.staged if options.use_cache else None, foreign)
     except OSError as exc:
         raise _write_failed(output, exc) from None
 

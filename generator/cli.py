@@ -93,6 +93,11 @@ def _parser() -> argparse.ArgumentParser:
         "--clean", action="store_true",
         help="ignore the build cache (.briefing-cache/) and parse and render everything",
     )  # fmt: skip
+    cmd.add_argument(
+        "--force", action="store_true",
+        help="build into a folder briefing did not make: its files are kept, except where "
+        "the site puts its own",
+    )  # fmt: skip
 
     cmd = commands.add_parser(
         "check",
@@ -206,6 +211,7 @@ def _options(args: argparse.Namespace, err: TextIO, output: Path | None = None) 
 
     return BuildOptions(
         use_cache=not getattr(args, "clean", False),
+        force=getattr(args, "force", False),
         site_dir=args.site,
         output=output,
         drafts=args.drafts,

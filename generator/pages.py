@@ -17,6 +17,7 @@ from generator.errors import OutputError, SiteError
 from generator.feeds import FeedWriter, site_feeds
 from generator.graph import Inputs
 from generator.models import Item, Site
+from generator.outputdir import MANIFEST, manifest_text
 from generator.render import Context, page_path, paginate
 from generator.theme import ThemeFiles
 from generator.urls import OutputPath, is_inside, output_file
@@ -50,7 +51,13 @@ def plan(site: Site, views: Views, theme: ThemeFiles) -> tuple[list[Page], list[
     for sitemap in sitemap_files(config, [page.file for page in pages]):
         inputs = Inputs(("site",), (str(sitemap.index), *sitemap.urls))
         pages.append(Page(sitemap.file, "the sitemap", None, inputs, sitemap.render))
-    return _without_clashes(pages)
+    planned, errors = _without_clashes([*pages, _fixed(MANIFEST, "the output manifest", b"")])
+    files = tuple(page.file for page in planned)
+    manifest = Page(
+        MANIFEST, "the output manifest", None, Inputs(("site",), files),
+        lambda: manifest_text(files),
+    )  # fmt: skip
+    return [manifest if page.file == MANIFEST else page for page in planned], errors
 
 
 def _fixed(file: OutputPath, origin: str, data: bytes) -> Page:

@@ -142,8 +142,16 @@ class Stage:
     unknown staging folder is emptied before use.
     """
 
-    def __init__(self, output: Path, live: Manifest | None, staged: Manifest | None) -> None:
+    def __init__(
+        self,
+        output: Path,
+        live: Manifest | None,
+        staged: Manifest | None,
+        foreign: frozenset[OutputPath] = frozenset(),
+    ) -> None:
         self.output = output
+        #: Files of the output folder briefing did not write: carried over, never removed.
+        self.foreign = foreign
         self.dir = stage_dir(output)
         self.live: Manifest = live or {}
         #: Whether the output folder's content is known (else nothing is linked from it).
@@ -204,6 +212,9 @@ class Stage:
             self.staged[rel] = wanted
         if missing:
             raise Unpublished(missing)
+        for rel in sorted(self.foreign - manifest.keys()):
+            if self._plain(self.output, rel):
+                self._link(rel, count=False)
         gone = [rel for rel in self.staged if rel not in manifest]
         for rel in gone:
             if self._plain(self.dir, rel):
@@ -256,10 +267,20 @@ class Stage:
                 os.rename(self.output, aside)
                 os.rename(self.dir, self.output)
                 os.rename(aside, self.dir)
+            self._drop_foreign()
         else:
             if self.output.is_symlink() or self.output.exists():
                 self.output.unlink()  # a link or a file where the site goes: never followed
             os.rename(self.dir, self.output)
+
+    def _drop_foreign(self) -> None:
+        """The old site, now the staging folder, lets go of the files briefing did not
+        write: they live on in the output folder, the same files under the same names."""
+        self._real.clear()  # the two folders just traded places
+        for rel in self.foreign:
+            if self._plain(self.dir, rel):
+                _remove(self.dir / rel)
+        _prune(self.dir, {rel.rpartition("/")[0] for rel in self.foreign})
 
     def _target(self, rel: OutputPath) -> Path:
         """The path for ``rel`` in the staging folder, its folders made, and a link or a
@@ -301,7 +322,7 @@ class Stage:
         for rel in [r for r in self.staged if r == gone or r.startswith(gone + "/")]:
             del self.staged[rel]
 
-    def _link(self, rel: OutputPath) -> None:
+    def _link(self, rel: OutputPath, count: bool = True) -> None:
         """Make ``rel`` in the staging folder the very file the output folder has."""
         source = self.output / rel
         target = self._target(rel)
@@ -315,7 +336,7 @@ class Stage:
             if exc.errno not in NO_LINKS:
                 raise
             self._link_or_copy(source, target)
-        self.linked += 1
+        self.linked += count
 
     @staticmethod
     def _link_or_copy(source: Path, target: Path) -> None:

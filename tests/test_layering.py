@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "graph": 8,
     "workers": 8,
     "stage": 8,
+    "outputdir": 8,
     "views": 9,
     "render": 10,
     "feeds": 10,

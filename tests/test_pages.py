@@ -82,6 +82,7 @@ OTHER_FILES = [
     ".nojekyll",
     "robots.txt",
     "sitemap.xml",
+    ".briefing-output.json",
 ]
 
 
@@ -115,6 +116,7 @@ def test_plan_of_a_site_without_items(make_site: MakeSite) -> None:
         ".nojekyll",
         "robots.txt",
         "sitemap.xml",
+        ".briefing-output.json",
     ]
     assert by_file(pages)["index.html"].inputs == Inputs(("site",), ("0",))
     assert by_file(pages)["items/index.html"].inputs == Inputs(("site",), ("page 1 of 1",))
