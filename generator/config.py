@@ -13,7 +13,7 @@ from generator.errors import BuildFailed, ConfigError, ReadError
 from generator.schema import Field, Invalid
 from generator.sitefiles import read_inside
 from generator.textfile import decode
-from generator.urls import PERMALINK_FIELDS, base_path, permalink_fields
+from generator.urls import PERMALINK_FIELDS, base_path, permalink_fields, portability_problem
 from generator.yamltext import Position, load_mapping
 
 CONFIG_FILE = "site.yaml"
@@ -56,7 +56,15 @@ def _permalink(value: Any) -> str:
         raise Invalid("must contain {slug}, or every item would get the same address")
     if not (pattern.startswith("/") and pattern.endswith("/")):
         raise Invalid(f"must start and end with '/', e.g. /{pattern.strip('/')}/")
+    problem = portability_problem(pattern)
+    if problem:
+        raise Invalid(f"must name folders only with '/': {problem}", hint=_PERMALINK_HINT)
+    if {".", ".."} & set(pattern.strip("/").split("/")) or "//" in pattern:
+        raise Invalid("must not hold '.', '..' or empty parts", hint=_PERMALINK_HINT)
     return pattern
+
+
+_PERMALINK_HINT = "write it like /{year}/{month}/{slug}/"
 
 
 def _theme(value: Any) -> str:

@@ -20,7 +20,7 @@ from generator.models import Item, Site
 from generator.outputdir import MANIFEST, manifest_text
 from generator.render import Context, page_path, paginate
 from generator.theme import ThemeFiles
-from generator.urls import OutputPath, is_inside, output_file
+from generator.urls import OutputPath, is_inside, output_file, portability_problem, portable_key
 from generator.views import View, Views
 
 #: Editions linked from the front page below the latest one.
@@ -65,30 +65,67 @@ def _fixed(file: OutputPath, origin: str, data: bytes) -> Page:
 
 
 def _without_clashes(pages: list[Page]) -> tuple[list[Page], list[SiteError]]:
-    """Each file once: the first page keeps it, every later one is an error naming both."""
+    """Each file once: the first page keeps it, every later one is an error naming both.
+
+    Two names that one file system tells apart and another does not (case, Unicode
+    form, ß) clash too: the site must build the same on an editor's Mac or Windows
+    laptop as on Linux.
+    """
     seen: dict[OutputPath, Page] = {}
+    folded: dict[str, Page] = {}
+    reported: set[tuple[str, str]] = set()
     errors: list[SiteError] = []
     for page in pages:
-        if not is_inside(page.file):
+        problem = portability_problem(page.file)
+        if not is_inside(page.file) or problem:
             errors.append(
                 OutputError(
-                    f"refusing to write outside the output folder: {page.file}", path=page.origin
+                    f"refusing to write outside the output folder: {page.file}"
+                    if problem is None
+                    else f"refusing to write {page.file}: {problem}",
+                    path=page.origin,
                 )
             )
-        elif page.file in seen:
-            first = seen[page.file].origin
-            # Point at a content file when one of the two is an item: that is what to fix.
-            at = page.origin if page.origin.endswith(".md") or not first.endswith(".md") else first
-            errors.append(
-                OutputError(
-                    f"{page.file} would be written twice: by {first} and by {page.origin}",
-                    path=at,
-                    hint="change a slug or the permalink pattern so that they differ",
-                )
+            continue
+        first = seen.get(page.file) or folded.get(portable_key(page.file))
+        if first is None:
+            seen[page.file] = folded[portable_key(page.file)] = page
+            continue
+        names = _differing(first.file, page.file)
+        if names in reported:
+            continue  # the rest of two folders that are one: said once
+        reported.add(names)
+        # Point at a content file when one of the two is an item: that is what to fix.
+        at = (
+            first.origin
+            if first.origin.endswith(".md") and not page.origin.endswith(".md")
+            else page.origin
+        )
+        what = (
+            f"{page.file} would be written twice"
+            if first.file == page.file
+            else f"{names[0]} and {names[1]} would be one on macOS and Windows, "
+            "which ignore case and Unicode form in names"
+        )
+        errors.append(
+            OutputError(
+                f"{what}: by {first.origin} and by {page.origin}",
+                path=at,
+                hint="change a slug or the permalink pattern so that they differ",
             )
-        else:
-            seen[page.file] = page
+        )
     return list(seen.values()), errors
+
+
+def _differing(first: OutputPath, second: OutputPath) -> tuple[str, str]:
+    """The shortest leading parts in which two paths differ: "tags/straße/" and
+    "tags/strasse/" for two files of those folders."""
+    a, b = first.split("/"), second.split("/")
+    for index, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            tail = "/" if index + 1 < len(a) else ""
+            return "/".join(a[: index + 1]) + tail, "/".join(b[: index + 1]) + tail
+    return first, second
 
 
 def _static_pages(theme: ThemeFiles) -> list[Page]:

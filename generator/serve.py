@@ -777,7 +777,13 @@ def _start(
                 )
                 return 1
             raise
-        preview = _Preview(replace(options.build, output=folder / "site"), state, out, err, options)
+        preview = _Preview(
+            replace(options.build, output=folder / "site", own_output=True),
+            state,
+            out,
+            err,
+            options,
+        )
         _run(server, preview, options, stop)
     finally:
         _discard(folder)

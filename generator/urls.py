@@ -84,6 +84,36 @@ def is_inside(path: OutputPath) -> bool:
     return bool(path) and not path.startswith("/") and not {"", ".", ".."} & set(path.split("/"))
 
 
+#: Characters that Windows does not allow in file names (``\\`` separates folders there,
+#: ``C:`` names a drive), and control characters, which no system shows.
+_NOT_PORTABLE = re.compile(r'[\\:*?"<>|\x00-\x1f\x7f]')
+
+
+def portability_problem(path: str) -> str | None:
+    """Why ``path`` would name another file, or none, on some system; None when it is fine.
+
+    A build on Linux can write ``a\\b`` or ``c:x``, but the same site built on an
+    editor's Windows laptop would write elsewhere, or escape the output folder.
+    """
+    found = _NOT_PORTABLE.search(path)
+    if found is None:
+        return None
+    char = found.group()
+    return (
+        f"{char!r} is a folder separator on Windows"
+        if char == "\\"
+        else (f"{char!r} is not allowed in file names on Windows")
+    )
+
+
+def portable_key(path: str) -> str:
+    """What a case-insensitive, normalising file system (macOS, Windows) sees of ``path``:
+    "Foo" and "foo", NFC and NFD "café", "straße" and "strasse" are one name there."""
+    if path.isascii():
+        return path.lower()
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", path).casefold())
+
+
 def base_path(site_url: str) -> str:
     """The path part of the site URL, always ending in '/': "/repo/" for a project site."""
     path = urlsplit(site_url).path or "/"

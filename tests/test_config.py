@@ -164,6 +164,27 @@ def test_url_ends_in_a_slash_and_gives_the_base_path(
             [f"site.yaml:3:12: 'permalink' uses unknown placeholder {{0}}; {PLACEHOLDERS}"],
         ),
         (
+            MINIMAL + "permalink: '/{year}\\..\\..\\..\\{slug}/'\n",
+            [
+                "site.yaml:3:12: 'permalink' must name folders only with '/': '\\\\' is a "
+                "folder separator on Windows; write it like /{year}/{month}/{slug}/"
+            ],
+        ),
+        (
+            MINIMAL + "permalink: '/C:/{slug}/'\n",
+            [
+                "site.yaml:3:12: 'permalink' must name folders only with '/': ':' is not "
+                "allowed in file names on Windows; write it like /{year}/{month}/{slug}/"
+            ],
+        ),
+        (
+            MINIMAL + "permalink: /{year}/../{slug}/\n",
+            [
+                "site.yaml:3:12: 'permalink' must not hold '.', '..' or empty parts; "
+                "write it like /{year}/{month}/{slug}/"
+            ],
+        ),
+        (
             MINIMAL + "permalink: '{year}/{slug}/'\n",
             ["site.yaml:3:12: 'permalink' must start and end with '/', e.g. /{year}/{slug}/"],
         ),

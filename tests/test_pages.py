@@ -384,3 +384,57 @@ def test_sitemap_urls_are_escaped_for_xml(config: SiteConfig) -> None:
     [sitemap] = discovery.sitemap_files(config, ["a&b/index.html", "q<x.html"])
     assert b"&amp;" in sitemap.render() and b"<x" not in sitemap.render()
     assert locs(sitemap.render(), "urlset", "url") == [SITE_URL + "a&b/", SITE_URL + "q%3Cx.html"]
+
+
+def test_names_one_only_on_linux_are_a_clash_naming_both(make_site: MakeSite) -> None:
+    """macOS and Windows fold case, Unicode form and ß: the editor's laptop would lose one."""
+    root = make_site(
+        {
+            "content/a.md": item("Alpha", tags="[straße]"),
+            "content/b.md": item("Bravo", tags="[strasse]"),
+            "themes/default/static/Logo.svg": "<svg/>",
+            "themes/default/static/logo.svg": "<svg/>",
+        }
+    )
+    with pytest.raises(BuildFailed) as failed:
+        assembled(root)
+    static = root / "themes/default/static"
+    one = "would be one on macOS and Windows, which ignore case and Unicode form in names"
+    hint = "change a slug or the permalink pattern so that they differ"
+    assert [str(e) for e in failed.value.errors] == [
+        f"{static / 'logo.svg'}: assets/Logo.svg and assets/logo.svg {one}: "
+        f"by {static / 'Logo.svg'} and by {static / 'logo.svg'}; {hint}",
+        f"the page of tag 'straße': tags/strasse/ and tags/straße/ {one}: "
+        f"by the page of tag 'strasse' and by the page of tag 'straße'; {hint}",
+    ]
+
+
+def test_a_theme_file_windows_could_not_write_is_refused(make_site: MakeSite) -> None:
+    root = make_site({"content/a.md": item(), "themes/default/static/a\\b.css": "p {}"})
+    with pytest.raises(BuildFailed) as failed:
+        assembled(root)
+    assert [str(e) for e in failed.value.errors] == [
+        f"{root / 'themes/default/static/a'}\\b.css: refusing to write assets/a\\b.css: "
+        "'\\\\' is a folder separator on Windows"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("Foo.md", "foo.md"), ("caf\u00e9.md", "cafe\u0301.md")]
+)
+def test_file_names_one_only_on_linux_give_one_address_and_an_error(
+    make_site: MakeSite, first: str, second: str
+) -> None:
+    root = make_site(
+        {
+            f"content/{first}": item("One", "2025-07-21T10:00:00+03:00"),
+            f"content/{second}": item("Two", "2025-07-21T12:00:00+03:00"),
+        }
+    )
+    with pytest.raises(BuildFailed) as failed:
+        assembled(root)
+    paths = sorted(str(root / "content" / name) for name in (first, second))
+    assert [e.path for e in failed.value.errors] == paths
+    assert all(
+        "two items would be written to /2025/07/21/" in e.message for e in failed.value.errors
+    )

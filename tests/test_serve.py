@@ -409,13 +409,17 @@ def test_ctrl_c_stops_serve_at_any_moment_even_beside_a_busy_process(make_site: 
             time.sleep(moment)
             proc.send_signal(signal.SIGINT)
             try:
-                proc.communicate(timeout=WAIT)  # a hang, not a speed limit
+                _, err = proc.communicate(timeout=WAIT)  # a hang, not a speed limit
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.communicate()
                 raise AssertionError(f"serve did not stop after Ctrl-C at {moment} s") from None
-            # 130: Ctrl-C while Python itself was starting up, before briefing ran.
-            assert proc.returncode in (0, 130, -signal.SIGINT), (moment, proc.returncode)
+            # 130: Ctrl-C while briefing was being imported. 1, with Python's own traceback
+            # and no line of briefing's: Ctrl-C while Python itself was starting up (site.py
+            # running a .pth file), before any of briefing's code ran.
+            in_startup = proc.returncode == 1 and err.rstrip().endswith("KeyboardInterrupt")
+            in_startup = in_startup and "generator" not in err.replace(str(root), "")
+            assert in_startup or proc.returncode in (0, 130, -signal.SIGINT), (moment, err)
         leftovers = subprocess.run(
             ["pgrep", "-f", f"generator serve --site {root}"], capture_output=True, text=True
         )
