@@ -123,6 +123,9 @@ class Session:
     compiled: tuple[str, jinja2.Environment] | None = None
     loaded: bool = True
     warnings: list[str] = field(default_factory=list)
+    #: Real paths that links in content/ lead to, as of the last full look: ``serve``
+    #: watches them as well, since an edit there is an edit of content.
+    linked: frozenset[str] = frozenset()
 
     @classmethod
     def in_memory(cls) -> Session:
@@ -316,6 +319,8 @@ def _build(
     now = options.now or datetime.now(UTC)
     with clock.stage("read"):
         inputs = read_inputs(options, session.seen if options.use_cache else {}, changed)
+        if inputs.discovery.linked is not None:
+            session.linked = inputs.discovery.linked
         live_id, stage_id = stage.folder_id(output), stage.folder_id(stage.stage_dir(output))
         state = _output_state(session, live_id, stage_id, options)
         settings = _settings(session.key, inputs, options)

@@ -670,6 +670,21 @@ class _Changes(FileSystemEventHandler):
         self.paths: set[str] | None = set()
         #: Files modified and not yet closed: an editor (or a script) still writing.
         self.writing: set[Path] = set()
+        #: Where links in content/ lead, outside it: watched too, as content.
+        self.linked: set[Path] = set()
+
+    def follow(self, observer: Any, linked: frozenset[str]) -> None:
+        """Watch what links in content/ lead to, outside the folders watched already."""
+        for raw in linked:
+            real = Path(raw)
+            if real in self.linked or real.is_relative_to(self.content):
+                continue
+            self.linked.add(real)
+            folder = real.is_dir()
+            try:
+                observer.schedule(self, str(real if folder else real.parent), recursive=folder)
+            except OSError:
+                continue  # gone already: the next build says what is wrong
 
     def take(self) -> set[str] | None:
         """The content files changed since the last call (call holding ``wake``)."""
@@ -685,7 +700,9 @@ class _Changes(FileSystemEventHandler):
         relevant: list[Path] = []
         for raw in filter(None, paths):
             path = Path(raw).resolve()
-            if path.parent == self.site_dir and path != self.config:
+            if self._is_linked(path):
+                relevant.append(path)
+            elif path.parent == self.site_dir and path != self.config:
                 continue  # the site folder is watched for site.yaml only
             if path.is_relative_to(self.site_dir) and not _ignored(path.relative_to(self.site_dir)):
                 relevant.append(path)
@@ -701,9 +718,14 @@ class _Changes(FileSystemEventHandler):
                         self.writing.difference_update(relevant)
                 self.wake.notify_all()
 
+    def _is_linked(self, path: Path) -> bool:
+        return any(path == real or path.is_relative_to(real) for real in self.linked)
+
     def _note(self, paths: list[Path], folder: bool) -> None:
         for path in paths:
-            if not path.is_relative_to(self.content):
+            if self._is_linked(path):
+                self.paths = None  # reached through a link: look at every file again
+            elif not path.is_relative_to(self.content):
                 continue  # site.yaml and the theme are read whole by every build
             if folder or self.paths is None:
                 self.paths = None  # a folder moved: which files it held is unknown
@@ -845,6 +867,7 @@ def _run(
         )
         thread.start()
         preview.rebuild()  # whatever changed while the first build ran
+        changes.follow(observer, preview.session.linked)
         port = server.server_address[1]
         print(
             f"Serving {site_dir} at http://{options.host}:{port}{preview.state.base} "
@@ -852,7 +875,7 @@ def _run(
             file=preview.out,
             flush=True,
         )
-        _loop(preview, changes, wake, stop)
+        _loop(preview, changes, wake, stop, observer)
     except KeyboardInterrupt:
         pass
     finally:
@@ -919,7 +942,11 @@ def _watch(observer: Any, changes: _Changes, site_dir: Path) -> None:
 
 
 def _loop(
-    preview: _Preview, changes: _Changes, wake: threading.Condition, stop: threading.Event
+    preview: _Preview,
+    changes: _Changes,
+    wake: threading.Condition,
+    stop: threading.Event,
+    observer: Any,
 ) -> None:
     """Rebuild after each burst of saves, until told to stop."""
     while not stop.is_set():
@@ -940,6 +967,7 @@ def _loop(
         with wake:
             paths = changes.take()
         preview.rebuild(changed=paths)
+        changes.follow(observer, preview.session.linked)
 
 
 class _Preview:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import ReadError, SiteError
@@ -54,6 +54,8 @@ class Found:
 class Walk:
     files: list[Found]
     errors: list[SiteError]
+    #: The real paths that links inside the folder lead to, files and folders alike.
+    linked: list[str] = field(default_factory=list)
 
 
 def _inside(real: str, root: str) -> bool:
@@ -139,6 +141,7 @@ def walk(folder: Path, root: Path, wanted: Callable[[str], bool]) -> Walk:
     root_real = os.path.realpath(root)
     files: list[Found] = []
     errors: list[SiteError] = []
+    linked: list[str] = []
     if not os.path.lexists(folder):
         return Walk(files, errors)
     start = os.path.realpath(folder)
@@ -162,7 +165,7 @@ def walk(folder: Path, root: Path, wanted: Callable[[str], bool]) -> Walk:
                 continue
             rel = prefix + entry.name
             entry_shown = os.path.join(shown, entry.name)
-            folder_next = _visit(entry, rel, entry_shown, root_real, wanted, files, errors)
+            folder_next = _visit(entry, rel, entry_shown, root_real, wanted, files, errors, linked)
             if folder_next is None:
                 continue
             if folder_next in chain:
@@ -176,7 +179,7 @@ def walk(folder: Path, root: Path, wanted: Callable[[str], bool]) -> Walk:
                 continue
             stack.append((entry_shown, folder_next, rel + "/", chain))
     files.sort(key=lambda found: found.rel)
-    return Walk(files, errors)
+    return Walk(files, errors, linked)
 
 
 def _is_link(entry: os.DirEntry[str]) -> bool:
@@ -193,6 +196,7 @@ def _visit(
     wanted: Callable[[str], bool],
     files: list[Found],
     errors: list[SiteError],
+    linked: list[str],
 ) -> str | None:
     """Note one folder entry; return the real path of a folder to walk into."""
     real = entry.path
@@ -201,6 +205,7 @@ def _visit(
         if not _inside(real, root_real):
             errors.append(_link_error(shown, real, root_real))
             return None
+        linked.append(real)
     elif entry.is_dir(follow_symlinks=False):
         return real
     elif not wanted(rel):

@@ -47,6 +47,8 @@ class Discovery:
     #: The files whose stat differs from what was seen last time, read and decoded.
     changed: list[Source]
     errors: list[SiteError]
+    #: Real paths that links in the content folder lead to (None: not walked this time).
+    linked: frozenset[str] | None = None
 
 
 #: A file changed less than this long before it was read may change again within the
@@ -75,9 +77,11 @@ def discover(
     changed: list[Source] = []
     errors: list[SiteError] = []
     racy = time.time_ns() - RACY_NS
+    linked = None
     if only is None:
         walked = walk(content_dir, root, _is_markdown)
         found, errors = [(f.rel, f.stat) for f in walked.files], walked.errors
+        linked = frozenset(walked.linked)
     else:
         found = _look_at(content_dir, root, before, only, errors)
     for rel, info in _once_each(found):
@@ -92,7 +96,7 @@ def discover(
         key = source_key(rel, source.text)
         seen[rel] = FileSeen(size, mtime if mtime < racy else 0, ctime, inode, key)
         changed.append(source)
-    return Discovery(seen, changed, errors)
+    return Discovery(seen, changed, errors, linked)
 
 
 def read_source(

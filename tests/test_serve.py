@@ -442,3 +442,27 @@ def test_an_edited_body_is_served_before_the_rebuild_and_then_confirmed(
     # Two good builds: the item's page alone first, then the whole rebuild.
     assert eventually(lambda: int(str(running.state()["good"])) == before + 2)
     assert "A new first paragraph." in running.get("")[1]  # the edition, from the rebuild
+
+
+def test_edits_reached_through_links_in_content_are_previewed(make_site: MakeSite) -> None:
+    """A linked folder and a linked file, both inside the site but outside content/:
+    their edits are content edits."""
+    root = make_site(
+        {
+            "content/a.md": item("Alpha"),
+            "shared/more/2025-07-22-b.md": item("Bravo"),
+            "drafts/2025-07-22-c.md": item("Charlie"),
+        }
+    )
+    (root / "content/more").symlink_to("../shared/more", target_is_directory=True)
+    (root / "content/c.md").symlink_to("../drafts/2025-07-22-c.md")
+    running = start(root)
+    try:
+        assert "<h1>Bravo</h1>" in running.get("2025/07/22/b/")[1]
+        (root / "shared/more/2025-07-22-b.md").write_text(item("Bravo, revised"))
+        assert eventually(lambda: "<h1>Bravo, revised</h1>" in running.get("2025/07/22/b/")[1])
+        (root / "drafts/2025-07-22-c.md").write_text(item("Charlie, revised"))
+        assert eventually(lambda: "<h1>Charlie, revised</h1>" in running.get("2025/07/22/c/")[1])
+    finally:
+        running.proc.kill()
+        running.proc.communicate()
