@@ -17,6 +17,7 @@ import hmac
 import os
 import stat
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 #: Bytes of secret; BLAKE2b takes keys of up to 64.
@@ -98,17 +99,28 @@ class Seal:
 
     def mac(self, kind: str, *values: str | int | None) -> bytes:
         """A MAC of a row's values; ``kind`` keeps a row of one table from passing in another."""
-        digest = hashlib.blake2b(key=self._secret, digest_size=16, person=b"briefing-cache")
-        digest.update(kind.encode())
-        for value in values:
-            data = (
-                b"-"
-                if value is None
-                else (f"i{value}" if isinstance(value, int) else "s" + value).encode()
-            )
-            digest.update(len(data).to_bytes(8, "big"))
-            digest.update(data)
-        return digest.digest()
+        return self._digest(kind, _encoded(values))
 
     def valid(self, mac: object, kind: str, *values: str | int | None) -> bool:
         return isinstance(mac, bytes) and hmac.compare_digest(mac, self.mac(kind, *values))
+
+    def table(self, kind: str, rows: Iterable[Sequence[str | int | None]]) -> str:
+        """One MAC (hex) of a whole table, rows in key order: a table of 15,000 small
+        rows is sealed in milliseconds, where a MAC each would take a large part of
+        a build."""
+        return self._digest(kind, "".join(_encoded(row) for row in rows)).hex()
+
+    def _digest(self, kind: str, text: str) -> bytes:
+        data = f"{len(kind)}:{kind}{text}".encode()
+        return hashlib.blake2b(
+            data, key=self._secret, digest_size=16, person=b"briefing-cache"
+        ).digest()
+
+
+def _encoded(values: Iterable[str | int | None]) -> str:
+    """Values one after another, each with its length: no two lists read the same."""
+    parts = []
+    for value in values:
+        text = "-" if value is None else f"i{value}" if isinstance(value, int) else f"s{value}"
+        parts.append(f"{len(text)}:{text}")
+    return "".join(parts)

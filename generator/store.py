@@ -19,6 +19,7 @@ is discarded the same way, so its HTML never reaches a page.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -132,8 +133,7 @@ def open_cache_file(
 ITEMS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL, mac BLOB);
 CREATE TABLE IF NOT EXISTS seen (
-    rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, ctime INTEGER, inode INTEGER, key TEXT,
-    mac BLOB
+    rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, ctime INTEGER, inode INTEGER, key TEXT
 );
 CREATE TABLE IF NOT EXISTS parsed (
     key TEXT PRIMARY KEY, record TEXT NOT NULL, html TEXT, mac BLOB
@@ -142,7 +142,12 @@ CREATE TABLE IF NOT EXISTS parsed (
 
 
 class _Sealed:
-    """A cache file whose every row is sealed: read back only what this user wrote."""
+    """A cache file whose every row is sealed: read back only what this user wrote.
+
+    Rows are sealed one by one (a MAC column) where they come and go one by one,
+    and tables of small rows rewritten whole are sealed as a whole (the MAC of all
+    their rows, in key order, kept in ``meta`` as ``<table> seal``).
+    """
 
     def __init__(self, db: sqlite3.Connection, seal: Seal, path: str) -> None:
         self.db = db
@@ -162,6 +167,26 @@ class _Sealed:
             self._empty()
             raise Forged(self.path)
         return [row[:-1] for row in rows]
+
+    def _table(self, table: str, columns: str, kind: str | None = None) -> list[tuple[Any, ...]]:
+        """The rows of a table sealed as a whole, in key order; Forged if the seal fails."""
+        rows = self.db.execute(f'SELECT {columns} FROM "{table}" ORDER BY 1').fetchall()
+        stored = self._meta().get(f"{table} seal")
+        if (stored is None and not rows) or (
+            stored is not None and hmac.compare_digest(stored, self.seal.table(kind or table, rows))
+        ):
+            return rows
+        self._empty()
+        raise Forged(self.path)
+
+    def _put_table(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        """Make a table hold ``rows`` (in a transaction the caller holds), sealed whole."""
+        rows.sort(key=lambda row: row[0])
+        self.db.execute(f'DELETE FROM "{table}"')
+        if rows:
+            marks = ", ".join("?" * len(rows[0]))
+            self.db.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)
+        self._put_meta(f"{table} seal", self.seal.table(table, rows))
 
     def _empty(self) -> None:
         tables = [
@@ -196,7 +221,7 @@ class ItemCache(_Sealed):
 
     def seen(self) -> dict[str, FileSeen]:
         try:
-            rows = self._rows("seen", "SELECT rel, size, mtime, ctime, inode, key, mac FROM seen")
+            rows = self._table("seen", "rel, size, mtime, ctime, inode, key")
             return {
                 str(r[0]): FileSeen(int(r[1]), int(r[2]), int(r[3]), int(r[4]), str(r[5]))
                 for r in rows
@@ -222,16 +247,9 @@ class ItemCache(_Sealed):
             self._write_seen(seen)
 
     def _write_seen(self, seen: Mapping[str, FileSeen]) -> None:
-        mac = self.seal.mac
-        self.db.execute("DELETE FROM seen")
-        self.db.executemany(
-            "INSERT INTO seen VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (*row, mac("seen", *row))
-                for row in (
-                    (rel, s.size, s.mtime_ns, s.ctime_ns, s.inode, s.key) for rel, s in seen.items()
-                )
-            ],
+        self._put_table(
+            "seen",
+            [(rel, s.size, s.mtime_ns, s.ctime_ns, s.inode, s.key) for rel, s in seen.items()],
         )
 
     def save(
@@ -263,11 +281,9 @@ class ItemCache(_Sealed):
 
 OUTPUT_SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL, mac BLOB);
-CREATE TABLE IF NOT EXISTS live (file TEXT PRIMARY KEY, signature TEXT, digest TEXT, mac BLOB);
-CREATE TABLE IF NOT EXISTS staged (file TEXT PRIMARY KEY, digest TEXT, mac BLOB);
-CREATE TABLE IF NOT EXISTS pending (
-    file TEXT PRIMARY KEY, signature TEXT, digest TEXT, mac BLOB
-);
+CREATE TABLE IF NOT EXISTS live (file TEXT PRIMARY KEY, signature TEXT, digest TEXT);
+CREATE TABLE IF NOT EXISTS staged (file TEXT PRIMARY KEY, digest TEXT);
+CREATE TABLE IF NOT EXISTS pending (file TEXT PRIMARY KEY, signature TEXT, digest TEXT);
 """
 
 #: A published file's signature (what it was made from) and digest (its bytes).
@@ -299,8 +315,8 @@ class OutputLog(_Sealed):
     A build marks the staging folder dirty before it writes there, records the new
     site as pending just before the swap, and settles after it. A build that finds
     a pending record after a crash tells from the output folder's identity whether
-    the swap happened. Rows of ``live`` and ``pending`` are sealed alike ("written"),
-    so that settling moves them without sealing them again.
+    the swap happened. Each table is sealed whole; ``live`` and ``pending`` alike,
+    so that settling moves the pending rows and their seal without sealing again.
     """
 
     @classmethod
@@ -322,24 +338,20 @@ class OutputLog(_Sealed):
                 settings=meta.get("settings", ""), summary=json.loads(meta.get("summary", "{}"))
             )
             if live_id is not None and live_id == meta.get("live"):
-                state.live = {
-                    str(f): (str(s), str(d))
-                    for f, s, d in self._rows(
-                        "written", "SELECT file, signature, digest, mac FROM live"
-                    )
-                }
+                state.live = {str(f): (str(s), str(d)) for f, s, d in self._written("live")}
             if (
                 meta.get("phase") == "clean"
                 and stage_id is not None
                 and stage_id == meta.get("stage")
             ):
-                state.staged = {
-                    str(f): str(d)
-                    for f, d in self._rows("staged", "SELECT file, digest, mac FROM staged")
-                }
+                state.staged = {str(f): str(d) for f, d in self._table("staged", "file, digest")}
             return state
         except (sqlite3.Error, ValueError, TypeError, RecursionError) as exc:
             raise CacheDamaged(f"the record of the output folder is damaged ({exc!r})") from None
+
+    def _written(self, table: str) -> list[tuple[Any, ...]]:
+        """The rows of ``live`` or ``pending``: sealed alike, as "written"."""
+        return self._table(table, "file, signature, digest", kind="written")
 
     def mark_dirty(self) -> None:
         """The staging folder is about to change: its record no longer holds."""
@@ -360,15 +372,11 @@ class OutputLog(_Sealed):
         the folder that becomes the staging folder holds who knows what).
         """
         with _transaction(self.db):
+            rows = [(f, sig, digest) for f, (sig, digest) in written.items()]
+            rows.sort()
             self.db.execute("DELETE FROM pending")
-            mac = self.seal.mac
-            self.db.executemany(
-                "INSERT INTO pending VALUES (?, ?, ?, ?)",
-                [
-                    (f, sig, digest, mac("written", f, sig, digest))
-                    for f, (sig, digest) in written.items()
-                ],
-            )
+            self.db.executemany("INSERT INTO pending VALUES (?, ?, ?)", rows)
+            self._put_meta("pending seal", self.seal.table("written", rows))
             for name, value in (
                 ("phase", "pending"),
                 ("expect", expect),
@@ -386,19 +394,15 @@ class OutputLog(_Sealed):
         self, swapped: bool, live_id: str | None = None, stage_id: str | None = None
     ) -> None:
         meta = self._meta()
-        old = self._rows("written", "SELECT file, signature, digest, mac FROM live")
+        old = self._written("live") if swapped else []
         with _transaction(self.db):
             if swapped:
-                self.db.execute("DELETE FROM staged")
                 known = meta.get("pending_known") == "yes"
-                if known:  # the old output, now the staging folder, holds what it recorded
-                    mac = self.seal.mac
-                    self.db.executemany(
-                        "INSERT INTO staged VALUES (?, ?, ?)",
-                        [(f, d, mac("staged", f, d)) for f, _, d in old],
-                    )
+                # The old output, now the staging folder, holds what it recorded.
+                self._put_table("staged", [(f, d) for f, _, d in old] if known else [])
                 self.db.execute("DELETE FROM live")
                 self.db.execute("INSERT INTO live SELECT * FROM pending")
+                self._put_meta("live seal", meta.get("pending seal", ""))
                 updates = {
                     "live": live_id or meta.get("expect", ""),
                     "stage": (stage_id or meta.get("live", "")) if known else "",

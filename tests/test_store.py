@@ -163,8 +163,13 @@ def test_a_damaged_record_is_reported_as_cache_damage(
 
 def test_a_damaged_seen_row_is_reported_as_cache_damage(tmp_path: Path) -> None:
     items = ItemCache.open(tmp_path, KEY, SEAL)
-    mac = SEAL.mac("seen", "a.md", "big", 1, 2, 3, "k")
-    items.db.execute("INSERT INTO seen VALUES ('a.md', 'big', 1, 2, 3, 'k', ?)", (mac,))
+    # Sealed here, yet damaged: a size that is no number.
+    row = ("a.md", "big", 1, 2, 3, "k")
+    items.db.execute("INSERT INTO seen VALUES (?, ?, ?, ?, ?, ?)", row)
+    seal = SEAL.table("seen", [row])
+    items.db.execute(
+        "INSERT INTO meta VALUES ('seen seal', ?, ?)", (seal, SEAL.mac("meta", "seen seal", seal))
+    )
     with pytest.raises(CacheDamaged, match="^the build cache is damaged"):
         items.seen()
     items.close()
