@@ -328,9 +328,7 @@ def _build(
         _remember_seen(session, inputs.discovery.seen)
         return _unchanged_report(state, options, clock, started, session)
     with clock.stage("read"):
-        found = (
-            outputdir.Survey() if options.own_output else outputdir.survey(output, options.force)
-        )
+        found = _survey(output, state, options)
     with _collector_paused():
         assembled = assemble(options, session, inputs, now, clock)
         site, pages = assembled.site, assembled.pages
@@ -363,6 +361,12 @@ def _build(
 
     with clock.stage("write"):
         _publish(staging, written, session.log, settings, summary, remake)
+        if not options.own_output:
+            kept = found.foreign - written.keys()
+            times = outputdir.folder_times(output, [*written, *kept])
+            _record_or_warn(
+                session, lambda: session.log.record_folders(stage.folder_id(output), times, kept)
+            )
     with clock.stage("cache"):
         _save(session, inputs, assembled)
     session.last = assembled
@@ -726,6 +730,24 @@ def _signatures(assembled: Assembled, key: str) -> list[str]:
         fixed[f"static:{name}"] = stage.digest(file.data)
     versions = graph.versions(assembled.site, fixed)
     return [graph.signature(page, versions) for page in assembled.pages]
+
+
+def _survey(output: Path, state: OutputState, options: BuildOptions) -> outputdir.Survey:
+    """The files of others in the output folder (none in serve's folder of its own)."""
+    if options.own_output:
+        return outputdir.Survey()
+    known = None
+    if state.live is not None and state.folders is not None and state.foreign is not None:
+        known = outputdir.Known(frozenset(state.live), state.folders, state.foreign)
+    return outputdir.survey(output, options.force, known)
+
+
+def _record_or_warn(session: Session, record: Callable[[], None]) -> None:
+    try:
+        record()
+    except (sqlite3.Error, OSError) as exc:
+        # The site is published; a record that cannot be saved only slows the next build.
+        session.warnings.append(f"cannot write the build cache: {exc}")
 
 
 def _open_stage(

@@ -213,7 +213,7 @@ class Stage:
         if missing:
             raise Unpublished(missing)
         for rel in sorted(self.foreign - manifest.keys()):
-            if self._plain(self.output, rel):
+            if self._plain(self.output, rel) and os.path.lexists(self.output / rel):
                 self._link(rel, count=False)
         gone = [rel for rel in self.staged if rel not in manifest]
         for rel in gone:

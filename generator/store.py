@@ -284,6 +284,8 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL, mac
 CREATE TABLE IF NOT EXISTS live (file TEXT PRIMARY KEY, signature TEXT, digest TEXT);
 CREATE TABLE IF NOT EXISTS staged (file TEXT PRIMARY KEY, digest TEXT);
 CREATE TABLE IF NOT EXISTS pending (file TEXT PRIMARY KEY, signature TEXT, digest TEXT);
+CREATE TABLE IF NOT EXISTS folders (path TEXT PRIMARY KEY, mtime INTEGER);
+CREATE TABLE IF NOT EXISTS foreign_files (file TEXT PRIMARY KEY);
 """
 
 #: A published file's signature (what it was made from) and digest (its bytes).
@@ -302,6 +304,10 @@ class OutputState:
     settings: str = ""
     #: The last build's summary, for a build that finds nothing changed.
     summary: dict[str, Any] = field(default_factory=dict)
+    #: The output's folders and their modification times, and the files in them that
+    #: briefing did not write, as the last build left them; None when unknown.
+    folders: dict[str, int] | None = None
+    foreign: frozenset[OutputPath] | None = None
 
 
 def output_file_name(output: Path) -> str:
@@ -339,6 +345,13 @@ class OutputLog(_Sealed):
             )
             if live_id is not None and live_id == meta.get("live"):
                 state.live = {str(f): (str(s), str(d)) for f, s, d in self._written("live")}
+                if meta.get("folders for") == live_id:
+                    state.folders = {
+                        str(p): int(t) for p, t in self._table("folders", "path, mtime")
+                    }
+                    state.foreign = frozenset(
+                        str(r[0]) for r in self._table("foreign_files", "file")
+                    )
             if (
                 meta.get("phase") == "clean"
                 and stage_id is not None
@@ -390,6 +403,16 @@ class OutputLog(_Sealed):
         """The swap happened: the pending site is published, the old one is staged."""
         self._settle(True, live_id, stage_id)
 
+    def record_folders(
+        self, live_id: str | None, folders: Mapping[str, int], foreign: Iterable[OutputPath]
+    ) -> None:
+        """What the output folder ``live_id`` holds besides the files of ``live``, for the
+        next build's survey: the times of its folders, and the files of others in them."""
+        with _transaction(self.db):
+            self._put_table("folders", list(folders.items()))
+            self._put_table("foreign_files", [(f,) for f in foreign])
+            self._put_meta("folders for", live_id or "")
+
     def _settle(
         self, swapped: bool, live_id: str | None = None, stage_id: str | None = None
     ) -> None:
@@ -440,6 +463,11 @@ class MemoryLog:
 
     def mark_dirty(self) -> None:
         self.state.staged = None
+
+    def record_folders(
+        self, live_id: str | None, folders: Mapping[str, int], foreign: Iterable[OutputPath]
+    ) -> None:
+        pass  # serve's folder is its own: never surveyed
 
     def forget(self, file: OutputPath, digest: str) -> None:
         """``file`` was replaced in the output folder outside a build (``serve``'s first

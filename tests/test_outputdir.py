@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
 from conftest import MakeSite, item
 
+from generator import outputdir
 from generator.cli import main
 from generator.outputdir import MANIFEST
 from generator.stage import survey
@@ -155,3 +158,32 @@ def test_the_manifest_lists_exactly_the_files_briefing_wrote(make_site: MakeSite
     listed = json.loads((root / "_site" / MANIFEST).read_text())
     assert listed["written by"] == "briefing"
     assert sorted(listed["files"]) == listed["files"] == sorted(survey(root / "_site"))
+
+
+def test_a_survey_lists_only_folders_whose_time_moved(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files of others are found from folder times; the other folders are not listed."""
+    monkeypatch.setattr(outputdir, "RACY_NS", 0)  # record every time, however recent
+    root = make_site({f"content/{n}.md": item(f"Story {n}") for n in range(8)})
+    assert run("build", "--site", str(root))[0] == 0
+    site = root / "_site"
+    time.sleep(0.05)  # past the file system's clock tick: the additions move folder times
+    fill(site, {"tags/ukraine/notes.txt": "kept", "extra/deep/a.txt": "kept too"})
+    listed: list[str] = []
+    real_scandir = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda p: listed.append(str(p)) or real_scandir(p))
+    (root / "content/0.md").write_text(item("Story 0, edited"), encoding="utf-8")
+    assert run("build", "--site", str(root))[0] == 0
+    assert (site / "tags/ukraine/notes.txt").read_text() == "kept"
+    assert (site / "extra/deep/a.txt").read_text() == "kept too"
+    surveyed = [p for p in listed if p.startswith(str(site))]
+    folders = sum(1 for p in site.rglob("*") if p.is_dir())
+    assert 0 < len(surveyed) <= 4 < folders  # the root, tags/ukraine, extra, extra/deep
+
+    time.sleep(0.05)
+    (site / "tags/ukraine/notes.txt").unlink()
+    (root / "content/1.md").write_text(item("Story 1, edited"), encoding="utf-8")
+    assert run("build", "--site", str(root))[0] == 0
+    assert not (site / "tags/ukraine/notes.txt").exists()  # gone stays gone
+    assert (site / "extra/deep/a.txt").read_text() == "kept too"  # from the record
