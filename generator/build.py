@@ -365,7 +365,8 @@ def _build(
             kept = found.foreign - written.keys()
             times = outputdir.folder_times(output, [*written, *kept])
             _record_or_warn(
-                session, lambda: session.log.record_folders(stage.folder_id(output), times, kept)
+                session,
+                lambda: session.log.record_folders(stage.folder_id(output), times, kept),
             )
     with clock.stage("cache"):
         _save(session, inputs, assembled)

@@ -284,8 +284,6 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL, mac
 CREATE TABLE IF NOT EXISTS live (file TEXT PRIMARY KEY, signature TEXT, digest TEXT);
 CREATE TABLE IF NOT EXISTS staged (file TEXT PRIMARY KEY, digest TEXT);
 CREATE TABLE IF NOT EXISTS pending (file TEXT PRIMARY KEY, signature TEXT, digest TEXT);
-CREATE TABLE IF NOT EXISTS folders (path TEXT PRIMARY KEY, mtime INTEGER);
-CREATE TABLE IF NOT EXISTS foreign_files (file TEXT PRIMARY KEY);
 """
 
 #: A published file's signature (what it was made from) and digest (its bytes).
@@ -345,13 +343,10 @@ class OutputLog(_Sealed):
             )
             if live_id is not None and live_id == meta.get("live"):
                 state.live = {str(f): (str(s), str(d)) for f, s, d in self._written("live")}
-                if meta.get("folders for") == live_id:
-                    state.folders = {
-                        str(p): int(t) for p, t in self._table("folders", "path, mtime")
-                    }
-                    state.foreign = frozenset(
-                        str(r[0]) for r in self._table("foreign_files", "file")
-                    )
+                record = json.loads(meta.get("folders", "{}"))
+                if record.get("for") == live_id:
+                    state.folders = {str(p): int(t) for p, t in record["times"].items()}
+                    state.foreign = frozenset(str(f) for f in record["foreign"])
             if (
                 meta.get("phase") == "clean"
                 and stage_id is not None
@@ -359,7 +354,14 @@ class OutputLog(_Sealed):
             ):
                 state.staged = {str(f): str(d) for f, d in self._table("staged", "file, digest")}
             return state
-        except (sqlite3.Error, ValueError, TypeError, RecursionError) as exc:
+        except (
+            sqlite3.Error,
+            ValueError,
+            TypeError,
+            KeyError,
+            AttributeError,
+            RecursionError,
+        ) as exc:
             raise CacheDamaged(f"the record of the output folder is damaged ({exc!r})") from None
 
     def _written(self, table: str) -> list[tuple[Any, ...]]:
@@ -407,11 +409,15 @@ class OutputLog(_Sealed):
         self, live_id: str | None, folders: Mapping[str, int], foreign: Iterable[OutputPath]
     ) -> None:
         """What the output folder ``live_id`` holds besides the files of ``live``, for the
-        next build's survey: the times of its folders, and the files of others in them."""
+        next build's survey: the times of its folders, and the files of others in them.
+
+        One sealed text, not a table: the 15,000 folders of a site of 10,000 items are
+        written in milliseconds, where as many rows took a quarter second.
+        """
+        record = {"for": live_id or "", "times": dict(sorted(folders.items())),
+                  "foreign": sorted(foreign)}  # fmt: skip
         with _transaction(self.db):
-            self._put_table("folders", list(folders.items()))
-            self._put_table("foreign_files", [(f,) for f in foreign])
-            self._put_meta("folders for", live_id or "")
+            self._put_meta("folders", json.dumps(record, ensure_ascii=False))
 
     def _settle(
         self, swapped: bool, live_id: str | None = None, stage_id: str | None = None
@@ -422,7 +428,11 @@ class OutputLog(_Sealed):
             if swapped:
                 known = meta.get("pending_known") == "yes"
                 # The old output, now the staging folder, holds what it recorded.
-                self._put_table("staged", [(f, d) for f, _, d in old] if known else [])
+                self.db.execute("DELETE FROM staged")
+                if known:  # copied by SQLite itself; the seal is made of the rows just read
+                    self.db.execute("INSERT INTO staged SELECT file, digest FROM live")
+                staged = [(f, d) for f, _, d in old] if known else []
+                self._put_meta("staged seal", self.seal.table("staged", staged))
                 self.db.execute("DELETE FROM live")
                 self.db.execute("INSERT INTO live SELECT * FROM pending")
                 self._put_meta("live seal", meta.get("pending seal", ""))
