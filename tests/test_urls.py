@@ -12,6 +12,8 @@ from generator.urls import (
     link,
     output_file,
     permalink_fields,
+    portability_problem,
+    portable_key,
     slugify,
 )
 
@@ -195,3 +197,33 @@ def test_link(base: str, site_path: str, href: str) -> None:
 )
 def test_is_safe_link(url: str, safe: bool) -> None:
     assert is_safe_link(url) is safe
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [("C:\\Windows\\..\\x", "c-windows-x"), ("..\\..\\etc", "etc"), ("a/b", "a-b")],
+)
+def test_slugs_and_tag_paths_never_carry_separators_or_drives(text: str, slug: str) -> None:
+    """Tags and file names become slugs: backslashes, drive letters and dots are gone."""
+    assert slugify(text) == slug
+    assert portability_problem(f"tags/{slugify(text)}/index.html") is None
+
+
+@pytest.mark.parametrize(
+    ("path", "problem"),
+    [
+        ("a\\b.css", "'\\\\' is a folder separator on Windows"),
+        ("c:x/index.html", "':' is not allowed in file names on Windows"),
+        ("a\x1bb.html", "'\\x1b' is not allowed in file names on Windows"),
+        ("tags/straße/index.html", None),
+    ],
+)
+def test_portability_problem_names_the_character(path: str, problem: str | None) -> None:
+    assert portability_problem(path) == problem
+
+
+def test_portable_key_folds_what_macos_and_windows_fold() -> None:
+    assert portable_key("Foo/Index.html") == portable_key("foo/index.html")
+    assert portable_key("caf\u00e9") == portable_key("cafe\u0301")
+    assert portable_key("straße") == portable_key("STRASSE")
+    assert portable_key("київ") != portable_key("киів")
