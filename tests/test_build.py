@@ -7,7 +7,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import MakeSite, item
+from conftest import SITE_YAML, MakeSite, item
 
 from generator.build import BuildOptions, build
 from generator.errors import BuildFailed
@@ -255,13 +255,20 @@ def test_two_items_with_the_same_url_name_both_files(make_site: MakeSite) -> Non
     assert f"this one and {root}/content/two.md" in text
 
 
-def test_tags_cannot_escape_the_output_folder(make_site: MakeSite, tmp_path: Path) -> None:
-    root = make_site({"content/a.md": item(tags='["../../../../etc/passwd", "/abs", "a/../../b"]')})
+def test_tags_cannot_escape_the_output_folder(tmp_path: Path) -> None:
+    # Eight folders deep: a tag climbing out with up to eight '..' would still land
+    # inside tmp_path, where this test looks; nothing may appear outside the site.
+    deep = tmp_path.joinpath(*"abcdefgh")
+    root = deep / "site"
+    (root / "content").mkdir(parents=True)
+    (root / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
+    tags = '["../../../../etc/passwd", "/abs", "a/../../b", "../../../../../../../../x"]'
+    (root / "content/a.md").write_text(item(tags=tags), encoding="utf-8")
     build(BuildOptions(site_dir=root))
-    written = [p for p in tmp_path.rglob("*") if p.is_file()]
-    assert all(p.resolve().is_relative_to(root) for p in written)
-    assert (root / "_site/tags/etc-passwd/index.html").is_file()
-    assert (root / "_site/tags/a-b/index.html").is_file()
+    outside = [p for p in tmp_path.rglob("*") if not p.resolve().is_relative_to(root)]
+    assert outside == [tmp_path.joinpath(*"abcdefgh"[:n]) for n in range(1, 9)]
+    for slug in ("etc-passwd", "abs", "a-b", "x"):
+        assert (root / f"_site/tags/{slug}/index.html").is_file()
 
 
 def test_a_slug_that_climbs_out_is_an_error(make_site: MakeSite) -> None:

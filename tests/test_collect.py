@@ -12,6 +12,7 @@ from conftest import item
 from generator import content, markup
 from generator.collect import collect_site, publisher_name
 from generator.config import SiteConfig
+from generator.errors import BuildFailed
 from generator.models import Citation, Site
 from generator.sources import Source
 
@@ -157,9 +158,9 @@ def test_edition_file_gives_title_and_introduction(config: SiteConfig) -> None:
 )
 def test_edition_file_errors(name: str, text: str, expected: str) -> None:
     rel = PurePosixPath("editions", name)
-    with pytest.raises(Exception) as failed:
+    with pytest.raises(BuildFailed) as failed:
         content.parse_edition(Source(f"content/{rel}", rel, text))
-    assert str(failed.value) == expected
+    assert [str(e) for e in failed.value.errors] == [expected]
 
 
 def test_weekly_edition_file_must_be_named_for_the_closing_day(config: SiteConfig) -> None:

@@ -110,7 +110,7 @@ def test_nu_html_checker_finds_no_errors(site: Site) -> None:
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    assert len(html_pages(site)) >= 10 if site.name == "sample" else 8
+    assert len(html_pages(site)) >= (10 if site.name == "sample" else 8)
 
 
 # Feeds --------------------------------------------------------------------
