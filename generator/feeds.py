@@ -6,6 +6,7 @@ Items and editions are first turned into format-neutral :class:`Entry` records
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
 from generator.models import Edition, Item, Site
-from generator.urls import OutputPath
+from generator.urls import OutputPath, as_uri, tag_uri
 from generator.views import Views, rebase_links
 
 # XML 1.0 forbids these; word processors paste them into text anyway.
@@ -71,13 +72,24 @@ def _credit(item: Item) -> str:
 
 
 def _absolute_html(item: Item, views: Views) -> str:
-    """The item's HTML with internal links made absolute: feed readers have no base."""
-    return rebase_links(item.html, item.url, views.config, views.absolute)
+    """The item's HTML with every internal link absolute, in-page ones included: feed
+    readers have no base."""
+    return rebase_links(item.html, item.url, views.config, views.absolute, fragments=True)
+
+
+def feed_id(item: Item, views: Views) -> str:
+    """The item's id as a URI, which Atom requires: an IRI (a source URL with letters
+    beyond ASCII) percent-encoded, an id that is no URI ("12345") a tag: URI of the
+    site's host and the item's day."""
+    return as_uri(item.feed_id) or tag_uri(
+        views.config.url, item.date.date().isoformat(), item.feed_id
+    )
 
 
 def item_entry(item: Item, views: Views) -> Entry:
     return Entry(
-        id=item.feed_id,  # the editor's `id`, else the first source URL: never the slug
+        # The editor's `id`, else the first source URL: never the slug or the title.
+        id=feed_id(item, views),
         title=xml_text(item.title),
         url=views.absolute(item.url),
         external_url=item.references[0].url,
@@ -134,7 +146,9 @@ def _generator(
     fg = FeedGenerator()
     fg.id(channel.home)
     fg.title(xml_text(channel.title))
-    fg.subtitle(xml_text(channel.description or channel.title))
+    subtitle = xml_text(channel.description or channel.title)
+    # Readers (feedparser among them) take RSS's channel <description> as HTML too.
+    fg.subtitle(subtitle if atom else html.escape(subtitle, quote=False))
     fg.author({"name": xml_text(channel.author)})
     fg.language(channel.language)
     # feedgen's RSS <link> is the last link given, so the home page comes last.
@@ -156,7 +170,8 @@ def _generator(
         # "related" link to the source would become a second "alternate". The source
         # is credited in the content instead.
         fe.link(href=entry.url, rel="alternate")
-        fe.summary(entry.summary)
+        # RSS's <description> is HTML, Atom's <summary> (no type) text: the summary is text.
+        fe.summary(entry.summary if atom else html.escape(entry.summary, quote=False))
         # RSS carries the HTML as content:encoded in CDATA; Atom as escaped type="html".
         fe.content(entry.html, type="html" if atom else "CDATA")
         fe.published(entry.published)
@@ -170,7 +185,24 @@ def render_rss(channel: Channel, entries: Sequence[Entry]) -> bytes:
     """RSS 2.0: summary as description, full HTML as content:encoded."""
     fg = _generator(channel, entries, channel.urls["rss"], atom=False)
     data: bytes = fg.rss_str(pretty=True)
-    return data
+    return _character_references(data)
+
+
+_CDATA = re.compile(rb"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
+
+
+def _character_references(xml: bytes) -> bytes:
+    """``&`` and ``<`` in RSS text as ``&#x26;`` and ``&#x3C;``, never ``&amp;``/``&lt;``.
+
+    The same characters to an XML parser; but many RSS readers take titles apart
+    without one, decode the named entities and read HTML into the text, so
+    "Vec<T>" showed as "Vec". The W3C feed validator asks for this form. CDATA
+    sections (content:encoded) are left as they are: references mean nothing there.
+    """
+    parts = _CDATA.split(xml)
+    for index in range(0, len(parts), 2):  # the parts outside CDATA
+        parts[index] = parts[index].replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
+    return b"".join(parts)
 
 
 def render_atom(channel: Channel, entries: Sequence[Entry]) -> bytes:

@@ -114,6 +114,39 @@ def portable_key(path: str) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFD", path).casefold())
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+#: What stays as it is in a URI; the rest (spaces, non-ASCII letters) is percent-encoded.
+_URI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+
+
+def as_uri(text: str) -> str | None:
+    """``text`` as a URI, an IRI's letters percent-encoded and its host in IDNA
+    ("https://bücher.de/ä" -> "https://xn--bcher-kva.de/%C3%A4"); None when it has no
+    scheme, so is no URI at all ("12345")."""
+    if not _SCHEME.match(text):
+        return None
+    if text.isascii() and " " not in text:
+        return text
+    parts = urlsplit(text.strip())
+    host = parts.hostname or ""
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if host and not host.isascii() else host
+    except UnicodeError:
+        ascii_host = quote(host, safe="")
+    netloc = parts.netloc.replace(host, ascii_host) if host else parts.netloc
+    rest = text.strip()[len(parts.scheme) + 1 :]
+    if parts.netloc:
+        rest = "//" + netloc + rest[2 + len(parts.netloc) :]
+    return f"{parts.scheme}:{quote(rest, safe=_URI_SAFE)}"
+
+
+def tag_uri(site_url: str, day: str, name: str) -> str:
+    """A tag: URI (RFC 4151) for an id that is no URI: the site's host, a day it held
+    it, and the id itself, percent-encoded ("tag:example.org,2025-07-22:12345")."""
+    host = urlsplit(site_url).hostname or "localhost"
+    return f"tag:{host},{day}:{quote(name, safe=_URI_SAFE.replace('#', ''))}"
+
+
 def base_path(site_url: str) -> str:
     """The path part of the site URL, always ending in '/': "/repo/" for a project site."""
     path = urlsplit(site_url).path or "/"

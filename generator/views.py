@@ -100,18 +100,24 @@ def embed_html(html: str, prefix: str, shift: int) -> str:
 _LINK_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)"')
 
 
-def rebase_links(html: str, page: str, config: SiteConfig, to: Callable[[str], str]) -> str:
+def rebase_links(
+    html: str, page: str, config: SiteConfig, to: Callable[[str], str], fragments: bool = False
+) -> str:
     """Point the internal links of HTML written for the page ``page`` through ``to``.
 
     Relative links ("../other/") only work on the page they were written for; the
     same item also appears on its edition's page and in feeds, so each internal link
     becomes ``to(site_path)``: a base-path link for pages, an absolute URL for feeds.
+    With ``fragments``, in-page links ("#fn1", a footnote) point at the page too: in
+    a feed reader there is no page around them, and "#fn1" would open the feed.
     """
     if ' href="' not in html and ' src="' not in html:
         return html
 
     def fix(match: re.Match[str]) -> str:
         written = match.group(2)
+        if fragments and written.startswith("#"):
+            return f'{match.group(1)}{escape(to(page) + unescape(written))}"'
         if written.startswith(("#", "mailto:")) or (
             written.startswith(("https://", "http://")) and not written.startswith(config.url)
         ):
