@@ -10,7 +10,7 @@ import html
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
@@ -320,4 +320,33 @@ class FeedWriter:
                 if entry is None:
                     entry = self.entries[item.url] = item_entry(item, self.views)
                 entries.append(entry)
-        return RENDERERS[feed.format](feed.channel, entries)
+        return RENDERERS[feed.format](feed.channel, within_budget(entries))
+
+
+#: What the full texts of one feed's entries may add up to, in bytes of HTML. A reader
+#: fetches the whole file on every poll, and some give up on feeds of several MB; an
+#: item pasted by mistake (a whole report) must not make every feed carrying it huge.
+FEED_BUDGET = 1_000_000
+
+
+def within_budget(entries: Sequence[Entry], budget: int = FEED_BUDGET) -> list[Entry]:
+    """The entries, the largest full texts replaced by their summary and a link until
+    the rest fits ``budget``; the newest entries' order and everything else stay."""
+    sizes = [len(entry.html.encode()) for entry in entries]
+    total = sum(sizes)
+    result = list(entries)
+    for index in sorted(range(len(result)), key=lambda i: (-sizes[i], i)):
+        if total <= budget:
+            break
+        short = _summary_only(result[index])
+        total += len(short.html.encode()) - sizes[index]
+        result[index] = short
+    return result
+
+
+def _summary_only(entry: Entry) -> Entry:
+    html_text = (
+        f"<p>{escape(entry.summary)}</p>\n"
+        f'<p><a href="{escape(entry.url)}">Read the whole text on the site.</a></p>'
+    )
+    return replace(entry, html=html_text)

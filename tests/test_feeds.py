@@ -12,7 +12,7 @@ import pytest
 from conftest import SITE_YAML, MakeSite, item
 
 from generator.build import BuildOptions, build
-from generator.feeds import _character_references
+from generator.feeds import FEED_BUDGET, _character_references
 from generator.urls import as_uri, tag_uri
 
 TITLE = "Vec<T> gains extract_if & AT&T's <b> tag"
@@ -104,3 +104,25 @@ def test_tag_uri_is_stable_and_escaped() -> None:
     assert tag_uri("https://example.github.io/briefing/", "2025-07-22", "my story#1") == (
         "tag:example.github.io,2025-07-22:my%20story%231"
     )
+
+
+def test_a_huge_item_gives_feeds_its_summary_and_a_link(make_site: MakeSite) -> None:
+    """An item pasted by mistake (several MB) must not make every feed several MB."""
+    huge = "\n\n".join(f"Paragraph {n} of a report pasted whole. " * 20 for n in range(3000))
+    root = make_site(
+        {
+            "content/a.md": item("Small story", "2025-07-22T10:00:00+03:00"),
+            "content/b.md": item("Huge report", summary='"A report, in short."', body=huge),
+        }
+    )
+    build(BuildOptions(site_dir=root))
+    site = root / "_site"
+    assert len(huge) > 2 * FEED_BUDGET
+    for name in ("feed.xml", "atom.xml", "feed.json", "editions/feed.xml"):
+        assert (site / name).stat().st_size < FEED_BUDGET + 50_000, name
+    entries = {e.title: e for e in feedparser.parse(site / "feed.xml").entries}
+    assert "Paragraph 2999" not in entries["Huge report"].content[0].value
+    assert "Read the whole text on the site." in entries["Huge report"].content[0].value
+    assert "A report, in short." in entries["Huge report"].content[0].value
+    assert entries["Small story"].content[0].value.startswith("<p>The first paragraph.")
+    assert "Paragraph 2999" in (site / "2025/07/22/b/index.html").read_text()
