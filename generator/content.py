@@ -120,7 +120,40 @@ def item_fields(zone: ZoneInfo) -> tuple[Field, ...]:
         Field("section", schema.text),
         Field("edition", _edition),
         Field("id", schema.text),
+        # Jekyll's spelling of a draft; `draft: true` is briefing's (see FOREIGN_KEYS).
+        Field("published", schema.boolean, default=True),
     )
+
+
+#: Front-matter keys of other generators (Jekyll, Hugo, Pelican, Eleventy, Zola), and
+#: what to write here instead: a "did you mean" by spelling would point the wrong way
+#: ("description" is not "section", "images" not "tags").
+FOREIGN_KEYS: dict[str, str] = {
+    "description": "briefing calls it `summary:`",
+    "excerpt": "briefing calls it `summary:`",
+    "abstract": "briefing calls it `summary:`",
+    "categories": "briefing has `tags:` for topics and `section:` for a part of the edition",
+    "category": "briefing has `tags:` for topics and `section:` for a part of the edition",
+    "keywords": "briefing calls them `tags:`",
+    "link": "briefing calls it `source:`",
+    "url": "write the article's address as `source:`; an item's own address comes from "
+    "its `slug:` and site.yaml's `permalink:`",
+    "permalink": "an item's address comes from its `slug:` and site.yaml's `permalink:`",
+    "aliases": "redirects from old addresses are not supported here",
+    "layout": "every item uses the theme's item.html; templates are not chosen per item",
+    "template": "every item uses the theme's item.html; templates are not chosen per item",
+    "author": "bylines are not supported here yet",
+    "authors": "bylines are not supported here yet",
+    "image": "images in front matter are not supported here yet; put the picture in the "
+    "text with ![description](https://...)",
+    "images": "images in front matter are not supported here yet; put the picture in the "
+    "text with ![description](https://...)",
+    "lastmod": "update dates are not supported here yet",
+    "updated": "update dates are not supported here yet",
+    "modified": "update dates are not supported here yet",
+    "weight": "items are ordered by `date:`",
+    "status": "write `draft: true` to keep an item out of the site",
+}
 
 
 def _front_matter(
@@ -139,8 +172,9 @@ def _front_matter(
     except ContentError as exc:
         raise BuildFailed([exc]) from None
     values, errors = schema.validate(
-        mapping, fields, path=source.path, error=ContentError, start=Position(1, 1), what=what
-    )
+        mapping, fields, path=source.path, error=ContentError, start=Position(1, 1), what=what,
+        foreign=FOREIGN_KEYS if what == "front matter" else None,
+    )  # fmt: skip
     if errors:
         if _says_draft(mapping):
             raise IncompleteDraft(errors)
@@ -157,16 +191,22 @@ class IncompleteDraft(BuildFailed):
 
 
 def _says_draft(mapping: LocatedMapping) -> bool:
+    return _flag(mapping, "draft", False) or not _flag(mapping, "published", True)
+
+
+def _flag(mapping: LocatedMapping, key: str, default: bool) -> bool:
     try:
-        return schema.boolean(mapping.data.get("draft"))
+        return schema.boolean(mapping.data[key]) if key in mapping.data else default
     except Invalid:
-        return False
+        return default
 
 
 def parse(source: Source, zone: ZoneInfo) -> Document:
     """Parse one item file; raise BuildFailed with every problem in it."""
     values, halves, mapping = _front_matter(source, item_fields(zone), "front matter")
     citations: tuple[Citation, ...] = values.pop("source")
+    if not values.pop("published"):
+        values["draft"] = True  # Jekyll's `published: false`: kept out of the site alike
     name = values.pop("source_name")
     if name and citations[0].name is None:
         citations = (Citation(citations[0].url, name), *citations[1:])

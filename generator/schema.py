@@ -8,7 +8,7 @@ column of the offending key or value, with "did you mean" for unknown keys.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -48,10 +48,12 @@ def validate(
     error: type[SiteError],
     start: Position,
     what: str,
+    foreign: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, Any], list[SiteError]]:
     """Coerce ``mapping`` by ``fields``; return the values and every error found.
 
     ``start`` is where the mapping begins (missing keys are reported there).
+    ``foreign`` gives, for keys other tools use, what to write instead.
     """
     by_name = {f.name: f for f in fields}
     values: dict[str, Any] = {}
@@ -66,7 +68,7 @@ def validate(
                     path=path,
                     line=where.line,
                     col=where.col,
-                    hint=_suggest(key, by_name),
+                    hint=(foreign or {}).get(key) or _suggest(key, by_name),
                 )
             )
             continue

@@ -430,3 +430,38 @@ def test_keys_from_a_merge_key_are_still_checked() -> None:
         f"{PATH}:2:1: unknown key 'common' in front matter; {KNOWN}",
         f"{PATH}:2:13: unknown key 'titel' in front matter; did you mean 'title'?",
     ]
+
+
+@pytest.mark.parametrize(
+    ("key", "hint"),
+    [
+        ("description", "briefing calls it `summary:`"),
+        ("excerpt", "briefing calls it `summary:`"),
+        ("categories", "briefing has `tags:` for topics and `section:` for a part of the edition"),
+        ("author", "bylines are not supported here yet"),
+        (
+            "images",
+            "images in front matter are not supported here yet; put the picture in the text "
+            "with ![description](https://...)",
+        ),
+        ("layout", "every item uses the theme's item.html; templates are not chosen per item"),
+    ],
+)
+def test_keys_of_other_generators_get_the_right_hint(key: str, hint: str) -> None:
+    """Spelling alone would point the wrong way: 'description' to 'section'."""
+    assert errors_of(item(**{key: "x"})) == [
+        f"{PATH}:6:1: unknown key '{key}' in front matter; {hint}"
+    ]
+
+
+@pytest.mark.parametrize(("written", "draft"), [("false", True), ("true", False), ("no", True)])
+def test_jekylls_published_false_is_a_draft(written: str, draft: bool) -> None:
+    """An editor who deletes `published: false` to get a build through would publish."""
+    assert parse_text(item(published=written)).meta.draft is draft
+
+
+def test_an_unfinished_jekyll_draft_does_not_stop_the_build() -> None:
+    from generator.content import IncompleteDraft
+
+    with pytest.raises(IncompleteDraft):
+        parse_text("---\ntitle: Not ready\ndate: 2025-07-22\npublished: false\n---\nText.\n")
