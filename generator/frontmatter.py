@@ -23,9 +23,29 @@ class Split:
     body_line: int
 
 
+def _other_format(first: str) -> str | None:
+    """The front-matter format other generators write, told by the first line."""
+    if first == "+++":
+        return "TOML (Hugo and Zola's '+++')"
+    if first == "{" or first.startswith('{"'):
+        return "JSON (Hugo's '{')"
+    if first.startswith(";;;"):
+        return "JSON (Eleventy's ';;;')"
+    return None
+
+
 def split(text: str, path: str) -> Split:
     """Split at the ``---`` fences; raise ContentError when they are missing."""
     lines = text.split("\n")
+    other = _other_format(lines[0].rstrip())
+    if other:
+        raise ContentError(
+            f"front matter in {other}: briefing reads YAML front matter only",
+            path=path,
+            line=1,
+            col=1,
+            hint="write it between '---' lines as `key: value`, e.g. title: \"Talks resume\"",
+        )
     if not lines or lines[0].rstrip() != FENCE:
         raise ContentError(
             "no front matter: the file must start with a line of three dashes '---'",

@@ -116,7 +116,11 @@ def read_source(
 
 
 def _is_markdown(rel: str) -> bool:
-    return rel.endswith(".md")
+    """A content file: Markdown, and not a note about the folder. ``README.md`` explains a
+    folder to whoever browses the repository; ``_index.md`` and other names starting
+    with '_' are other generators' section files. Neither is an item."""
+    name = rel.rpartition("/")[2]
+    return name.endswith(".md") and not name.startswith("_") and name.lower() != "readme.md"
 
 
 def _once_each(found: list[tuple[str, Stat]]) -> list[tuple[str, Stat]]:
@@ -146,7 +150,7 @@ def _look_at(
     for rel in only:
         found.pop(rel, None)
         path = content_dir / rel
-        if rel.endswith(".md") and not any(part.startswith(".") for part in rel.split("/")):
+        if _is_markdown(rel) and not any(part.startswith(".") for part in rel.split("/")):
             outside = check_inside(path, root)
             if outside is not None:
                 if os.path.lexists(path):

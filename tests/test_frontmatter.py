@@ -64,3 +64,17 @@ def test_errors(text: str, message: str) -> None:
     with pytest.raises(ContentError) as excinfo:
         split(text, "a.md")
     assert str(excinfo.value) == message
+
+
+@pytest.mark.parametrize(
+    ("first", "format_name"),
+    [("+++", "TOML (Hugo and Zola's '+++')"), ("{", "JSON (Hugo's '{')"),
+     (";;;", "JSON (Eleventy's ';;;')")],
+)  # fmt: skip
+def test_front_matter_of_another_format_is_named(first: str, format_name: str) -> None:
+    with pytest.raises(ContentError) as error:
+        split(f"{first}\ntitle = 'x'\n{first}\nBody\n", "content/a.md")
+    assert str(error.value) == (
+        f"content/a.md:1:1: front matter in {format_name}: briefing reads YAML front matter "
+        "only; write it between '---' lines as `key: value`, e.g. title: \"Talks resume\""
+    )

@@ -215,3 +215,21 @@ def test_decode_error_line_counts_every_kind_of_line_end(data: bytes, message: s
     with pytest.raises(ContentError) as excinfo:
         decode(data, "a.md")
     assert str(excinfo.value) == message
+
+
+def test_readme_and_underscore_files_are_not_items(tmp_path: Path) -> None:
+    """A README.md explains the folder on GitHub; _index.md is Hugo's section file."""
+    content = tmp_path / "content"
+    write(
+        content,
+        {
+            "README.md": b"# How to write items",
+            "sub/readme.md": b"notes",
+            "_index.md": b"---\ntitle: Section\n---\n",
+            "sub/_draft-notes.md": b"x",
+            "a.md": b"a",
+        },
+    )
+    assert [s.rel.as_posix() for s in read_all(content)[0]] == ["a.md"]
+    hinted = discover(content, {}, only={"README.md", "_index.md", "a.md"})
+    assert [s.rel.as_posix() for s in hinted.changed] == ["a.md"]
