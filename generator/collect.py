@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -78,14 +79,54 @@ def edition_path(day: date) -> str:
     return f"editions/{day.isoformat()}/"
 
 
-def _first_by_slug(names: Sequence[str], make: Callable[[str, str], V]) -> dict[str, V]:
-    """One record per slug, named as first written."""
+#: One spelling of a name as an item writes it: the name, the item's file, the key.
+Spelling = tuple[str, Document, str]
+
+
+def _first_by_slug(
+    spellings: Sequence[Spelling],
+    make: Callable[[str, str], V],
+    what: str,
+    errors: list[SiteError],
+) -> dict[str, V]:
+    """One record per slug, named as first written.
+
+    Spellings that differ only in case, accents or spaces against hyphens ("Energy",
+    "energy"; "Café", "cafe"; "New York", "new-york") are one name, deliberately.
+    Any other two spellings with one slug ("C#", "C", "C++" are all "c") are an error
+    naming both: merged, one would be shown everywhere under the other's name.
+    """
     found: dict[str, V] = {}
-    for name in names:
+    first: dict[str, Spelling] = {}
+    told: set[tuple[str, str]] = set()
+    for spelling in spellings:
+        name, doc, key = spelling
         slug = slugify(name)
         if slug not in found:
-            found[slug] = make(name, slug)
+            found[slug], first[slug] = make(name, slug), spelling
+            continue
+        earlier = first[slug][0]
+        if _one_word(name) == _one_word(earlier) or (earlier, name) in told:
+            continue
+        told.add((earlier, name))
+        where = doc.value_at.get(key)
+        errors.append(
+            ContentError(
+                f"{what} '{name}' and {what} '{earlier}' (in {first[slug][1].path}) have one "
+                f"page, /{what}s/{slug}/: the site would show '{name}' as '{earlier}'",
+                path=doc.path,
+                line=where.line if where else None,
+                col=where.col if where else None,
+                hint=f"write them the same, or spell one out (for example '{name}' as words)",
+            )
+        )
     return found
+
+
+def _one_word(name: str) -> str:
+    """What two spellings of one name share: no case, accents or separators."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return re.sub(r"[\s_-]+", "-", plain.casefold()).strip("-")
 
 
 def collect_site(
@@ -99,14 +140,18 @@ def collect_site(
     # Timestamps, not aware datetimes: comparing those converts both to UTC every time.
     ordered = sorted(documents, key=lambda pair: (pair[0].meta.date.timestamp(), pair[0].path))
     tags = _first_by_slug(
-        [name for doc, _ in ordered for name in doc.meta.tags],
+        [(name, doc, "tags") for doc, _ in ordered for name in doc.meta.tags],
         lambda name, slug: Tag(name, slug, tag_path(slug)),
+        "tag",
+        errors,
     )
     # One name per citation, worked out once: the publisher map is matched by suffix.
     names = {c: publisher_name(c, config) for doc, _ in ordered for c in doc.meta.sources}
     publishers = _first_by_slug(
-        [names[c] for doc, _ in ordered for c in doc.meta.sources],
+        [(names[c], doc, "source") for doc, _ in ordered for c in doc.meta.sources],
         lambda name, slug: Publisher(name, slug, publisher_path(slug)),
+        "source",
+        errors,
     )
     sections = {name.casefold(): name for name in config.sections}
 

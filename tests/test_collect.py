@@ -257,3 +257,36 @@ def test_two_items_with_one_explicit_id_are_an_error(config: SiteConfig) -> None
         "content/b.md:6:5: two items have the feed id same: this one and content/a.md; "
         "each `id:` must be unique: feed readers would show only one of them",
     ]
+
+
+def test_tag_spellings_with_one_slug_are_an_error_naming_both(config: SiteConfig) -> None:
+    """C#, C and C++ all make the slug "c": merged, C# would show as C everywhere."""
+    _, errors = collect(
+        config,
+        {
+            "a.md": item("A", "2025-07-20T09:00:00+03:00", tags="[C]"),
+            "b.md": item("B", "2025-07-21T09:00:00+03:00", tags="[C#, energy]"),
+            "c.md": item("C", "2025-07-22T09:00:00+03:00", tags="[C++, C#]"),
+        },
+    )
+    assert [str(e) for e in errors] == [
+        "content/b.md:4:7: tag 'C#' and tag 'C' (in content/a.md) have one page, /tags/c/: "
+        "the site would show 'C#' as 'C'; write them the same, or spell one out "
+        "(for example 'C#' as words)",
+        "content/c.md:4:7: tag 'C++' and tag 'C' (in content/a.md) have one page, /tags/c/: "
+        "the site would show 'C++' as 'C'; write them the same, or spell one out "
+        "(for example 'C++' as words)",
+    ]
+
+
+def test_spellings_that_differ_in_case_accents_or_hyphens_merge(config: SiteConfig) -> None:
+    site = site_of(
+        config,
+        {
+            "a.md": item("A", "2025-07-20T09:00:00+03:00", tags="[Energy, Café, New York]"),
+            "b.md": item("B", "2025-07-21T09:00:00+03:00", tags="[energy, cafe, new-york]"),
+        },
+    )
+    assert [(g.tag.name, g.tag.slug) for g in site.tags] == [
+        ("Café", "cafe"), ("Energy", "energy"), ("New York", "new-york")
+    ]  # fmt: skip
