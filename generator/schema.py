@@ -8,6 +8,7 @@ column of the offending key or value, with "did you mean" for unknown keys.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -198,11 +199,28 @@ def text_list(value: Any) -> tuple[str, ...]:
     return tuple(result)
 
 
+#: `[text](https://...)`: a link copied from a Markdown editor into front matter.
+_MARKDOWN_LINK = re.compile(r"\]\((https?://[^)\s]+)\)")
+
+
 def web_url(value: Any) -> str:
     """An absolute http or https URL with a host."""
     url = text(value)
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    pasted = _MARKDOWN_LINK.search(url)
+    if pasted:
+        raise Invalid(
+            f"is a Markdown link, not an address: {url!r}",
+            hint=f"write the address alone: {pasted.group(1)}",
+        )
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # "[...]" reads as an IPv6 address, and this one is none
+        raise Invalid(
+            f"is not a valid address: {url!r}",
+            hint="copy the full address from the browser, starting with https://",
+        ) from None
+    if parts.scheme.lower() not in ("http", "https") or not host:
         raise Invalid(
             f"must be an absolute http(s) URL, not {url!r}",
             hint="copy the full address from the browser, starting with https://",

@@ -340,3 +340,32 @@ def test_an_empty_list_entry_is_called_an_empty_entry() -> None:
     assert validate(OK + "tags:\n  - energy\n  -\n")[1] == [
         f"a.md:4:3: 'tags' must be a list of words, but has an empty entry in it; {LIST_HINT}"
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "message", "hint"),
+    [
+        (
+            "https://[www.reuters.com](https://www.reuters.com/x)",
+            "is a Markdown link, not an address: "
+            "'https://[www.reuters.com](https://www.reuters.com/x)'",
+            "write the address alone: https://www.reuters.com/x",
+        ),
+        (
+            "[Reuters](https://www.reuters.com/x)",
+            "is a Markdown link, not an address: '[Reuters](https://www.reuters.com/x)'",
+            "write the address alone: https://www.reuters.com/x",
+        ),
+        (
+            "https://[www.reuters.com/x",
+            "is not a valid address: 'https://[www.reuters.com/x'",
+            "copy the full address from the browser, starting with https://",
+        ),
+    ],
+)
+def test_a_pasted_markdown_link_or_a_broken_address_is_invalid_not_a_crash(
+    written: str, message: str, hint: str
+) -> None:
+    with pytest.raises(schema.Invalid) as invalid:
+        schema.web_url(written)
+    assert (invalid.value.message, invalid.value.hint) == (message, hint)
