@@ -75,6 +75,9 @@ def validate(
             continue
         if raw is None:
             continue  # `summary:` with nothing after it means "not given"; see below
+        if key in mapping.cut and field.coerce is text:
+            errors.append(_cut_short(key, raw, mapping, path, error))
+            continue
         try:
             values[key] = field.coerce(raw)
         except Invalid as exc:
@@ -110,6 +113,29 @@ def validate(
         elif field.name not in values:
             values[field.name] = field.default
     return values, errors
+
+
+def _cut_short(
+    key: str, raw: Any, mapping: LocatedMapping, path: str, error: type[SiteError]
+) -> SiteError:
+    """A text value YAML would publish shorter than typed: never silently."""
+    typed, lost = mapping.cut[key]
+    if lost.startswith("#"):
+        why = "YAML reads ' #' as the start of a comment"
+    elif lost.startswith("&"):
+        why = f"YAML reads '{lost}' at the start as an anchor name"
+    else:
+        why = f"YAML reads '{lost}' at the start as a type tag"
+    where = mapping.value_at[key]
+    quoted = typed.replace("\\", "\\\\").replace('"', '\\"')
+    return error(
+        f"'{key}' would be published as {str(raw)!r}: {why}",
+        path=path,
+        line=where.line,
+        col=where.col,
+        hint=f'quote the whole value: {key}: "{quoted}"'
+        + (", or put the comment on a line of its own" if lost.startswith("#") else ""),
+    )
 
 
 def _suggest(key: str, known: dict[str, Field]) -> str:

@@ -8,7 +8,7 @@ plain Python values with the safe constructor.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -55,6 +55,10 @@ class LocatedMapping:
     data: dict[str, Any]
     key_at: Mapping[str, Position]
     value_at: Mapping[str, Position]
+    #: Unquoted values YAML read as less than was typed, by key: the value as typed
+    #: (to the end of its line) and what YAML took out of it ("#1 in 30 countries", a
+    #: comment; "&Co", an anchor; "!x", a tag). Schemas refuse these in text fields.
+    cut: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _pos(mark: Any, line_offset: int) -> Position:
@@ -86,6 +90,8 @@ def load_mapping(
             )
         key_at: dict[str, Position] = {}
         value_at: dict[str, Position] = {}
+        cut: dict[str, tuple[str, str]] = {}
+        lines = text.split("\n")
         data: dict[str, Any] = {}
         owned: set[str] = set()
         own = {id(k) for k, _ in node.value if k.tag != _MERGE}
@@ -116,6 +122,9 @@ def load_mapping(
             key_at[key] = where
             value_at[key] = _pos(value_node.start_mark, line_offset)
             data[key] = loader.construct_object(value_node, deep=True)
+            lost = _lost(value_node, lines)
+            if lost:
+                cut[key] = lost
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark is not None and mark is not None and mark.index >= len(text.rstrip()):
@@ -135,7 +144,22 @@ def load_mapping(
         raise error(f"invalid YAML in {what}: {exc}", path=path) from None
     finally:
         loader.dispose()
-    return LocatedMapping(data, key_at, value_at)
+    return LocatedMapping(data, key_at, value_at, cut)
+
+
+def _lost(node: yaml.Node, lines: list[str]) -> tuple[str, str] | None:
+    """What YAML took out of an unquoted value: a comment after it, an anchor or a tag
+    before it. None for quoted values, lists and mappings, and whole values."""
+    if not isinstance(node, yaml.ScalarNode) or node.style not in (None, ""):
+        return None
+    start, end = node.start_mark, node.end_mark
+    typed = lines[start.line][start.column :].strip()
+    if typed[:1] in ("&", "!"):
+        return typed, typed.split()[0]
+    rest = lines[end.line][end.column :] if end.line < len(lines) else ""
+    if rest.strip().startswith("#") and rest[:1].isspace():
+        return typed, rest.strip()
+    return None
 
 
 def _node_kind(node: yaml.Node) -> str:

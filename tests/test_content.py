@@ -465,3 +465,52 @@ def test_an_unfinished_jekyll_draft_does_not_stop_the_build() -> None:
 
     with pytest.raises(IncompleteDraft):
         parse_text("---\ntitle: Not ready\ndate: 2025-07-22\npublished: false\n---\nText.\n")
+
+
+QUOTE = "quote the whole value"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "title: Swift's new album debuts at #1 in 30 countries",
+            "content/2025-07-22-talks.md:2:8: 'title' would be published as \"Swift's new album "
+            "debuts at\": YAML reads ' #' as the start of a comment; quote the whole value: "
+            "title: \"Swift's new album debuts at #1 in 30 countries\", or put the comment on "
+            "a line of its own",
+        ),
+        (
+            "title: &Co shares rise 5%",
+            "content/2025-07-22-talks.md:2:8: 'title' would be published as 'shares rise 5%': "
+            "YAML reads '&Co' at the start as an anchor name; quote the whole value: "
+            'title: "&Co shares rise 5%"',
+        ),
+        (
+            'title: Talks "resume" # for now',
+            "content/2025-07-22-talks.md:2:8: 'title' would be published as 'Talks \"resume\"': "
+            "YAML reads ' #' as the start of a comment; quote the whole value: "
+            'title: "Talks \\"resume\\" # for now", or put the comment on a line of its own',
+        ),
+    ],
+)
+def test_yaml_that_would_shorten_a_headline_is_an_error_with_the_fix(
+    line: str, message: str
+) -> None:
+    text = f"---\n{line}\ndate: 2025-07-22\nsource: https://x.org/a\n---\nBody.\n"
+    assert errors_of(text) == [message]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'title: "Swift\'s album debuts at #1"',
+        "title: 'C# 13 ships'",
+        "title: C# 13 ships",  # no space before '#': no comment
+        "title: Talks resume",
+    ],
+)
+def test_quoted_or_whole_headlines_read_as_typed(line: str) -> None:
+    text = f"---\n{line}\ndate: 2025-07-22\nsource: https://x.org/a # the article\n---\nB.\n"
+    typed = line.split(": ", 1)[1].strip("'\"").replace("\\'", "'")
+    assert parse_text(text).meta.title == typed
