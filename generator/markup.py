@@ -7,6 +7,7 @@ is escaped unless the site opts in, and links whose scheme could run code
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cache
 from urllib.parse import unquote
@@ -38,15 +39,72 @@ def render(body: str, *, body_line: int = 1, raw_html: bool = False, doc_id: str
     ``doc_id`` prefixes footnote ids so that several items can share one page.
     """
     md = _markdown(raw_html)
+    more: int | None = None
+    if "<!--" in body:  # most bodies have no comment: no second look for them
+        body, more = without_comments(body)
     env: dict[str, object] = {"docId": doc_id} if doc_id else {}
     tokens = md.parse(body, env)
     html = md.renderer.render(tokens, md.options, env)
     return Rendered(
         html=html,
-        first_paragraph=_first_paragraph(tokens),
+        first_paragraph=_first_paragraph(tokens) if more is None else _before(tokens, more),
         links=tuple(_links(tokens, body, body_line)),
         words=len(body.split()),
     )
+
+
+#: The excerpt separator of Jekyll, Hugo and WordPress: the summary ends here.
+_MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
+
+
+def without_comments(body: str) -> tuple[str, int | None]:
+    """``body`` with every HTML comment blanked out, and the line of ``<!--more-->``.
+
+    Comments are notes to editors, never text for readers; with raw HTML off,
+    markdown-it would print them. They are found by markdown-it itself (so that a
+    comment inside code stays), and overwritten with spaces, line breaks kept, so
+    that every other character keeps its line and column for link positions.
+    """
+    lines = body.split("\n")
+    more = None
+    for token in _markdown(True).parse(body):
+        if token.type == "html_block" and token.content.lstrip().startswith("<!--"):
+            first, last = token.map or (0, 0)
+            if more is None and _MORE.fullmatch(token.content.strip()):
+                more = first
+            for index in range(first, last):
+                lines[index] = " " * len(lines[index])
+        elif token.type == "inline" and token.children and token.map:
+            comments = [c.content for c in token.children if c.type == "html_inline"]
+            comments = [c for c in comments if c.startswith("<!--")]
+            if comments:
+                _blank(lines, token.map, comments)
+    return "\n".join(lines), more
+
+
+def _blank(lines: list[str], span: Sequence[int], comments: Sequence[str]) -> None:
+    """Overwrite each comment, in order, within ``lines[span[0]:span[1]]``."""
+    first, last = span[0], span[1]
+    text = "\n".join(lines[first:last])
+    cursor = 0
+    for comment in comments:
+        at = text.find(comment, cursor)
+        if at < 0:
+            continue
+        blank = "".join(ch if ch == "\n" else " " for ch in comment)
+        text = text[:at] + blank + text[at + len(comment) :]
+        cursor = at + len(comment)
+    lines[first:last] = text.split("\n")
+
+
+def _before(tokens: Sequence[Token], line: int) -> str:
+    """The text of the top-level paragraphs above ``line``: the summary <!--more--> marks."""
+    parts = [
+        plain_text(tokens[index + 1].children or [])
+        for index, token in enumerate(tokens)
+        if token.type == "paragraph_open" and token.level == 0 and (token.map or [line])[0] < line
+    ]
+    return " ".join(part for part in parts if part)
 
 
 def _first_paragraph(tokens: Sequence[Token]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from generator.markup import render
@@ -218,3 +220,32 @@ def test_a_line_end_inside_inline_markup_moves_the_next_link(body: str, raw_html
 )
 def test_words(body: str, words: int) -> None:
     assert render(body).words == words
+
+
+BODY_WITH_COMMENTS = (
+    "The talks resumed.\n\n"
+    "Both sides <!-- check the second source --> met again.\n\n"
+    "<!--more-->\n\n"
+    "A [detail](https://example.org/d) below the fold.\n\n"
+    "<!--\nA note to the desk,\non two lines.\n-->\n\n"
+    "```\n<!-- kept: this is code -->\n```\n\n"
+    "`<!-- kept too -->`\n"
+)
+
+
+@pytest.mark.parametrize("raw_html", [False, True])
+def test_html_comments_never_show_and_more_ends_the_summary(raw_html: bool) -> None:
+    rendered = render(BODY_WITH_COMMENTS, body_line=7, raw_html=raw_html)
+    visible = re.sub(r"<pre>.*?</pre>|<code>.*?</code>", "", rendered.html, flags=re.DOTALL)
+    assert "check the second source" not in rendered.html
+    assert "more" not in visible and "desk" not in rendered.html
+    assert "&lt;!-- kept: this is code --&gt;" in rendered.html
+    assert "<code>&lt;!-- kept too --&gt;</code>" in rendered.html
+    assert rendered.first_paragraph == "The talks resumed. Both sides met again."
+    assert rendered.links == (Link("https://example.org/d", 13, 12),)  # still where written
+
+
+def test_without_more_the_summary_is_the_first_paragraph() -> None:
+    rendered = render("One. <!-- note -->\n\nTwo.\n")
+    assert rendered.first_paragraph == "One."
+    assert rendered.html == "<p>One.</p>\n<p>Two.</p>\n"
