@@ -77,6 +77,37 @@ def _theme(value: Any) -> str:
     return name
 
 
+#: Settings of other generators (Hugo, Zola, Jekyll, Pelican, MkDocs, Eleventy) and
+#: briefing's name for each: spelling alone would suggest the wrong key.
+FOREIGN_KEYS: dict[str, str] = {
+    **dict.fromkeys(
+        ("baseURL", "baseurl", "base_url", "site_url", "SITEURL", "siteurl"),
+        "briefing calls it `url:` (the published address, with the project path)",
+    ),
+    **dict.fromkeys(("site_name", "SITENAME", "sitename"), "briefing calls it `title:`"),
+    **dict.fromkeys(
+        ("languageCode", "defaultContentLanguage", "default_language", "lang", "DEFAULT_LANG"),
+        "briefing calls it `language:`",
+    ),
+    **dict.fromkeys(
+        ("paginate_by", "pagination", "DEFAULT_PAGINATION", "per_page"),
+        "briefing calls it `paginate:` (items per list page)",
+    ),
+    **dict.fromkeys(("permalinks", "ARTICLE_URL"), "briefing calls it `permalink:`"),
+    **dict.fromkeys(("timeZone", "TIMEZONE"), "briefing calls it `timezone:`"),
+    **dict.fromkeys(("site_description", "tagline"), "briefing calls it `description:`"),
+    "unsafe": "raw HTML is allowed with `raw_html: true`",
+    **dict.fromkeys(
+        ("markup", "markdown"),
+        "Markdown's settings are fixed here; raw HTML is allowed with `raw_html: true`",
+    ),
+    **dict.fromkeys(
+        ("taxonomies", "plugins", "menu", "menus", "params", "extra"),
+        "not supported here",
+    ),
+}
+
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -194,8 +225,9 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
     except ConfigError as exc:
         raise BuildFailed([exc]) from None
     values, errors = schema.validate(
-        mapping, FIELDS, path=path, error=ConfigError, start=Position(1, 1), what="site.yaml"
-    )
+        mapping, FIELDS, path=path, error=ConfigError, start=Position(1, 1), what="site.yaml",
+        foreign=FOREIGN_KEYS,
+    )  # fmt: skip
     if errors:
         raise BuildFailed(errors)
     return SiteConfig(**values)

@@ -412,3 +412,22 @@ def test_a_key_that_yaml_reads_as_yes_no_is_an_unknown_key(key: str) -> None:
         f"site.yaml:3:1: unknown key '{key}' in site.yaml; known keys: "
         + ", ".join(sorted(field.name for field in FIELDS))
     ]
+
+
+@pytest.mark.parametrize(
+    ("key", "hint"),
+    [
+        ("baseURL", "briefing calls it `url:` (the published address, with the project path)"),
+        ("base_url", "briefing calls it `url:` (the published address, with the project path)"),
+        ("languageCode", "briefing calls it `language:`"),
+        ("paginate_by", "briefing calls it `paginate:` (items per list page)"),
+        ("SITENAME", "briefing calls it `title:`"),
+        ("taxonomies", "not supported here"),
+    ],
+)
+def test_settings_of_other_generators_get_the_right_hint(key: str, hint: str) -> None:
+    with pytest.raises(BuildFailed) as failed:
+        parse_config(MINIMAL + f"{key}: x\n", "site.yaml")
+    assert [str(e) for e in failed.value.errors] == [
+        f"site.yaml:3:1: unknown key '{key}' in site.yaml; {hint}"
+    ]
