@@ -738,8 +738,9 @@ def _survey(output: Path, state: OutputState, options: BuildOptions) -> outputdi
     if options.own_output:
         return outputdir.Survey()
     known = None
-    if state.live is not None and state.folders is not None and state.foreign is not None:
-        known = outputdir.Known(frozenset(state.live), state.folders, state.foreign)
+    record = state.folders() if state.live is not None else None
+    if state.live is not None and record is not None:
+        known = outputdir.Known(frozenset(state.live), *record)
     return outputdir.survey(output, options.force, known)
 
 

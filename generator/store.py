@@ -168,10 +168,13 @@ class _Sealed:
             raise Forged(self.path)
         return [row[:-1] for row in rows]
 
-    def _table(self, table: str, columns: str, kind: str | None = None) -> list[tuple[Any, ...]]:
-        """The rows of a table sealed as a whole, in key order; Forged if the seal fails."""
+    def _table(
+        self, table: str, columns: str, meta: Mapping[str, str], kind: str | None = None
+    ) -> list[tuple[Any, ...]]:
+        """The rows of a table sealed as a whole, in key order; Forged if the seal fails.
+        ``meta`` is the file's meta rows, verified once by the caller."""
         rows = self.db.execute(f'SELECT {columns} FROM "{table}" ORDER BY 1').fetchall()
-        stored = self._meta().get(f"{table} seal")
+        stored = meta.get(f"{table} seal")
         if (stored is None and not rows) or (
             stored is not None and hmac.compare_digest(stored, self.seal.table(kind or table, rows))
         ):
@@ -221,7 +224,7 @@ class ItemCache(_Sealed):
 
     def seen(self) -> dict[str, FileSeen]:
         try:
-            rows = self._table("seen", "rel, size, mtime, ctime, inode, key")
+            rows = self._table("seen", "rel, size, mtime, ctime, inode, key", self._meta())
             return {
                 str(r[0]): FileSeen(int(r[1]), int(r[2]), int(r[3]), int(r[4]), str(r[5]))
                 for r in rows
@@ -303,9 +306,20 @@ class OutputState:
     #: The last build's summary, for a build that finds nothing changed.
     summary: dict[str, Any] = field(default_factory=dict)
     #: The output's folders and their modification times, and the files in them that
-    #: briefing did not write, as the last build left them; None when unknown.
-    folders: dict[str, int] | None = None
-    foreign: frozenset[OutputPath] | None = None
+    #: briefing did not write, as the last build left them (JSON; "" when unknown).
+    #: Read only by a build that publishes: one that finds nothing changed never parses it.
+    folder_record: str = ""
+
+    def folders(self) -> tuple[dict[str, int], frozenset[OutputPath]] | None:
+        """The folder times and files of others that :attr:`folder_record` holds."""
+        if not self.folder_record:
+            return None
+        try:
+            record = json.loads(self.folder_record)
+            times = {str(p): int(t) for p, t in record["times"].items()}
+            return times, frozenset(str(f) for f in record["foreign"])
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None  # sealed, so only a bug of ours: survey the whole folder
 
 
 def output_file_name(output: Path) -> str:
@@ -342,17 +356,17 @@ class OutputLog(_Sealed):
                 settings=meta.get("settings", ""), summary=json.loads(meta.get("summary", "{}"))
             )
             if live_id is not None and live_id == meta.get("live"):
-                state.live = {str(f): (str(s), str(d)) for f, s, d in self._written("live")}
-                record = json.loads(meta.get("folders", "{}"))
-                if record.get("for") == live_id:
-                    state.folders = {str(p): int(t) for p, t in record["times"].items()}
-                    state.foreign = frozenset(str(f) for f in record["foreign"])
+                state.live = {str(f): (str(s), str(d)) for f, s, d in self._written("live", meta)}
+                if meta.get("folders for") == live_id:
+                    state.folder_record = meta.get("folders", "")
             if (
                 meta.get("phase") == "clean"
                 and stage_id is not None
                 and stage_id == meta.get("stage")
             ):
-                state.staged = {str(f): str(d) for f, d in self._table("staged", "file, digest")}
+                state.staged = {
+                    str(f): str(d) for f, d in self._table("staged", "file, digest", meta)
+                }
             return state
         except (
             sqlite3.Error,
@@ -364,9 +378,9 @@ class OutputLog(_Sealed):
         ) as exc:
             raise CacheDamaged(f"the record of the output folder is damaged ({exc!r})") from None
 
-    def _written(self, table: str) -> list[tuple[Any, ...]]:
+    def _written(self, table: str, meta: Mapping[str, str]) -> list[tuple[Any, ...]]:
         """The rows of ``live`` or ``pending``: sealed alike, as "written"."""
-        return self._table(table, "file, signature, digest", kind="written")
+        return self._table(table, "file, signature, digest", meta, kind="written")
 
     def mark_dirty(self) -> None:
         """The staging folder is about to change: its record no longer holds."""
@@ -414,16 +428,16 @@ class OutputLog(_Sealed):
         One sealed text, not a table: the 15,000 folders of a site of 10,000 items are
         written in milliseconds, where as many rows took a quarter second.
         """
-        record = {"for": live_id or "", "times": dict(sorted(folders.items())),
-                  "foreign": sorted(foreign)}  # fmt: skip
+        record = {"times": dict(sorted(folders.items())), "foreign": sorted(foreign)}
         with _transaction(self.db):
             self._put_meta("folders", json.dumps(record, ensure_ascii=False))
+            self._put_meta("folders for", live_id or "")
 
     def _settle(
         self, swapped: bool, live_id: str | None = None, stage_id: str | None = None
     ) -> None:
         meta = self._meta()
-        old = self._written("live") if swapped else []
+        old = self._written("live", meta) if swapped else []
         with _transaction(self.db):
             if swapped:
                 known = meta.get("pending_known") == "yes"
