@@ -15,29 +15,33 @@ import yaml
 
 from generator.errors import SiteError
 
-try:  # LibYAML parses ~10x faster; fall back quietly where it is not compiled in.
-    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _BaseLoader = yaml.SafeLoader
-
-
 _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
-class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """The safe loader, with every plain scalar read as text (or null).
+def _plain_text_loader(base: type[Any]) -> type[Any]:
+    """The safe loader ``base``, with every plain scalar read as text (or null).
 
     YAML 1.1 guesses types from spelling: `title: No` becomes False, `title: 3.10`
     becomes 3.1, `date: 2025-02-30` raises deep inside PyYAML. Our schemas know
     what each key holds, so they convert text themselves and can say where and
     why a value is wrong, in the editor's own spelling.
     """
-
-    yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag in (_NULL, _MERGE)]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    resolvers = {
+        first: [(tag, rx) for tag, rx in found if tag in (_NULL, _MERGE)]
+        for first, found in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+    return type(f"PlainText{base.__name__}", (base,), {"yaml_implicit_resolvers": resolvers})
+
+
+#: Loaders by whether they use LibYAML, the C parser (about 10x faster) that not
+#: every PyYAML is built with. Both must read every text alike (tests/test_properties).
+LOADERS: dict[bool, type[Any]] = {
+    False: _plain_text_loader(yaml.SafeLoader),
+    **({True: _plain_text_loader(yaml.CSafeLoader)} if hasattr(yaml, "CSafeLoader") else {}),
+}
+#: Whether this PyYAML has LibYAML; tests turn it off to read as PyYAML's own parser.
+LIBYAML = True in LOADERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +78,7 @@ def load_mapping(
     what: str = "front matter",
 ) -> LocatedMapping:
     """Parse ``text`` as a YAML mapping; positions are shifted by ``line_offset`` lines."""
-    loader = _Loader(text)
+    loader = LOADERS[LIBYAML](text)
     try:
         node = loader.get_single_node()
         if node is None:
