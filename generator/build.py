@@ -16,18 +16,35 @@ import sqlite3
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from generator import cache, collect, content, graph, markup, outputdir, stage, workers
+from generator import (
+    cache,
+    collect,
+    content,
+    controls,
+    graph,
+    markup,
+    outputdir,
+    stage,
+    workers,
+)
 from generator.cache import Parsed
 from generator.collect import collect_site
 from generator.config import CONFIG_FILE, SiteConfig, config_from, read_config
-from generator.errors import BuildFailed, ConfigError, ErrorLog, OutputError, SiteError
+from generator.errors import (
+    BuildFailed,
+    ConfigError,
+    ErrorLog,
+    OutputError,
+    SiteError,
+    SiteWarning,
+)
 from generator.machinekey import NoSecret, Seal, load_secret
 from generator.models import Document, EditionNote, Rendered, Site
 from generator.pages import Page, item_page, plan
@@ -236,6 +253,8 @@ class Assembled:
     #: The window of moments in which the same items are due (None: unbounded).
     due_from: datetime | None
     due_until: datetime | None
+    #: What the editor should know about the content files, though it stops nothing.
+    warnings: tuple[SiteWarning, ...] = ()
 
     @property
     def files(self) -> frozenset[OutputPath]:
@@ -384,7 +403,7 @@ def _build(
         drafts_left_out=assembled.drafts_left_out,
         scheduled=assembled.scheduled,
         cached=assembled.cached,
-        warnings=tuple(session.warnings),
+        warnings=(*session.warnings, *map(str, assembled.warnings)),
         seconds=time.perf_counter() - started,
         rendered=len(todo),
         parsed=len(site.items) - assembled.cached,
@@ -569,7 +588,7 @@ def _unchanged_report(
             for rel, when in summary.get("scheduled", [])
         ),
         cached=int(summary.get("items", 0)),
-        warnings=tuple(session.warnings),
+        warnings=(*session.warnings, *(str(w) for w in summary.get("warnings", []))),
         seconds=time.perf_counter() - started,
         stages=clock.stages,
     )
@@ -628,6 +647,7 @@ def assemble(
         cached=sum(1 for d in due if d.path in cached),
         due_from=None if options.future else max((d.meta.date for d in due), default=None),
         due_until=None if options.future or not scheduled else scheduled[0].date,
+        warnings=tuple(sorted((w for p in parsed for w in p.warnings), key=SiteError.sort_key)),
     )
 
 
@@ -700,16 +720,30 @@ def _read(content_dir: Path, rel: str) -> Source | None:
 def _parse_one(source: Source, config: SiteConfig) -> Parsed | BuildFailed:
     """One file parsed and its Markdown rendered; a failure is returned, not raised, so
     that workers hand back every file's outcome in order."""
+    text, strays = controls.without_strays(source.text)
+    warnings = tuple(_stray_warning(stray, source.path) for stray in strays)
+    source = replace(source, text=text) if strays else source
     try:
         if source.rel.parts[0] == EDITIONS_DIR:
             note = content.parse_edition(source)
             rendered = markup.render(note.body, body_line=note.body_line, raw_html=config.raw_html)
-            return Parsed(source.rel.as_posix(), note, rendered)
+            return Parsed(source.rel.as_posix(), note, rendered, warnings)
         doc = content.parse(source, config.timezone)
         rendered = markup.render(doc.body, body_line=doc.body_line, raw_html=config.raw_html)
-        return Parsed(source.rel.as_posix(), doc, rendered)
+        return Parsed(source.rel.as_posix(), doc, rendered, warnings)
     except BuildFailed as failed:
         return failed
+
+
+def _stray_warning(stray: controls.Stray, path: str) -> SiteWarning:
+    return SiteWarning(
+        stray.describe(),
+        path=path,
+        line=stray.line,
+        col=stray.col,
+        hint="readers never see these characters, and HTML and feeds forbid them (they come "
+        "with text pasted from word processors and PDFs); delete them to silence this warning",
+    )
 
 
 def _signatures(assembled: Assembled, key: str) -> list[str]:
@@ -863,6 +897,7 @@ def _summary(assembled: Assembled, site_dir: Path) -> dict[str, Any]:
         ],
         "due_from": assembled.due_from.isoformat() if assembled.due_from else None,
         "due_until": assembled.due_until.isoformat() if assembled.due_until else None,
+        "warnings": [str(w) for w in assembled.warnings],
     }
 
 

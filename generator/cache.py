@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from generator import __version__
+from generator.errors import SiteWarning
 from generator.models import Citation, Document, EditionNote, ItemMeta, Link, Rendered
 from generator.yamltext import Position
 
 CACHE_DIR = ".briefing-cache"
 #: Bumped whenever what the cache holds changes shape.
-FORMAT = 5
+FORMAT = 6
 #: Libraries whose output ends up in pages: a new version may change a page.
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "feedgen", "PyYAML")
 
@@ -59,6 +60,8 @@ class Parsed:
     rel: str
     document: Document | EditionNote
     rendered: Rendered
+    #: What the editor should know about the file, though it did not stop the build.
+    warnings: tuple[SiteWarning, ...] = ()
 
 
 def encode(parsed: Parsed) -> tuple[str, str]:
@@ -76,6 +79,7 @@ def encode(parsed: Parsed) -> tuple[str, str]:
         data = {"kind": "item", **_document_data(doc)}
     data["rel"] = parsed.rel
     data["rendered"] = _rendered_data(parsed.rendered)
+    data["warnings"] = [[w.message, w.line, w.col, w.hint] for w in parsed.warnings]
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")), parsed.rendered.html
 
 
@@ -100,7 +104,17 @@ def decode(text: str, html: str, path_of: Callable[[str], str]) -> Parsed:
         document = _document(data, path_of(rel))
     else:
         raise ValueError(f"unknown kind of record {kind!r}")
-    return Parsed(rel, document, _rendered(data["rendered"], _str(html)))
+    warnings = tuple(
+        SiteWarning(
+            _str(message),
+            path=document.path,
+            line=_opt_int(line),
+            col=_opt_int(col),
+            hint=_opt_str(hint),
+        )
+        for message, line, col, hint in _list(data["warnings"])
+    )
+    return Parsed(rel, document, _rendered(data["rendered"], _str(html)), warnings)
 
 
 def _document_data(doc: Document) -> dict[str, Any]:
@@ -138,6 +152,10 @@ def _int(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise TypeError(f"expected a number, found {type(value).__name__}")
     return value
+
+
+def _opt_int(value: Any) -> int | None:
+    return None if value is None else _int(value)
 
 
 def _list(value: Any) -> list[Any]:

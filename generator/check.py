@@ -64,7 +64,11 @@ class CheckReport:
 def check_site(assembled: Assembled) -> CheckReport:
     """Link errors and hygiene warnings for an assembled site."""
     errors = list(broken_links(assembled))
-    warnings = list(source_warnings(assembled.documents)) + list(body_link_warnings(assembled))
+    warnings = [
+        *assembled.warnings,
+        *source_warnings(assembled.documents),
+        *body_link_warnings(assembled),
+    ]
     return CheckReport(
         errors=tuple(sorted(errors, key=SiteError.sort_key)),
         warnings=tuple(sorted(warnings, key=SiteError.sort_key)),

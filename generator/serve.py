@@ -990,6 +990,8 @@ class _Preview:
         #: After a failed rebuild, the next looks at every file: the files that failed
         #: it are no longer among the changes it hears of.
         self.rescan = False
+        #: Warnings already printed, so that each is printed when it first appears.
+        self.warned: set[str] = set()
 
     def fill_stage(self) -> None:
         try:
@@ -1022,6 +1024,14 @@ class _Preview:
         self.state.publish([], base, report.changed)
         if not self.quiet:
             print(_rebuilt(report, time.perf_counter() - started), file=self.out, flush=True)
+        self._warn(report.warnings)
+
+    def _warn(self, warnings: tuple[str, ...]) -> None:
+        """Each warning once, when it first appears: not again on every keystroke."""
+        new = [w for w in warnings if w not in self.warned]
+        self.warned = set(warnings)
+        for warning in new:
+            print(f"warning: {_relative(warning, self.options.site_dir)}", file=self.err)
 
     def _first_look(self, changed: set[str]) -> None:
         """Serve the pages of edited items at once, before the rebuild catches up."""
@@ -1045,7 +1055,10 @@ class _Preview:
 
 def _shown(error: SiteError, site_dir: Path) -> str:
     """An error with its path relative to the site, as an editor reads it in the browser."""
-    text = str(error)
+    return _relative(str(error), site_dir)
+
+
+def _relative(text: str, site_dir: Path) -> str:
     prefix = f"{site_dir}/"
     return text[len(prefix) :] if prefix != "./" and text.startswith(prefix) else text
 

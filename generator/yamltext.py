@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from generator.controls import name
 from generator.errors import SiteError
 
 _NULL = "tag:yaml.org,2002:null"
@@ -144,11 +145,28 @@ def load_mapping(
             col=at.col if at else None,
             hint="check the indentation, and quote values that contain ': ', '#' or start with '['",
         ) from None
+    except yaml.reader.ReaderError as exc:
+        raise _unreadable(exc, text, path, error, line_offset) from None
     except yaml.YAMLError as exc:
         raise error(f"invalid YAML in {what}: {exc}", path=path) from None
     finally:
         loader.dispose()
     return LocatedMapping(data, key_at, value_at, cut)
+
+
+def _unreadable(
+    exc: yaml.reader.ReaderError, text: str, path: str, error: type[SiteError], line_offset: int
+) -> SiteError:
+    """A character YAML refuses to read (a control character), at its line and column."""
+    before = text[: exc.position].split("\n")
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    return error(
+        f"{name(char)} is an invisible control character, which YAML does not allow",
+        path=path,
+        line=len(before) + line_offset,
+        col=len(before[-1]) + 1,
+        hint="delete it (it often comes with text pasted from a word processor or a PDF)",
+    )
 
 
 def _lost(node: yaml.Node, lines: list[str]) -> tuple[str, str] | None:

@@ -14,6 +14,7 @@ LAYERS: dict[str, int] = {
     "__init__": 0,
     "errors": 0,
     "urls": 0,
+    "controls": 0,
     "textfile": 1,
     "sitefiles": 1,
     "yamltext": 1,
