@@ -726,10 +726,14 @@ def _parse_one(source: Source, config: SiteConfig) -> Parsed | BuildFailed:
     try:
         if source.rel.parts[0] == EDITIONS_DIR:
             note = content.parse_edition(source)
-            rendered = markup.render(note.body, body_line=note.body_line, raw_html=config.raw_html)
+            rendered = markup.render(
+                note.body, body_line=note.body_line, raw_html=config.raw_html, path=source.path
+            )
             return Parsed(source.rel.as_posix(), note, rendered, warnings)
         doc = content.parse(source, config.timezone)
-        rendered = markup.render(doc.body, body_line=doc.body_line, raw_html=config.raw_html)
+        rendered = markup.render(
+            doc.body, body_line=doc.body_line, raw_html=config.raw_html, path=source.path
+        )
         return Parsed(source.rel.as_posix(), doc, rendered, warnings)
     except BuildFailed as failed:
         return failed

@@ -17,13 +17,22 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from generator.errors import BuildFailed, ContentError
 from generator.models import Link, Rendered
 from generator.urls import is_safe_link, slugify
 
 
+#: How deep blockquotes and lists may nest. markdown-it's CommonMark preset stops at
+#: 20 and drops what lies deeper without a word; a pasted e-mail thread quotes that
+#: deep. 100 stays far inside Python's recursion limit (tests/test_markup.py).
+MAX_NESTING = 100
+
+
 @cache
 def _markdown(raw_html: bool) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": raw_html, "typographer": False})
+    md = MarkdownIt(
+        "commonmark", {"html": raw_html, "typographer": False, "maxNesting": MAX_NESTING}
+    )
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify)
@@ -33,10 +42,13 @@ def _markdown(raw_html: bool) -> MarkdownIt:
     return md
 
 
-def render(body: str, *, body_line: int = 1, raw_html: bool = False, doc_id: str = "") -> Rendered:
+def render(
+    body: str, *, body_line: int = 1, raw_html: bool = False, doc_id: str = "", path: str = ""
+) -> Rendered:
     """Render ``body``; ``body_line`` is its first line in the file, for link positions.
 
-    ``doc_id`` prefixes footnote ids so that several items can share one page.
+    ``doc_id`` prefixes footnote ids so that several items can share one page. Raises
+    BuildFailed, naming ``path``, for text that Markdown would drop.
     """
     md = _markdown(raw_html)
     more: int | None = None
@@ -44,12 +56,43 @@ def render(body: str, *, body_line: int = 1, raw_html: bool = False, doc_id: str
         body, more = without_comments(body)
     env: dict[str, object] = {"docId": doc_id} if doc_id else {}
     tokens = md.parse(body, env)
+    dropped = _dropped_by_depth(tokens, body)
+    if dropped is not None:
+        raise BuildFailed([_too_deep(path, body_line + dropped)])
     html = md.renderer.render(tokens, md.options, env)
     return Rendered(
         html=html,
         first_paragraph=_first_paragraph(tokens) if more is None else _before(tokens, more),
         links=tuple(_links(tokens, body, body_line)),
         words=len(body.split()),
+    )
+
+
+#: A line of nothing but blockquote and list markers.
+_MARKERS_ONLY = re.compile(r"[\s>*+\-\d.)]*")
+
+
+def _dropped_by_depth(tokens: Sequence[Token], body: str) -> int | None:
+    """The 0-based line of the first container whose text markdown-it dropped because it
+    nests deeper than MAX_NESTING: it has it open and close at once, with text between."""
+    lines = body.split("\n")
+    for index, token in enumerate(tokens):
+        if token.nesting != 1 or token.level < MAX_NESTING - 1 or not token.map:
+            continue
+        if tokens[index + 1].nesting == -1:
+            first, last = token.map
+            if not all(_MARKERS_ONLY.fullmatch(line) for line in lines[first:last]):
+                return first
+    return None
+
+
+def _too_deep(path: str, line: int) -> ContentError:
+    return ContentError(
+        f"blockquotes and lists nest more than {MAX_NESTING} levels deep here, and Markdown "
+        "would drop the text inside the deepest ones",
+        path=path,
+        line=line,
+        hint="flatten the quoting (quote only the message that matters) or the list",
     )
 
 

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from generator.markup import render
+from generator.errors import BuildFailed
+from generator.markup import MAX_NESTING, render
 from generator.models import Link
 
 
@@ -249,3 +250,39 @@ def test_without_more_the_summary_is_the_first_paragraph() -> None:
     rendered = render("One. <!-- note -->\n\nTwo.\n")
     assert rendered.first_paragraph == "One."
     assert rendered.html == "<p>One.</p>\n<p>Two.</p>\n"
+
+
+# Nesting -------------------------------------------------------------------
+
+DEEP_MESSAGE = (
+    "blockquotes and lists nest more than 100 levels deep here, and Markdown would drop the "
+    "text inside the deepest ones; flatten the quoting (quote only the message that matters) "
+    "or the list"
+)
+
+
+def test_a_pasted_email_thread_quoted_thirty_deep_keeps_every_word() -> None:
+    """markdown-it's CommonMark preset stops at 20 levels and drops the rest unseen."""
+    thread = "\n".join("> " * depth + f"Reply {depth}." for depth in range(1, 31))
+    html = render(thread + "\n\nAfter the thread.").html
+    for depth in range(1, 31):
+        assert f"Reply {depth}." in html
+    assert "<p>After the thread.</p>" in html
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ("Intro.\n\n" + "> " * 101 + "Lost words.", 10),
+        ("\n".join("  " * depth + f"- level {depth}" for depth in range(60)), 57),
+    ],
+    ids=["blockquotes", "lists"],
+)
+def test_text_deeper_than_the_limit_is_an_error_at_its_line(body: str, line: int) -> None:
+    with pytest.raises(BuildFailed) as failed:
+        render(body, body_line=8, path="content/a.md")
+    assert [str(e) for e in failed.value.errors] == [f"content/a.md:{line}: {DEEP_MESSAGE}"]
+
+
+def test_deep_markers_with_no_text_inside_lose_nothing_and_build() -> None:
+    assert render("> " * 120).html.count("<blockquote>") == MAX_NESTING
