@@ -21,7 +21,6 @@ from generator.errors import BuildFailed, ContentError
 from generator.models import Link, Rendered
 from generator.urls import is_safe_link, slugify
 
-
 #: How deep blockquotes and lists may nest. markdown-it's CommonMark preset stops at
 #: 20 and drops what lies deeper without a word; a pasted e-mail thread quotes that
 #: deep. 100 stays far inside Python's recursion limit (tests/test_markup.py).

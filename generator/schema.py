@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -62,16 +64,7 @@ def validate(
     for key, raw in mapping.data.items():
         field = by_name.get(key)
         if field is None:
-            where = mapping.key_at[key]
-            errors.append(
-                error(
-                    f"unknown key '{key}' in {what}",
-                    path=path,
-                    line=where.line,
-                    col=where.col,
-                    hint=(foreign or {}).get(key) or _suggest(key, by_name),
-                )
-            )
+            errors.append(_unknown(key, mapping.key_at[key], by_name, foreign, path, error, what))
             continue
         if raw is None:
             continue  # `summary:` with nothing after it means "not given"; see below
@@ -95,6 +88,8 @@ def validate(
         if field.name in mapping.data and mapping.data[field.name] is not None:
             continue
         if field.required:
+            if any(k != field.name and _visible(k) == field.name for k in mapping.data):
+                continue  # given, with an invisible character: reported as such
             if field.name in mapping.data:
                 where = mapping.value_at[field.name]
                 problem = f"'{field.name}' is empty"
@@ -115,6 +110,52 @@ def validate(
     return values, errors
 
 
+def _unknown(
+    key: str,
+    where: Position,
+    known: dict[str, Field],
+    foreign: Mapping[str, str] | None,
+    path: str,
+    error: type[SiteError],
+    what: str,
+) -> SiteError:
+    """An unknown key, with what to write instead; invisible characters in it named."""
+    hidden = [ch for ch in key if _invisible(ch)]
+    if hidden:
+        visible = _visible(key)
+        names = ", ".join(dict.fromkeys(_char_name(ch) for ch in hidden))
+        fix = f"write `{visible}:`" if visible in known else "retype the key"
+        return error(
+            f"the key '{visible}' in {what} has an invisible {names} in it",
+            path=path,
+            line=where.line,
+            col=where.col,
+            hint=f"delete it: {fix} (it comes with text pasted from web pages and chats)",
+        )
+    return error(
+        f"unknown key '{key}' in {what}",
+        path=path,
+        line=where.line,
+        col=where.col,
+        hint=(foreign or {}).get(key) or _suggest(key, known),
+    )
+
+
+def _visible(key: str) -> str:
+    return "".join(ch for ch in key if not _invisible(ch))
+
+
+def _invisible(char: str) -> bool:
+    """Format characters (zero-width space, joiners, BOM, direction marks) and spaces
+    other than the ordinary one."""
+    category = unicodedata.category(char)
+    return category == "Cf" or (category == "Zs" and char != " ") or category == "Cc"
+
+
+def _char_name(char: str) -> str:
+    return f"{unicodedata.name(char, 'character').lower()} (U+{ord(char):04X})"
+
+
 def _cut_short(
     key: str, raw: Any, mapping: LocatedMapping, path: str, error: type[SiteError]
 ) -> SiteError:
@@ -128,8 +169,9 @@ def _cut_short(
         why = f"YAML reads '{lost}' at the start as a type tag"
     where = mapping.value_at[key]
     quoted = typed.replace("\\", "\\\\").replace('"', '\\"')
+    shown = f"would be published as {raw!r}" if isinstance(raw, str) else "must be text"
     return error(
-        f"'{key}' would be published as {str(raw)!r}: {why}",
+        f"'{key}' {shown}: {why}",
         path=path,
         line=where.line,
         col=where.col,
@@ -155,21 +197,36 @@ def suggest(word: str, choices: Sequence[str]) -> str | None:
 
 
 def _type_name(value: Any) -> str:
+    """What YAML made of a value, in words (an explicit tag such as `!!set` makes more
+    than text and lists)."""
     if value is None:
         return "an empty entry"
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return "a text"
+    if isinstance(value, (set, frozenset)):
+        return "a set (a `!!set` tag)"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number (a `!!int` or `!!float` tag)"
+    if isinstance(value, (date, datetime)):
+        return "a date (a `!!timestamp` tag)"
+    if isinstance(value, bytes):
+        return "binary data (a `!!binary` tag)"
+    return "text"
 
 
 def text(value: Any) -> str:
     """A single line or paragraph of text, exactly as written."""
     if not isinstance(value, str):
+        tagged = not isinstance(value, (list, tuple, dict)) and value is not None
         raise Invalid(
             f"must be text, not {_type_name(value)}",
-            hint='put the value in double quotes, e.g. title: "[Update] Talks resume"',
+            hint="delete the tag, or quote the whole value"
+            if tagged
+            else 'put the value in double quotes, e.g. title: "[Update] Talks resume"',
         )
     result = value.strip()
     if not result:

@@ -7,11 +7,15 @@ plain Python values with the safe constructor.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+import yaml.constructor
+import yaml.reader
 
 from generator.controls import name
 from generator.errors import SiteError
@@ -35,10 +39,33 @@ def _plain_text_loader(base: type[Any]) -> type[Any]:
     return type(f"PlainText{base.__name__}", (base,), {"yaml_implicit_resolvers": resolvers})
 
 
+class _TabsAsLibYAML:
+    """PyYAML's own scanner, skipping tabs where LibYAML does: after a key's colon and
+    inside [...] and {...}. Without this, `title:<tab>Talks` builds where PyYAML was
+    compiled with LibYAML and fails where it was not. Mirrors LibYAML's
+    yaml_parser_scan_to_next_token; the rest is PyYAML's Scanner.scan_to_next_token."""
+
+    def scan_to_next_token(self: Any) -> None:
+        if self.index == 0 and self.peek() == "\ufeff":
+            self.forward()
+        while True:
+            while self.peek() == " " or (
+                self.peek() == "\t" and (self.flow_level or not self.allow_simple_key)
+            ):
+                self.forward()
+            if self.peek() == "#":
+                while self.peek() not in "\0\r\n\x85\u2028\u2029":
+                    self.forward()
+            if not self.scan_line_break():
+                return
+            if not self.flow_level:
+                self.allow_simple_key = True
+
+
 #: Loaders by whether they use LibYAML, the C parser (about 10x faster) that not
 #: every PyYAML is built with. Both must read every text alike (tests/test_properties).
 LOADERS: dict[bool, type[Any]] = {
-    False: _plain_text_loader(yaml.SafeLoader),
+    False: _plain_text_loader(type("SafeLoader", (_TabsAsLibYAML, yaml.SafeLoader), {})),
     **({True: _plain_text_loader(yaml.CSafeLoader)} if hasattr(yaml, "CSafeLoader") else {}),
 }
 #: Whether this PyYAML has LibYAML; tests turn it off to read as PyYAML's own parser.
@@ -79,14 +106,18 @@ def load_mapping(
     what: str = "front matter",
 ) -> LocatedMapping:
     """Parse ``text`` as a YAML mapping; positions are shifted by ``line_offset`` lines."""
-    loader = LOADERS[LIBYAML](text)
+    try:
+        # PyYAML's own reader checks the characters here; LibYAML when parsing.
+        loader = LOADERS[LIBYAML](text)
+    except yaml.reader.ReaderError as exc:
+        raise _unreadable(exc, text, path, error, line_offset) from None
     try:
         node = loader.get_single_node()
         if node is None:
             return LocatedMapping({}, {}, {})
         if not isinstance(node, yaml.MappingNode):
             start = _pos(node.start_mark, line_offset)
-            raise error(
+            raise _odd_space(text, _Where(path, error, line_offset, what)) or error(
                 f"{what} must be a mapping of `key: value` lines, not a {_node_kind(node)}",
                 path=path,
                 line=start.line,
@@ -131,20 +162,7 @@ def load_mapping(
             if lost:
                 cut[key] = lost
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and mark is not None and mark.index >= len(text.rstrip()):
-            # An unclosed [ or " is only noticed at the end of the text; the place
-            # where it was opened is where the editor has to look.
-            mark = exc.context_mark
-        at = _pos(mark, line_offset) if mark is not None else None
-        problem = exc.problem or exc.context or "cannot be parsed"
-        raise error(
-            f"invalid YAML in {what}: {problem}",
-            path=path,
-            line=at.line if at else None,
-            col=at.col if at else None,
-            hint="check the indentation, and quote values that contain ': ', '#' or start with '['",
-        ) from None
+        raise _invalid(exc, text, _Where(path, error, line_offset, what)) from None
     except yaml.reader.ReaderError as exc:
         raise _unreadable(exc, text, path, error, line_offset) from None
     except yaml.YAMLError as exc:
@@ -152,6 +170,82 @@ def load_mapping(
     finally:
         loader.dispose()
     return LocatedMapping(data, key_at, value_at, cut)
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """What an error about the YAML text needs to say where it is."""
+
+    path: str
+    error: type[SiteError]
+    line_offset: int
+    what: str
+
+    def at(self, message: str, line: int, col: int, hint: str) -> SiteError:
+        """An error at a 0-based line and column of the YAML text."""
+        where = Position(line + 1 + self.line_offset, col + 1)
+        return self.error(message, path=self.path, line=where.line, col=where.col, hint=hint)
+
+
+def _invalid(exc: yaml.MarkedYAMLError, text: str, where: _Where) -> SiteError:
+    """The YAML error, said in an editor's terms where we can tell what caused it."""
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark is not None and mark is not None and mark.index >= len(text.rstrip()):
+        # An unclosed [ or " is only noticed at the end of the text; the place
+        # where it was opened is where the editor has to look.
+        mark = exc.context_mark
+    odd = _odd_space(text, where)
+    if odd is not None:
+        return odd
+    problem = exc.problem or exc.context or "cannot be parsed"
+    if mark is None:
+        return where.error(f"invalid YAML in {where.what}: {problem}", path=where.path)
+    if text[mark.index : mark.index + 1] == "\t":
+        return where.at(
+            f"a tab indents this line of {where.what}, and YAML allows only spaces for indentation",
+            mark.line,
+            mark.column,
+            "replace the tab with spaces",
+        )
+    if isinstance(exc, yaml.constructor.ConstructorError) and "for the tag" in problem:
+        tag = problem.split("for the tag", 1)[1].strip(" '\"").removeprefix("tag:yaml.org,2002:")
+        return where.at(
+            f"'!!{tag}' is a YAML type tag, which briefing does not read",
+            mark.line,
+            mark.column,
+            'quote the whole value if the text starts with "!", or delete the tag',
+        )
+    return where.at(
+        f"invalid YAML in {where.what}: {problem}",
+        mark.line,
+        mark.column,
+        "check the indentation, and quote values that contain ': ', '#' or start with '['",
+    )
+
+
+#: Spaces that look like a space but are not one to YAML.
+_ODD_SPACES = "\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff"
+_ODD_SPACE = re.compile(f"^ *(?:[\\w-]+:)?([{_ODD_SPACES}])", re.MULTILINE)
+
+
+def _odd_space(text: str, where: _Where) -> SiteError | None:
+    """A non-breaking (or other look-alike) space where YAML needs an ordinary one:
+    after a key's colon, or indenting a line. YAML reports it a line later, or as a
+    mapping that is not one."""
+    found = _ODD_SPACE.search(text)
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start())
+    col = found.start(1) - (text.rfind("\n", 0, found.start()) + 1)
+    char = found.group(1)
+    kind = unicodedata.name(char, f"U+{ord(char):04X}").lower()
+    place = "after the colon" if text[found.start(1) - 1] == ":" else "at the start of the line"
+    return where.at(
+        f"the space {place} is a {kind} (U+{ord(char):04X}), which YAML does not read as a space",
+        line,
+        col,
+        "type an ordinary space instead (word processors and some keyboards insert these)",
+    )
 
 
 def _unreadable(

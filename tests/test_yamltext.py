@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.errors import ConfigError, ContentError
+from generator import yamltext
 from generator.yamltext import Position, load_mapping
 
 HINT = "check the indentation, and quote values that contain ': ', '#' or start with '['"
@@ -108,8 +109,8 @@ def test_empty_text_has_no_positions() -> None:
         (
             "title: x\n\tdate: 2025-07-22\n",
             1,
-            "a.md:3:1: invalid YAML in front matter: "
-            f"found a tab character that violates indentation; {HINT}",
+            "a.md:3:1: a tab indents this line of front matter, and YAML allows only spaces "
+            "for indentation; replace the tab with spaces",
         ),
         (
             "title: x\ndate: y\ntitle: z\n",
@@ -138,14 +139,14 @@ def test_empty_text_has_no_positions() -> None:
         (
             "title: !!python/object/apply:os.system ['echo hacked']\n",
             0,
-            "a.md:1:8: invalid YAML in front matter: could not determine a constructor "
-            f"for the tag 'tag:yaml.org,2002:python/object/apply:os.system'; {HINT}",
+            "a.md:1:8: '!!python/object/apply:os.system' is a YAML type tag, which briefing "
+            'does not read; quote the whole value if the text starts with "!", or delete the tag',
         ),
         (
             "title: !!python/object:builtins.dict {}\n",
             1,
-            "a.md:2:8: invalid YAML in front matter: could not determine a constructor "
-            f"for the tag 'tag:yaml.org,2002:python/object:builtins.dict'; {HINT}",
+            "a.md:2:8: '!!python/object:builtins.dict' is a YAML type tag, which briefing "
+            'does not read; quote the whole value if the text starts with "!", or delete the tag',
         ),
     ],
 )
@@ -153,6 +154,61 @@ def test_errors(text: str, line_offset: int, message: str) -> None:
     with pytest.raises(ContentError) as excinfo:
         load(text, line_offset)
     assert str(excinfo.value) == message
+
+
+ODD_SPACE_HINT = "type an ordinary space instead (word processors and some keyboards insert these)"
+
+
+@pytest.mark.parametrize("libyaml", sorted(yamltext.LOADERS))
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # YAML reads `title:<NBSP>Talks` as one word, and complains a line later.
+        (
+            "title:\u00a0Talks resume\ndate: 2025-07-22\n",
+            "a.md:2:7: the space after the colon is a no-break space (U+00A0), which YAML "
+            f"does not read as a space; {ODD_SPACE_HINT}",
+        ),
+        (
+            "date: 2025-07-22\ntitle:\u202fTalks resume\n",
+            "a.md:3:7: the space after the colon is a narrow no-break space (U+202F), which "
+            f"YAML does not read as a space; {ODD_SPACE_HINT}",
+        ),
+        (
+            "tags:\n\u00a0\u00a0- energy\n",
+            "a.md:3:1: the space at the start of the line is a no-break space (U+00A0), "
+            f"which YAML does not read as a space; {ODD_SPACE_HINT}",
+        ),
+        (
+            "tags:\n\t- energy\n",
+            "a.md:3:1: a tab indents this line of front matter, and YAML allows only spaces "
+            "for indentation; replace the tab with spaces",
+        ),
+        (
+            "title: Talks\u001b resume\n",
+            "a.md:2:13: U+001B (escape) is an invisible control character, which YAML does not "
+            "allow; delete it (it often comes with text pasted from a word processor or a PDF)",
+        ),
+    ],
+    ids=["nbsp-after-colon", "narrow-nbsp-last-line", "nbsp-indent", "tab-indent", "escape"],
+)
+def test_look_alike_spaces_tabs_and_controls_are_named_where_they_are(
+    text: str, message: str, libyaml: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(yamltext, "LIBYAML", libyaml)
+    with pytest.raises(ContentError) as excinfo:
+        load(text, 1)
+    assert str(excinfo.value) == message
+
+
+@pytest.mark.parametrize("libyaml", sorted(yamltext.LOADERS))
+def test_a_tab_after_the_colon_reads_alike_with_and_without_libyaml(
+    libyaml: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LibYAML allows it; PyYAML's own scanner refused it until we taught it LibYAML's rule."""
+    monkeypatch.setattr(yamltext, "LIBYAML", libyaml)
+    mapping = load("title:\tTalks resume\ntags: [a,\tb]\n")
+    assert mapping.data == {"title": "Talks resume", "tags": ["a", "b"]}
 
 
 def test_error_class_and_wording_come_from_the_caller() -> None:
