@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.errors import ConfigError, ContentError
 from generator import yamltext
+from generator.errors import ConfigError, ContentError
 from generator.yamltext import Position, load_mapping
 
 HINT = "check the indentation, and quote values that contain ': ', '#' or start with '['"
