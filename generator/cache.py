@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from generator import __version__
+from generator import __version__, schema
 from generator.errors import SiteWarning
 from generator.models import Citation, Document, EditionNote, ItemMeta, Link, Rendered
 from generator.yamltext import Position
@@ -134,8 +134,17 @@ def _document_data(doc: Document) -> dict[str, Any]:
             "section": meta.section,
             "edition": meta.edition.isoformat() if meta.edition else None,
             "id": meta.id,
+            "extra": schema.thawed(meta.extra),
         },
     }
+
+
+def _extra(value: Any) -> Mapping[str, Any]:
+    """An item's `extra:` read back, checked as the schema checks it."""
+    try:
+        return schema.extra_data(value)
+    except schema.Invalid as exc:
+        raise TypeError(f"damaged extra: {exc.message}") from None
 
 
 def _str(value: Any) -> str:
@@ -193,6 +202,7 @@ def _document(data: dict[str, Any], path: str) -> Document:
             section=_opt_str(meta["section"]),
             edition=date.fromisoformat(edition) if edition else None,
             id=_opt_str(meta["id"]),
+            extra=_extra(meta["extra"]),
         ),
         # The body is not kept: its rendered HTML is cached beside it, and nothing
         # else reads it.

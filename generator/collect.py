@@ -183,6 +183,7 @@ def collect_site(
                 feed_id=doc.meta.id or _derived_id(doc.meta.sources[0].url, slug, taken),
                 section=_section(doc, sections, config, errors),
                 edition=edition_date(doc.meta.date, config, doc.meta.edition),
+                extra=doc.meta.extra,
             )
         )
     docs = {doc.path: doc for doc, _ in documents}

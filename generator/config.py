@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -102,9 +103,11 @@ FOREIGN_KEYS: dict[str, str] = {
         "Markdown's settings are fixed here; raw HTML is allowed with `raw_html: true`",
     ),
     **dict.fromkeys(
-        ("taxonomies", "plugins", "menu", "menus", "params", "extra"),
+        ("taxonomies", "plugins", "menu", "menus"),
         "not supported here",
     ),
+    "params": "briefing calls it `extra:` (the site's own values, for the theme: "
+    "{{ site.extra.<key> }})",
 }
 
 
@@ -165,6 +168,7 @@ FIELDS: tuple[Field, ...] = (
     Field("publishers", _publishers, default={}),
     Field("words_per_minute", schema.positive_int, default=220),
     Field("cname", _hostname),
+    Field("extra", schema.extra_data, default=MappingProxyType({})),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 
@@ -207,6 +211,8 @@ class SiteConfig:
     words_per_minute: int = 220
     #: A custom domain for GitHub Pages, written to CNAME.
     cname: str | None = None
+    #: The site's own values for its theme (Zola's `extra`), read-only, as written.
+    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def base_path(self) -> str:

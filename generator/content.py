@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from functools import cache
 from pathlib import PurePosixPath
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -122,6 +123,7 @@ def item_fields(zone: ZoneInfo) -> tuple[Field, ...]:
         Field("id", schema.text),
         # Jekyll's spelling of a draft; `draft: true` is briefing's (see FOREIGN_KEYS).
         Field("published", schema.boolean, default=True),
+        Field("extra", schema.extra_data, default=MappingProxyType({})),
     )
 
 
@@ -153,6 +155,9 @@ FOREIGN_KEYS: dict[str, str] = {
     "modified": "update dates are not supported here yet",
     "weight": "items are ordered by `date:`",
     "status": "write `draft: true` to keep an item out of the site",
+    "params": "briefing calls it `extra:` (the item's own values, for the theme: "
+    "{{ item.extra.<key> }})",
+    "taxonomies": "briefing has `tags:` for topics and `section:` for a part of the edition",
 }
 
 

@@ -12,11 +12,13 @@ is not rendered again; the signatures, kept between builds, are the dependency m
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from generator.models import Edition, Item, Site
+from generator.schema import thawed
 from generator.urls import OutputPath
 
 Versions = Mapping[str, str]
@@ -90,6 +92,7 @@ def item_card(item: Item, edition: str) -> str:
               for r in item.references), "\2",
             item.summary, str(item.summary_is_lead), str(item.words), str(item.draft),
             item.feed_id, item.section or "\1", item.edition.isoformat(), edition,
+            json.dumps(thawed(item.extra), ensure_ascii=False),
         )
     )  # fmt: skip
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
 
 from generator.config import SiteConfig
 from generator.yamltext import Position
@@ -43,6 +45,8 @@ class ItemMeta:
     edition: dt.date | None = None
     #: A permanent id for feeds, when the editor gave one.
     id: str | None = None
+    #: The editor's own metadata for the theme (`extra:`), read-only, as written.
+    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +158,8 @@ class Item:
     section: str | None
     #: The date of the edition the item belongs to.
     edition: dt.date
+    #: The editor's own metadata for the theme (`extra:` in front matter).
+    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True, slots=True)

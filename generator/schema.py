@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -311,6 +312,45 @@ def web_url(value: Any) -> str:
     if any(ch.isspace() for ch in url):
         raise Invalid(f"must not contain spaces: {url!r}", hint="encode spaces as %20")
     return url
+
+
+def extra_data(value: Any) -> Mapping[str, Any]:
+    """A mapping of the site's own metadata (Zola's `extra`), for themes to use: text,
+    lists and mappings of them, kept read-only and exactly as written."""
+    if not isinstance(value, dict):
+        raise Invalid(
+            f"must be a mapping of `key: value` lines, not {_type_name(value)}",
+            hint="indent each entry under `extra:`, e.g. `  podcast: https://...`",
+        )
+    frozen = _frozen(value, "extra")
+    assert isinstance(frozen, Mapping)
+    return frozen
+
+
+def _frozen(value: Any, where: str) -> Any:
+    """``value`` with lists as tuples and mappings read-only; only plain YAML data."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return tuple(_frozen(entry, f"{where}[{n}]") for n, entry in enumerate(value))
+    if isinstance(value, dict):
+        for key in value:
+            if not isinstance(key, str):
+                raise Invalid(f"has a key that is not text under {where}: {key!r}")
+        return MappingProxyType({k: _frozen(v, f"{where}.{k}") for k, v in value.items()})
+    raise Invalid(
+        f"holds {_type_name(value)} at {where}; only text, lists and mappings are kept",
+        hint="delete the tag, or quote the whole value",
+    )
+
+
+def thawed(value: Any) -> Any:
+    """Read-only data (tuples, mapping proxies) as JSON's lists and objects."""
+    if isinstance(value, (tuple, list)):
+        return [thawed(entry) for entry in value]
+    if isinstance(value, Mapping):
+        return {key: thawed(entry) for key, entry in value.items()}
+    return value
 
 
 def one_of(*choices: str) -> Coercer:

@@ -182,6 +182,7 @@ class Views:
             sources_index=self.href("sources/"),
             stylesheet=self.href("assets/style.css"),
             favicon=self.href("assets/favicon.svg"),
+            extra=config.extra,
             feeds=[
                 View(
                     title=f"{config.title}: {what} ({kind})",
@@ -241,6 +242,7 @@ class Views:
             minutes=self.minutes(item.words),
             section=item.section,
             edition=self.edition_link(self.editions[item.edition]),
+            extra=item.extra,
         )
         self._cards[item.url] = view
         return view

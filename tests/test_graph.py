@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -255,6 +256,7 @@ CHANGED: dict[str, object] = {
     "feed_id": "urn:uuid:1",
     "section": "World",
     "edition": OTHER_DAY,
+    "extra": MappingProxyType({"podcast": "https://example.org/ep1.mp3"}),
 }
 #: The body, and what is read from it: the pages that show them depend on body:<url>.
 BODY_FIELDS = {"html", "links"}
