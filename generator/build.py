@@ -734,7 +734,7 @@ def _parse_one(source: Source, config: SiteConfig) -> Parsed | BuildFailed:
         rendered = markup.render(
             doc.body, body_line=doc.body_line, raw_html=config.raw_html, path=source.path
         )
-        return Parsed(source.rel.as_posix(), doc, rendered, warnings)
+        return Parsed(source.rel.as_posix(), doc, rendered, warnings + content.notes(doc))
     except BuildFailed as failed:
         return failed
 

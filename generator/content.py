@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from generator import schema
-from generator.errors import BuildFailed, ContentError
+from generator.errors import BuildFailed, ContentError, SiteWarning
 from generator.frontmatter import FENCE, Split, split
 from generator.models import Citation, Document, EditionNote, ItemMeta
 from generator.schema import Field, Invalid
@@ -222,6 +222,25 @@ def parse(source: Source, zone: ZoneInfo) -> Document:
         body=halves.body,
         body_line=halves.body_line,
         value_at=mapping.value_at,
+    )
+
+
+def notes(doc: Document) -> tuple[SiteWarning, ...]:
+    """What the editor should know about an item that builds: keys read in another
+    generator's spelling."""
+    where = doc.value_at.get("published")
+    if where is None:
+        return ()
+    meaning = "a draft, left out of the site" if doc.meta.draft else "published"
+    return (
+        SiteWarning(
+            f"`published:` is Jekyll's spelling; this item is read as {meaning}",
+            path=doc.path,
+            line=where.line,
+            col=where.col,
+            hint="write `draft: true` to keep an item out of the site, or delete the line "
+            "(items are published unless they are drafts)",
+        ),
     )
 
 

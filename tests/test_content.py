@@ -460,6 +460,20 @@ def test_jekylls_published_false_is_a_draft(written: str, draft: bool) -> None:
     assert parse_text(item(published=written)).meta.draft is draft
 
 
+@pytest.mark.parametrize(
+    ("written", "meaning"), [("false", "a draft, left out of the site"), ("true", "published")]
+)
+def test_published_gets_a_note_that_draft_is_the_spelling_here(written: str, meaning: str) -> None:
+    from generator.content import notes
+
+    assert [str(n) for n in notes(parse_text(item(published=written)))] == [
+        f"{PATH}:6:12: `published:` is Jekyll's spelling; this item is read as {meaning}; write "
+        "`draft: true` to keep an item out of the site, or delete the line (items are published "
+        "unless they are drafts)"
+    ]
+    assert notes(parse_text(item())) == ()
+
+
 def test_an_unfinished_jekyll_draft_does_not_stop_the_build() -> None:
     from generator.content import IncompleteDraft
 
