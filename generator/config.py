@@ -14,7 +14,13 @@ from generator.errors import BuildFailed, ConfigError, ReadError
 from generator.schema import Field, Invalid
 from generator.sitefiles import read_inside
 from generator.textfile import decode
-from generator.urls import PERMALINK_FIELDS, base_path, permalink_fields, portability_problem
+from generator.urls import (
+    PERMALINK_FIELDS,
+    base_path,
+    permalink_fields,
+    portability_problem,
+    slugify,
+)
 from generator.yamltext import Position, load_mapping
 
 CONFIG_FILE = "site.yaml"
@@ -140,13 +146,28 @@ def _hostname(value: Any) -> str:
 
 
 def _sections(value: Any) -> tuple[str, ...]:
+    """Section names, each with an anchor of its own on edition pages (#section-<slug>)."""
     names = schema.text_list(value)
     seen: dict[str, str] = {}
+    by_slug: dict[str, str] = {}
     for name in names:
         key = name.casefold()
         if key in seen:
             raise Invalid(f"lists {name!r} twice")
         seen[key] = name
+        slug = slugify(name)
+        if not slug:
+            raise Invalid(
+                f"has a section with no letters or digits: {name!r}",
+                hint="name it in words, e.g. World",
+            )
+        if slug in by_slug:
+            raise Invalid(
+                f"lists {by_slug[slug]!r} and {name!r}, which would share the anchor "
+                f"#section-{slug} on edition pages",
+                hint="rename one of them, e.g. spell out 'C sharp'",
+            )
+        by_slug[slug] = name
     return names
 
 

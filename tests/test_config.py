@@ -250,6 +250,20 @@ def test_url_ends_in_a_slash_and_gives_the_base_path(
             ["site.yaml:4:3: 'sections' lists 'ECONOMY' twice"],
         ),
         (
+            MINIMAL + "sections: [Tech, C#, C++]\n",
+            [
+                "site.yaml:3:11: 'sections' lists 'C#' and 'C++', which would share the anchor "
+                "#section-c on edition pages; rename one of them, e.g. spell out 'C sharp'"
+            ],
+        ),
+        (
+            MINIMAL + "sections: [World, '***']\n",
+            [
+                "site.yaml:3:11: 'sections' has a section with no letters or digits: '***'; "
+                "name it in words, e.g. World"
+            ],
+        ),
+        (
             MINIMAL + "sections: {World: 1}\n",
             [
                 "site.yaml:3:11: 'sections' must be a list, not a mapping; "
