@@ -89,5 +89,11 @@ def without_strays(text: str) -> tuple[str, tuple[Stray, ...]]:
     return "\n".join(lines), tuple(strays)
 
 
+def first_stray(text: str) -> str | None:
+    """The first stray character in ``text``, if any."""
+    found = _STRAY.search(text)
+    return found.group() if found else None
+
+
 def _replacement(match: re.Match[str]) -> str:
     return " " if match.group() in _AS_SPACE else ""

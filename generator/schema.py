@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
+from generator import controls
 from generator.errors import SiteError
 from generator.yamltext import LocatedMapping, Position
 
@@ -232,7 +233,19 @@ def text(value: Any) -> str:
     result = value.strip()
     if not result:
         raise Invalid("is empty")
+    _no_strays(result)
     return result
+
+
+def _no_strays(value: str) -> None:
+    """Control characters can reach a value only through a YAML escape ("\\x1b"): the
+    file itself was cleaned of them (see controls)."""
+    stray = controls.first_stray(value)
+    if stray is not None:
+        raise Invalid(
+            f"holds {controls.name(stray)}, an invisible control character written as an escape",
+            hint="delete the escape (\\x.., \\u.., \\e, \\0 ...) from the quoted text",
+        )
 
 
 _TRUE = frozenset({"true", "yes", "on"})
@@ -278,6 +291,7 @@ def text_list(value: Any) -> tuple[str, ...]:
                 hint="write it as [a, b] or as one '- a' line per entry",
             )
         word = str(entry).strip()
+        _no_strays(word)
         if word and word not in result:
             result.append(word)
     return tuple(result)
@@ -329,7 +343,10 @@ def extra_data(value: Any) -> Mapping[str, Any]:
 
 def _frozen(value: Any, where: str) -> Any:
     """``value`` with lists as tuples and mappings read-only; only plain YAML data."""
-    if value is None or isinstance(value, str):
+    if value is None:
+        return value
+    if isinstance(value, str):
+        _no_strays(value)
         return value
     if isinstance(value, list):
         return tuple(_frozen(entry, f"{where}[{n}]") for n, entry in enumerate(value))

@@ -528,3 +528,29 @@ def test_quoted_or_whole_headlines_read_as_typed(line: str) -> None:
     text = f"---\n{line}\ndate: 2025-07-22\nsource: https://x.org/a # the article\n---\nB.\n"
     typed = line.split(": ", 1)[1].strip("'\"").replace("\\'", "'")
     assert parse_text(text).meta.title == typed
+
+
+ESCAPE_HINT = "delete the escape (\\x.., \\u.., \\e, \\0 ...) from the quoted text"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("title", '"Talks\\x1b resume"', "2:8: 'title' holds U+001B (escape)"),
+        ("tags", '["energy\\0"]', "4:7: 'tags' holds U+0000 (NUL)"),
+        (
+            "summary",
+            '"One\\vtwo"',
+            "6:10: 'summary' holds U+000B (vertical tab, Word's line break)",
+        ),
+        ("extra", '{note: "a\\bb"}', "6:8: 'extra' holds U+0008 (backspace)"),
+    ],
+)
+def test_a_control_character_written_as_a_yaml_escape_is_an_error(
+    key: str, value: str, message: str
+) -> None:
+    """The file is cleaned of raw control characters (see test_controls); an escape in a
+    quoted value makes one after cleaning, so the schema refuses it where it is written."""
+    assert errors_of(item(**{key: value})) == [
+        f"{PATH}:{message}, an invisible control character written as an escape; {ESCAPE_HINT}"
+    ]
