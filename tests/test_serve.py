@@ -466,3 +466,23 @@ def test_edits_reached_through_links_in_content_are_previewed(make_site: MakeSit
     finally:
         running.proc.kill()
         running.proc.communicate()
+
+
+def test_a_warning_is_printed_when_it_first_appears_not_on_every_rebuild(
+    server: tuple[Server, Path],
+) -> None:
+    running, root = server
+    file = root / "content/2025-07-22-talks.md"
+    file.write_text(item("Talks\x1b resume"), encoding="utf-8")
+    assert eventually(lambda: "<h1>Talks resume</h1>" in running.get("2025/07/22/talks/")[1])
+    other = root / "content/2025-07-21-other.md"
+    other.write_text(item("Other news", "2025-07-21T08:00:00+03:00"), encoding="utf-8")
+    assert eventually(lambda: running.get("2025/07/21/other/")[0] == 200)
+    running.proc.send_signal(signal.SIGINT)
+    _, err = running.proc.communicate(timeout=WAIT)
+    warned = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert warned == [
+        "warning: content/2025-07-22-talks.md:2:13: removed U+001B (escape); readers never see "
+        "these characters, and HTML and feeds forbid them (they come with text pasted from word "
+        "processors and PDFs); delete them to silence this warning"
+    ]
