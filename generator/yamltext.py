@@ -106,6 +106,18 @@ def load_mapping(
     what: str = "front matter",
 ) -> LocatedMapping:
     """Parse ``text`` as a YAML mapping; positions are shifted by ``line_offset`` lines."""
+    breaking = _YAML_ONLY_BREAK.search(text)
+    if breaking:
+        # YAML counts these as line breaks, editors and we do not: every line and
+        # column after one would be wrong, and a value would end where none seems to.
+        before = text[: breaking.start()].split("\n")
+        raise error(
+            f"{name(breaking.group())} is a line break to YAML, though editors do not show one",
+            path=path,
+            line=len(before) + line_offset,
+            col=len(before[-1]) + 1,
+            hint="delete it, or type an ordinary line break or space instead",
+        )
     try:
         # PyYAML's own reader checks the characters here; LibYAML when parsing.
         loader = LOADERS[LIBYAML](text)
@@ -222,6 +234,9 @@ def _invalid(exc: yaml.MarkedYAMLError, text: str, where: _Where) -> SiteError:
         "check the indentation, and quote values that contain ': ', '#' or start with '['",
     )
 
+
+#: Characters YAML 1.1 reads as line breaks besides '\n' (carriage returns are gone).
+_YAML_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
 
 #: Spaces that look like a space but are not one to YAML.
 _ODD_SPACES = "\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff"

@@ -185,12 +185,30 @@ ODD_SPACE_HINT = "type an ordinary space instead (word processors and some keybo
             "for indentation; replace the tab with spaces",
         ),
         (
+            "date: 2025-07-22\ntitle: Talks\u2028resume\n",
+            "a.md:3:13: U+2028 (line separator) is a line break to YAML, though editors do not "
+            "show one; delete it, or type an ordinary line break or space instead",
+        ),
+        (
+            "title: Talks\x85resume\n",
+            "a.md:2:13: U+0085 (next line) is a line break to YAML, though editors do not show "
+            "one; delete it, or type an ordinary line break or space instead",
+        ),
+        (
             "title: Talks\u001b resume\n",
             "a.md:2:13: U+001B (escape) is an invisible control character, which YAML does not "
             "allow; delete it (it often comes with text pasted from a word processor or a PDF)",
         ),
     ],
-    ids=["nbsp-after-colon", "narrow-nbsp-last-line", "nbsp-indent", "tab-indent", "escape"],
+    ids=[
+        "nbsp-after-colon",
+        "narrow-nbsp-last-line",
+        "nbsp-indent",
+        "tab-indent",
+        "line-separator",
+        "next-line",
+        "escape",
+    ],
 )
 def test_look_alike_spaces_tabs_and_controls_are_named_where_they_are(
     text: str, message: str, libyaml: bool, monkeypatch: pytest.MonkeyPatch
