@@ -34,8 +34,10 @@ from generator import (
     stage,
     workers,
 )
+from generator.assets import Asset
+from generator.attach import missing_files
 from generator.cache import Parsed
-from generator.collect import collect_site
+from generator.collect import ContentFiles, collect_site
 from generator.config import CONFIG_FILE, SiteConfig, config_from, read_config
 from generator.errors import (
     BuildFailed,
@@ -49,7 +51,7 @@ from generator.machinekey import NoSecret, Seal, load_secret
 from generator.models import Document, EditionNote, Rendered, Site
 from generator.pages import Page, item_page, plan
 from generator.render import Renderer, first_of_each, fresh, make_environment, template_uses
-from generator.sources import Discovery, Source, discover, read_source
+from generator.sources import Discovery, Source, discover, is_markdown, read_source
 from generator.stage import OUTPUT_DIR
 from generator.store import (
     ITEMS_FILE,
@@ -628,12 +630,19 @@ def assemble(
     if not options.future:
         due = [doc for doc in due if doc.meta.date <= now]
     with clock.stage("collect"):
-        site, collisions = collect_site(config, [(d, rendered[d.path]) for d in due], notes)
+        files = ContentFiles(
+            rels={p.document.path: p.rel for p in parsed},
+            assets=_assets(inputs.discovery.seen),
+        )
+        due_pairs = [(d, rendered[d.path]) for d in due]
+        site, collisions = collect_site(config, due_pairs, notes, files)
         errors.extend(collisions)
     errors.raise_if_any()
     with clock.stage("plan"):
         pages, clashes = plan(site, Views(site), inputs.theme)
-    errors.extend(clashes)
+        errors.extend(clashes)
+        planned = {page.file for page in pages}
+        errors.extend(missing_files(site.items, planned, config))
     errors.raise_if_any()
     return Assembled(
         site=site,
@@ -670,7 +679,7 @@ def _parse(
     if session.context != context or not options.use_cache:
         session.parsed, session.context = {}, context
     fresh = {source.rel.as_posix(): source for source in inputs.discovery.changed}
-    missing = [rel for rel, s in seen.items() if s.key not in session.parsed]
+    missing = [rel for rel, s in seen.items() if s.key not in session.parsed and is_markdown(rel)]
     sources = [fresh.get(rel) or _read(content_dir, rel) for rel in missing]
     vanished = [rel for rel, source in zip(missing, sources, strict=True) if source is None]
 
@@ -715,6 +724,16 @@ def _parse(
 
 def _read(content_dir: Path, rel: str) -> Source | None:
     return read_source(content_dir, rel, content_dir.parent)
+
+
+def _assets(seen: Mapping[str, FileSeen]) -> dict[str, Asset]:
+    """The content files that are not Markdown, from their keys: no file is read again."""
+    found = {}
+    for rel, file in seen.items():
+        asset = Asset.from_key(file.key)
+        if asset is not None:
+            found[rel] = asset
+    return found
 
 
 def _parse_one(source: Source, config: SiteConfig) -> Parsed | BuildFailed:
@@ -833,7 +852,7 @@ def render_pages(
         for number in todo[index::count]:
             page = pages[number]
             if page.template is None:
-                data: bytes | None = page.make()
+                data: bytes | None = _made(page, renderer.errors)
             else:
                 data = renderer.render(page.template, page.origin, page.make)
             if data is not None:
@@ -850,6 +869,19 @@ def render_pages(
     if errors:
         raise BuildFailed(errors)
     return {number: digest for done, _ in parts for number, digest in done}
+
+
+def _made(page: Page, errors: list[SiteError]) -> bytes | None:
+    """The bytes of a page made in Python; a file copied from content may be unreadable."""
+    try:
+        data: bytes = page.make()
+    except SiteError as exc:
+        errors.append(exc)
+        return None
+    except FileNotFoundError:
+        errors.append(SiteError("vanished while the build read it", path=page.origin))
+        return None
+    return data
 
 
 def _write_failed(output: Path, exc: OSError) -> BuildFailed:

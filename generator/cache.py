@@ -27,7 +27,9 @@ CACHE_DIR = ".briefing-cache"
 #: Bumped whenever what the cache holds changes shape.
 FORMAT = 6
 #: Libraries whose output ends up in pages: a new version may change a page.
-LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "feedgen", "PyYAML")
+LIBRARIES = (
+    "markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "feedgen", "PyYAML", "Pillow",
+)  # fmt: skip
 
 
 def source_key(rel: str, text: str) -> str:

@@ -10,11 +10,14 @@ import dataclasses
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from generator.assets import Asset
+from generator.attach import attachments
 from generator.config import SiteConfig
 from generator.editions import closing_date, edition_date, first_day
 from generator.errors import ContentError, SiteError
@@ -133,8 +136,13 @@ def collect_site(
     config: SiteConfig,
     documents: Sequence[tuple[Document, Rendered]],
     notes: Sequence[tuple[EditionNote, Rendered]] = (),
+    files: ContentFiles | None = None,
 ) -> tuple[Site, list[SiteError]]:
-    """Build the site model; return it with every problem found across items."""
+    """Build the site model; return it with every problem found across items.
+
+    ``files`` names the other files of the content folder, which items may link to.
+    """
+    files = files or ContentFiles()
     errors: list[SiteError] = []
     # Oldest first by (date, path) so that "the first spelling" of a name is stable.
     # Timestamps, not aware datetimes: comparing those converts both to UTC every time.
@@ -161,19 +169,21 @@ def collect_site(
     for doc, rendered in ordered:
         slug = item_slug(doc)
         local = doc.meta.date.astimezone(config.timezone)
+        url = expand_permalink(
+            config.permalink,
+            year=f"{local.year:04d}",
+            month=f"{local.month:02d}",
+            day=f"{local.day:02d}",
+            slug=slug,
+        )
+        rel = files.rels.get(doc.path, "")
         items.append(
             Item(
                 path=doc.path,
                 title=doc.meta.title,
                 slug=slug,
                 date=doc.meta.date,
-                url=expand_permalink(
-                    config.permalink,
-                    year=f"{local.year:04d}",
-                    month=f"{local.month:02d}",
-                    day=f"{local.day:02d}",
-                    slug=slug,
-                ),
+                url=url,
                 tags=tuple(tags[s] for s in dict.fromkeys(slugify(t) for t in doc.meta.tags)),
                 references=tuple(
                     Reference(c.url, publishers[slugify(names[c])]) for c in doc.meta.sources
@@ -184,6 +194,7 @@ def collect_site(
                 section=_section(doc, sections, config, errors),
                 edition=edition_date(doc.meta.date, config, doc.meta.edition),
                 extra=doc.meta.extra,
+                attachments=attachments(rendered.links, rel, doc.path, url, files.assets, config),
             )
         )
     docs = {doc.path: doc for doc, _ in documents}
@@ -207,6 +218,16 @@ def collect_site(
         ),
     )
     return site, errors
+
+
+@dataclass(frozen=True, slots=True)
+class ContentFiles:
+    """The content folder's files besides the parsed ones: what items may link to."""
+
+    #: Each item's path relative to content/, by the path messages show.
+    rels: Mapping[str, str] = field(default_factory=dict)
+    #: Every file that is not Markdown, by path relative to content/.
+    assets: Mapping[str, Asset] = field(default_factory=dict)
 
 
 def _from_body(doc: Document, rendered: Rendered) -> dict[str, Any]:

@@ -206,6 +206,14 @@ def _flag(mapping: LocatedMapping, key: str, default: bool) -> bool:
         return default
 
 
+def item_stem(rel: PurePosixPath) -> str:
+    """The name an item's default slug comes from: its file's, or for an item in a folder
+    of its own (``2025-07-22-talks/index.md``, with its pictures beside it) its folder's."""
+    if rel.name == "index.md" and len(rel.parts) > 1:
+        return rel.parent.name
+    return rel.stem
+
+
 def parse(source: Source, zone: ZoneInfo) -> Document:
     """Parse one item file; raise BuildFailed with every problem in it."""
     values, halves, mapping = _front_matter(source, item_fields(zone), "front matter")
@@ -217,7 +225,7 @@ def parse(source: Source, zone: ZoneInfo) -> Document:
         citations = (Citation(citations[0].url, name), *citations[1:])
     return Document(
         path=source.path,
-        stem=PurePosixPath(source.rel).stem,
+        stem=item_stem(PurePosixPath(source.rel)),
         meta=ItemMeta(sources=citations, **values),
         body=halves.body,
         body_line=halves.body_line,

@@ -18,7 +18,7 @@ from markupsafe import escape
 
 from generator.models import Edition, Item, Site
 from generator.urls import OutputPath, as_uri, tag_uri
-from generator.views import Views, rebase_links
+from generator.views import Views, rebase_links, sized_images
 
 # XML 1.0 forbids these; word processors paste them into text anyway.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -74,7 +74,8 @@ def _credit(item: Item) -> str:
 def _absolute_html(item: Item, views: Views) -> str:
     """The item's HTML with every internal link absolute, in-page ones included: feed
     readers have no base."""
-    return rebase_links(item.html, item.url, views.config, views.absolute, fragments=True)
+    sized = sized_images(item.html, item, views.config)
+    return rebase_links(sized, item.url, views.config, views.absolute, fragments=True)
 
 
 def feed_id(item: Item, views: Views) -> str:

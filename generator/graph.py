@@ -119,7 +119,10 @@ def versions(site: Site, fixed: Mapping[str, str]) -> dict[str, str]:
         found[f"intro:{day}"] = _digest((edition.intro_html,))
     for item in site.items:
         found[f"card:{item.url}"] = item_card(item, found[f"edition:{item.edition.isoformat()}"])
-        found[f"body:{item.url}"] = _digest((item.html,))
+        # A picture's size is written into the body's <img>: part of the body.
+        found[f"body:{item.url}"] = _digest(
+            (item.html, *(f"{a.file}\1{a.width}\1{a.height}" for a in item.attachments))
+        )
     for section in {s.name or "" for e in site.editions for s in e.sections}:
         found[f"section:{section}"] = _digest((section,))
     return found

@@ -77,6 +77,21 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file an item links to (a picture beside it), published beside the item's page."""
+
+    #: Where it is read from, as messages show it ("content/2025-07-22-talks/map.png").
+    path: str
+    #: Where it is written, the site path the link resolves to from the item's page.
+    file: str
+    #: Changes whenever the file's bytes do.
+    digest: str
+    #: A picture's size in pixels as browsers show it; None for other files.
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Rendered:
     """A Markdown body turned into HTML."""
 
@@ -160,6 +175,8 @@ class Item:
     edition: dt.date
     #: The editor's own metadata for the theme (`extra:` in front matter).
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    #: The files beside the item that its body links to, published beside its page.
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

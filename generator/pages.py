@@ -16,9 +16,10 @@ from generator.discovery import github_pages_files, render_robots, sitemap_files
 from generator.errors import OutputError, SiteError
 from generator.feeds import FeedWriter, site_feeds
 from generator.graph import Inputs
-from generator.models import Item, Site
+from generator.models import Attachment, Item, Site
 from generator.outputdir import MANIFEST, manifest_text
 from generator.render import Context, page_path, paginate
+from generator.sitefiles import read_file
 from generator.theme import ThemeFiles
 from generator.urls import OutputPath, is_inside, output_file, portability_problem, portable_key
 from generator.views import View, Views
@@ -39,11 +40,18 @@ class Page:
     inputs: Inputs
     #: The template context, or (``template`` None) a function giving the file's bytes.
     make: Callable[[], Any]
+    #: How to part this page from another that would be written to the same file.
+    parting: str = "change a slug or the permalink pattern so that they differ"
 
 
 def plan(site: Site, views: Views, theme: ThemeFiles) -> tuple[list[Page], list[SiteError]]:
     """Every file of the site in a fixed order, and the errors of files that would clash."""
-    pages = [*_html_pages(site, views), *_feed_pages(site, views), *_static_pages(theme)]
+    pages = [
+        *_html_pages(site, views),
+        *_feed_pages(site, views),
+        *_static_pages(theme),
+        *_attachment_pages(site),
+    ]
     config = site.config
     for file, data in github_pages_files(config).items():
         pages.append(_fixed(file, "GitHub Pages settings", data))
@@ -111,7 +119,7 @@ def _without_clashes(pages: list[Page]) -> tuple[list[Page], list[SiteError]]:
             OutputError(
                 f"{what}: by {first.origin} and by {page.origin}",
                 path=at,
-                hint="change a slug or the permalink pattern so that they differ",
+                hint=page.parting,
             )
         )
     return list(seen.values()), errors
@@ -139,6 +147,37 @@ def _static_pages(theme: ThemeFiles) -> list[Page]:
         )
         for name, file in theme.static.items()
     ]
+
+
+def _attachment_pages(site: Site) -> list[Page]:
+    """The files items link to, copied where the links lead: once, though several items
+    link one file; two files led to one place clash like any two pages."""
+    unique: dict[tuple[str, str], Page] = {}
+    for item in site.items:
+        for attachment in item.attachments:
+            key = (attachment.file, attachment.path)
+            if key not in unique:
+                unique[key] = _attachment_page(attachment, item)
+    return list(unique.values())
+
+
+def _attachment_page(attachment: Attachment, item: Item) -> Page:
+    return Page(
+        attachment.file,
+        item.path,
+        None,
+        Inputs((), (attachment.digest, attachment.path)),
+        lambda: _copied(attachment.path),
+        parting=f"its link leads there from its page but names {attachment.path}, another "
+        "file; rename one of the two files",
+    )
+
+
+def _copied(path: str) -> bytes:
+    try:
+        return read_file(path, path)
+    except FileNotFoundError:
+        raise OutputError("vanished while the build read it", path=path) from None
 
 
 def _feed_pages(site: Site, views: Views) -> list[Page]:

@@ -9,6 +9,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from generator.assets import describe
 from generator.cache import source_key
 from generator.errors import SiteError
 from generator.sitefiles import (
@@ -23,7 +24,7 @@ from generator.sitefiles import (
 from generator.store import FileSeen
 from generator.textfile import decode
 
-__all__ = ["Discovery", "Source", "decode", "discover", "read_source"]
+__all__ = ["Discovery", "Source", "decode", "discover", "is_markdown", "read_source"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,7 @@ def discover(
     racy = time.time_ns() - RACY_NS
     linked = None
     if only is None:
-        walked = walk(content_dir, root, _is_markdown)
+        walked = walk(content_dir, root, _is_content)
         found, errors = [(f.rel, f.stat) for f in walked.files], walked.errors
         linked = frozenset(walked.linked)
     else:
@@ -89,10 +90,15 @@ def discover(
         if last is not None and (last.size, last.mtime_ns, last.ctime_ns, last.inode) == info:
             seen[rel] = last
             continue
+        size, mtime, ctime, inode = info
+        if not is_markdown(rel):
+            key = _asset_key(content_dir / rel, root, errors)
+            if key is not None:
+                seen[rel] = FileSeen(size, mtime if mtime < racy else 0, ctime, inode, key)
+            continue
         source = read_source(content_dir, rel, root, errors)
         if source is None:
             continue
-        size, mtime, ctime, inode = info
         key = source_key(rel, source.text)
         seen[rel] = FileSeen(size, mtime if mtime < racy else 0, ctime, inode, key)
         changed.append(source)
@@ -115,12 +121,29 @@ def read_source(
     return Source(str(path), PurePosixPath(rel), text)
 
 
-def _is_markdown(rel: str) -> bool:
-    """A content file: Markdown, and not a note about the folder. ``README.md`` explains a
-    folder to whoever browses the repository; ``_index.md`` and other names starting
-    with '_' are other generators' section files. Neither is an item."""
+def is_markdown(rel: str) -> bool:
+    """A content file of text: Markdown, and not a note about the folder. ``README.md``
+    explains a folder to whoever browses the repository; ``_index.md`` and other names
+    starting with '_' are other generators' section files. Neither is an item."""
     name = rel.rpartition("/")[2]
     return name.endswith(".md") and not name.startswith("_") and name.lower() != "readme.md"
+
+
+def _is_content(rel: str) -> bool:
+    """Markdown, or a file items may link to (a picture, a PDF): every other file but
+    the Markdown that is not an item. Files are published only when an item links them."""
+    return is_markdown(rel) or not rel.endswith(".md")
+
+
+def _asset_key(path: Path, root: Path, errors: list[SiteError]) -> str | None:
+    """The key of a file that is not Markdown: its digest and, for a picture, its size."""
+    try:
+        return describe(read_inside(path, root)).key()
+    except SiteError as exc:
+        errors.append(exc)
+    except OSError:
+        pass  # gone since it was listed: the next look will not find it
+    return None
 
 
 def _once_each(found: list[tuple[str, Stat]]) -> list[tuple[str, Stat]]:
@@ -150,7 +173,7 @@ def _look_at(
     for rel in only:
         found.pop(rel, None)
         path = content_dir / rel
-        if _is_markdown(rel) and not any(part.startswith(".") for part in rel.split("/")):
+        if _is_content(rel) and not any(part.startswith(".") for part in rel.split("/")):
             outside = check_inside(path, root)
             if outside is not None:
                 if os.path.lexists(path):

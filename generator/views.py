@@ -98,6 +98,30 @@ def embed_html(html: str, prefix: str, shift: int) -> str:
 
 
 _LINK_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)"')
+#: An image as markdown-it writes it: src first, then alt and maybe title.
+_IMAGE = re.compile(r'<img src="([^"]*)"([^>]*)>')
+
+
+def sized_images(html: str, item: Item, config: SiteConfig) -> str:
+    """Each picture of the item's own with its width and height, so that the page does
+    not jump as pictures arrive; every picture after the first loads lazily."""
+    if "<img " not in html:
+        return html
+    sizes = {a.file: a for a in item.attachments if a.width and a.height}
+    count = 0
+
+    def size(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        src, rest = match.groups()
+        extra = ' loading="lazy"' if count > 1 and "loading=" not in rest else ""
+        target = internal_target(unescape(src), item.url, config.base_path, config.url)
+        found = sizes.get(target[0]) if target else None
+        if found and " width=" not in rest and " height=" not in rest:
+            extra = f' width="{found.width}" height="{found.height}"' + extra
+        return f'<img src="{src}"{extra}{rest}>'
+
+    return _IMAGE.sub(size, html)
 
 
 def rebase_links(
@@ -255,9 +279,8 @@ class Views:
         # markdown-it escaped everything the editor wrote (unless raw_html is on).
         html = self._bodies.get(item.url)
         if html is None:
-            html = self._bodies[item.url] = rebase_links(
-                item.html, item.url, self.config, self.href
-            )
+            sized = sized_images(item.html, item, self.config)
+            html = self._bodies[item.url] = rebase_links(sized, item.url, self.config, self.href)
         return html
 
     def item(self, item: Item) -> View:

@@ -13,7 +13,17 @@ import pytest
 from generator import graph
 from generator.config import SiteConfig
 from generator.graph import Inputs, item_card, signature, stale, versions
-from generator.models import Edition, Item, Link, Publisher, Reference, Section, Site, Tag
+from generator.models import (
+    Attachment,
+    Edition,
+    Item,
+    Link,
+    Publisher,
+    Reference,
+    Section,
+    Site,
+    Tag,
+)
 from generator.urls import OutputPath
 
 DAY = dt.date(2025, 7, 22)
@@ -257,9 +267,10 @@ CHANGED: dict[str, object] = {
     "section": "World",
     "edition": OTHER_DAY,
     "extra": MappingProxyType({"podcast": "https://example.org/ep1.mp3"}),
+    "attachments": (Attachment("content/map.png", "2025/07/22/talks/map.png", "d1", 640, 480),),
 }
 #: The body, and what is read from it: the pages that show them depend on body:<url>.
-BODY_FIELDS = {"html", "links"}
+BODY_FIELDS = {"html", "links", "attachments"}
 
 
 @pytest.mark.parametrize("field", [f.name for f in dataclasses.fields(Item)])

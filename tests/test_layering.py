@@ -15,6 +15,8 @@ LAYERS: dict[str, int] = {
     "errors": 0,
     "urls": 0,
     "controls": 0,
+    "assets": 0,
+    "attach": 5,
     "textfile": 1,
     "sitefiles": 1,
     "yamltext": 1,
