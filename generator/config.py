@@ -30,7 +30,7 @@ def _zone(value: Any) -> ZoneInfo:
     name = schema.text(value)
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America", a folder
         hint = schema.suggest(name, sorted(available_timezones()))
         raise Invalid(
             f"is not a known IANA time zone: {name!r}",

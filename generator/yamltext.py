@@ -61,6 +61,41 @@ class _TabsAsLibYAML:
             if not self.flow_level:
                 self.allow_simple_key = True
 
+    def scan_plain_spaces(self: Any, indent: int, start_mark: Any) -> list[str] | None:
+        """PyYAML's, with tabs between words of a plain scalar kept, as LibYAML keeps
+        them (`title: a<tab>b` is the text "a<tab>b" in both)."""
+        chunks: list[str] = []
+        length = 0
+        while self.peek(length) in " \t":
+            length += 1
+        whitespaces = self.prefix(length)
+        self.forward(length)
+        if self.peek() not in "\r\n\x85\u2028\u2029":
+            return [whitespaces] if whitespaces else chunks
+        line_break = self.scan_line_break()
+        self.allow_simple_key = True
+        if self._document_marker():
+            return None
+        breaks = []
+        while self.peek() in " \r\n\x85\u2028\u2029":
+            if self.peek() == " ":
+                self.forward()
+            else:
+                breaks.append(self.scan_line_break())
+                if self._document_marker():
+                    return None
+        if line_break != "\n":
+            chunks.append(line_break)
+        elif not breaks:
+            chunks.append(" ")
+        chunks.extend(breaks)
+        return chunks
+
+    def _document_marker(self: Any) -> bool:
+        return bool(
+            self.prefix(3) in ("---", "...") and self.peek(3) in "\0 \t\r\n\x85\u2028\u2029"
+        )
+
 
 #: Loaders by whether they use LibYAML, the C parser (about 10x faster) that not
 #: every PyYAML is built with. Both must read every text alike (tests/test_properties).
@@ -107,6 +142,15 @@ def load_mapping(
 ) -> LocatedMapping:
     """Parse ``text`` as a YAML mapping; positions are shifted by ``line_offset`` lines."""
     breaking = _YAML_ONLY_BREAK.search(text)
+    if breaking and breaking.group() == "\ufeff":
+        before = text[: breaking.start()].split("\n")
+        raise error(
+            "U+FEFF (a byte-order mark) inside the text, which YAML parsers read differently",
+            path=path,
+            line=len(before) + line_offset,
+            col=len(before[-1]) + 1,
+            hint="delete it (it is invisible; it comes with text pasted from other files)",
+        )
     if breaking:
         # YAML counts these as line breaks, editors and we do not: every line and
         # column after one would be wrong, and a value would end where none seems to.
@@ -169,12 +213,29 @@ def load_mapping(
                 owned.add(key)
             key_at[key] = where
             value_at[key] = _pos(value_node.start_mark, line_offset)
+            tagged = _first_tag(value_node, lines)
+            if tagged is not None:
+                tag, mark = tagged
+                raise _Where(path, error, line_offset, what).at(
+                    f"'{tag}' is a YAML type tag, which briefing does not read",
+                    mark.line,
+                    mark.column,
+                    'quote the whole value if the text starts with "!", or delete the tag',
+                )
             data[key] = loader.construct_object(value_node, deep=True)
             lost = _lost(value_node, lines)
             if lost:
                 cut[key] = lost
     except yaml.MarkedYAMLError as exc:
         raise _invalid(exc, text, _Where(path, error, line_offset, what)) from None
+    except RecursionError:
+        raise error(
+            f"{what} nests lists or mappings hundreds of levels deep, more than can be read",
+            path=path,
+            line=line_offset + 1,
+            col=1,
+            hint="flatten it: a value is text, a list or a mapping of a few levels",
+        ) from None
     except yaml.reader.ReaderError as exc:
         raise _unreadable(exc, text, path, error, line_offset) from None
     except yaml.YAMLError as exc:
@@ -236,7 +297,7 @@ def _invalid(exc: yaml.MarkedYAMLError, text: str, where: _Where) -> SiteError:
 
 
 #: Characters YAML 1.1 reads as line breaks besides '\n' (carriage returns are gone).
-_YAML_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
+_YAML_ONLY_BREAK = re.compile("[\x85\u2028\u2029\ufeff]")
 
 #: Spaces that look like a space but are not one to YAML.
 _ODD_SPACES = "\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff"
@@ -267,8 +328,10 @@ def _unreadable(
     exc: yaml.reader.ReaderError, text: str, path: str, error: type[SiteError], line_offset: int
 ) -> SiteError:
     """A character YAML refuses to read (a control character), at its line and column."""
-    before = text[: exc.position].split("\n")
     char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    # The first such character is where reading stopped; LibYAML's position counts bytes.
+    at = text.find(char)
+    before = text[: at if at >= 0 else exc.position].split("\n")
     return error(
         f"{name(char)} is an invisible control character, which YAML does not allow",
         path=path,
@@ -276,6 +339,34 @@ def _unreadable(
         col=len(before[-1]) + 1,
         hint="delete it (it often comes with text pasted from a word processor or a PDF)",
     )
+
+
+#: An anchor before a tag: `&name !!int 3`.
+_ANCHOR = re.compile(r"&\S*\s+")
+
+
+def _first_tag(node: yaml.Node, lines: list[str]) -> tuple[str, Any] | None:
+    """The first explicit type tag in a value (`!!int 3`, `!!set {a}`, `!x`), and where.
+
+    Every tag is refused rather than constructed: a tagged value is never text the
+    editor meant, and PyYAML's constructors raise bare exceptions on bad ones
+    (`!!int x`, `!!timestamp 2025-02-30`).
+    """
+    mark = node.start_mark
+    written = lines[mark.line][mark.column :] if mark.line < len(lines) else ""
+    written = _ANCHOR.sub("", written, count=1) if written.startswith("&") else written
+    if written.startswith("!"):
+        return written.split()[0] if written.split() else "!", mark
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    elif isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    for child in children:
+        found = _first_tag(child, lines)
+        if found is not None:
+            return found
+    return None
 
 
 def _lost(node: yaml.Node, lines: list[str]) -> tuple[str, str] | None:

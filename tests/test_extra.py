@@ -52,15 +52,13 @@ def test_without_extra_it_is_empty() -> None:
         ),
         (
             "{when: !!timestamp 2025-07-22}",
-            "content/2025-07-22-talks.md:6:8: 'extra' holds a date (a `!!timestamp` tag) at "
-            "extra.when; only text, lists and mappings are kept; delete the tag, or quote the "
-            "whole value",
+            "content/2025-07-22-talks.md:6:15: '!!timestamp' is a YAML type tag, which briefing "
+            'does not read; quote the whole value if the text starts with "!", or delete the tag',
         ),
         (
-            "{desk: [Kyiv, !!int 3]}",
-            "content/2025-07-22-talks.md:6:8: 'extra' holds a number (a `!!int` or `!!float` "
-            "tag) at extra.desk[1]; only text, lists and mappings are kept; delete the tag, or "
-            "quote the whole value",
+            "{desk: [Kyiv, {n: !!int 3}]}",
+            "content/2025-07-22-talks.md:6:26: '!!int' is a YAML type tag, which briefing does "
+            'not read; quote the whole value if the text starts with "!", or delete the tag',
         ),
     ],
 )

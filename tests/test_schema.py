@@ -132,28 +132,6 @@ def test_valid_mapping_gives_values_and_defaults(text: str, expected: dict[str, 
                 "did you mean 'opinion'?"
             ],
         ),
-        # An explicit YAML tag makes a value that is not text: say what it made.
-        (
-            "source: https://example.org/a\ntitle: !!set {Talks, resume}\n",
-            [
-                "a.md:2:8: 'title' must be text, not a set (a `!!set` tag); "
-                "delete the tag, or quote the whole value"
-            ],
-        ),
-        (
-            "source: https://example.org/a\ntitle: !!binary VGFsa3M=\n",
-            [
-                "a.md:2:8: 'title' must be text: YAML reads '!!binary' at the start as a type "
-                'tag; quote the whole value: title: "!!binary VGFsa3M="'
-            ],
-        ),
-        (
-            OK + "tags: [!!int 3, energy]\n",
-            [
-                "a.md:3:7: 'tags' must be a list of words, but has a number (a `!!int` or "
-                f"`!!float` tag) in it; {LIST_HINT}"
-            ],
-        ),
         # A zero-width space pasted before a key: named, and not also "missing".
         (
             "\u200btitle: T\nsource: https://example.org/a\n",

@@ -135,6 +135,28 @@ def test_empty_text_has_no_positions() -> None:
             "write one `key: value` per line",
         ),
         ("? [a, b]\n: c\n", 0, "a.md:1:3: front matter keys must be plain words"),
+        # Every explicit tag is refused, before PyYAML's constructors see it: they
+        # raise bare exceptions on bad values (`!!int x`, `!!timestamp 2025-02-30`).
+        *(
+            (
+                f"title: {value}\n",
+                0,
+                f"a.md:1:{col}: '{tag}' is a YAML type tag, which briefing does not read; "
+                'quote the whole value if the text starts with "!", or delete the tag',
+            )
+            for value, tag, col in [
+                ("!!int x", "!!int", 8),
+                ("!!int", "!!int", 8),
+                ("!!bool", "!!bool", 8),
+                ("!!timestamp 2025-02-30", "!!timestamp", 8),
+                ("!!set {Talks, resume}", "!!set", 8),
+                ("!!binary VGFsa3M=", "!!binary", 8),
+                ("[Talks, !!float 3.5]", "!!float", 16),
+                ("&a !!str Talks", "!!str", 8),
+                ("{x: !local y}", "!local", 12),
+                ("! Talks", "!", 8),
+            ]
+        ),
         # The safe loader refuses Python tags instead of running them.
         (
             "title: !!python/object/apply:os.system ['echo hacked']\n",
