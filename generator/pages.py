@@ -20,6 +20,7 @@ from generator.models import Attachment, Item, Site
 from generator.outputdir import MANIFEST, manifest_text
 from generator.render import Context, page_path, paginate
 from generator.sitefiles import read_file
+from generator.stage import digest
 from generator.theme import ThemeFiles
 from generator.urls import OutputPath, is_inside, output_file, portability_problem, portable_key
 from generator.views import View, Views
@@ -59,6 +60,7 @@ def plan(site: Site, views: Views, theme: ThemeFiles) -> tuple[list[Page], list[
     for sitemap in sitemap_files(config, [page.file for page in pages]):
         inputs = Inputs(("site",), (str(sitemap.index), *sitemap.urls))
         pages.append(Page(sitemap.file, "the sitemap", None, inputs, sitemap.render))
+    pages += _site_static_pages(theme)
     planned, errors = _without_clashes([*pages, _fixed(MANIFEST, "the output manifest", b"")])
     files = tuple(page.file for page in planned)
     manifest = Page(
@@ -137,6 +139,8 @@ def _differing(first: OutputPath, second: OutputPath) -> tuple[str, str]:
 
 
 def _static_pages(theme: ThemeFiles) -> list[Page]:
+    """The theme's static files under assets/; a file of the site's static/ folder of the
+    same name (static/assets/style.css) replaces the theme's."""
     return [
         Page(
             f"assets/{name}",
@@ -146,6 +150,23 @@ def _static_pages(theme: ThemeFiles) -> list[Page]:
             lambda data=file.data: data,  # type: ignore[misc]
         )
         for name, file in theme.static.items()
+        if f"assets/{name}" not in theme.site_static
+    ]
+
+
+def _site_static_pages(theme: ThemeFiles) -> list[Page]:
+    """The site's static/ folder, at the root of the output as it is. Planned after every
+    file briefing makes, so that a clash names the static file."""
+    return [
+        Page(
+            name,
+            str(file.path),
+            None,
+            Inputs((), (digest(file.data),)),
+            lambda data=file.data: data,  # type: ignore[misc]
+            parting=f"briefing writes {name} itself; rename or remove {file.path}",
+        )
+        for name, file in theme.site_static.items()
     ]
 
 

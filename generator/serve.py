@@ -55,6 +55,7 @@ from generator.build import (
 )
 from generator.config import CONFIG_FILE, load_config
 from generator.errors import BuildFailed, SiteError, plural
+from generator.theme import STATIC_DIR
 from generator.urls import is_inside, output_file
 
 #: Endpoints of the dev server live here, outside any site's paths.
@@ -935,6 +936,7 @@ def _watch(observer: Any, changes: _Changes, site_dir: Path) -> None:
     for folder, recursive in (
         (site_dir / CONTENT_DIR, True),
         (site_dir / "themes", True),
+        (site_dir / STATIC_DIR, True),
         (site_dir, False),
     ):
         if folder.is_dir():

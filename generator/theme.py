@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import BuildFailed, ConfigError, SiteError
 from generator.sitefiles import check_inside, read_file, walk
 
 DEFAULT_THEME = "default"
+#: The site's folder of files published as they are, at the root of the site.
+STATIC_DIR = "static"
 
 
 def builtin_theme_dir() -> Path:
@@ -29,6 +31,8 @@ class Theme:
     #: Each folder with the folder it must not lead out of (the site, or the built-in theme).
     template_dirs: tuple[tuple[Path, Path], ...]
     static_dirs: tuple[tuple[Path, Path], ...]
+    #: The site's own static/ folder, copied to the output's root as it is.
+    site_static: tuple[Path, Path] | None = None
 
 
 def find_theme(site_dir: Path, name: str) -> Theme:
@@ -56,6 +60,7 @@ def find_theme(site_dir: Path, name: str) -> Theme:
     return Theme(
         template_dirs=tuple((p / "templates", root) for p, root in unique),
         static_dirs=tuple((p / "static", root) for p, root in unique),
+        site_static=(site_dir / STATIC_DIR, site_dir),
     )
 
 
@@ -73,11 +78,13 @@ class ThemeFiles:
 
     templates: dict[str, ThemeFile]
     static: dict[str, ThemeFile]
+    #: The site's static/ folder (favicons, downloads, CNAME-like files), by output path.
+    site_static: dict[str, ThemeFile] = field(default_factory=dict)
 
     def digest(self) -> str:
         """What the build key and the compiled templates depend on: every name and byte."""
         digest = hashlib.sha256()
-        for group in (self.templates, self.static):
+        for group in (self.templates, self.static, self.site_static):
             for name, file in group.items():
                 digest.update(f"\0{name}\0{len(file.data)}\0".encode())
                 digest.update(file.data)
@@ -119,7 +126,9 @@ def read_theme(theme: Theme) -> ThemeFiles:
         return result
 
     templates = read(_layered(theme.template_dirs, errors))
-    files = ThemeFiles(templates, read(_layered(theme.static_dirs, errors)))
+    static = read(_layered(theme.static_dirs, errors))
+    own = read(_layered((theme.site_static,), errors)) if theme.site_static else {}
+    files = ThemeFiles(templates, static, own)
     if errors:
         raise BuildFailed(errors)
     return files
