@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
+from generator.errors import plural
 from generator.models import Edition, Item, Site
 from generator.urls import OutputPath, as_uri, tag_uri
 from generator.views import Views, rebase_links, sized_images
@@ -71,6 +72,13 @@ def _credit(item: Item) -> str:
     return f"<p>Source: {links}</p>"
 
 
+def feed_url(views: Views, site_path: str) -> str:
+    """A page's address as feeds give it: a URI, its non-ASCII letters percent-encoded
+    (RSS wants URLs, and validators and some readers fail on IRIs: /sources/例え-jp/)."""
+    url = views.absolute(site_path)
+    return as_uri(url) or url
+
+
 def _absolute_html(item: Item, views: Views) -> str:
     """The item's HTML with every internal link absolute, in-page ones included: feed
     readers have no base."""
@@ -92,7 +100,7 @@ def item_entry(item: Item, views: Views) -> Entry:
         # The editor's `id`, else the first source URL: never the slug or the title.
         id=feed_id(item, views),
         title=xml_text(item.title),
-        url=views.absolute(item.url),
+        url=feed_url(views, item.url),
         external_url=item.references[0].url,
         summary=xml_text(item.summary),
         html=xml_text(_absolute_html(item, views) + _credit(item)),
@@ -118,7 +126,8 @@ def edition_entries(editions: Sequence[Edition], views: Views) -> list[Entry]:
                 url=link["permalink"],
                 external_url=None,
                 summary=xml_text(
-                    f"{link['item_count']} items: " + "; ".join(i.title for i in edition.items)
+                    f"{plural(link['item_count'], 'item')}: "
+                    + "; ".join(i.title for i in edition.items)
                 ),
                 html=xml_text(_edition_html(edition, views)),
                 published=edition_published(edition),
@@ -171,8 +180,14 @@ def _generator(
         # "related" link to the source would become a second "alternate". The source
         # is credited in the content instead.
         fe.link(href=entry.url, rel="alternate")
-        # RSS's <description> is HTML, Atom's <summary> (no type) text: the summary is text.
-        fe.summary(entry.summary if atom else html.escape(entry.summary, quote=False))
+        # The summary is text; both carry it as HTML (RSS's <description> is HTML, and an
+        # Atom text summary that looks like HTML, "<b>", makes validators and some
+        # readers guess), escaped, so that readers show exactly what was typed.
+        escaped = html.escape(entry.summary, quote=False)
+        if atom:
+            fe.summary(escaped, type="html")
+        else:
+            fe.summary(escaped)
         # RSS carries the HTML as content:encoded in CDATA; Atom as escaped type="html".
         fe.content(entry.html, type="html" if atom else "CDATA")
         fe.published(entry.published)
@@ -272,8 +287,8 @@ def site_feeds(site: Site, views: Views) -> list[Feed]:
         return Channel(
             title=title,
             description=description,
-            home=views.absolute(home),
-            urls={fmt: views.absolute(folder + name) for fmt, name in FORMATS.items()},
+            home=feed_url(views, home),
+            urls={fmt: feed_url(views, folder + name) for fmt, name in FORMATS.items()},
             language=config.language,
             author=config.feed_author,
         )
