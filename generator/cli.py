@@ -184,6 +184,11 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
         # A build stopped half-way changed nothing published: nothing to clean up.
         print("interrupted", file=err)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # `briefing build | head -1`: the reader left; the build itself is done. Point
+        # stdout at nothing so that Python's flush at exit does not complain again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 import sys
@@ -92,3 +93,21 @@ def test_every_command_is_listed_in_the_main_help() -> None:
     proc = subprocess.run(["briefing", "--help"], capture_output=True, text=True, check=True)
     for command in ("build", "check", "new", "serve"):
         assert f"    {command} " in proc.stdout
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(make_site: MakeSite) -> None:
+    """`briefing build | head -1`: head exits after a line; the build must not complain."""
+    root = make_site({"content/a.md": item(), "content/b.md": item("Later", "2030-01-01")})
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone before a word is written
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--site", str(root)],
+        stdout=write,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+    )
+    os.close(write)
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 0
+    assert (root / "_site/index.html").is_file()
