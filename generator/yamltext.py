@@ -141,39 +141,22 @@ def load_mapping(
     what: str = "front matter",
 ) -> LocatedMapping:
     """Parse ``text`` as a YAML mapping; positions are shifted by ``line_offset`` lines."""
-    breaking = _YAML_ONLY_BREAK.search(text)
-    if breaking and breaking.group() == "\ufeff":
-        before = text[: breaking.start()].split("\n")
-        raise error(
-            "U+FEFF (a byte-order mark) inside the text, which YAML parsers read differently",
-            path=path,
-            line=len(before) + line_offset,
-            col=len(before[-1]) + 1,
-            hint="delete it (it is invisible; it comes with text pasted from other files)",
-        )
-    if breaking:
-        # YAML counts these as line breaks, editors and we do not: every line and
-        # column after one would be wrong, and a value would end where none seems to.
-        before = text[: breaking.start()].split("\n")
-        raise error(
-            f"{name(breaking.group())} is a line break to YAML, though editors do not show one",
-            path=path,
-            line=len(before) + line_offset,
-            col=len(before[-1]) + 1,
-            hint="delete it, or type an ordinary line break or space instead",
-        )
+    place = _Where(path, error, line_offset, what)
+    odd = _parsers_disagree(text, place)
+    if odd is not None:
+        raise odd
     try:
         # PyYAML's own reader checks the characters here; LibYAML when parsing.
         loader = LOADERS[LIBYAML](text)
     except yaml.reader.ReaderError as exc:
-        raise _unreadable(exc, text, path, error, line_offset) from None
+        raise _unreadable(exc, text, place) from None
     try:
         node = loader.get_single_node()
         if node is None:
             return LocatedMapping({}, {}, {})
         if not isinstance(node, yaml.MappingNode):
             start = _pos(node.start_mark, line_offset)
-            raise _odd_space(text, _Where(path, error, line_offset, what)) or error(
+            raise _odd_space(text, place) or error(
                 f"{what} must be a mapping of `key: value` lines, not a {_node_kind(node)}",
                 path=path,
                 line=start.line,
@@ -216,7 +199,7 @@ def load_mapping(
             tagged = _first_tag(value_node, lines)
             if tagged is not None:
                 tag, mark = tagged
-                raise _Where(path, error, line_offset, what).at(
+                raise place.at(
                     f"'{tag}' is a YAML type tag, which briefing does not read",
                     mark.line,
                     mark.column,
@@ -227,7 +210,7 @@ def load_mapping(
             if lost:
                 cut[key] = lost
     except yaml.MarkedYAMLError as exc:
-        raise _invalid(exc, text, _Where(path, error, line_offset, what)) from None
+        raise _invalid(exc, text, place) from None
     except RecursionError:
         raise error(
             f"{what} nests lists or mappings hundreds of levels deep, more than can be read",
@@ -237,7 +220,7 @@ def load_mapping(
             hint="flatten it: a value is text, a list or a mapping of a few levels",
         ) from None
     except yaml.reader.ReaderError as exc:
-        raise _unreadable(exc, text, path, error, line_offset) from None
+        raise _unreadable(exc, text, place) from None
     except yaml.YAMLError as exc:
         raise error(f"invalid YAML in {what}: {exc}", path=path) from None
     finally:
@@ -258,6 +241,11 @@ class _Where:
         """An error at a 0-based line and column of the YAML text."""
         where = Position(line + 1 + self.line_offset, col + 1)
         return self.error(message, path=self.path, line=where.line, col=where.col, hint=hint)
+
+    def at_index(self, text: str, index: int, message: str, hint: str) -> SiteError:
+        """An error at the character ``text[index]``."""
+        line = text.count("\n", 0, index)
+        return self.at(message, line, index - (text.rfind("\n", 0, index) + 1), hint)
 
 
 def _invalid(exc: yaml.MarkedYAMLError, text: str, where: _Where) -> SiteError:
@@ -324,20 +312,38 @@ def _odd_space(text: str, where: _Where) -> SiteError | None:
     )
 
 
-def _unreadable(
-    exc: yaml.reader.ReaderError, text: str, path: str, error: type[SiteError], line_offset: int
-) -> SiteError:
+def _unreadable(exc: yaml.reader.ReaderError, text: str, where: _Where) -> SiteError:
     """A character YAML refuses to read (a control character), at its line and column."""
     char = exc.character if isinstance(exc.character, str) else chr(exc.character)
     # The first such character is where reading stopped; LibYAML's position counts bytes.
     at = text.find(char)
-    before = text[: at if at >= 0 else exc.position].split("\n")
-    return error(
+    return where.at_index(
+        text,
+        at if at >= 0 else exc.position,
         f"{name(char)} is an invisible control character, which YAML does not allow",
-        path=path,
-        line=len(before) + line_offset,
-        col=len(before[-1]) + 1,
-        hint="delete it (it often comes with text pasted from a word processor or a PDF)",
+        "delete it (it often comes with text pasted from a word processor or a PDF)",
+    )
+
+
+def _parsers_disagree(text: str, where: _Where) -> SiteError | None:
+    """Characters LibYAML and PyYAML read differently, or YAML and editors do."""
+    found = _YAML_ONLY_BREAK.search(text)
+    if found is None:
+        return None
+    if found.group() == "\ufeff":
+        return where.at_index(
+            text,
+            found.start(),
+            "U+FEFF (a byte-order mark) inside the text, which YAML parsers read differently",
+            "delete it (it is invisible; it comes with text pasted from other files)",
+        )
+    # YAML counts these as line breaks, editors and we do not: every line and column
+    # after one would be wrong, and a value would end where none seems to.
+    return where.at_index(
+        text,
+        found.start(),
+        f"{name(found.group())} is a line break to YAML, though editors do not show one",
+        "delete it, or type an ordinary line break or space instead",
     )
 
 
