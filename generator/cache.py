@@ -25,7 +25,7 @@ from generator.yamltext import Position
 
 CACHE_DIR = ".briefing-cache"
 #: Bumped whenever what the cache holds changes shape.
-FORMAT = 6
+FORMAT = 7
 #: Libraries whose output ends up in pages: a new version may change a page.
 LIBRARIES = (
     "markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "feedgen", "PyYAML", "Pillow",
@@ -217,7 +217,7 @@ def _document(data: dict[str, Any], path: str) -> Document:
 def _rendered_data(rendered: Rendered) -> dict[str, Any]:
     return {
         "first_paragraph": rendered.first_paragraph,
-        "links": [[link.url, link.line, link.col] for link in rendered.links],
+        "links": [[link.url, link.line, link.col, link.alt] for link in rendered.links],
         "words": rendered.words,
     }
 
@@ -227,8 +227,8 @@ def _rendered(data: dict[str, Any], html: str) -> Rendered:
         html=html,
         first_paragraph=_str(data["first_paragraph"]),
         links=tuple(
-            Link(_str(u), _int(line), None if col is None else _int(col))
-            for u, line, col in _list(data["links"])
+            Link(_str(u), _int(line), _opt_int(col), _opt_str(alt))
+            for u, line, col, alt in _list(data["links"])
         ),
         words=_int(data["words"]),
     )

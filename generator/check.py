@@ -68,6 +68,7 @@ def check_site(assembled: Assembled) -> CheckReport:
         *assembled.warnings,
         *source_warnings(assembled.documents),
         *body_link_warnings(assembled),
+        *pictures_without_alt(assembled.site.items),
     ]
     return CheckReport(
         errors=tuple(sorted(errors, key=SiteError.sort_key)),
@@ -109,6 +110,22 @@ def _exists(path: str, files: AbstractSet[OutputPath]) -> bool:
         return True
     # "/archive" without its final slash is served by archive/index.html on GitHub Pages.
     return not path.endswith("/") and f"{path}/index.html" in files
+
+
+def pictures_without_alt(items: Iterable[Item]) -> Iterator[SiteError]:
+    """Pictures with no alt text: a screen reader, or a feed reader that shows no
+    pictures, gives its reader nothing in their place."""
+    for item in items:
+        for link in item.links:
+            if link.alt is not None and not link.alt.strip():
+                yield SiteWarning(
+                    f"the picture {link.url} has no alt text, so readers who cannot see it "
+                    "get nothing",
+                    path=item.path,
+                    line=link.line,
+                    col=link.col,
+                    hint="describe it between the brackets: ![A map of the route](map.png)",
+                )
 
 
 def source_warnings(documents: Iterable[Document]) -> Iterator[SiteError]:

@@ -183,12 +183,14 @@ def _links(tokens: Sequence[Token], body: str, body_line: int) -> list[Link]:
             if child.type in ("softbreak", "hardbreak"):
                 breaks += 1
             elif child.type in ("link_open", "image"):
-                url = str(child.attrs.get("href" if child.type == "link_open" else "src", ""))
+                image = child.type == "image"
+                url = str(child.attrs.get("src" if image else "href", ""))
+                alt = plain_text(child.children or []) if image else None
                 at = _find(lines, url, cursor, last)
                 if at is None:  # written in a form markdown-it rewrote; the line is close
-                    found.append(Link(url, body_line + first + breaks, None))
+                    found.append(Link(url, body_line + first + breaks, None, alt))
                 else:
-                    found.append(Link(url, body_line + at[0], at[1] + 1))
+                    found.append(Link(url, body_line + at[0], at[1] + 1, alt))
                     cursor = (at[0], at[1] + 1)
     return found
 

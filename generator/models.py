@@ -74,6 +74,8 @@ class Link:
     line: int
     #: 1-based column where the URL is written, when it could be found as written.
     col: int | None = None
+    #: An image's alt text ("" when it has none); None for a link.
+    alt: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -249,3 +249,25 @@ def test_two_files_led_to_one_place_are_an_error(
         "content/a/index.md and by content/deep/deeper/b.md; its link leads there from its "
         "page but names content/deep/a/x.png, another file; rename one of the two files"
     )
+
+
+def test_check_warns_of_a_picture_without_alt_text(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_site(
+        {
+            "content/a/index.md": item(body="![](map.png) and ![ ](map.png) and ![A map](map.png)"),
+            "content/a/map.png": png(8, 8),
+        }
+    )
+    monkeypatch.chdir(root)
+    code, _, err = run("check", "--now", NOW)
+    assert code == 0
+    warning = (
+        "warning: the picture map.png has no alt text, so readers who cannot see it get "
+        "nothing; describe it between the brackets: ![A map of the route](map.png)"
+    )
+    assert err.splitlines()[:2] == [
+        f"content/a/index.md:7:5: {warning}",
+        f"content/a/index.md:7:23: {warning}",
+    ]

@@ -141,7 +141,7 @@ def test_first_paragraph_drops_raw_html_tags() -> None:
         (
             "[a](https://a.org/) and ![i](/i.png)",
             1,
-            (Link("https://a.org/", 1, 5), Link("/i.png", 1, 30)),
+            (Link("https://a.org/", 1, 5), Link("/i.png", 1, 30, "i")),
         ),
         (
             "Intro.\n\nSee [AP](https://apnews.com/).\n\n- [b](https://b.org/)",
@@ -172,7 +172,7 @@ def test_links_carry_the_file_line(body: str, body_line: int, links: tuple[Link,
         ),
         ("Hard  \n[b](https://b.org/)", (Link("https://b.org/", 6, 5),)),
         ("Hard\\\n[b](https://b.org/)", (Link("https://b.org/", 6, 5),)),
-        ("A\nB\n![i](/i.png)", (Link("/i.png", 7, 6),)),
+        ("A\nB\n![i](/i.png)", (Link("/i.png", 7, 6, "i"),)),
         # A link is placed where its URL is written, even when its text wraps.
         (
             "[a\nb](https://a.org/) [c](https://c.org/)",
