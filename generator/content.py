@@ -146,10 +146,11 @@ FOREIGN_KEYS: dict[str, str] = {
     "template": "every item uses the theme's item.html; templates are not chosen per item",
     "author": "bylines are not supported here yet",
     "authors": "bylines are not supported here yet",
-    "image": "images in front matter are not supported here yet; put the picture in the "
-    "text with ![description](https://...)",
-    "images": "images in front matter are not supported here yet; put the picture in the "
-    "text with ![description](https://...)",
+    **dict.fromkeys(
+        ("image", "images"),
+        "images in front matter are not supported here yet; put the picture beside the item "
+        "and in the text: ![description](map.png)",
+    ),
     "lastmod": "update dates are not supported here yet",
     "updated": "update dates are not supported here yet",
     "modified": "update dates are not supported here yet",

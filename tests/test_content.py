@@ -441,8 +441,8 @@ def test_keys_from_a_merge_key_are_still_checked() -> None:
         ("author", "bylines are not supported here yet"),
         (
             "images",
-            "images in front matter are not supported here yet; put the picture in the text "
-            "with ![description](https://...)",
+            "images in front matter are not supported here yet; put the picture beside the "
+            "item and in the text: ![description](map.png)",
         ),
         ("layout", "every item uses the theme's item.html; templates are not chosen per item"),
     ],
