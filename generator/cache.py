@@ -25,7 +25,7 @@ from generator.yamltext import Position
 
 CACHE_DIR = ".briefing-cache"
 #: Bumped whenever what the cache holds changes shape.
-FORMAT = 7
+FORMAT = 8
 #: Libraries whose output ends up in pages: a new version may change a page.
 LIBRARIES = (
     "markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "feedgen", "PyYAML", "Pillow",
@@ -137,6 +137,7 @@ def _document_data(doc: Document) -> dict[str, Any]:
             "edition": meta.edition.isoformat() if meta.edition else None,
             "id": meta.id,
             "extra": schema.thawed(meta.extra),
+            "updated": meta.updated.isoformat() if meta.updated else None,
         },
     }
 
@@ -205,6 +206,7 @@ def _document(data: dict[str, Any], path: str) -> Document:
             edition=date.fromisoformat(edition) if edition else None,
             id=_opt_str(meta["id"]),
             extra=_extra(meta["extra"]),
+            updated=None if meta["updated"] is None else _moment(meta["updated"]),
         ),
         # The body is not kept: its rendered HTML is cached beside it, and nothing
         # else reads it.

@@ -195,6 +195,7 @@ def collect_site(
                 edition=edition_date(doc.meta.date, config, doc.meta.edition),
                 extra=doc.meta.extra,
                 attachments=attachments(rendered.links, rel, doc.path, url, files.assets, config),
+                updated=doc.meta.updated,
             )
         )
     docs = {doc.path: doc for doc, _ in documents}

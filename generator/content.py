@@ -124,6 +124,7 @@ def item_fields(zone: ZoneInfo) -> tuple[Field, ...]:
         # Jekyll's spelling of a draft; `draft: true` is briefing's (see FOREIGN_KEYS).
         Field("published", schema.boolean, default=True),
         Field("extra", schema.extra_data, default=MappingProxyType({})),
+        Field("updated", datetime_in(zone)),
     )
 
 
@@ -151,9 +152,7 @@ FOREIGN_KEYS: dict[str, str] = {
         "images in front matter are not supported here yet; put the picture beside the item "
         "and in the text: ![description](map.png)",
     ),
-    "lastmod": "update dates are not supported here yet",
-    "updated": "update dates are not supported here yet",
-    "modified": "update dates are not supported here yet",
+    **dict.fromkeys(("lastmod", "modified", "last_modified"), "briefing calls it `updated:`"),
     "weight": "items are ordered by `date:`",
     "status": "write `draft: true` to keep an item out of the site",
     "params": "briefing calls it `extra:` (the item's own values, for the theme: "
@@ -181,6 +180,18 @@ def _front_matter(
         mapping, fields, path=source.path, error=ContentError, start=Position(1, 1), what=what,
         foreign=FOREIGN_KEYS if what == "front matter" else None,
     )  # fmt: skip
+    updated, published = values.get("updated"), values.get("date")
+    if updated is not None and published is not None and updated < published:
+        where = mapping.value_at["updated"]
+        errors.append(
+            ContentError(
+                f"'updated' ({updated.isoformat()}) is before 'date' ({published.isoformat()})",
+                path=source.path,
+                line=where.line,
+                col=where.col,
+                hint="an update comes after publication; check the two dates",
+            )
+        )
     if errors:
         if _says_draft(mapping):
             raise IncompleteDraft(errors)

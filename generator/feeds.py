@@ -49,6 +49,12 @@ class Entry:
     html: str
     published: datetime
     tags: tuple[str, ...]
+    #: When the entry last changed: its update, else its publication.
+    updated: datetime | None = None
+
+    @property
+    def changed(self) -> datetime:
+        return self.updated or self.published
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +112,7 @@ def item_entry(item: Item, views: Views) -> Entry:
         html=xml_text(_absolute_html(item, views) + _credit(item)),
         published=item.date,
         tags=tuple(xml_text(tag.name) for tag in item.tags),
+        updated=item.updated,
     )
 
 
@@ -166,7 +173,7 @@ def _generator(
     fg.link(href=channel.home, rel="alternate")
     if entries:
         # feedgen would stamp the current time; the newest entry keeps builds reproducible.
-        fg.updated(entries[0].published)
+        fg.updated(max(entry.changed for entry in entries))
     else:
         # feedgen has no way to leave the date out; an empty feed simply has none.
         fg._FeedGenerator__rss_lastBuildDate = None
@@ -191,7 +198,7 @@ def _generator(
         # RSS carries the HTML as content:encoded in CDATA; Atom as escaped type="html".
         fe.content(entry.html, type="html" if atom else "CDATA")
         fe.published(entry.published)
-        fe.updated(entry.published)
+        fe.updated(entry.changed)
         for tag in entry.tags:
             fe.category(term=tag)
     return fg
@@ -249,6 +256,7 @@ def render_json(channel: Channel, entries: Sequence[Entry]) -> bytes:
                 "summary": entry.summary,
                 "content_html": entry.html,
                 "date_published": entry.published.isoformat(),
+                **({"date_modified": entry.updated.isoformat()} if entry.updated else {}),
                 **({"tags": list(entry.tags)} if entry.tags else {}),
             }
             for entry in entries

@@ -93,6 +93,7 @@ def item_card(item: Item, edition: str) -> str:
             item.summary, str(item.summary_is_lead), str(item.words), str(item.draft),
             item.feed_id, item.section or "\1", item.edition.isoformat(), edition,
             json.dumps(thawed(item.extra), ensure_ascii=False),
+            item.updated.isoformat() if item.updated else "\1",
         )
     )  # fmt: skip
 

@@ -47,6 +47,8 @@ class ItemMeta:
     id: str | None = None
     #: The editor's own metadata for the theme (`extra:`), read-only, as written.
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    #: When the item was last changed after publication, always with an offset.
+    updated: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +181,8 @@ class Item:
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     #: The files beside the item that its body links to, published beside its page.
     attachments: tuple[Attachment, ...] = ()
+    #: When the item was changed after publication; it stays in its edition.
+    updated: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -267,6 +267,7 @@ class Views:
             section=item.section,
             edition=self.edition_link(self.editions[item.edition]),
             extra=item.extra,
+            **self._updated(item),
         )
         self._cards[item.url] = view
         return view
@@ -292,6 +293,16 @@ class Views:
             json_ld=json_script(self.news_article(item, local)),
         )
 
+    def _updated(self, item: Item) -> dict[str, str | None]:
+        """When the item changed after publication, for "Updated ..." and <time>."""
+        if item.updated is None:
+            return {"updated_iso": None, "updated_text": None}
+        local = item.updated.astimezone(self.config.timezone)
+        return {
+            "updated_iso": local.isoformat(),
+            "updated_text": f"{date_text(local.date())}, {local.hour:02d}:{local.minute:02d}",
+        }
+
     def news_article(self, item: Item, local: datetime) -> dict[str, Any]:
         """schema.org NewsArticle for search engines."""
         config = self.config
@@ -302,6 +313,11 @@ class Views:
             "headline": item.title,
             "description": item.summary,
             "datePublished": local.isoformat(),
+            **(
+                {"dateModified": item.updated.astimezone(self.config.timezone).isoformat()}
+                if item.updated
+                else {}
+            ),
             "url": self.absolute(item.url),
             "mainEntityOfPage": self.absolute(item.url),
             "inLanguage": config.language,

@@ -267,6 +267,7 @@ CHANGED: dict[str, object] = {
     "section": "World",
     "edition": OTHER_DAY,
     "extra": MappingProxyType({"podcast": "https://example.org/ep1.mp3"}),
+    "updated": dt.datetime(2025, 7, 23, 10, 0, tzinfo=dt.UTC),
     "attachments": (Attachment("content/map.png", "2025/07/22/talks/map.png", "d1", 640, 480),),
 }
 #: The body, and what is read from it: the pages that show them depend on body:<url>.
