@@ -20,12 +20,20 @@ from typing import Any
 
 from generator import __version__, schema
 from generator.errors import SiteWarning
-from generator.models import Citation, Document, EditionNote, ItemMeta, Link, Rendered
+from generator.models import (
+    Citation,
+    Correction,
+    Document,
+    EditionNote,
+    ItemMeta,
+    Link,
+    Rendered,
+)
 from generator.yamltext import Position
 
 CACHE_DIR = ".briefing-cache"
 #: Bumped whenever what the cache holds changes shape.
-FORMAT = 8
+FORMAT = 9
 #: Libraries whose output ends up in pages: a new version may change a page.
 LIBRARIES = (
     "markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "feedgen", "PyYAML", "Pillow",
@@ -138,6 +146,7 @@ def _document_data(doc: Document) -> dict[str, Any]:
             "id": meta.id,
             "extra": schema.thawed(meta.extra),
             "updated": meta.updated.isoformat() if meta.updated else None,
+            "corrections": [[c.date.isoformat(), c.text] for c in meta.corrections],
         },
     }
 
@@ -207,6 +216,9 @@ def _document(data: dict[str, Any], path: str) -> Document:
             id=_opt_str(meta["id"]),
             extra=_extra(meta["extra"]),
             updated=None if meta["updated"] is None else _moment(meta["updated"]),
+            corrections=tuple(
+                Correction(_moment(when), _str(text)) for when, text in _list(meta["corrections"])
+            ),
         ),
         # The body is not kept: its rendered HTML is cached beside it, and nothing
         # else reads it.

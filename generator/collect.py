@@ -195,7 +195,11 @@ def collect_site(
                 edition=edition_date(doc.meta.date, config, doc.meta.edition),
                 extra=doc.meta.extra,
                 attachments=attachments(rendered.links, rel, doc.path, url, files.assets, config),
-                updated=doc.meta.updated,
+                updated=max(
+                    (d for d in (doc.meta.updated, *(c.date for c in doc.meta.corrections)) if d),
+                    default=None,
+                ),
+                corrections=doc.meta.corrections,
             )
         )
     docs = {doc.path: doc for doc, _ in documents}

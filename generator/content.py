@@ -13,9 +13,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from generator import schema
-from generator.errors import BuildFailed, ContentError, SiteWarning
+from generator.errors import BuildFailed, ContentError, SiteError, SiteWarning
 from generator.frontmatter import FENCE, Split, split
-from generator.models import Citation, Document, EditionNote, ItemMeta
+from generator.models import Citation, Correction, Document, EditionNote, ItemMeta
 from generator.schema import Field, Invalid
 from generator.sources import Source
 from generator.urls import slugify
@@ -106,6 +106,25 @@ def _slug(value: Any) -> str:
     return slug
 
 
+def _corrections_in(zone: ZoneInfo) -> schema.Coercer:
+    """A list of `{date, text}`: each correction made after publication, oldest first."""
+    moment = datetime_in(zone)
+
+    def coerce(value: Any) -> tuple[Correction, ...]:
+        entries = value if isinstance(value, list) else [value]
+        found = []
+        for entry in entries:
+            if not isinstance(entry, dict) or set(entry) != {"date", "text"}:
+                raise Invalid(
+                    "entries must each have a date and a text",
+                    hint='write `- {date: 2025-07-23, text: "An earlier version said ..."}`',
+                )
+            found.append(Correction(moment(entry["date"]), schema.text(entry["text"])))
+        return tuple(sorted(found, key=lambda c: c.date))
+
+    return coerce
+
+
 @cache
 def item_fields(zone: ZoneInfo) -> tuple[Field, ...]:
     """The front-matter schema of an item; dates are read in ``zone``."""
@@ -125,6 +144,7 @@ def item_fields(zone: ZoneInfo) -> tuple[Field, ...]:
         Field("published", schema.boolean, default=True),
         Field("extra", schema.extra_data, default=MappingProxyType({})),
         Field("updated", datetime_in(zone)),
+        Field("corrections", _corrections_in(zone), default=()),
     )
 
 
@@ -180,23 +200,48 @@ def _front_matter(
         mapping, fields, path=source.path, error=ContentError, start=Position(1, 1), what=what,
         foreign=FOREIGN_KEYS if what == "front matter" else None,
     )  # fmt: skip
-    updated, published = values.get("updated"), values.get("date")
-    if updated is not None and published is not None and updated < published:
-        where = mapping.value_at["updated"]
-        errors.append(
-            ContentError(
-                f"'updated' ({updated.isoformat()}) is before 'date' ({published.isoformat()})",
-                path=source.path,
-                line=where.line,
-                col=where.col,
-                hint="an update comes after publication; check the two dates",
-            )
-        )
+    errors += _before_publication(values, mapping, source.path)
     if errors:
         if _says_draft(mapping):
             raise IncompleteDraft(errors)
         raise BuildFailed(errors)
     return values, halves, mapping
+
+
+def _before_publication(
+    values: dict[str, Any], mapping: LocatedMapping, path: str
+) -> list[SiteError]:
+    """An update or a correction dated before the item was published: a typo in a date."""
+    published = values.get("date")
+    if published is None:
+        return []
+    errors: list[SiteError] = []
+    updated = values.get("updated")
+    if updated is not None and updated < published:
+        where = mapping.value_at["updated"]
+        errors.append(
+            ContentError(
+                f"'updated' ({updated.isoformat()}) is before 'date' ({published.isoformat()})",
+                path=path,
+                line=where.line,
+                col=where.col,
+                hint="an update comes after publication; check the two dates",
+            )
+        )
+    for correction in values.get("corrections") or ():
+        if correction.date < published:
+            where = mapping.value_at["corrections"]
+            errors.append(
+                ContentError(
+                    f"a correction dated {correction.date.isoformat()} is before 'date' "
+                    f"({published.isoformat()})",
+                    path=path,
+                    line=where.line,
+                    col=where.col,
+                    hint="a correction comes after publication; check its date",
+                )
+            )
+    return errors
 
 
 class IncompleteDraft(BuildFailed):

@@ -49,6 +49,8 @@ class ItemMeta:
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     #: When the item was last changed after publication, always with an offset.
     updated: dt.datetime | None = None
+    #: Corrections after publication, oldest first.
+    corrections: tuple[Correction, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,15 @@ class Link:
     col: int | None = None
     #: An image's alt text ("" when it has none); None for a link.
     alt: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A correction to an item after publication, shown with it and listed site-wide."""
+
+    date: dt.datetime
+    #: Plain text, as the editor wrote it.
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +192,11 @@ class Item:
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     #: The files beside the item that its body links to, published beside its page.
     attachments: tuple[Attachment, ...] = ()
-    #: When the item was changed after publication; it stays in its edition.
+    #: When the item was last changed after publication (its `updated:`, or its latest
+    #: correction, whichever is later); it stays in its edition.
     updated: dt.datetime | None = None
+    #: Corrections after publication, oldest first.
+    corrections: tuple[Correction, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -316,6 +316,14 @@ def _html_pages(site: Site, views: Views) -> list[Page]:
         lambda: {"years": views.archive(), "edition_count": len(editions)},
     )
     layout.listing("items.html", "items/", "the list of all items", site.items, Inputs(), dict)
+    corrected = [item for item in site.items if item.corrections]
+    layout.page(
+        "corrections.html",
+        "corrections/",
+        "the corrections page",
+        Inputs(tuple(Inputs.card(item) for item in corrected)),
+        lambda: {"corrections": views.corrections()},
+    )
     _item_pages(layout, site.items)
     _group_pages(layout, site)
     layout.page("404.html", "404.html", "the 404 page", Inputs(), dict)

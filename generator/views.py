@@ -201,6 +201,7 @@ class Views:
             feed=self.href("feed.xml"),
             editions_feed=self.href("editions/feed.xml"),
             archive=self.href("archive/"),
+            corrections=self.href("corrections/"),
             items_index=self.href("items/"),
             tags_index=self.href("tags/"),
             sources_index=self.href("sources/"),
@@ -268,6 +269,14 @@ class Views:
             edition=self.edition_link(self.editions[item.edition]),
             extra=item.extra,
             **self._updated(item),
+            corrections=[
+                View(
+                    date_iso=c.date.astimezone(self.config.timezone).isoformat(),
+                    date_text=date_text(c.date.astimezone(self.config.timezone).date()),
+                    text=c.text,
+                )
+                for c in item.corrections
+            ],
         )
         self._cards[item.url] = view
         return view
@@ -292,6 +301,20 @@ class Views:
             html=Markup(self.body(item)),
             json_ld=json_script(self.news_article(item, local)),
         )
+
+    def corrections(self) -> list[View]:
+        """Every correction on the site, newest first, each with its item."""
+        found = [(c, item) for item in self.site.items for c in item.corrections]
+        found.sort(key=lambda pair: (-pair[0].date.timestamp(), pair[1].url))
+        return [
+            View(
+                date_iso=c.date.astimezone(self.config.timezone).isoformat(),
+                date_text=date_text(c.date.astimezone(self.config.timezone).date()),
+                text=c.text,
+                item=self.card(item),
+            )
+            for c, item in found
+        ]
 
     def _updated(self, item: Item) -> dict[str, str | None]:
         """When the item changed after publication, for "Updated ..." and <time>."""

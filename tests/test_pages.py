@@ -52,6 +52,7 @@ HTML_FILES = [
     "archive/index.html",
     "items/index.html",
     "items/page/2/index.html",
+    "corrections/index.html",
     f"{D}index.html",
     f"{C}index.html",
     f"{B}index.html",
@@ -102,6 +103,7 @@ def test_plan_of_a_site_without_items(make_site: MakeSite) -> None:
         "index.html",
         "archive/index.html",
         "items/index.html",
+        "corrections/index.html",
         "tags/index.html",
         "sources/index.html",
         "404.html",
@@ -148,6 +150,7 @@ def test_pages_made_in_python_have_no_template_and_html_pages_theirs(make_site: 
         "archive/index.html": "archive.html",
         "items/index.html": "items.html",
         "items/page/2/index.html": "items.html",
+        "corrections/index.html": "corrections.html",
         f"{D}index.html": "item.html",
         f"{C}index.html": "item.html",
         f"{B}index.html": "item.html",
@@ -337,7 +340,7 @@ def test_the_sitemap_lists_every_html_page_but_the_404_page(make_site: MakeSite)
         SITE_URL + file.removesuffix("index.html") for file in HTML_FILES if file != "404.html"
     )
     assert listed == expected
-    assert len(listed) == 20
+    assert len(listed) == 21
     assert SITE_URL in listed and SITE_URL + "tags/ukraine/page/2/" in listed
     assert not [url for url in listed if "404" in url or url.endswith((".xml", ".json"))]
     assert "sitemap-1.xml" not in pages
