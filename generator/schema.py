@@ -165,10 +165,8 @@ def _cut_short(
     typed, lost = mapping.cut[key]
     if lost.startswith("#"):
         why = "YAML reads ' #' as the start of a comment"
-    elif lost.startswith("&"):
-        why = f"YAML reads '{lost}' at the start as an anchor name"
     else:
-        why = f"YAML reads '{lost}' at the start as a type tag"
+        why = f"YAML reads '{lost}' at the start as an anchor name"
     where = mapping.value_at[key]
     quoted = typed.replace("\\", "\\\\").replace('"', '\\"')
     shown = f"would be published as {raw!r}" if isinstance(raw, str) else "must be text"

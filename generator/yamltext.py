@@ -124,7 +124,7 @@ class LocatedMapping:
     value_at: Mapping[str, Position]
     #: Unquoted values YAML read as less than was typed, by key: the value as typed
     #: (to the end of its line) and what YAML took out of it ("#1 in 30 countries", a
-    #: comment; "&Co", an anchor; "!x", a tag). Schemas refuse these in text fields.
+    #: comment; "&Co", an anchor). Schemas refuse these in text fields.
     cut: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
@@ -299,15 +299,13 @@ def _odd_space(text: str, where: _Where) -> SiteError | None:
     found = _ODD_SPACE.search(text)
     if found is None:
         return None
-    line = text.count("\n", 0, found.start())
-    col = found.start(1) - (text.rfind("\n", 0, found.start()) + 1)
     char = found.group(1)
     kind = unicodedata.name(char, f"U+{ord(char):04X}").lower()
     place = "after the colon" if text[found.start(1) - 1] == ":" else "at the start of the line"
-    return where.at(
+    return where.at_index(
+        text,
+        found.start(1),
         f"the space {place} is a {kind} (U+{ord(char):04X}), which YAML does not read as a space",
-        line,
-        col,
         "type an ordinary space instead (word processors and some keyboards insert these)",
     )
 
@@ -376,13 +374,14 @@ def _first_tag(node: yaml.Node, lines: list[str]) -> tuple[str, Any] | None:
 
 
 def _lost(node: yaml.Node, lines: list[str]) -> tuple[str, str] | None:
-    """What YAML took out of an unquoted value: a comment after it, an anchor or a tag
-    before it. None for quoted values, lists and mappings, and whole values."""
+    """What YAML took out of an unquoted value: a comment after it or an anchor before
+    it (a tag was refused by _first_tag). None for quoted values, lists and mappings,
+    and whole values."""
     if not isinstance(node, yaml.ScalarNode) or node.style not in (None, ""):
         return None
     start, end = node.start_mark, node.end_mark
     typed = lines[start.line][start.column :].strip()
-    if typed[:1] in ("&", "!"):
+    if typed.startswith("&"):
         return typed, typed.split()[0]
     rest = lines[end.line][end.column :] if end.line < len(lines) else ""
     if rest.strip().startswith("#") and rest[:1].isspace():
