@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 from generator.assets import Asset
 from generator.config import SiteConfig
 from generator.errors import ContentError, SiteError
-from generator.models import Attachment, Item, Link
+from generator.models import Attachment, Item, Link, SitePage
 from generator.urls import internal_target
 
 #: Links to these are pages, whose existence `briefing check` looks after.
@@ -69,7 +69,7 @@ def _local_path(url: str) -> str | None:
 
 
 def missing_files(
-    items: Iterable[Item], files: Collection[str], config: SiteConfig
+    items: Iterable[Item | SitePage], files: Collection[str], config: SiteConfig
 ) -> Iterator[SiteError]:
     """Links and images to files of this site (not pages) that the build does not write."""
     for item in items:
@@ -88,7 +88,7 @@ def _suffix(path: str) -> str:
     return posixpath.splitext(name)[1].lower() if not path.endswith("/") else ""
 
 
-def _missing(link: Link, item: Item, path: str, config: SiteConfig) -> SiteError:
+def _missing(link: Link, item: Item | SitePage, path: str, config: SiteConfig) -> SiteError:
     written = urlsplit(link.url).path
     if written.startswith("/") or link.url.startswith(config.url):
         where = f"static/{path}"
@@ -96,7 +96,7 @@ def _missing(link: Link, item: Item, path: str, config: SiteConfig) -> SiteError
     else:
         folder = posixpath.dirname(item.path)
         where = posixpath.normpath(posixpath.join(folder, unquote(written)))
-        hint = "put the file beside the item's Markdown, or correct the link"
+        hint = f"put the file beside {posixpath.basename(item.path)}, or correct the link"
     return ContentError(
         f"links to {link.url}, but there is no such file (looked for {where})",
         path=item.path,

@@ -48,7 +48,7 @@ from generator.errors import (
     SiteWarning,
 )
 from generator.machinekey import NoSecret, Seal, load_secret
-from generator.models import Document, EditionNote, Rendered, Site
+from generator.models import Document, EditionNote, PageDocument, Rendered, Site
 from generator.pages import Page, item_page, plan
 from generator.render import Renderer, first_of_each, fresh, make_environment, template_uses
 from generator.sources import Discovery, Source, discover, is_markdown, read_source
@@ -71,6 +71,8 @@ from generator.views import Views
 CONTENT_DIR = "content"
 #: Editors' files for editions live in content/editions/<date>.md.
 EDITIONS_DIR = "editions"
+#: Standalone pages (About, Subscribe) live in content/pages/<name>.md.
+PAGES_DIR = "pages"
 
 
 @dataclass(frozen=True, slots=True)
@@ -618,9 +620,14 @@ def assemble(
         errors.extend(failures.errors)
     documents = [p.document for p in parsed if isinstance(p.document, Document)]
     notes = [(p.document, p.rendered) for p in parsed if isinstance(p.document, EditionNote)]
+    standalone = [
+        (p.document, p.rendered)
+        for p in parsed
+        if isinstance(p.document, PageDocument) and (options.drafts or not p.document.draft)
+    ]
     rendered = {p.document.path: p.rendered for p in parsed}
     drafts_left_out = failures.drafts + sum(
-        1 for doc in documents if doc.meta.draft and not options.drafts
+        1 for p in parsed if _is_draft(p.document) and not options.drafts
     )
     due = [doc for doc in documents if options.drafts or not doc.meta.draft]
     scheduled = sorted(
@@ -635,14 +642,14 @@ def assemble(
             assets=_assets(inputs.discovery.seen),
         )
         due_pairs = [(d, rendered[d.path]) for d in due]
-        site, collisions = collect_site(config, due_pairs, notes, files)
+        site, collisions = collect_site(config, due_pairs, notes, files, standalone)
         errors.extend(collisions)
     errors.raise_if_any()
     with clock.stage("plan"):
         pages, clashes = plan(site, Views(site), inputs.theme)
         errors.extend(clashes)
         planned = {page.file for page in pages}
-        errors.extend(missing_files(site.items, planned, config))
+        errors.extend(missing_files((*site.items, *site.pages), planned, config))
     errors.raise_if_any()
     return Assembled(
         site=site,
@@ -658,6 +665,12 @@ def assemble(
         due_until=None if options.future or not scheduled else scheduled[0].date,
         warnings=tuple(sorted((w for p in parsed for w in p.warnings), key=SiteError.sort_key)),
     )
+
+
+def _is_draft(document: Document | EditionNote | PageDocument) -> bool:
+    if isinstance(document, Document):
+        return document.meta.draft
+    return isinstance(document, PageDocument) and document.draft
 
 
 @dataclass
@@ -749,6 +762,15 @@ def _parse_one(source: Source, config: SiteConfig) -> Parsed | BuildFailed:
                 note.body, body_line=note.body_line, raw_html=config.raw_html, path=source.path
             )
             return Parsed(source.rel.as_posix(), note, rendered, warnings)
+        if source.rel.parts[0] == PAGES_DIR and len(source.rel.parts) > 1:
+            page = content.parse_page(source)
+            rendered = markup.render(
+                page.body,
+                body_line=page.body_line,
+                raw_html=config.raw_html,
+                path=source.path,
+            )
+            return Parsed(source.rel.as_posix(), page, rendered, warnings)
         doc = content.parse(source, config.timezone)
         rendered = markup.render(
             doc.body, body_line=doc.body_line, raw_html=config.raw_html, path=source.path

@@ -27,13 +27,14 @@ from generator.models import (
     EditionNote,
     ItemMeta,
     Link,
+    PageDocument,
     Rendered,
 )
 from generator.yamltext import Position
 
 CACHE_DIR = ".briefing-cache"
 #: Bumped whenever what the cache holds changes shape.
-FORMAT = 9
+FORMAT = 10
 #: Libraries whose output ends up in pages: a new version may change a page.
 LIBRARIES = (
     "markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "feedgen", "PyYAML", "Pillow",
@@ -68,7 +69,7 @@ class Parsed:
 
     #: Path relative to the content folder, '/'-separated.
     rel: str
-    document: Document | EditionNote
+    document: Document | EditionNote | PageDocument
     rendered: Rendered
     #: What the editor should know about the file, though it did not stop the build.
     warnings: tuple[SiteWarning, ...] = ()
@@ -84,6 +85,18 @@ def encode(parsed: Parsed) -> tuple[str, str]:
             "date": doc.date.isoformat(),
             "title": doc.title,
             "body_line": doc.body_line,
+        }
+    elif isinstance(doc, PageDocument):
+        data = {
+            "kind": "page",
+            "name": doc.name,
+            "title": doc.title,
+            "summary": doc.summary,
+            "menu": doc.menu,
+            "draft": doc.draft,
+            "extra": schema.thawed(doc.extra),
+            "body_line": doc.body_line,
+            "value_at": {k: [p.line, p.col] for k, p in doc.value_at.items()},
         }
     else:
         data = {"kind": "item", **_document_data(doc)}
@@ -101,7 +114,7 @@ def decode(text: str, html: str, path_of: Callable[[str], str]) -> Parsed:
     data = json.loads(text)
     rel = _str(data["rel"])
     kind = data["kind"]
-    document: Document | EditionNote
+    document: Document | EditionNote | PageDocument
     if kind == "note":
         document = EditionNote(
             path=path_of(rel),
@@ -112,6 +125,8 @@ def decode(text: str, html: str, path_of: Callable[[str], str]) -> Parsed:
         )
     elif kind == "item":
         document = _document(data, path_of(rel))
+    elif kind == "page":
+        document = _page(data, path_of(rel))
     else:
         raise ValueError(f"unknown kind of record {kind!r}")
     warnings = tuple(
@@ -224,8 +239,31 @@ def _document(data: dict[str, Any], path: str) -> Document:
         # else reads it.
         body="",
         body_line=_int(data["body_line"]),
-        value_at={_str(k): Position(_int(v[0]), _int(v[1])) for k, v in data["value_at"].items()},
+        value_at=_positions(data["value_at"]),
     )
+
+
+def _page(data: dict[str, Any], path: str) -> PageDocument:
+    if not isinstance(data["draft"], bool):
+        raise TypeError("expected true or false for draft")
+    return PageDocument(
+        path=path,
+        name=_str(data["name"]),
+        title=_str(data["title"]),
+        summary=_opt_str(data["summary"]),
+        menu=_opt_int(data["menu"]),
+        draft=data["draft"],
+        extra=_extra(data["extra"]),
+        body="",
+        body_line=_int(data["body_line"]),
+        value_at=_positions(data["value_at"]),
+    )
+
+
+def _positions(data: Any) -> dict[str, Position]:
+    if not isinstance(data, dict):
+        raise TypeError("expected a mapping of positions")
+    return {_str(k): Position(_int(v[0]), _int(v[1])) for k, v in data.items()}
 
 
 def _rendered_data(rendered: Rendered) -> dict[str, Any]:

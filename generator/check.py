@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
 
 from generator.build import Assembled
 from generator.errors import ContentError, SiteError, SiteWarning
-from generator.models import Document, Item
+from generator.models import Document, Item, SitePage
 from generator.urls import OutputPath, internal_target, output_file
 from generator.yamltext import Position
 
@@ -68,7 +68,7 @@ def check_site(assembled: Assembled) -> CheckReport:
         *assembled.warnings,
         *source_warnings(assembled.documents),
         *body_link_warnings(assembled),
-        *pictures_without_alt(assembled.site.items),
+        *pictures_without_alt([*assembled.site.items, *assembled.site.pages]),
     ]
     return CheckReport(
         errors=tuple(sorted(errors, key=SiteError.sort_key)),
@@ -81,7 +81,8 @@ def broken_links(assembled: Assembled) -> Iterator[SiteError]:
     config = assembled.site.config
     files = assembled.files
     pages = sorted(p.removesuffix("index.html") for p in files)
-    for item in assembled.site.items:
+    linkers: list[Item | SitePage] = [*assembled.site.items, *assembled.site.pages]
+    for item in linkers:
         for link in item.links:
             target = internal_target(link.url, item.url, config.base_path, config.url)
             if target is None:
@@ -112,7 +113,7 @@ def _exists(path: str, files: AbstractSet[OutputPath]) -> bool:
     return not path.endswith("/") and f"{path}/index.html" in files
 
 
-def pictures_without_alt(items: Iterable[Item]) -> Iterator[SiteError]:
+def pictures_without_alt(items: Iterable[Item | SitePage]) -> Iterator[SiteError]:
     """Pictures with no alt text: a screen reader, or a feed reader that shows no
     pictures, gives its reader nothing in their place."""
     for item in items:

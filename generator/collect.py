@@ -20,19 +20,22 @@ from generator.assets import Asset
 from generator.attach import attachments
 from generator.config import SiteConfig
 from generator.editions import closing_date, edition_date, first_day
-from generator.errors import ContentError, SiteError
+from generator.errors import ConfigError, ContentError, SiteError
 from generator.models import (
     Citation,
     Document,
     Edition,
     EditionNote,
     Item,
+    MenuLink,
+    PageDocument,
     Publisher,
     PublisherGroup,
     Reference,
     Rendered,
     Section,
     Site,
+    SitePage,
     Tag,
     TagGroup,
 )
@@ -137,10 +140,12 @@ def collect_site(
     documents: Sequence[tuple[Document, Rendered]],
     notes: Sequence[tuple[EditionNote, Rendered]] = (),
     files: ContentFiles | None = None,
+    pages: Sequence[tuple[PageDocument, Rendered]] = (),
 ) -> tuple[Site, list[SiteError]]:
     """Build the site model; return it with every problem found across items.
 
-    ``files`` names the other files of the content folder, which items may link to.
+    ``files`` names the other files of the content folder, which items may link to;
+    ``pages`` are the standalone pages (About, Subscribe).
     """
     files = files or ContentFiles()
     errors: list[SiteError] = []
@@ -209,6 +214,9 @@ def collect_site(
 
     editions, note_errors = _editions(items, notes, config)
     errors.extend(note_errors)
+    standalone = _standalone(pages, files, config)
+    menu, menu_errors = _menu(standalone, config)
+    errors.extend(menu_errors)
     site = Site(
         config=config,
         items=tuple(items),
@@ -221,8 +229,72 @@ def collect_site(
             PublisherGroup(publishers[slug], group)
             for slug, group in _group(items, lambda i: [r.publisher.slug for r in i.references])
         ),
+        pages=standalone,
+        menu=menu,
     )
     return site, errors
+
+
+def _standalone(
+    pages: Sequence[tuple[PageDocument, Rendered]], files: ContentFiles, config: SiteConfig
+) -> tuple[SitePage, ...]:
+    """The standalone pages, by address; each at /<name>/, its files beside it."""
+    found = []
+    for doc, rendered in sorted(pages, key=lambda pair: pair[0].name):
+        url = f"{doc.name}/"
+        rel = files.rels.get(doc.path, "")
+        found.append(
+            SitePage(
+                path=doc.path,
+                name=doc.name,
+                title=doc.title,
+                summary=doc.summary,
+                url=url,
+                html=rendered.html,
+                links=rendered.links,
+                words=rendered.words,
+                menu=doc.menu,
+                extra=doc.extra,
+                attachments=attachments(rendered.links, rel, doc.path, url, files.assets, config),
+            )
+        )
+    return tuple(found)
+
+
+def _menu(
+    pages: Sequence[SitePage], config: SiteConfig
+) -> tuple[tuple[MenuLink, ...], list[SiteError]]:
+    """site.yaml's menu in its order, then the pages that put themselves in it by number."""
+    by_name = {page.name: page for page in pages}
+    links: list[MenuLink] = []
+    errors: list[SiteError] = []
+    for entry in config.menu:
+        if entry.page is None:
+            assert entry.title is not None and entry.url is not None
+            links.append(MenuLink(entry.title, entry.url, external=True))
+        elif entry.page in by_name:
+            page = by_name[entry.page]
+            links.append(MenuLink(entry.title or page.title, page.url))
+        else:
+            where = config.value_at.get("menu")
+            errors.append(
+                ConfigError(
+                    f"the menu names the page '{entry.page}', but there is no "
+                    f"content/pages/{entry.page}.md",
+                    path=config.path,
+                    line=where.line if where else None,
+                    col=where.col if where else None,
+                    hint=suggest(entry.page, list(by_name))
+                    or "write the page, or take it out of the menu",
+                )
+            )
+    named = {entry.page for entry in config.menu}
+    own = sorted(
+        (p for p in pages if p.menu is not None and p.name not in named),
+        key=lambda p: (p.menu, p.name),
+    )
+    links += (MenuLink(page.title, page.url) for page in own)
+    return tuple(links), errors
 
 
 @dataclass(frozen=True, slots=True)

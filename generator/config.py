@@ -108,10 +108,8 @@ FOREIGN_KEYS: dict[str, str] = {
         ("markup", "markdown"),
         "Markdown's settings are fixed here; raw HTML is allowed with `raw_html: true`",
     ),
-    **dict.fromkeys(
-        ("taxonomies", "plugins", "menu", "menus"),
-        "not supported here",
-    ),
+    **dict.fromkeys(("taxonomies", "plugins"), "not supported here"),
+    "menus": "briefing calls it `menu:` (a list of page names, e.g. menu: [about, subscribe])",
     "params": "briefing calls it `extra:` (the site's own values, for the theme: "
     "{{ site.extra.<key> }})",
 }
@@ -171,6 +169,50 @@ def _sections(value: Any) -> tuple[str, ...]:
     return names
 
 
+@dataclass(frozen=True, slots=True)
+class MenuEntry:
+    """An entry of site.yaml's ``menu``: a standalone page by name, or a link elsewhere."""
+
+    #: The page's name ("about" for content/pages/about.md); None for a link.
+    page: str | None = None
+    title: str | None = None
+    url: str | None = None
+
+
+def _menu(value: Any) -> tuple[MenuEntry, ...]:
+    """Page names (``about``), ``{page, title}`` to name a page shorter than its heading,
+    or ``{title, url}`` for a link elsewhere, in menu order."""
+    entries = value if isinstance(value, list) else [value]
+    found: list[MenuEntry] = []
+    for entry in entries:
+        if isinstance(entry, dict) and set(entry) == {"title", "url"}:
+            found.append(
+                MenuEntry(title=schema.text(entry["title"]), url=schema.web_url(entry["url"]))
+            )
+            continue
+        if isinstance(entry, dict) and set(entry) in ({"page"}, {"page", "title"}):
+            title = schema.text(entry["title"]) if "title" in entry else None
+            entry = entry["page"]
+        elif isinstance(entry, dict):
+            raise Invalid(
+                "entries are page names, or a title and a url for a link elsewhere",
+                hint="write `- about` for content/pages/about.md, `- {page: about, title: "
+                "About}`, or `- {title: Newsletter, url: https://...}`",
+            )
+        else:
+            title = None
+        name = schema.text(entry).strip("/")
+        if any(slugify(part) != part for part in name.split("/")):
+            raise Invalid(
+                f"names {name!r}, which is not a page name",
+                hint="give the page's file name without .md: `about` for content/pages/about.md",
+            )
+        if any(e.page == name for e in found):
+            raise Invalid(f"lists {name!r} twice")
+        found.append(MenuEntry(page=name, title=title))
+    return tuple(found)
+
+
 FIELDS: tuple[Field, ...] = (
     Field("title", schema.text, required=True, doc="the site's name"),
     Field("url", _site_url, required=True, doc="where the site is published"),
@@ -190,6 +232,7 @@ FIELDS: tuple[Field, ...] = (
     Field("words_per_minute", schema.positive_int, default=220),
     Field("cname", _hostname),
     Field("extra", schema.extra_data, default=MappingProxyType({})),
+    Field("menu", _menu, default=()),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 
@@ -234,6 +277,12 @@ class SiteConfig:
     cname: str | None = None
     #: The site's own values for its theme (Zola's `extra`), read-only, as written.
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    #: The site's navigation after its fixed links: pages and links elsewhere, in order.
+    menu: tuple[MenuEntry, ...] = ()
+    #: Where each value starts in site.yaml, for errors found once content is read.
+    value_at: Mapping[str, Position] = field(default_factory=dict, compare=False)
+    #: Where it was read from, as messages show it.
+    path: str = field(default=CONFIG_FILE, compare=False)
 
     @property
     def base_path(self) -> str:
@@ -257,7 +306,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
     )  # fmt: skip
     if errors:
         raise BuildFailed(errors)
-    return SiteConfig(**values)
+    return SiteConfig(**values, value_at=MappingProxyType(dict(mapping.value_at)), path=path)
 
 
 def read_config(site_dir: Path) -> bytes:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from generator import schema
 from generator.errors import BuildFailed, ContentError, SiteError, SiteWarning
 from generator.frontmatter import FENCE, Split, split
-from generator.models import Citation, Correction, Document, EditionNote, ItemMeta
+from generator.models import Citation, Correction, Document, EditionNote, ItemMeta, PageDocument
 from generator.schema import Field, Invalid
 from generator.sources import Source
 from generator.urls import slugify
@@ -310,6 +310,51 @@ def notes(doc: Document) -> tuple[SiteWarning, ...]:
 
 
 EDITION_FIELDS: tuple[Field, ...] = (Field("title", schema.text),)
+
+PAGE_FIELDS: tuple[Field, ...] = (
+    Field("title", schema.text, required=True, doc="the page's heading"),
+    Field("summary", schema.text),
+    Field("menu", schema.positive_int),
+    Field("draft", schema.boolean, default=False),
+    Field("extra", schema.extra_data, default=MappingProxyType({})),
+)
+
+
+def page_name(rel: PurePosixPath) -> str:
+    """A page's address from its place under pages/: ``pages/about.md`` and
+    ``pages/about/index.md`` (with its pictures beside it) are both "about"."""
+    parts = list(rel.parts[1:])
+    if parts[-1] == "index.md" and len(parts) > 1:
+        parts.pop()
+    else:
+        parts[-1] = PurePosixPath(parts[-1]).stem
+    return "/".join(parts)
+
+
+def parse_page(source: Source) -> PageDocument:
+    """Parse a standalone page, ``pages/<name>.md``: its address is its file's name."""
+    name = page_name(PurePosixPath(source.rel))
+    wrong = [part for part in name.split("/") if slugify(part) != part]
+    if wrong:
+        fixed = "/".join(slugify(part) or "page" for part in name.split("/"))
+        raise BuildFailed(
+            [
+                ContentError(
+                    f"a page's file name is its address, and {wrong[0]!r} cannot be one",
+                    path=source.path,
+                    hint=f"use lower-case letters, digits and '-': rename it to pages/{fixed}.md",
+                )
+            ]
+        )
+    values, halves, mapping = _front_matter(source, PAGE_FIELDS, "page front matter")
+    return PageDocument(
+        path=source.path,
+        name=name,
+        body=halves.body,
+        body_line=halves.body_line,
+        value_at=mapping.value_at,
+        **values,
+    )
 
 
 def parse_edition(source: Source) -> EditionNote:

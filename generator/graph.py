@@ -127,6 +127,16 @@ def versions(site: Site, fixed: Mapping[str, str]) -> dict[str, str]:
         )
     for section in {s.name or "" for e in site.editions for s in e.sections}:
         found[f"section:{section}"] = _digest((section,))
+    for page in site.pages:
+        found[f"page:{page.url}"] = _digest(
+            (
+                page.path, page.title, page.summary or "\1", page.html, str(page.words),
+                json.dumps(thawed(page.extra), ensure_ascii=False),
+                *(f"{a.file}\1{a.width}\1{a.height}" for a in page.attachments),
+            )
+        )  # fmt: skip
+    # Every page shows the menu, and with it the titles of the pages it names.
+    found["menu"] = _digest(f"{m.title}\1{m.url}\1{m.external}" for m in site.menu)
     return found
 
 

@@ -132,6 +132,55 @@ class EditionNote:
 
 
 @dataclass(frozen=True, slots=True)
+class PageDocument:
+    """A standalone page's file (content/pages/<name>.md) parsed: About, Subscribe."""
+
+    path: str
+    #: Its address without slashes at the ends, from the file's place: "about",
+    #: "policies/corrections".
+    name: str
+    title: str
+    #: One sentence for search engines and link previews, when the editor gave one.
+    summary: str | None
+    #: Its place in the site's menu, when it puts itself there.
+    menu: int | None
+    draft: bool
+    extra: Mapping[str, Any]
+    #: The Markdown ("" once cached: its HTML is kept instead).
+    body: str
+    body_line: int
+    value_at: Mapping[str, Position]
+
+
+@dataclass(frozen=True, slots=True)
+class SitePage:
+    """A standalone page, ready for the templates: not an item, in no edition or feed."""
+
+    path: str
+    name: str
+    title: str
+    summary: str | None
+    #: Site path, "about/".
+    url: str
+    html: str
+    links: tuple[Link, ...]
+    words: int
+    menu: int | None
+    extra: Mapping[str, Any]
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MenuLink:
+    """One entry of the site's navigation after its fixed links."""
+
+    title: str
+    #: A site path ("about/") or, for a link elsewhere, an absolute URL.
+    url: str
+    external: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Publisher:
     """Who published a cited article; items that cite it share one page."""
 
@@ -264,3 +313,7 @@ class Site:
     editions: tuple[Edition, ...]
     #: Sorted by publisher slug.
     publishers: tuple[PublisherGroup, ...]
+    #: Standalone pages, by site path.
+    pages: tuple[SitePage, ...] = ()
+    #: The navigation's own entries, in order.
+    menu: tuple[MenuLink, ...] = ()

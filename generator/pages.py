@@ -16,7 +16,7 @@ from generator.discovery import github_pages_files, render_robots, sitemap_files
 from generator.errors import OutputError, SiteError
 from generator.feeds import FeedWriter, site_feeds
 from generator.graph import Inputs
-from generator.models import Attachment, Item, Site
+from generator.models import Attachment, Item, Site, SitePage
 from generator.outputdir import MANIFEST, manifest_text
 from generator.render import Context, page_path, paginate
 from generator.sitefiles import read_file
@@ -27,6 +27,8 @@ from generator.views import View, Views
 
 #: Editions linked from the front page below the latest one.
 RECENT_EDITIONS = 10
+#: How to part two pages that one file would hold, most often two items.
+PARTING = "change a slug or the permalink pattern so that they differ"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +44,7 @@ class Page:
     #: The template context, or (``template`` None) a function giving the file's bytes.
     make: Callable[[], Any]
     #: How to part this page from another that would be written to the same file.
-    parting: str = "change a slug or the permalink pattern so that they differ"
+    parting: str = PARTING
 
 
 def plan(site: Site, views: Views, theme: ThemeFiles) -> tuple[list[Page], list[SiteError]]:
@@ -51,6 +53,7 @@ def plan(site: Site, views: Views, theme: ThemeFiles) -> tuple[list[Page], list[
         *_html_pages(site, views),
         *_feed_pages(site, views),
         *_static_pages(theme),
+        *_standalone_pages(site, views),
         *_attachment_pages(site),
     ]
     config = site.config
@@ -174,18 +177,19 @@ def _attachment_pages(site: Site) -> list[Page]:
     """The files items link to, copied where the links lead: once, though several items
     link one file; two files led to one place clash like any two pages."""
     unique: dict[tuple[str, str], Page] = {}
-    for item in site.items:
-        for attachment in item.attachments:
+    linkers: list[Item | SitePage] = [*site.items, *site.pages]
+    for linking in linkers:
+        for attachment in linking.attachments:
             key = (attachment.file, attachment.path)
             if key not in unique:
-                unique[key] = _attachment_page(attachment, item)
+                unique[key] = _attachment_page(attachment, linking.path)
     return list(unique.values())
 
 
-def _attachment_page(attachment: Attachment, item: Item) -> Page:
+def _attachment_page(attachment: Attachment, origin: str) -> Page:
     return Page(
         attachment.file,
-        item.path,
+        origin,
         None,
         Inputs((), (attachment.digest, attachment.path)),
         lambda: _copied(attachment.path),
@@ -199,6 +203,22 @@ def _copied(path: str) -> bytes:
         return read_file(path, path)
     except FileNotFoundError:
         raise OutputError("vanished while the build read it", path=path) from None
+
+
+def _standalone_pages(site: Site, views: Views) -> list[Page]:
+    """The standalone pages, planned after every page briefing makes itself, so that
+    a page at a taken address (content/pages/archive.md) is the one named."""
+    layout = _Layout(site, views)
+    for page in site.pages:
+        layout.page(
+            "page.html",
+            page.url,
+            page.path,
+            Inputs((f"page:{page.url}",)),
+            lambda page=page: {"page": views.standalone(page)},  # type: ignore[misc]
+            parting=f"briefing writes /{page.url} itself; rename {page.path}",
+        )
+    return layout.pages
 
 
 def _feed_pages(site: Site, views: Views) -> list[Page]:
@@ -232,7 +252,13 @@ class _Layout:
         self.common: dict[str, Any] = {"site": views.site_view()}
 
     def page(
-        self, template: str, site_path: str, origin: str, inputs: Inputs, context: Context
+        self,
+        template: str,
+        site_path: str,
+        origin: str,
+        inputs: Inputs,
+        context: Context,
+        parting: str = PARTING,
     ) -> None:
         views, common = self.views, self.common
 
@@ -245,7 +271,8 @@ class _Layout:
             }
 
         file = output_file(site_path)
-        self.pages.append(Page(file, origin, template, inputs.with_keys("site"), full))
+        inputs = inputs.with_keys("site", "menu")
+        self.pages.append(Page(file, origin, template, inputs, full, parting))
 
     def listing(
         self,

@@ -18,7 +18,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from generator.config import SiteConfig
-from generator.models import Edition, Item, Publisher, Site, Tag
+from generator.models import Attachment, Edition, Item, Publisher, Site, SitePage, Tag
 from generator.urls import internal_target, link, slugify
 
 
@@ -102,12 +102,15 @@ _LINK_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)"')
 _IMAGE = re.compile(r'<img src="([^"]*)"([^>]*)>')
 
 
-def sized_images(html: str, item: Item, config: SiteConfig) -> str:
-    """Each picture of the item's own with its width and height, so that the page does
-    not jump as pictures arrive; every picture after the first loads lazily."""
+def sized_images(
+    html: str, attachments: Sequence[Attachment], page: str, config: SiteConfig
+) -> str:
+    """Each picture of the page's own (an item's, at ``page``) with its width and
+    height, so that the page does not jump as pictures arrive; every picture after the
+    first loads lazily."""
     if "<img " not in html:
         return html
-    sizes = {a.file: a for a in item.attachments if a.width and a.height}
+    sizes = {a.file: a for a in attachments if a.width and a.height}
     count = 0
 
     def size(match: re.Match[str]) -> str:
@@ -115,7 +118,7 @@ def sized_images(html: str, item: Item, config: SiteConfig) -> str:
         count += 1
         src, rest = match.groups()
         extra = ' loading="lazy"' if count > 1 and "loading=" not in rest else ""
-        target = internal_target(unescape(src), item.url, config.base_path, config.url)
+        target = internal_target(unescape(src), page, config.base_path, config.url)
         found = sizes.get(target[0]) if target else None
         if found and " width=" not in rest and " height=" not in rest:
             extra = f' width="{found.width}" height="{found.height}"' + extra
@@ -208,6 +211,10 @@ class Views:
             stylesheet=self.href("assets/style.css"),
             favicon=self.href("assets/favicon.svg"),
             extra=config.extra,
+            menu=[
+                View(title=entry.title, url=entry.url if entry.external else self.href(entry.url))
+                for entry in self.site.menu
+            ],
             feeds=[
                 View(
                     title=f"{config.title}: {what} ({kind})",
@@ -289,7 +296,7 @@ class Views:
         # markdown-it escaped everything the editor wrote (unless raw_html is on).
         html = self._bodies.get(item.url)
         if html is None:
-            sized = sized_images(item.html, item, self.config)
+            sized = sized_images(item.html, item.attachments, item.url, self.config)
             html = self._bodies[item.url] = rebase_links(sized, item.url, self.config, self.href)
         return html
 
@@ -300,6 +307,21 @@ class Views:
             **self.card(item),
             html=Markup(self.body(item)),
             json_ld=json_script(self.news_article(item, local)),
+        )
+
+    def standalone(self, page: SitePage) -> View:
+        """A standalone page (About, Subscribe), for page.html."""
+        sized = sized_images(page.html, page.attachments, page.url, self.config)
+        return View(
+            title=page.title,
+            summary=page.summary,
+            name=page.name,
+            url=self.href(page.url),
+            permalink=self.absolute(page.url),
+            html=Markup(rebase_links(sized, page.url, self.config, self.href)),
+            words=page.words,
+            minutes=self.minutes(page.words),
+            extra=page.extra,
         )
 
     def corrections(self) -> list[View]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import io
 import os
 import shutil
 import textwrap
@@ -74,6 +75,15 @@ def _own_secret_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 MakeSite = Callable[[Mapping[str, str | bytes]], Path]
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    """``briefing ARGV`` in this process: its exit code, output and errors."""
+    from generator.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

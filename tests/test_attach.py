@@ -173,11 +173,11 @@ def test_a_link_to_a_missing_local_file_is_an_error_at_its_line(
     assert code == 1
     assert err.splitlines()[:3] == [
         "content/a.md:8:18: links to chart.png, but there is no such file (looked for "
-        "content/chart.png); put the file beside the item's Markdown, or correct the link",
+        "content/chart.png); put the file beside a.md, or correct the link",
         "content/a.md:8:40: links to /d.csv, but there is no such file (looked for "
         "static/d.csv); put the file in the site's static/ folder, or correct the link",
         "content/b.md:7:6: links to ../x.pdf, but there is no such file (looked for x.pdf); "
-        "put the file beside the item's Markdown, or correct the link",
+        "put the file beside b.md, or correct the link",
     ]
 
 

@@ -120,8 +120,8 @@ def test_plan_of_a_site_without_items(make_site: MakeSite) -> None:
         "sitemap.xml",
         ".briefing-output.json",
     ]
-    assert by_file(pages)["index.html"].inputs == Inputs(("site",), ("0",))
-    assert by_file(pages)["items/index.html"].inputs == Inputs(("site",), ("page 1 of 1",))
+    assert by_file(pages)["index.html"].inputs == Inputs(("site", "menu"), ("0",))
+    assert by_file(pages)["items/index.html"].inputs == Inputs(("site", "menu"), ("page 1 of 1",))
 
 
 def test_a_custom_domain_adds_a_cname_file(make_site: MakeSite) -> None:
@@ -256,41 +256,45 @@ def test_a_page_outside_the_output_folder_is_refused(make_site: MakeSite) -> Non
 # 2. What each page is made from ------------------------------------------------------------------
 
 
+#: What every HTML page shows: site.yaml and the menu.
+EVERY = ("site", "menu")
+
+
 @pytest.mark.parametrize(
     ("file", "inputs"),
     [
         # Its own card and body, its neighbours' cards, and whether it has neighbours.
-        (f"{D}index.html", Inputs((f"card:{D}", f"body:{D}", f"card:{C}", "site"), ("", "older"))),
+        (f"{D}index.html", Inputs((f"card:{D}", f"body:{D}", f"card:{C}", *EVERY), ("", "older"))),
         (f"{C}index.html",
-         Inputs((f"card:{C}", f"body:{C}", f"card:{D}", f"card:{B}", "site"), ("newer", "older"))),
-        (f"{A}index.html", Inputs((f"card:{A}", f"body:{A}", f"card:{B}", "site"), ("newer", ""))),
+         Inputs((f"card:{C}", f"body:{C}", f"card:{D}", f"card:{B}", *EVERY), ("newer", "older"))),
+        (f"{A}index.html", Inputs((f"card:{A}", f"body:{A}", f"card:{B}", *EVERY), ("newer", ""))),
         # The cards on it, and which page of how many it is.
         ("tags/ukraine/index.html",
-         Inputs((f"card:{D}", f"card:{C}", "site"), ("ukraine", "3", "page 1 of 2"))),
+         Inputs((f"card:{D}", f"card:{C}", *EVERY), ("ukraine", "3", "page 1 of 2"))),
         ("tags/ukraine/page/2/index.html",
-         Inputs((f"card:{A}", "site"), ("ukraine", "3", "page 2 of 2"))),
-        ("tags/economy/index.html", Inputs((f"card:{B}", "site"), ("economy", "1", "page 1 of 1"))),
-        ("items/page/2/index.html", Inputs((f"card:{B}", f"card:{A}", "site"), ("page 2 of 2",))),
+         Inputs((f"card:{A}", *EVERY), ("ukraine", "3", "page 2 of 2"))),
+        ("tags/economy/index.html", Inputs((f"card:{B}", *EVERY), ("economy", "1", "page 1 of 1"))),
+        ("items/page/2/index.html", Inputs((f"card:{B}", f"card:{A}", *EVERY), ("page 2 of 2",))),
         ("sources/reuters-com/index.html",
-         Inputs((f"card:{D}", f"card:{C}", "site"), ("reuters.com", "4", "page 1 of 2"))),
+         Inputs((f"card:{D}", f"card:{C}", *EVERY), ("reuters.com", "4", "page 1 of 2"))),
         # An index shows each tag's name and count, no item.
         ("tags/index.html",
-         Inputs(("site",), ("diplomacy\0diplomacy\0001", "economy\0economy\0001",
+         Inputs(EVERY, ("diplomacy\0diplomacy\0001", "economy\0economy\0001",
                             "ukraine\0ukraine\0003"))),
         ("archive/index.html",
          Inputs(("edition:2025-07-20", "edition:2025-07-21", "edition:2025-07-22",
-                 "edition:2025-07-23", "site"))),
+                 "edition:2025-07-23", *EVERY))),
         # An edition in full, and its neighbours' headings for the links between them.
         ("editions/2025-07-21/index.html",
          Inputs(("edition:2025-07-21", "intro:2025-07-21", "section:", f"card:{B}", f"body:{B}",
-                 "edition:2025-07-20", "edition:2025-07-21", "edition:2025-07-22", "site"),
+                 "edition:2025-07-20", "edition:2025-07-21", "edition:2025-07-22", *EVERY),
                 ("1", "4"))),
         # The latest edition in full, and the headings of the ones before it.
         ("index.html",
          Inputs(("edition:2025-07-23", "intro:2025-07-23", "section:", f"card:{D}", f"body:{D}",
-                 "edition:2025-07-22", "edition:2025-07-21", "edition:2025-07-20", "site"),
+                 "edition:2025-07-22", "edition:2025-07-21", "edition:2025-07-20", *EVERY),
                 ("4",))),
-        ("404.html", Inputs(("site",))),
+        ("404.html", Inputs(EVERY)),
         ("tags/economy/feed.xml", Inputs(("site", f"card:{B}", f"body:{B}"))),
         ("assets/style.css", Inputs(("static:style.css",))),
         (".nojekyll", Inputs(("site",), ("",))),
