@@ -34,7 +34,7 @@ from generator.yamltext import Position
 
 CACHE_DIR = ".briefing-cache"
 #: Bumped whenever what the cache holds changes shape.
-FORMAT = 10
+FORMAT = 11
 #: Libraries whose output ends up in pages: a new version may change a page.
 LIBRARIES = (
     "markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "feedgen", "PyYAML", "Pillow",
@@ -162,6 +162,7 @@ def _document_data(doc: Document) -> dict[str, Any]:
             "extra": schema.thawed(meta.extra),
             "updated": meta.updated.isoformat() if meta.updated else None,
             "corrections": [[c.date.isoformat(), c.text] for c in meta.corrections],
+            "author": list(meta.author),
         },
     }
 
@@ -234,6 +235,7 @@ def _document(data: dict[str, Any], path: str) -> Document:
             corrections=tuple(
                 Correction(_moment(when), _str(text)) for when, text in _list(meta["corrections"])
             ),
+            author=tuple(_str(name) for name in _list(meta["author"])),
         ),
         # The body is not kept: its rendered HTML is cached beside it, and nothing
         # else reads it.

@@ -22,6 +22,8 @@ from generator.config import SiteConfig
 from generator.editions import closing_date, edition_date, first_day
 from generator.errors import ConfigError, ContentError, SiteError
 from generator.models import (
+    Author,
+    AuthorGroup,
     Citation,
     Document,
     Edition,
@@ -79,6 +81,10 @@ def tag_path(slug: str) -> str:
 
 def publisher_path(slug: str) -> str:
     return f"sources/{slug}/"
+
+
+def author_path(slug: str) -> str:
+    return f"authors/{slug}/"
 
 
 def edition_path(day: date) -> str:
@@ -167,6 +173,7 @@ def collect_site(
         errors,
     )
     sections = {name.casefold(): name for name in config.sections}
+    bylines = _bylines(ordered, config, errors)
 
     # Ids the editors gave; derived ids must not take one of them.
     taken = {doc.meta.id for doc, _ in ordered if doc.meta.id}
@@ -205,6 +212,7 @@ def collect_site(
                     default=None,
                 ),
                 corrections=doc.meta.corrections,
+                authors=bylines.get(doc.path, ()),
             )
         )
     docs = {doc.path: doc for doc, _ in documents}
@@ -231,8 +239,65 @@ def collect_site(
         ),
         pages=standalone,
         menu=menu,
+        authors=tuple(
+            AuthorGroup(group[0].authors[_slugs(group[0]).index(slug)], group)
+            for slug, group in _group(items, _slugs)
+        ),
     )
     return site, errors
+
+
+def _slugs(item: Item) -> list[str]:
+    return [author.slug for author in item.authors]
+
+
+def _bylines(
+    ordered: Sequence[tuple[Document, Rendered]], config: SiteConfig, errors: list[SiteError]
+) -> dict[str, tuple[Author, ...]]:
+    """Each item's authors: site.yaml's profiles when it has ``authors``, else the
+    names as written (one page per slug)."""
+    if not config.authors:
+        found = _first_by_slug(
+            [(name, doc, "author") for doc, _ in ordered for name in doc.meta.author],
+            lambda name, slug: Author(name, slug, author_path(slug)),
+            "author",
+            errors,
+        )
+        return {
+            doc.path: tuple(found[s] for s in dict.fromkeys(slugify(n) for n in doc.meta.author))
+            for doc, _ in ordered
+            if doc.meta.author
+        }
+    profiles = {
+        key: Author(p.name, slugify(key), author_path(slugify(key)), p.bio, p.url)
+        for key, p in config.authors.items()
+    }
+    by_name = {p.name.casefold(): profiles[key] for key, p in config.authors.items()}
+    bylines: dict[str, tuple[Author, ...]] = {}
+    for doc, _ in ordered:
+        named: dict[str, Author] = {}
+        for written in doc.meta.author:
+            author = profiles.get(written) or by_name.get(written.casefold())
+            if author is None:
+                errors.append(_unknown_author(written, doc, config))
+            else:
+                named.setdefault(author.slug, author)
+        if named:
+            bylines[doc.path] = tuple(named.values())
+    return bylines
+
+
+def _unknown_author(written: str, doc: Document, config: SiteConfig) -> SiteError:
+    where = doc.value_at["author"]
+    choices = [*config.authors, *(p.name for p in config.authors.values())]
+    return ContentError(
+        f"unknown author '{written}': site.yaml's authors do not name them",
+        path=doc.path,
+        line=where.line,
+        col=where.col,
+        hint=suggest(written, choices)
+        or f"add them to authors: in site.yaml, or write one of: {', '.join(config.authors)}",
+    )
 
 
 def _standalone(
@@ -340,6 +405,7 @@ def with_new_body(site: Site, item: Item, doc: Document, rendered: Rendered) -> 
         tags=tuple(dataclasses.replace(g, items=swap(g.items)) for g in site.tags),
         editions=editions,
         publishers=tuple(dataclasses.replace(g, items=swap(g.items)) for g in site.publishers),
+        authors=tuple(dataclasses.replace(g, items=swap(g.items)) for g in site.authors),
     )
     return revised, new
 

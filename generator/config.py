@@ -213,6 +213,47 @@ def _menu(value: Any) -> tuple[MenuEntry, ...]:
     return tuple(found)
 
 
+@dataclass(frozen=True, slots=True)
+class AuthorProfile:
+    """Who an item's ``author:`` names, as site.yaml's ``authors`` describes them."""
+
+    #: What items write in ``author:``.
+    key: str
+    #: The name bylines show.
+    name: str
+    bio: str | None = None
+    #: Their own page elsewhere (a profile, a homepage).
+    url: str | None = None
+
+
+def _authors(value: Any) -> dict[str, AuthorProfile]:
+    """``key: Display Name``, or ``key: {name, bio, url}``, one per author."""
+    if not isinstance(value, dict):
+        raise Invalid(
+            "must be a mapping of who items name in `author:` to their name, bio and url",
+            hint="write e.g. `  olena: {name: Olena Petrenko, bio: Covers Ukraine}` under authors:",
+        )
+    found: dict[str, AuthorProfile] = {}
+    for key, entry in value.items():
+        key = schema.text(key)
+        if isinstance(entry, dict):
+            unknown = set(entry) - {"name", "bio", "url"}
+            if unknown or "name" not in entry:
+                raise Invalid(
+                    f"has {key!r} with {', '.join(sorted(unknown)) or 'no name'}: each author "
+                    "has a name, and may have a bio and a url",
+                    hint=f"write `  {key}: {{name: ..., bio: ..., url: https://...}}`",
+                )
+            bio = schema.text(entry["bio"]) if entry.get("bio") is not None else None
+            url = schema.web_url(entry["url"]) if entry.get("url") is not None else None
+            found[key] = AuthorProfile(key, schema.text(entry["name"]), bio, url)
+        else:
+            found[key] = AuthorProfile(key, schema.text(entry))
+        if not slugify(key):
+            raise Invalid(f"has an author key with no letters or digits: {key!r}")
+    return found
+
+
 FIELDS: tuple[Field, ...] = (
     Field("title", schema.text, required=True, doc="the site's name"),
     Field("url", _site_url, required=True, doc="where the site is published"),
@@ -233,6 +274,7 @@ FIELDS: tuple[Field, ...] = (
     Field("cname", _hostname),
     Field("extra", schema.extra_data, default=MappingProxyType({})),
     Field("menu", _menu, default=()),
+    Field("authors", _authors, default={}),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 
@@ -279,6 +321,8 @@ class SiteConfig:
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     #: The site's navigation after its fixed links: pages and links elsewhere, in order.
     menu: tuple[MenuEntry, ...] = ()
+    #: Who items name in ``author:``, by what they write there.
+    authors: Mapping[str, AuthorProfile] = field(default_factory=dict)
     #: Where each value starts in site.yaml, for errors found once content is read.
     value_at: Mapping[str, Position] = field(default_factory=dict, compare=False)
     #: Where it was read from, as messages show it.

@@ -145,6 +145,7 @@ def item_fields(zone: ZoneInfo) -> tuple[Field, ...]:
         Field("extra", schema.extra_data, default=MappingProxyType({})),
         Field("updated", datetime_in(zone)),
         Field("corrections", _corrections_in(zone), default=()),
+        Field("author", schema.text_list, default=()),
     )
 
 
@@ -165,8 +166,9 @@ FOREIGN_KEYS: dict[str, str] = {
     "aliases": "redirects from old addresses are not supported here",
     "layout": "every item uses the theme's item.html; templates are not chosen per item",
     "template": "every item uses the theme's item.html; templates are not chosen per item",
-    "author": "bylines are not supported here yet",
-    "authors": "bylines are not supported here yet",
+    **dict.fromkeys(
+        ("authors", "byline", "creator"), "briefing calls it `author:` (one name or a list)"
+    ),
     **dict.fromkeys(
         ("image", "images"),
         "images in front matter are not supported here yet; put the picture beside the item "

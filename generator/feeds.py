@@ -51,6 +51,8 @@ class Entry:
     tags: tuple[str, ...]
     #: When the entry last changed: its update, else its publication.
     updated: datetime | None = None
+    #: Who wrote it: (name, URL of their page) each; empty for the channel's author.
+    authors: tuple[tuple[str, str], ...] = ()
 
     @property
     def changed(self) -> datetime:
@@ -113,6 +115,7 @@ def item_entry(item: Item, views: Views) -> Entry:
         published=item.date,
         tags=tuple(xml_text(tag.name) for tag in item.tags),
         updated=item.updated,
+        authors=tuple((xml_text(a.name), a.link or feed_url(views, a.url)) for a in item.authors),
     )
 
 
@@ -178,6 +181,8 @@ def _generator(
         # feedgen has no way to leave the date out; an empty feed simply has none.
         fg._FeedGenerator__rss_lastBuildDate = None
         fg._FeedGenerator__atom_updated = None
+    if not atom and any(entry.authors for entry in entries):
+        fg.load_extension("dc", atom=False, rss=True)
     for entry in entries:
         fe = fg.add_entry(order="append")
         fe.id(entry.id)
@@ -199,6 +204,12 @@ def _generator(
         fe.content(entry.html, type="html" if atom else "CDATA")
         fe.published(entry.published)
         fe.updated(entry.changed)
+        for name, url in entry.authors:
+            # RSS's <author> must be an e-mail address: names go in dc:creator.
+            if atom:
+                fe.author({"name": name, "uri": url})
+            else:
+                fe.dc.dc_creator(name, replace=False)
         for tag in entry.tags:
             fe.category(term=tag)
     return fg
@@ -258,6 +269,11 @@ def render_json(channel: Channel, entries: Sequence[Entry]) -> bytes:
                 "date_published": entry.published.isoformat(),
                 **({"date_modified": entry.updated.isoformat()} if entry.updated else {}),
                 **({"tags": list(entry.tags)} if entry.tags else {}),
+                **(
+                    {"authors": [{"name": name, "url": url} for name, url in entry.authors]}
+                    if entry.authors
+                    else {}
+                ),
             }
             for entry in entries
         ],
@@ -324,6 +340,17 @@ def site_feeds(site: Site, views: Views) -> list[Feed]:
         file = publisher.url + FORMATS["rss"]
         origin = f"the feed of source '{publisher.name}'"
         feeds.append(Feed(file, origin, "rss", feed, cited.items[:count]))
+    for wrote in site.authors:
+        author = wrote.author
+        feed = channel(
+            f"{config.title}: {author.name}",
+            author.bio or f"Items by {author.name}",
+            author.url,
+            author.url,
+        )
+        file = author.url + FORMATS["rss"]
+        origin = f"the feed of author '{author.name}'"
+        feeds.append(Feed(file, origin, "rss", feed, wrote.items[:count]))
     return feeds
 
 

@@ -94,7 +94,8 @@ def item_card(item: Item, edition: str) -> str:
             item.feed_id, item.section or "\1", item.edition.isoformat(), edition,
             json.dumps(thawed(item.extra), ensure_ascii=False),
             item.updated.isoformat() if item.updated else "\1",
-            *(f"{c.date.isoformat()}\1{c.text}" for c in item.corrections),
+            *(f"{c.date.isoformat()}\1{c.text}" for c in item.corrections), "\2",
+            *(f"{a.name}\1{a.slug}\1{a.url}\1{a.link}" for a in item.authors),
         )
     )  # fmt: skip
 

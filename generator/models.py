@@ -51,6 +51,8 @@ class ItemMeta:
     updated: dt.datetime | None = None
     #: Corrections after publication, oldest first.
     corrections: tuple[Correction, ...] = ()
+    #: Who wrote the summary, as the editor wrote them (site.yaml's `authors` keys or names).
+    author: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +193,19 @@ class Publisher:
 
 
 @dataclass(frozen=True, slots=True)
+class Author:
+    """Who wrote an item; items they wrote share one page and one feed."""
+
+    name: str
+    slug: str
+    #: Site path of the author's page.
+    url: str
+    bio: str | None = None
+    #: Their own page elsewhere.
+    link: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Reference:
     """A cited article and its publisher."""
 
@@ -246,6 +261,8 @@ class Item:
     updated: dt.datetime | None = None
     #: Corrections after publication, oldest first.
     corrections: tuple[Correction, ...] = ()
+    #: Who wrote it, in the order the editor named them.
+    authors: tuple[Author, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +318,14 @@ class TagGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class AuthorGroup:
+    """An author with their items, newest first."""
+
+    author: Author
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """Everything the templates and feeds are rendered from."""
 
@@ -317,3 +342,5 @@ class Site:
     pages: tuple[SitePage, ...] = ()
     #: The navigation's own entries, in order.
     menu: tuple[MenuLink, ...] = ()
+    #: Sorted by author slug.
+    authors: tuple[AuthorGroup, ...] = ()

@@ -16,7 +16,7 @@ from generator.discovery import github_pages_files, render_robots, sitemap_files
 from generator.errors import OutputError, SiteError
 from generator.feeds import FeedWriter, site_feeds
 from generator.graph import Inputs
-from generator.models import Attachment, Item, Site, SitePage
+from generator.models import Attachment, Author, Item, Site, SitePage
 from generator.outputdir import MANIFEST, manifest_text
 from generator.render import Context, page_path, paginate
 from generator.sitefiles import read_file
@@ -353,6 +353,7 @@ def _html_pages(site: Site, views: Views) -> list[Page]:
     )
     _item_pages(layout, site.items)
     _group_pages(layout, site)
+    _author_pages(layout, site)
     layout.page("404.html", "404.html", "the 404 page", Inputs(), dict)
     return layout.pages
 
@@ -436,6 +437,34 @@ def _group_pages(layout: _Layout, site: Site) -> None:
                 "publisher": views.publisher(cited.publisher, len(cited.items))
             },
         )
+
+
+def _author_pages(layout: _Layout, site: Site) -> None:
+    """An index of authors and a page of each one's items, when items have bylines."""
+    if not site.authors:
+        return
+    views = layout.views
+    layout.page(
+        "authors.html",
+        "authors/",
+        "the authors index",
+        Inputs(facts=tuple(_author_facts(g.author, len(g.items)) for g in site.authors)),
+        lambda: {"authors": [views.author(g.author, len(g.items)) for g in site.authors]},
+    )
+    for group in site.authors:
+        author = group.author
+        layout.listing(
+            "author.html",
+            author.url,
+            f"the page of author '{author.name}'",
+            group.items,
+            Inputs(facts=(_author_facts(author, len(group.items)),)),
+            lambda group=group: {"author": views.author(group.author, len(group.items))},  # type: ignore[misc]
+        )
+
+
+def _author_facts(author: Author, count: int) -> str:
+    return "\0".join((author.name, author.slug, author.bio or "", author.link or "", str(count)))
 
 
 def _neighbour(item: Item | None, views: Views) -> View | None:

@@ -18,7 +18,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from generator.config import SiteConfig
-from generator.models import Attachment, Edition, Item, Publisher, Site, SitePage, Tag
+from generator.models import Attachment, Author, Edition, Item, Publisher, Site, SitePage, Tag
 from generator.urls import internal_target, link, slugify
 
 
@@ -208,6 +208,7 @@ class Views:
             items_index=self.href("items/"),
             tags_index=self.href("tags/"),
             sources_index=self.href("sources/"),
+            authors_index=self.href("authors/") if self.site.authors else None,
             stylesheet=self.href("assets/style.css"),
             favicon=self.href("assets/favicon.svg"),
             extra=config.extra,
@@ -243,6 +244,17 @@ class Views:
             feed=self.href(publisher.url + "feed.xml"),
         )
 
+    def author(self, author: Author, count: int | None = None) -> View:
+        return View(
+            name=author.name,
+            slug=author.slug,
+            url=self.href(author.url),
+            bio=author.bio,
+            link=author.link,
+            count=count,
+            feed=self.href(author.url + "feed.xml"),
+        )
+
     def card(self, item: Item) -> View:
         """What every list shows of an item; made once per item and shared, read-only."""
         view = self._cards.get(item.url)
@@ -275,6 +287,7 @@ class Views:
             section=item.section,
             edition=self.edition_link(self.editions[item.edition]),
             extra=item.extra,
+            authors=[self.author(author) for author in item.authors],
             **self._updated(item),
             corrections=[
                 View(
@@ -366,7 +379,15 @@ class Views:
             "url": self.absolute(item.url),
             "mainEntityOfPage": self.absolute(item.url),
             "inLanguage": config.language,
-            "author": {"@type": "Organization", "name": config.feed_author},
+            "author": [
+                {
+                    "@type": "Person",
+                    "name": author.name,
+                    "url": author.link or self.absolute(author.url),
+                }
+                for author in item.authors
+            ]
+            or {"@type": "Organization", "name": config.feed_author},
             "publisher": publisher,
             "isBasedOn": [ref.url for ref in item.references],
             "keywords": [tag.name for tag in item.tags],

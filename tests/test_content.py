@@ -438,7 +438,7 @@ def test_keys_from_a_merge_key_are_still_checked() -> None:
         ("description", "briefing calls it `summary:`"),
         ("excerpt", "briefing calls it `summary:`"),
         ("categories", "briefing has `tags:` for topics and `section:` for a part of the edition"),
-        ("author", "bylines are not supported here yet"),
+        ("authors", "briefing calls it `author:` (one name or a list)"),
         (
             "images",
             "images in front matter are not supported here yet; put the picture beside the "

@@ -15,6 +15,7 @@ from generator.config import SiteConfig
 from generator.graph import Inputs, item_card, signature, stale, versions
 from generator.models import (
     Attachment,
+    Author,
     Correction,
     Edition,
     Item,
@@ -271,6 +272,7 @@ CHANGED: dict[str, object] = {
     "extra": MappingProxyType({"podcast": "https://example.org/ep1.mp3"}),
     "updated": dt.datetime(2025, 7, 23, 10, 0, tzinfo=dt.UTC),
     "corrections": (Correction(dt.datetime(2025, 7, 23, 10, 0, tzinfo=dt.UTC), "Fixed."),),
+    "authors": (Author("Olena Kovalenko", "olena", "authors/olena/"),),
     "attachments": (Attachment("content/map.png", "2025/07/22/talks/map.png", "d1", 640, 480),),
 }
 #: The body, and what is read from it: the pages that show them depend on body:<url>.
