@@ -650,6 +650,7 @@ def assemble(
         errors.extend(clashes)
         planned = {page.file for page in pages}
         errors.extend(missing_files((*site.items, *site.pages), planned, config))
+        errors.extend(_missing_preview(config, planned))
     errors.raise_if_any()
     return Assembled(
         site=site,
@@ -665,6 +666,24 @@ def assemble(
         due_until=None if options.future or not scheduled else scheduled[0].date,
         warnings=tuple(sorted((w for p in parsed for w in p.warnings), key=SiteError.sort_key)),
     )
+
+
+def _missing_preview(config: SiteConfig, planned: Collection[str]) -> list[SiteError]:
+    """site.yaml's preview picture, when it names a file the site does not publish."""
+    image = config.image
+    if image is None or image.startswith("https://") or image in planned:
+        return []
+    where = config.value_at.get("image")
+    return [
+        ConfigError(
+            f"'image' names {image}, but the site publishes no such file (looked for "
+            f"static/{image})",
+            path=config.path,
+            line=where.line if where else None,
+            col=where.col if where else None,
+            hint="put the picture in the site's static/ folder, or correct the name",
+        )
+    ]
 
 
 def _is_draft(document: Document | EditionNote | PageDocument) -> bool:

@@ -26,6 +26,7 @@ from generator.models import (
     Document,
     EditionNote,
     ItemMeta,
+    LeadImage,
     Link,
     PageDocument,
     Rendered,
@@ -34,7 +35,7 @@ from generator.yamltext import Position
 
 CACHE_DIR = ".briefing-cache"
 #: Bumped whenever what the cache holds changes shape.
-FORMAT = 11
+FORMAT = 12
 #: Libraries whose output ends up in pages: a new version may change a page.
 LIBRARIES = (
     "markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "feedgen", "PyYAML", "Pillow",
@@ -163,6 +164,7 @@ def _document_data(doc: Document) -> dict[str, Any]:
             "updated": meta.updated.isoformat() if meta.updated else None,
             "corrections": [[c.date.isoformat(), c.text] for c in meta.corrections],
             "author": list(meta.author),
+            "image": [meta.image.src, meta.image.alt, meta.image.credit] if meta.image else None,
         },
     }
 
@@ -236,6 +238,7 @@ def _document(data: dict[str, Any], path: str) -> Document:
                 Correction(_moment(when), _str(text)) for when, text in _list(meta["corrections"])
             ),
             author=tuple(_str(name) for name in _list(meta["author"])),
+            image=_lead_image(meta["image"]),
         ),
         # The body is not kept: its rendered HTML is cached beside it, and nothing
         # else reads it.
@@ -243,6 +246,13 @@ def _document(data: dict[str, Any], path: str) -> Document:
         body_line=_int(data["body_line"]),
         value_at=_positions(data["value_at"]),
     )
+
+
+def _lead_image(data: Any) -> LeadImage | None:
+    if data is None:
+        return None
+    src, alt, credit = _list(data)
+    return LeadImage(_str(src), _opt_str(alt), _opt_str(credit))
 
 
 def _page(data: dict[str, Any], path: str) -> PageDocument:

@@ -125,7 +125,8 @@ def pictures_without_alt(items: Iterable[Item | SitePage]) -> Iterator[SiteError
                     path=item.path,
                     line=link.line,
                     col=link.col,
-                    hint="describe it between the brackets: ![A map of the route](map.png)",
+                    hint="describe it between the brackets: ![A map of the route](map.png), "
+                    "or for a lead picture with `image_alt:`",
                 )
 
 

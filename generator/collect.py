@@ -29,8 +29,11 @@ from generator.models import (
     Edition,
     EditionNote,
     Item,
+    LeadImage,
+    Link,
     MenuLink,
     PageDocument,
+    Picture,
     Publisher,
     PublisherGroup,
     Reference,
@@ -42,7 +45,7 @@ from generator.models import (
     TagGroup,
 )
 from generator.schema import suggest
-from generator.urls import expand_permalink, slugify
+from generator.urls import expand_permalink, internal_target, slugify
 
 # Jekyll-style file names ("2025-07-22-istanbul-talks.md") carry the date the
 # permalink already shows; the slug is what follows it.
@@ -189,6 +192,7 @@ def collect_site(
             slug=slug,
         )
         rel = files.rels.get(doc.path, "")
+        body = _from_body(doc, rendered)
         items.append(
             Item(
                 path=doc.path,
@@ -200,13 +204,13 @@ def collect_site(
                 references=tuple(
                     Reference(c.url, publishers[slugify(names[c])]) for c in doc.meta.sources
                 ),
-                **_from_body(doc, rendered),
+                **body,
                 draft=doc.meta.draft,
                 feed_id=doc.meta.id or _derived_id(doc.meta.sources[0].url, slug, taken),
                 section=_section(doc, sections, config, errors),
                 edition=edition_date(doc.meta.date, config, doc.meta.edition),
                 extra=doc.meta.extra,
-                attachments=attachments(rendered.links, rel, doc.path, url, files.assets, config),
+                attachments=attachments(body["links"], rel, doc.path, url, files.assets, config),
                 updated=max(
                     (d for d in (doc.meta.updated, *(c.date for c in doc.meta.corrections)) if d),
                     default=None,
@@ -215,6 +219,10 @@ def collect_site(
                 authors=bylines.get(doc.path, ()),
             )
         )
+        if doc.meta.image is not None:
+            items[-1] = dataclasses.replace(
+                items[-1], image=_picture(items[-1], doc.meta.image, config)
+            )
     docs = {doc.path: doc for doc, _ in documents}
     errors.extend(_url_collisions(items, docs))
     errors.extend(_id_collisions([item for item in items if docs[item.path].meta.id], docs))
@@ -373,14 +381,39 @@ class ContentFiles:
 
 
 def _from_body(doc: Document, rendered: Rendered) -> dict[str, Any]:
-    """The fields of an item that its body decides."""
+    """The fields of an item that its body decides; its links begin with its lead
+    picture's, so that the picture is published, checked and reported like the others."""
+    lead = doc.meta.image
+    where = doc.value_at.get("image")
+    links = rendered.links
+    if lead is not None and where is not None:
+        links = (Link(lead.src, where.line, where.col, lead.alt or ""), *links)
     return {
         "summary": doc.meta.summary or rendered.first_paragraph or doc.meta.title,
         "summary_is_lead": not doc.meta.summary and bool(rendered.first_paragraph),
         "html": rendered.html,
         "words": rendered.words,
-        "links": rendered.links,
+        "links": links,
     }
+
+
+def _picture(item: Item, lead: LeadImage | None, config: SiteConfig) -> Picture | None:
+    """The lead picture: at the site path its file is published to, with its size."""
+    if lead is None:
+        return None
+    if lead.src.startswith("https://"):
+        return Picture(lead.src, True, lead.alt, lead.credit)
+    target = internal_target(lead.src, item.url, config.base_path, config.url)
+    path = target[0] if target else lead.src
+    sized = next((a for a in item.attachments if a.file == path), None)
+    return Picture(
+        path,
+        False,
+        lead.alt,
+        lead.credit,
+        sized.width if sized else None,
+        sized.height if sized else None,
+    )
 
 
 def with_new_body(site: Site, item: Item, doc: Document, rendered: Rendered) -> tuple[Site, Item]:

@@ -254,6 +254,23 @@ def _authors(value: Any) -> dict[str, AuthorProfile]:
     return found
 
 
+def _preview_image(value: Any) -> str:
+    """The picture link previews show for pages without their own: a file of the site's
+    static/ folder ("preview.png" is static/preview.png) or an https URL."""
+    src = schema.text(value)
+    if "://" in src:
+        if not src.startswith("https://"):
+            raise Invalid(f"must be a file in static/ or an https URL, not {src!r}")
+        return schema.web_url(src)
+    path = src.removeprefix("/")
+    if not path or any(part in ("", ".", "..") for part in path.split("/")):
+        raise Invalid(
+            f"must be a file in the site's static/ folder, not {src!r}",
+            hint="write e.g. `image: preview.png` for static/preview.png",
+        )
+    return path
+
+
 FIELDS: tuple[Field, ...] = (
     Field("title", schema.text, required=True, doc="the site's name"),
     Field("url", _site_url, required=True, doc="where the site is published"),
@@ -275,6 +292,8 @@ FIELDS: tuple[Field, ...] = (
     Field("extra", schema.extra_data, default=MappingProxyType({})),
     Field("menu", _menu, default=()),
     Field("authors", _authors, default={}),
+    Field("image", _preview_image),
+    Field("image_alt", schema.text),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 
@@ -323,6 +342,9 @@ class SiteConfig:
     menu: tuple[MenuEntry, ...] = ()
     #: Who items name in ``author:``, by what they write there.
     authors: Mapping[str, AuthorProfile] = field(default_factory=dict)
+    #: The link-preview picture of pages without their own: a site path or an https URL.
+    image: str | None = None
+    image_alt: str | None = None
     #: Where each value starts in site.yaml, for errors found once content is read.
     value_at: Mapping[str, Position] = field(default_factory=dict, compare=False)
     #: Where it was read from, as messages show it.

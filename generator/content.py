@@ -15,7 +15,15 @@ from zoneinfo import ZoneInfo
 from generator import schema
 from generator.errors import BuildFailed, ContentError, SiteError, SiteWarning
 from generator.frontmatter import FENCE, Split, split
-from generator.models import Citation, Correction, Document, EditionNote, ItemMeta, PageDocument
+from generator.models import (
+    Citation,
+    Correction,
+    Document,
+    EditionNote,
+    ItemMeta,
+    LeadImage,
+    PageDocument,
+)
 from generator.schema import Field, Invalid
 from generator.sources import Source
 from generator.urls import slugify
@@ -125,6 +133,36 @@ def _corrections_in(zone: ZoneInfo) -> schema.Coercer:
     return coerce
 
 
+def image_source(value: Any) -> str:
+    """A picture beside the item ("map.png", "img/map.png") or an https URL."""
+    src = schema.text(value)
+    if "://" in src or src.startswith("//"):
+        if not src.startswith("https://"):
+            raise Invalid(
+                f"must be a file beside the item or an https URL, not {src!r}",
+                hint="use the https address of the picture, or put the file beside the item",
+            )
+        return schema.web_url(src)
+    if any(ch.isspace() for ch in src):
+        raise Invalid(f"must not contain spaces: {src!r}", hint="rename the file, or write %20")
+    return src
+
+
+def _image(value: Any) -> LeadImage:
+    """``image: map.png`` or ``image: {src, alt, credit}``."""
+    if isinstance(value, dict):
+        unknown = set(value) - {"src", "alt", "credit"}
+        if unknown or "src" not in value:
+            raise Invalid(
+                "must have a src and may have an alt and a credit",
+                hint='write `image: {src: map.png, alt: "A map of the route", credit: Reuters}`',
+            )
+        alt = schema.text(value["alt"]) if value.get("alt") is not None else None
+        credit = schema.text(value["credit"]) if value.get("credit") is not None else None
+        return LeadImage(image_source(value["src"]), alt, credit)
+    return LeadImage(image_source(value))
+
+
 @cache
 def item_fields(zone: ZoneInfo) -> tuple[Field, ...]:
     """The front-matter schema of an item; dates are read in ``zone``."""
@@ -146,6 +184,9 @@ def item_fields(zone: ZoneInfo) -> tuple[Field, ...]:
         Field("updated", datetime_in(zone)),
         Field("corrections", _corrections_in(zone), default=()),
         Field("author", schema.text_list, default=()),
+        Field("image", _image),
+        Field("image_alt", schema.text),
+        Field("image_credit", schema.text),
     )
 
 
@@ -170,9 +211,9 @@ FOREIGN_KEYS: dict[str, str] = {
         ("authors", "byline", "creator"), "briefing calls it `author:` (one name or a list)"
     ),
     **dict.fromkeys(
-        ("image", "images"),
-        "images in front matter are not supported here yet; put the picture beside the item "
-        "and in the text: ![description](map.png)",
+        ("images", "featured_image", "cover", "thumbnail"),
+        "briefing takes one lead picture as `image:` (with `image_alt:`), beside the item "
+        "or an https URL",
     ),
     **dict.fromkeys(("lastmod", "modified", "last_modified"), "briefing calls it `updated:`"),
     "weight": "items are ordered by `date:`",
@@ -279,6 +320,7 @@ def parse(source: Source, zone: ZoneInfo) -> Document:
     citations: tuple[Citation, ...] = values.pop("source")
     if not values.pop("published"):
         values["draft"] = True  # Jekyll's `published: false`: kept out of the site alike
+    values["image"] = _with_text(values, mapping, source.path)
     name = values.pop("source_name")
     if name and citations[0].name is None:
         citations = (Citation(citations[0].url, name), *citations[1:])
@@ -290,6 +332,44 @@ def parse(source: Source, zone: ZoneInfo) -> Document:
         body_line=halves.body_line,
         value_at=mapping.value_at,
     )
+
+
+def _with_text(values: dict[str, Any], mapping: LocatedMapping, path: str) -> LeadImage | None:
+    """The lead image with ``image_alt:`` and ``image_credit:`` folded in; both ways of
+    giving one text at once would leave one unpublished."""
+    image: LeadImage | None = values.get("image")
+    alt, credit = values.pop("image_alt"), values.pop("image_credit")
+    if image is None:
+        if alt or credit:
+            key = "image_alt" if alt else "image_credit"
+            where = mapping.value_at[key]
+            raise BuildFailed(
+                [
+                    ContentError(
+                        f"'{key}' is given, but there is no 'image'",
+                        path=path,
+                        line=where.line,
+                        col=where.col,
+                        hint="add `image: picture.jpg`, or delete the line",
+                    )
+                ]
+            )
+        return None
+    for key, given, own in (("image_alt", alt, image.alt), ("image_credit", credit, image.credit)):
+        if given and own:
+            where = mapping.value_at[key]
+            raise BuildFailed(
+                [
+                    ContentError(
+                        f"'{key}' and the image's own {key[6:]} are both given",
+                        path=path,
+                        line=where.line,
+                        col=where.col,
+                        hint="keep one of the two",
+                    )
+                ]
+            )
+    return LeadImage(image.src, image.alt or alt, image.credit or credit)
 
 
 def notes(doc: Document) -> tuple[SiteWarning, ...]:

@@ -53,6 +53,8 @@ class Entry:
     updated: datetime | None = None
     #: Who wrote it: (name, URL of their page) each; empty for the channel's author.
     authors: tuple[tuple[str, str], ...] = ()
+    #: The lead picture: absolute URL, width and height when known.
+    image: tuple[str, int | None, int | None] | None = None
 
     @property
     def changed(self) -> datetime:
@@ -116,7 +118,17 @@ def item_entry(item: Item, views: Views) -> Entry:
         tags=tuple(xml_text(tag.name) for tag in item.tags),
         updated=item.updated,
         authors=tuple((xml_text(a.name), a.link or feed_url(views, a.url)) for a in item.authors),
+        image=_image(item, views),
     )
+
+
+def _image(item: Item, views: Views) -> tuple[str, int | None, int | None] | None:
+    """The lead picture's absolute address, as a URI, and its size when known."""
+    picture = item.image
+    if picture is None:
+        return None
+    url = picture.src if picture.external else views.absolute(picture.src)
+    return (as_uri(url) or url, picture.width, picture.height)
 
 
 def edition_published(edition: Edition) -> datetime:
@@ -183,6 +195,8 @@ def _generator(
         fg._FeedGenerator__atom_updated = None
     if not atom and any(entry.authors for entry in entries):
         fg.load_extension("dc", atom=False, rss=True)
+    if any(entry.image for entry in entries):
+        fg.load_extension("media")
     for entry in entries:
         fe = fg.add_entry(order="append")
         fe.id(entry.id)
@@ -204,6 +218,12 @@ def _generator(
         fe.content(entry.html, type="html" if atom else "CDATA")
         fe.published(entry.published)
         fe.updated(entry.changed)
+        if entry.image:
+            url, width, height = entry.image
+            media = {"url": url, "medium": "image"}
+            if width and height:
+                media.update(width=str(width), height=str(height))
+            fe.media.content(media)
         for name, url in entry.authors:
             # RSS's <author> must be an e-mail address: names go in dc:creator.
             if atom:
@@ -268,6 +288,7 @@ def render_json(channel: Channel, entries: Sequence[Entry]) -> bytes:
                 "content_html": entry.html,
                 "date_published": entry.published.isoformat(),
                 **({"date_modified": entry.updated.isoformat()} if entry.updated else {}),
+                **({"image": entry.image[0]} if entry.image else {}),
                 **({"tags": list(entry.tags)} if entry.tags else {}),
                 **(
                     {"authors": [{"name": name, "url": url} for name, url in entry.authors]}

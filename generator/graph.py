@@ -95,7 +95,8 @@ def item_card(item: Item, edition: str) -> str:
             json.dumps(thawed(item.extra), ensure_ascii=False),
             item.updated.isoformat() if item.updated else "\1",
             *(f"{c.date.isoformat()}\1{c.text}" for c in item.corrections), "\2",
-            *(f"{a.name}\1{a.slug}\1{a.url}\1{a.link}" for a in item.authors),
+            *(f"{a.name}\1{a.slug}\1{a.url}\1{a.link}" for a in item.authors), "\2",
+            repr(item.image),
         )
     )  # fmt: skip
 

@@ -22,6 +22,16 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
+class LeadImage:
+    """An item's lead picture as the editor gave it: a file beside the item, or an
+    https URL."""
+
+    src: str
+    alt: str | None = None
+    credit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ItemMeta:
     """An item's front matter after validation."""
 
@@ -53,6 +63,8 @@ class ItemMeta:
     corrections: tuple[Correction, ...] = ()
     #: Who wrote the summary, as the editor wrote them (site.yaml's `authors` keys or names).
     author: tuple[str, ...] = ()
+    #: The lead picture, for the top of the item and link previews.
+    image: LeadImage | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +103,19 @@ class Correction:
     date: dt.datetime
     #: Plain text, as the editor wrote it.
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """A lead picture ready to show: where it is, what it shows, and its size if known."""
+
+    #: A site path ("2025/07/22/talks/map.png") or, for a picture elsewhere, an https URL.
+    src: str
+    external: bool
+    alt: str | None = None
+    credit: str | None = None
+    width: int | None = None
+    height: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +288,8 @@ class Item:
     corrections: tuple[Correction, ...] = ()
     #: Who wrote it, in the order the editor named them.
     authors: tuple[Author, ...] = ()
+    #: The lead picture, resolved.
+    image: Picture | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,17 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from generator.config import SiteConfig
-from generator.models import Attachment, Author, Edition, Item, Publisher, Site, SitePage, Tag
+from generator.models import (
+    Attachment,
+    Author,
+    Edition,
+    Item,
+    Picture,
+    Publisher,
+    Site,
+    SitePage,
+    Tag,
+)
 from generator.urls import internal_target, link, slugify
 
 
@@ -209,6 +219,11 @@ class Views:
             tags_index=self.href("tags/"),
             sources_index=self.href("sources/"),
             authors_index=self.href("authors/") if self.site.authors else None,
+            image=self.picture(
+                Picture(config.image, config.image.startswith("https://"), config.image_alt)
+            )
+            if config.image
+            else None,
             stylesheet=self.href("assets/style.css"),
             favicon=self.href("assets/favicon.svg"),
             extra=config.extra,
@@ -255,6 +270,19 @@ class Views:
             feed=self.href(author.url + "feed.xml"),
         )
 
+    def picture(self, picture: Picture | None) -> View | None:
+        """A picture for <img> (``src``) and for link previews and feeds (``absolute``)."""
+        if picture is None:
+            return None
+        return View(
+            src=picture.src if picture.external else self.href(picture.src),
+            absolute=picture.src if picture.external else self.absolute(picture.src),
+            alt=picture.alt or "",
+            credit=picture.credit,
+            width=picture.width,
+            height=picture.height,
+        )
+
     def card(self, item: Item) -> View:
         """What every list shows of an item; made once per item and shared, read-only."""
         view = self._cards.get(item.url)
@@ -288,6 +316,7 @@ class Views:
             edition=self.edition_link(self.editions[item.edition]),
             extra=item.extra,
             authors=[self.author(author) for author in item.authors],
+            image=self.picture(item.image),
             **self._updated(item),
             corrections=[
                 View(
@@ -389,10 +418,14 @@ class Views:
             ]
             or {"@type": "Organization", "name": config.feed_author},
             "publisher": publisher,
+            **({"image": [self._absolute_picture(item.image)]} if item.image else {}),
             "isBasedOn": [ref.url for ref in item.references],
             "keywords": [tag.name for tag in item.tags],
             **({"articleSection": item.section} if item.section else {}),
         }
+
+    def _absolute_picture(self, picture: Picture) -> str:
+        return picture.src if picture.external else self.absolute(picture.src)
 
     def edition_link(self, edition: Edition) -> View:
         """What a list of editions shows of one; made once per edition, read-only."""

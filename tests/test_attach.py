@@ -265,7 +265,8 @@ def test_check_warns_of_a_picture_without_alt_text(
     assert code == 0
     warning = (
         "warning: the picture map.png has no alt text, so readers who cannot see it get "
-        "nothing; describe it between the brackets: ![A map of the route](map.png)"
+        "nothing; describe it between the brackets: ![A map of the route](map.png), or for a "
+        "lead picture with `image_alt:`"
     )
     assert err.splitlines()[:2] == [
         f"content/a/index.md:7:5: {warning}",

@@ -441,8 +441,8 @@ def test_keys_from_a_merge_key_are_still_checked() -> None:
         ("authors", "briefing calls it `author:` (one name or a list)"),
         (
             "images",
-            "images in front matter are not supported here yet; put the picture beside the "
-            "item and in the text: ![description](map.png)",
+            "briefing takes one lead picture as `image:` (with `image_alt:`), beside the item "
+            "or an https URL",
         ),
         ("layout", "every item uses the theme's item.html; templates are not chosen per item"),
     ],

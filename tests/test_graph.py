@@ -20,6 +20,7 @@ from generator.models import (
     Edition,
     Item,
     Link,
+    Picture,
     Publisher,
     Reference,
     Section,
@@ -273,6 +274,7 @@ CHANGED: dict[str, object] = {
     "updated": dt.datetime(2025, 7, 23, 10, 0, tzinfo=dt.UTC),
     "corrections": (Correction(dt.datetime(2025, 7, 23, 10, 0, tzinfo=dt.UTC), "Fixed."),),
     "authors": (Author("Olena Kovalenko", "olena", "authors/olena/"),),
+    "image": Picture("2025/07/22/talks/map.png", False, "A map", None, 640, 480),
     "attachments": (Attachment("content/map.png", "2025/07/22/talks/map.png", "d1", 640, 480),),
 }
 #: The body, and what is read from it: the pages that show them depend on body:<url>.
