@@ -220,7 +220,8 @@ def _generator(
         fe.updated(entry.changed)
         if entry.image:
             url, width, height = entry.image
-            media = {"url": url, "medium": "image"}
+            # Outside a media:group, which Media RSS keeps for several versions of one thing.
+            media: dict[str, str | None] = {"url": url, "medium": "image", "group": None}
             if width and height:
                 media.update(width=str(width), height=str(height))
             fe.media.content(media)
