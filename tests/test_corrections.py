@@ -93,6 +93,17 @@ def test_each_correction_is_shown_dated_at_the_end_of_its_item(site: Path) -> No
     assert 'Updated <time datetime="2025-07-24T10:00:00+03:00">' in html
 
 
+def test_each_correction_is_shown_with_its_item_in_the_edition(site: Path) -> None:
+    html = page(site, "editions/2025-07-22/index.html")
+    story = html[html.index('<article class="story" id="talks">') :]
+    story = story[: story.index("</article>")]
+    assert (
+        '<p><strong>Correction</strong>, <time datetime="2025-07-23T08:00:00+03:00">23 July '
+        "2025</time>: The minister is Umerov, not Umarov.</p>"
+    ) in story
+    assert story.index('class="body"') < story.index('class="corrections"')
+
+
 def test_the_corrections_page_lists_every_correction_newest_first(site: Path) -> None:
     html = page(site, "corrections/index.html")
     assert [html.index(text) for text in ("wrong venue", "wrong city", "Umerov")] == sorted(
