@@ -294,6 +294,7 @@ FIELDS: tuple[Field, ...] = (
     Field("authors", _authors, default={}),
     Field("image", _preview_image),
     Field("image_alt", schema.text),
+    Field("picture_width", schema.positive_int, default=1200),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 
@@ -345,6 +346,8 @@ class SiteConfig:
     #: The link-preview picture of pages without their own: a site path or an https URL.
     image: str | None = None
     image_alt: str | None = None
+    #: Pictures wider than this get a copy this wide, offered with ``srcset``.
+    picture_width: int = 1200
     #: Where each value starts in site.yaml, for errors found once content is read.
     value_at: Mapping[str, Position] = field(default_factory=dict, compare=False)
     #: Where it was read from, as messages show it.

@@ -19,6 +19,7 @@ from generator.graph import Inputs
 from generator.models import Attachment, Author, Item, Site, SitePage
 from generator.outputdir import MANIFEST, manifest_text
 from generator.render import Context, page_path, paginate
+from generator.resize import can_resize, copy_name, resized
 from generator.sitefiles import read_file
 from generator.stage import digest
 from generator.theme import ThemeFiles
@@ -178,12 +179,32 @@ def _attachment_pages(site: Site) -> list[Page]:
     link one file; two files led to one place clash like any two pages."""
     unique: dict[tuple[str, str], Page] = {}
     linkers: list[Item | SitePage] = [*site.items, *site.pages]
+    limit = site.config.picture_width
     for linking in linkers:
         for attachment in linking.attachments:
             key = (attachment.file, attachment.path)
-            if key not in unique:
-                unique[key] = _attachment_page(attachment, linking.path)
+            if key in unique:
+                continue
+            unique[key] = _attachment_page(attachment, linking.path)
+            if attachment.width and attachment.width > limit and can_resize(attachment.file):
+                unique[(copy_name(attachment.file, limit), attachment.path)] = _smaller_copy(
+                    attachment, linking.path, limit
+                )
     return list(unique.values())
+
+
+def _smaller_copy(attachment: Attachment, origin: str, width: int) -> Page:
+    """A large picture's copy ``width`` pixels wide: made again only when the picture
+    or the width changes (its signature is theirs), so each is resized once."""
+    file = copy_name(attachment.file, width)
+    return Page(
+        file,
+        origin,
+        None,
+        Inputs((), (attachment.digest, attachment.path, str(width))),
+        lambda: _resized(attachment, width),
+        parting=f"briefing writes the smaller copy of {attachment.path} there; rename that file",
+    )
 
 
 def _attachment_page(attachment: Attachment, origin: str) -> Page:
@@ -196,6 +217,18 @@ def _attachment_page(attachment: Attachment, origin: str) -> Page:
         parting=f"its link leads there from its page but names {attachment.path}, another "
         "file; rename one of the two files",
     )
+
+
+def _resized(attachment: Attachment, width: int) -> bytes:
+    data = _copied(attachment.path)
+    try:
+        return resized(data, attachment.file, width)
+    except Exception as exc:  # noqa: BLE001 - Pillow's decoders raise many kinds
+        raise OutputError(
+            f"cannot make a smaller copy of this picture: {exc}",
+            path=attachment.path,
+            hint="open and save it again in an image editor; it may be damaged",
+        ) from None
 
 
 def _copied(path: str) -> bytes:

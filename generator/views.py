@@ -29,6 +29,7 @@ from generator.models import (
     SitePage,
     Tag,
 )
+from generator.resize import can_resize, copy_name
 from generator.urls import internal_target, link, slugify
 
 
@@ -112,15 +113,35 @@ _LINK_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)"')
 _IMAGE = re.compile(r'<img src="([^"]*)"([^>]*)>')
 
 
+def srcset(
+    file: str, width: int | None, config: SiteConfig, to: Callable[[str], str]
+) -> str | None:
+    """``srcset`` of a picture (at site path ``file``) wider than ``picture_width``: its
+    smaller copy and itself."""
+    limit = config.picture_width
+    if not width or width <= limit or not can_resize(file):
+        return None
+    return f"{to(copy_name(file, limit))} {limit}w, {to(file)} {width}w"
+
+
+def sizes(config: SiteConfig) -> str:
+    return f"(max-width: {config.picture_width}px) 100vw, {config.picture_width}px"
+
+
 def sized_images(
-    html: str, attachments: Sequence[Attachment], page: str, config: SiteConfig
+    html: str,
+    attachments: Sequence[Attachment],
+    page: str,
+    config: SiteConfig,
+    to: Callable[[str], str],
 ) -> str:
     """Each picture of the page's own (an item's, at ``page``) with its width and
-    height, so that the page does not jump as pictures arrive; every picture after the
-    first loads lazily."""
+    height, so that the page does not jump as pictures arrive, and a large one with a
+    smaller copy in ``srcset`` (links through ``to``); every picture after the first
+    loads lazily."""
     if "<img " not in html:
         return html
-    sizes = {a.file: a for a in attachments if a.width and a.height}
+    known = {a.file: a for a in attachments if a.width and a.height}
     count = 0
 
     def size(match: re.Match[str]) -> str:
@@ -129,9 +150,13 @@ def sized_images(
         src, rest = match.groups()
         extra = ' loading="lazy"' if count > 1 and "loading=" not in rest else ""
         target = internal_target(unescape(src), page, config.base_path, config.url)
-        found = sizes.get(target[0]) if target else None
+        found = known.get(target[0]) if target else None
         if found and " width=" not in rest and " height=" not in rest:
             extra = f' width="{found.width}" height="{found.height}"' + extra
+            choices = srcset(found.file, found.width, config, to)
+            if choices:
+                extra += f' srcset="{escape(choices)}" sizes="{sizes(config)}"'
+
         return f'<img src="{src}"{extra}{rest}>'
 
     return _IMAGE.sub(size, html)
@@ -281,6 +306,10 @@ class Views:
             credit=picture.credit,
             width=picture.width,
             height=picture.height,
+            srcset=None
+            if picture.external
+            else srcset(picture.src, picture.width, self.config, self.href),
+            sizes=sizes(self.config),
         )
 
     def card(self, item: Item) -> View:
@@ -338,7 +367,7 @@ class Views:
         # markdown-it escaped everything the editor wrote (unless raw_html is on).
         html = self._bodies.get(item.url)
         if html is None:
-            sized = sized_images(item.html, item.attachments, item.url, self.config)
+            sized = sized_images(item.html, item.attachments, item.url, self.config, self.href)
             html = self._bodies[item.url] = rebase_links(sized, item.url, self.config, self.href)
         return html
 
@@ -353,7 +382,7 @@ class Views:
 
     def standalone(self, page: SitePage) -> View:
         """A standalone page (About, Subscribe), for page.html."""
-        sized = sized_images(page.html, page.attachments, page.url, self.config)
+        sized = sized_images(page.html, page.attachments, page.url, self.config, self.href)
         return View(
             title=page.title,
             summary=page.summary,

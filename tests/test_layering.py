@@ -16,6 +16,7 @@ LAYERS: dict[str, int] = {
     "urls": 0,
     "controls": 0,
     "assets": 0,
+    "resize": 0,
     "attach": 5,
     "textfile": 1,
     "sitefiles": 1,
