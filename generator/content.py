@@ -339,35 +339,25 @@ def _with_text(values: dict[str, Any], mapping: LocatedMapping, path: str) -> Le
     giving one text at once would leave one unpublished."""
     image: LeadImage | None = values.get("image")
     alt, credit = values.pop("image_alt"), values.pop("image_credit")
+
+    def refuse(key: str, problem: str, hint: str) -> BuildFailed:
+        where = mapping.value_at[key]
+        error = ContentError(problem, path=path, line=where.line, col=where.col, hint=hint)
+        return BuildFailed([error])
+
     if image is None:
         if alt or credit:
             key = "image_alt" if alt else "image_credit"
-            where = mapping.value_at[key]
-            raise BuildFailed(
-                [
-                    ContentError(
-                        f"'{key}' is given, but there is no 'image'",
-                        path=path,
-                        line=where.line,
-                        col=where.col,
-                        hint="add `image: picture.jpg`, or delete the line",
-                    )
-                ]
+            raise refuse(
+                key,
+                f"'{key}' is given, but there is no 'image'",
+                "add `image: picture.jpg`, or delete the line",
             )
         return None
     for key, given, own in (("image_alt", alt, image.alt), ("image_credit", credit, image.credit)):
         if given and own:
-            where = mapping.value_at[key]
-            raise BuildFailed(
-                [
-                    ContentError(
-                        f"'{key}' and the image's own {key[6:]} are both given",
-                        path=path,
-                        line=where.line,
-                        col=where.col,
-                        hint="keep one of the two",
-                    )
-                ]
+            raise refuse(
+                key, f"'{key}' and the image's own {key[6:]} are both given", "keep one of the two"
             )
     return LeadImage(image.src, image.alt or alt, image.credit or credit)
 

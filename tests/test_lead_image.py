@@ -175,3 +175,10 @@ def test_the_sites_preview_image_stands_in_for_pages_without_one(
         "(looked for static/preview.png); put the picture in the site's static/ folder, or "
         "correct the name"
     )
+
+
+def test_alt_text_without_an_image_is_an_error(site: Path) -> None:
+    (site / "content/c.md").write_text(item("Plain", image_alt="A photo"))
+    code, _, err = run("build", "--now", NOW)
+    assert code == 1
+    assert "content/c.md:6:12: 'image_alt' is given, but there is no 'image'" in err
