@@ -240,8 +240,8 @@ def _authors(value: Any) -> dict[str, AuthorProfile]:
             unknown = set(entry) - {"name", "bio", "url"}
             if unknown or "name" not in entry:
                 raise Invalid(
-                    f"has {key!r} with {', '.join(sorted(unknown)) or 'no name'}: each author "
-                    "has a name, and may have a bio and a url",
+                    f"has {key!r} with {', '.join(sorted(map(str, unknown))) or 'no name'}: "
+                    "each author has a name, and may have a bio and a url",
                     hint=f"write `  {key}: {{name: ..., bio: ..., url: https://...}}`",
                 )
             bio = schema.text(entry["bio"]) if entry.get("bio") is not None else None

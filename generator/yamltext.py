@@ -248,6 +248,23 @@ class _Where:
         return self.at(message, line, index - (text.rfind("\n", 0, index) + 1), hint)
 
 
+#: A tag at the start of a value: after `key: ` or `- `, before anything else.
+_VALUE_TAG = re.compile(r"(\s*(?:-\s+)*(?:[^\s:#'\"!][^:#]*:[ \t]+)?)(![^\s,\[\]{}]*)")
+
+
+def _tag_before(text: str, mark: Any) -> tuple[str, int] | None:
+    """A type tag starting a value on the line of ``mark``, before the tab ``mark`` is
+    at: (tag, column)."""
+    if text[mark.index : mark.index + 1] != "\t":
+        return None
+    start = text.rfind("\n", 0, mark.index) + 1
+    end = text.find("\n", mark.index)
+    found = _VALUE_TAG.match(text, start, len(text) if end < 0 else end)
+    if found is None or found.end(2) > mark.index:
+        return None
+    return found.group(2), len(found.group(1))
+
+
 def _invalid(exc: yaml.MarkedYAMLError, text: str, where: _Where) -> SiteError:
     """The YAML error, said in an editor's terms where we can tell what caused it."""
     mark = exc.problem_mark or exc.context_mark
@@ -261,6 +278,16 @@ def _invalid(exc: yaml.MarkedYAMLError, text: str, where: _Where) -> SiteError:
     problem = exc.problem or exc.context or "cannot be parsed"
     if mark is None:
         return where.error(f"invalid YAML in {where.what}: {problem}", path=where.path)
+    leading = _tag_before(text, mark)
+    if leading is not None:
+        # The pure-Python scanner can trip over what follows a tag (a tab) where
+        # LibYAML reads on to the tag; the tag is what both must report.
+        return where.at(
+            f"'{leading[0]}' is a YAML type tag, which briefing does not read",
+            mark.line,
+            leading[1],
+            'quote the whole value if the text starts with "!", or delete the tag',
+        )
     if text[mark.index : mark.index + 1] == "\t":
         return where.at(
             f"a tab indents this line of {where.what}, and YAML allows only spaces for indentation",

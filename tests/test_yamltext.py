@@ -303,3 +303,15 @@ def test_merge_keys_are_flattened_at_the_position_inside_the_anchor() -> None:
             "date": Position(4, 7),
         },
     )
+
+
+@pytest.mark.parametrize("libyaml", sorted(yamltext.LOADERS))
+def test_a_tag_followed_by_a_tab_is_refused_as_a_tag_by_both_parsers(
+    libyaml: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PyYAML's own scanner stumbles over the tab first; the tag is what to report."""
+    monkeypatch.setattr(yamltext, "LIBYAML", libyaml)
+    with pytest.raises(ContentError) as excinfo:
+        load("title: T\nsummary: !!int\t# note\n")
+    assert (excinfo.value.line, excinfo.value.col) == (2, 10)
+    assert excinfo.value.message == "'!!int' is a YAML type tag, which briefing does not read"
