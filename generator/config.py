@@ -295,6 +295,7 @@ FIELDS: tuple[Field, ...] = (
     Field("image", _preview_image),
     Field("image_alt", schema.text),
     Field("picture_width", schema.positive_int, default=1200),
+    Field("search", schema.boolean, default=True),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 
@@ -348,6 +349,8 @@ class SiteConfig:
     image_alt: str | None = None
     #: Pictures wider than this get a copy this wide, offered with ``srcset``.
     picture_width: int = 1200
+    #: Write a search index (Pagefind) and the search page.
+    search: bool = True
     #: Where each value starts in site.yaml, for errors found once content is read.
     value_at: Mapping[str, Position] = field(default_factory=dict, compare=False)
     #: Where it was read from, as messages show it.

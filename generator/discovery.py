@@ -10,8 +10,9 @@ from markupsafe import escape
 from generator.config import SiteConfig
 from generator.urls import OutputPath, link
 
-#: Pages that must not be listed: the 404 page is served for missing paths only.
-UNLISTED = frozenset({"404.html"})
+#: Pages kept out of the sitemap: the 404 page is served for missing paths only, and
+#: the search page shows nothing of its own.
+UNLISTED = frozenset({"404.html", "search/index.html"})
 
 
 def page_url(config: SiteConfig, file: OutputPath) -> str:

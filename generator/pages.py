@@ -8,11 +8,12 @@ whose inputs changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.discovery import github_pages_files, render_robots, sitemap_files
+from generator.discovery import UNLISTED, github_pages_files, render_robots, sitemap_files
 from generator.errors import OutputError, SiteError
 from generator.feeds import FeedWriter, site_feeds
 from generator.graph import Inputs
@@ -20,11 +21,12 @@ from generator.models import Attachment, Author, Item, Site, SitePage
 from generator.outputdir import MANIFEST, manifest_text
 from generator.render import Context, page_path, paginate
 from generator.resize import can_resize, copy_name, resized
+from generator.search import FILTERS
 from generator.sitefiles import read_file
 from generator.stage import digest
 from generator.theme import ThemeFiles
 from generator.urls import OutputPath, is_inside, output_file, portability_problem, portable_key
-from generator.views import View, Views
+from generator.views import SEARCH_PAGE, View, Views
 
 #: Editions linked from the front page below the latest one.
 RECENT_EDITIONS = 10
@@ -65,6 +67,27 @@ def plan(site: Site, views: Views, theme: ThemeFiles) -> tuple[list[Page], list[
         inputs = Inputs(("site",), (str(sitemap.index), *sitemap.urls))
         pages.append(Page(sitemap.file, "the sitemap", None, inputs, sitemap.render))
     pages += _site_static_pages(theme)
+    return _with_manifest(pages)
+
+
+def joined(planned: Sequence[Page], more: Sequence[Page]) -> tuple[list[Page], list[SiteError]]:
+    """A plan with ``more`` files (the search index, made once the plan is known), and
+    the errors of those that clash with a planned file."""
+    return _with_manifest([*(page for page in planned if page.file != MANIFEST), *more])
+
+
+def bundle_pages(
+    digests: Mapping[OutputPath, str], make: Callable[[OutputPath], bytes]
+) -> list[Page]:
+    """The search index's files: each is the same page while its bytes are the same."""
+    return [
+        Page(file, "the search index", None, Inputs(facts=(digest,)), functools.partial(make, file))
+        for file, digest in sorted(digests.items())
+    ]
+
+
+def _with_manifest(pages: list[Page]) -> tuple[list[Page], list[SiteError]]:
+    """Each file once, and last the manifest that lists them all."""
     planned, errors = _without_clashes([*pages, _fixed(MANIFEST, "the output manifest", b"")])
     files = tuple(page.file for page in planned)
     manifest = Page(
@@ -294,16 +317,17 @@ class _Layout:
         parting: str = PARTING,
     ) -> None:
         views, common = self.views, self.common
+        file = output_file(site_path)
 
         def full() -> dict[str, Any]:
             return {
                 "page_url": views.href(site_path),
-                "canonical": views.absolute(site_path) if site_path != "404.html" else None,
+                # Unlisted pages (404, search) have no address of their own to share.
+                "canonical": None if file in UNLISTED else views.absolute(site_path),
                 **common,
                 **context(),
             }
 
-        file = output_file(site_path)
         inputs = inputs.with_keys("site", "menu")
         self.pages.append(Page(file, origin, template, inputs, full, parting))
 
@@ -387,6 +411,11 @@ def _html_pages(site: Site, views: Views) -> list[Page]:
     _item_pages(layout, site.items)
     _group_pages(layout, site)
     _author_pages(layout, site)
+    if site.config.search:
+        filters = [View(name=name, label=label) for name, label in FILTERS]
+        layout.page(
+            "search.html", SEARCH_PAGE, "the search page", Inputs(), lambda: {"filters": filters}
+        )
     layout.page("404.html", "404.html", "the 404 page", Inputs(), dict)
     return layout.pages
 

@@ -62,6 +62,10 @@ class View:
         return f"View({self.__dict__!r})"
 
 
+#: The search page's site path, and the folder of Pagefind's bundle (Pagefind's own name).
+SEARCH_PAGE = "search/"
+SEARCH_BUNDLE = "pagefind"
+
 # Spelled out here rather than taken from the C locale, which would make the
 # output depend on the machine that builds it.
 MONTHS = (
@@ -244,6 +248,9 @@ class Views:
             tags_index=self.href("tags/"),
             sources_index=self.href("sources/"),
             authors_index=self.href("authors/") if self.site.authors else None,
+            search=self.href(SEARCH_PAGE) if config.search else None,
+            search_bundle=self.href(SEARCH_BUNDLE + "/") if config.search else None,
+            search_script=self.href("assets/search.js"),
             image=self.picture(
                 Picture(config.image, config.image.startswith("https://"), config.image_alt)
             )

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import ctypes
+import functools
+import http.server
 import io
 import os
 import shutil
 import textwrap
+import threading
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -75,6 +79,44 @@ def _own_secret_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 MakeSite = Callable[[Mapping[str, str | bytes]], Path]
+
+
+class PagesHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, and 404.html with status 404 for anything missing: GitHub Pages' way."""
+
+    base = "/"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / self.base.strip("/") / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@contextmanager
+def serve_pages(top: Path, base: str) -> Iterator[str]:
+    """Serve ``top`` over real HTTP as GitHub Pages serves a project site, the site being
+    ``top/<base>``; gives the site's URL, ``http://127.0.0.1:PORT/<base>``."""
+    handler = type("Handler", (PagesHandler,), {"base": base})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(top))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{base}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def run(*argv: str) -> tuple[int, str, str]:

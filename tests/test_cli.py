@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import MakeSite, item
+from conftest import SITE_YAML, MakeSite, item
 
 from generator.cli import main
 
@@ -22,24 +22,26 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 
 def test_build_prints_one_summary_line(make_site: MakeSite) -> None:
-    root = make_site({"content/a.md": item(), "content/b.md": item("B", draft="true")})
+    # Search off: the index is as many files as Pagefind makes (tests/test_search.py).
+    no_search = {"site.yaml": SITE_YAML + "search: false\n"}
+    root = make_site({**no_search, "content/a.md": item(), "content/b.md": item("B", draft="true")})
     code, out, err = run("build", "--site", str(root))
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert len(lines) == 1
     assert re.fullmatch(
-        r"built 1 item in 1 edition, 2 tags: 27 files \(27 written, 0 unchanged, 0 removed\) "
+        r"built 1 item in 1 edition, 2 tags: 28 files \(28 written, 0 unchanged, 0 removed\) "
         rf"into {re.escape(str(root))}/_site in \d+\.\d\d s; left out: 1 draft",
         lines[0],
     ), lines[0]
 
 
 def test_quiet_prints_nothing_and_verbose_prints_stages(make_site: MakeSite) -> None:
-    root = make_site({"content/a.md": item()})
+    root = make_site({"site.yaml": SITE_YAML + "search: false\n", "content/a.md": item()})
     assert run("build", "-q", "--site", str(root)) == (0, "", "")
     code, out, _ = run("build", "-v", "--clean", "--site", str(root))
     assert code == 0 and "parse" in out and "render" in out and "write" in out
-    assert "0 of 1 items from the build cache, 27 pages rendered" in out
+    assert "0 of 1 items from the build cache, 28 pages rendered" in out
     code, out, _ = run("build", "-v", "--site", str(root))
     assert code == 0 and "1 of 1 items from the build cache, 0 pages rendered" in out
 

@@ -65,6 +65,7 @@ HTML_FILES = [
     "sources/index.html",
     "sources/reuters-com/index.html",
     "sources/reuters-com/page/2/index.html",
+    "search/index.html",
     "404.html",
 ]
 OTHER_FILES = [
@@ -79,6 +80,7 @@ OTHER_FILES = [
     "tags/ukraine/feed.xml",
     "sources/reuters-com/feed.xml",
     "assets/favicon.svg",
+    "assets/search.js",
     "assets/style.css",
     ".nojekyll",
     "robots.txt",
@@ -106,6 +108,7 @@ def test_plan_of_a_site_without_items(make_site: MakeSite) -> None:
         "corrections/index.html",
         "tags/index.html",
         "sources/index.html",
+        "search/index.html",
         "404.html",
         "feed.xml",
         "editions/feed.xml",
@@ -114,6 +117,7 @@ def test_plan_of_a_site_without_items(make_site: MakeSite) -> None:
         "feed.json",
         "editions/feed.json",
         "assets/favicon.svg",
+        "assets/search.js",
         "assets/style.css",
         ".nojekyll",
         "robots.txt",
@@ -163,6 +167,7 @@ def test_pages_made_in_python_have_no_template_and_html_pages_theirs(make_site: 
         "sources/index.html": "sources.html",
         "sources/reuters-com/index.html": "source.html",
         "sources/reuters-com/page/2/index.html": "source.html",
+        "search/index.html": "search.html",
         "404.html": "404.html",
     }
     assert {pages[f].template for f in OTHER_FILES} == {None}
@@ -337,11 +342,14 @@ def locs(data: bytes, root_tag: str, tag: str) -> list[str]:
     return [child.findtext(SITEMAP + "loc") or "" for child in tree]
 
 
-def test_the_sitemap_lists_every_html_page_but_the_404_page(make_site: MakeSite) -> None:
+def test_the_sitemap_lists_every_html_page_but_the_404_and_search_pages(
+    make_site: MakeSite,
+) -> None:
     pages = by_file(assembled(make_site(four_items())).pages)
     listed = locs(pages["sitemap.xml"].make(), "urlset", "url")
+    unlisted = ("404.html", "search/index.html")
     expected = sorted(
-        SITE_URL + file.removesuffix("index.html") for file in HTML_FILES if file != "404.html"
+        SITE_URL + file.removesuffix("index.html") for file in HTML_FILES if file not in unlisted
     )
     assert listed == expected
     assert len(listed) == 21

@@ -13,14 +13,11 @@ tests skip, saying what is missing, on a machine without them.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -31,6 +28,7 @@ from urllib.request import urlopen
 
 import feedparser
 import pytest
+from conftest import serve_pages
 
 from generator.build import BuildOptions, build
 from generator.starter import init_site
@@ -46,25 +44,6 @@ class Site:
         self.name = name
         self.root = root  # the built files
         self.url = url  # http://127.0.0.1:PORT/briefing/
-
-
-class PagesHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files, and 404.html with status 404 for anything missing: GitHub Pages' way."""
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / BASE.strip("/") / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
 
 def make_sample(folder: Path) -> Path:
@@ -86,13 +65,8 @@ def site(
 ) -> Iterator[Site]:
     top = tmp_path_factory.mktemp(request.param)
     built = (make_sample if request.param == "sample" else make_init)(top / BASE.strip("/"))
-    handler = functools.partial(PagesHandler, directory=str(top))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Site(request.param, built, f"http://127.0.0.1:{server.server_address[1]}{BASE}")
-    server.shutdown()
-    server.server_close()
+    with serve_pages(top, BASE) as url:
+        yield Site(request.param, built, url)
 
 
 def html_pages(site: Site) -> list[Path]:
@@ -233,7 +207,10 @@ def test_pages_are_small_and_make_no_third_party_requests(site: Site) -> None:
             rel = re.search(r'rel="([^"]*)"', tag)
             if url and not (rel and rel.group(1) in ("canonical", "alternate")):
                 assert not urlsplit(url.group(1)).netloc, (page, tag)
-        assert "<script" not in text.replace('<script type="application/ld+json">', "")
+        # Every page works without script; only the search page runs any, the site's own.
+        scripts = text.replace('<script type="application/ld+json">', "").count("<script")
+        search_page = page.relative_to(site.root).as_posix() == "search/index.html"
+        assert scripts == (1 if search_page else 0), page
 
 
 def test_discovery_files(site: Site) -> None:
@@ -245,11 +222,12 @@ def test_discovery_files(site: Site) -> None:
     )
     sitemap = (site.root / "sitemap.xml").read_text(encoding="utf-8")
     listed = re.findall(r"<loc>([^<]+)</loc>", sitemap)
-    assert len(listed) == len(html_pages(site)) - 1  # all but 404.html
+    assert len(listed) == len(html_pages(site)) - 2  # all but 404.html and the search page
     for page in html_pages(site):
         text = page.read_text(encoding="utf-8")
         assert re.search(r'<html lang="[a-z]{2}', text)
-        if page.name == "404.html" and page.parent == site.root:
+        unlisted = page.relative_to(site.root).as_posix() in ("404.html", "search/index.html")
+        if unlisted:  # no address of its own to share, nor to be found by
             assert '<meta name="robots" content="noindex">' in text
             continue
         canonical = re.search(r'<link rel="canonical" href="([^"]+)">', text)
@@ -286,6 +264,8 @@ def pages_to_look_at(site: Site) -> dict[str, str]:
         "edition": edition.removesuffix("index.html"),
         "item": item.removesuffix("index.html"),
         "tag": tag.removesuffix("index.html"),
+        # With results on screen, their marks and the filters.
+        "search": "search/?q=the",
         "404": "no/such/page/",
     }
 
@@ -318,6 +298,14 @@ def test_pages_in_chromium_have_no_console_errors_or_axe_violations(
                 {"features": [{"name": "prefers-color-scheme", "value": scheme}]},
             )
             driver.get(site.url + path)  # type: ignore[attr-defined]
+            if name == "search":  # the results come from the index, after the page
+                from selenium.webdriver.support.ui import WebDriverWait
+
+                WebDriverWait(driver, 20).until(  # type: ignore[arg-type]
+                    lambda d: d.execute_script(
+                        "return document.querySelectorAll('#search-results li').length > 0"
+                    )
+                )
             logs = driver.get_log("browser")  # type: ignore[attr-defined]
             problems += [
                 f"{name}/{scheme}: console {e['message']}"

@@ -1,0 +1,150 @@
+// The search page: Pagefind's index (in /pagefind/ under the base path), read in small
+// pieces as the reader types. Nothing is fetched from anywhere but the site itself.
+// Results are built as DOM nodes: no text from the index is ever parsed as HTML.
+
+const PAGE = 10;
+const form = document.getElementById("search");
+if (form) start(form);
+
+async function start(form) {
+  const query = document.getElementById("search-query");
+  const status = document.getElementById("search-status");
+  const list = document.getElementById("search-results");
+  const more = document.getElementById("search-more");
+  const order = document.getElementById("search-sort");
+  const choices = [...form.querySelectorAll("select[data-filter]")];
+  form.hidden = false;
+  let pagefind;
+  try {
+    pagefind = await import(form.dataset.bundle + "pagefind.js");
+    await pagefind.options({ basePath: form.dataset.bundle, baseUrl: form.dataset.base, excerptLength: 30 });
+    await pagefind.init();
+  } catch (error) {
+    status.textContent = "The search index could not be loaded. Try again in a moment, or browse the archive.";
+    return;
+  }
+  const asked = new URLSearchParams(location.search);
+  query.value = asked.get("q") || "";
+  order.value = asked.get("sort") === "newest" ? "newest" : "";
+  await fillChoices(pagefind, choices, asked);
+
+  let results = [], shown = 0, run = 0, timer = 0;
+
+  async function search() {
+    const mine = ++run;
+    const words = query.value.trim();
+    const filters = {};
+    for (const choice of choices) if (choice.value) filters[choice.dataset.filter] = choice.value;
+    remember(words, filters, order.value);
+    if (!words && !Object.keys(filters).length) {
+      results = [];
+      list.replaceChildren();
+      status.textContent = "";
+      more.hidden = true;
+      return;
+    }
+    const options = { filters };
+    if (order.value === "newest") options.sort = { date: "desc" };
+    const found = await pagefind.search(words || null, options);
+    if (mine !== run) return; // the reader typed on: a newer search is under way
+    results = found.results;
+    shown = 0;
+    list.replaceChildren();
+    const what = words ? `for “${words}”` : "";
+    status.textContent = results.length
+      ? `${results.length} ${results.length === 1 ? "result" : "results"} ${what}`.trim() + "."
+      : `Nothing found ${what}`.trim() + ".";
+    await showMore(mine, false);
+  }
+
+  async function showMore(mine, focus) {
+    const next = results.slice(shown, shown + PAGE);
+    const data = await Promise.all(next.map((result) => result.data()));
+    if (mine !== run) return;
+    const items = data.map(resultItem);
+    list.append(...items);
+    shown += next.length;
+    more.hidden = shown >= results.length;
+    if (focus && items.length) items[0].querySelector("a").focus();
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(timer);
+    search();
+  });
+  query.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(search, 150);
+  });
+  for (const choice of [...choices, order]) choice.addEventListener("change", search);
+  more.addEventListener("click", () => showMore(run, true));
+  if (query.value || choices.some((choice) => choice.value)) search();
+}
+
+async function fillChoices(pagefind, choices, asked) {
+  const counts = await pagefind.filters();
+  for (const choice of choices) {
+    const name = choice.dataset.filter;
+    const values = Object.entries(counts[name] || {});
+    if (!values.length) {
+      choice.parentElement.hidden = true;
+      continue;
+    }
+    values.sort(([a], [b]) => (name === "year" ? b.localeCompare(a) : a.localeCompare(b)));
+    for (const [value, count] of values) choice.add(new Option(`${value} (${count})`, value));
+    const wanted = asked.get(name);
+    if (wanted && values.some(([value]) => value === wanted)) choice.value = wanted;
+  }
+}
+
+function remember(words, filters, order) {
+  const params = new URLSearchParams();
+  if (words) params.set("q", words);
+  for (const [name, value] of Object.entries(filters)) params.set(name, value);
+  if (order) params.set("sort", order);
+  const search = params.toString();
+  history.replaceState(null, "", search ? `?${search}` : location.pathname);
+}
+
+function resultItem(data) {
+  const item = document.createElement("li");
+  const heading = document.createElement("h2");
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.textContent = data.meta.title || data.url;
+  heading.append(link);
+  item.append(heading);
+  const line = document.createElement("p");
+  line.className = "byline";
+  if (data.meta.date) line.append(data.meta.date);
+  if (data.meta.edition && data.meta.edition_url) {
+    const edition = document.createElement("a");
+    edition.href = data.meta.edition_url;
+    edition.textContent = data.meta.edition;
+    line.append(line.childNodes.length ? " · in " : "In ", edition);
+  }
+  if (line.childNodes.length) item.append(line);
+  const excerpt = document.createElement("p");
+  excerpt.className = "excerpt";
+  excerpt.append(...marked(data.excerpt || ""));
+  item.append(excerpt);
+  return item;
+}
+
+// Pagefind wraps each match in <mark> inside otherwise raw text: split on the marks,
+// and make text nodes of everything else.
+function marked(excerpt) {
+  const nodes = [];
+  let inside = false;
+  for (const part of excerpt.split(/(<mark>|<\/mark>)/)) {
+    if (part === "<mark>") inside = true;
+    else if (part === "</mark>") inside = false;
+    else if (part && inside) {
+      const mark = document.createElement("mark");
+      mark.textContent = part;
+      nodes.push(mark);
+    } else if (part) nodes.push(document.createTextNode(part));
+  }
+  return nodes;
+}
