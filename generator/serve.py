@@ -55,8 +55,10 @@ from generator.build import (
 )
 from generator.config import CONFIG_FILE, load_config
 from generator.errors import BuildFailed, SiteError, plural
+from generator.indexer import BackgroundIndex
 from generator.theme import STATIC_DIR
 from generator.urls import is_inside, output_file
+from generator.views import SEARCH_BUNDLE
 
 #: Endpoints of the dev server live here, outside any site's paths.
 ENDPOINT = "/__briefing__/"
@@ -201,6 +203,8 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
     root: Path
     state: BuildState
     log_to: Callable[[str], None] | None = None
+    #: The search index, made beside the builds (None: the site has none).
+    search: BackgroundIndex | None = None
     server: PreviewServer
 
     server_version = "briefing"
@@ -283,6 +287,14 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
                 self._not_found(head)
             return
         rel = path[len(base) :]
+        if self.search is not None and rel.startswith(SEARCH_BUNDLE + "/"):
+            index = self.search.current
+            found = _site_file(index, rel) if index is not None else None
+            if found is not None:
+                self._send_file(200, found, head)
+            else:  # not made yet: the search page says so and the reader tries again
+                self._not_found(head)
+            return
         file = _site_file(self.root, output_file(rel))
         if file is not None:
             self._send_file(200, file, head)
@@ -351,8 +363,16 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             number, errors = self.state.wait(since, timeout)
             page = unquote(query.get("page", [""])[0])
             reload = self.state.changed_since(since, _page_file(page, self.state))
+            # "search": the good build whose words the search index holds (0: none yet).
+            searched = self.search.indexed if self.search is not None else 0
             body = json.dumps(
-                {"build": number, "good": self.state.good, "errors": errors, "reload": reload}
+                {
+                    "build": number,
+                    "good": self.state.good,
+                    "errors": errors,
+                    "reload": reload,
+                    "search": searched,
+                }
             )
             self._send(200, body.encode(), "application/json", head)
         else:
@@ -526,13 +546,22 @@ def _hang_up(conn: socket.socket) -> None:
 
 
 def make_handler(
-    root: Path, state: BuildState, log: Callable[[str], None] | None
+    root: Path,
+    state: BuildState,
+    log: Callable[[str], None] | None,
+    search: BackgroundIndex | None = None,
 ) -> type[http.server.BaseHTTPRequestHandler]:
-    """A request handler class serving ``root`` under the site's base path."""
+    """A request handler class serving ``root`` under the site's base path, and the
+    newest search index of ``search`` at ``pagefind/``."""
     return type(
         "Handler",
         (PreviewHandler,),
-        {"root": root, "state": state, "log_to": staticmethod(log) if log else None},
+        {
+            "root": root,
+            "state": state,
+            "log_to": staticmethod(log) if log else None,
+            "search": search,
+        },
     )
 
 
@@ -787,9 +816,12 @@ def _start(
         log = (lambda line: print(line, file=err)) if options.verbose else None
         if log:
             log(f"building into {folder}")
+        search = BackgroundIndex(
+            folder / "search", lambda message: print(f"search index: {message}", file=err)
+        )
         try:
             server = PreviewServer(
-                (options.host, options.port), make_handler(folder / "site", state, log)
+                (options.host, options.port), make_handler(folder / "site", state, log, search)
             )
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
@@ -801,11 +833,13 @@ def _start(
                 return 1
             raise
         preview = _Preview(
-            replace(options.build, output=folder / "site", own_output=True),
+            # The index is made beside the builds, so that an edit is shown at once.
+            replace(options.build, output=folder / "site", own_output=True, search_index=False),
             state,
             out,
             err,
             options,
+            search,
         )
         _run(server, preview, options, stop)
     finally:
@@ -867,6 +901,7 @@ def _run(
             target=server.serve_forever, args=(0.1,), name="briefing-http", daemon=True
         )
         thread.start()
+        preview.search.start()  # not before: the first build may fork
         preview.rebuild()  # whatever changed while the first build ran
         changes.follow(observer, preview.session.linked)
         port = server.server_address[1]
@@ -884,6 +919,7 @@ def _run(
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut cleanup
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
         observer.stop()
+        preview.search.stop()
         if thread is not None:
             server.shutdown()
         server.server_close()
@@ -982,8 +1018,10 @@ class _Preview:
         out: TextIO,
         err: TextIO,
         serve_options: ServeOptions,
+        search: BackgroundIndex,
     ) -> None:
         self.options = options
+        self.search = search
         self.state = state
         self.out, self.err = out, err
         self.quiet = serve_options.quiet
@@ -1027,6 +1065,12 @@ class _Preview:
         if not self.quiet:
             print(_rebuilt(report, time.perf_counter() - started), file=self.out, flush=True)
         self._warn(report.warnings)
+        self.index()
+
+    def index(self) -> None:
+        """Have the last good build's site indexed for search, once the thread is free."""
+        if self.session.last is not None:
+            self.search.update(self.session.last.site, self.state.good)
 
     def _warn(self, warnings: tuple[str, ...]) -> None:
         """Each warning once, when it first appears: not again on every keystroke."""

@@ -339,6 +339,9 @@ def test_the_served_site_equals_a_clean_build_after_each_edit(
             else:
                 (root / rel).write_text(text, encoding="utf-8")
             assert eventually(lambda b=before: int(str(running.state()["good"])) > b)
+            # The search index follows the builds in a thread of its own (pagefind/ is
+            # compared below, with every other file): wait for it to catch up.
+            assert eventually(lambda: (s := running.state())["search"] == s["good"])
             clean = tmp_path / f"clean-{number}"
             build(BuildOptions(site_dir=root, output=clean, use_cache=False))
             expected = {

@@ -283,7 +283,8 @@ def test_any_page_value_gets_a_state(shared: Running, page: str) -> None:
     answer = request(shared.port, f"/__briefing__/state?since=0&page={quote(page, safe='')}")
     assert answer.status == 200
     assert re.fullmatch(
-        r'\{"build": \d+, "good": \d+, "errors": \[\], "reload": (true|false)\}', answer.text
+        r'\{"build": \d+, "good": \d+, "errors": \[\], "reload": (true|false), "search": \d+\}',
+        answer.text,
     )
 
 
