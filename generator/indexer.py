@@ -10,7 +10,9 @@ one for a site that is already out of date.
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import threading
 import traceback
 from collections.abc import Callable
@@ -35,6 +37,8 @@ class BackgroundIndex:
         #: The number of the build whose site the served index was made from.
         self.indexed = 0
         self._stopped = False
+        #: Pagefind's service while it works, to be stopped with the preview.
+        self._pid: int | None = None
         self._key: str | None = None
         self._made = 0
         #: The folder that holds the bundle being served (its ``pagefind/``), or None.
@@ -52,9 +56,16 @@ class BackgroundIndex:
             self._wake.notify()
 
     def stop(self) -> None:
+        """End the thread, and a Pagefind at work with it: the preview's folder is about
+        to go, and nothing may be written into it after."""
         with self._wake:
             self._stopped = True
             self._wake.notify()
+            if self._pid is not None:
+                try:
+                    os.kill(self._pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
 
     def _run(self) -> None:
         while True:
@@ -80,18 +91,30 @@ class BackgroundIndex:
         if key == self._key:
             return True
         try:
-            files = index_bundle(documents, site.config.language)
+            files = index_bundle(documents, site.config.language, self._started)
         except BuildFailed as failed:
-            self.report("\n".join(str(e) for e in failed.errors))
+            if not self._stopped:
+                self.report("\n".join(str(e) for e in failed.errors))
             return False
+        finally:
+            self._pid = None
         self._made += 1
         made = self.folder / f"index-{self._made}"
-        for rel, data in files.items():
-            path = made / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        self._publish(made, key)
+        with self._wake:  # stop() waits for this, and none is written after it
+            for rel, data in files.items():
+                if self._stopped:
+                    return False
+                path = made / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            self._publish(made, key)
         return True
+
+    def _started(self, pid: int) -> None:
+        with self._wake:
+            self._pid = pid
+            if self._stopped:
+                os.kill(pid, signal.SIGKILL)
 
     def _publish(self, made: Path | None, key: str | None) -> None:
         before, self.current, self._key = self.current, made, key

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from typing import Any
 
@@ -51,11 +51,16 @@ def engine_version() -> str:
     return " ".join(found) or "none"
 
 
-def index_bundle(documents: Sequence[SearchDocument], language: str) -> dict[OutputPath, bytes]:
+def index_bundle(
+    documents: Sequence[SearchDocument],
+    language: str,
+    started: Callable[[int], None] | None = None,
+) -> dict[OutputPath, bytes]:
     """The bundle's files by output path (``pagefind/...``); raise BuildFailed if Pagefind
-    is missing or fails."""
+    is missing or fails. ``started`` is told the process id of Pagefind's service, for a
+    caller in another thread that may have to stop it."""
     try:
-        files = asyncio.run(_index(documents, language))
+        files = asyncio.run(_index(documents, language, started))
     except (ImportError, FileNotFoundError) as exc:
         raise _failed(f"Pagefind is not installed ({exc})") from None
     except Exception as exc:  # noqa: BLE001 - Pagefind reports its errors as Exception
@@ -71,7 +76,9 @@ def _failed(message: str) -> BuildFailed:
     return BuildFailed([OutputError(f"cannot make the search index: {message}", hint=HINT)])
 
 
-async def _index(documents: Sequence[SearchDocument], language: str) -> dict[str, bytes]:
+async def _index(
+    documents: Sequence[SearchDocument], language: str, started: Callable[[int], None] | None
+) -> dict[str, bytes]:
     from pagefind.service import PagefindService
 
     class Service(PagefindService):
@@ -79,6 +86,8 @@ async def _index(documents: Sequence[SearchDocument], language: str) -> dict[str
             await _answers(self)
 
     service = await Service().launch()
+    if started is not None:
+        started(service._backend.pid)
     try:
         index = await service.create_index({"force_language": language})
         window = asyncio.Semaphore(WINDOW)

@@ -46,12 +46,13 @@ class Server:
             return result
 
 
-def start(root: Path, *extra: str) -> Server:
+def start(root: Path, *extra: str, env: dict[str, str] | None = None) -> Server:
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--site", str(root), "--port", "0", *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=env,
     )
     assert proc.stdout is not None
     deadline = time.monotonic() + WAIT
@@ -166,6 +167,47 @@ def test_ctrl_c_stops_and_removes_the_temporary_build(make_site: MakeSite) -> No
     assert temp, err
     assert not Path(temp.group(1)).exists()
     assert not (root / "_site").exists()  # serve never builds over the published folder
+
+
+def test_ctrl_c_while_the_search_index_is_made_stops_pagefind_and_leaves_nothing(
+    make_site: MakeSite,
+) -> None:
+    """The index is made in a thread after the first build (a few seconds for these 400
+    items): Ctrl-C then ends Pagefind's process too, and nothing is written after the
+    temporary folder goes."""
+    root = make_site(
+        {
+            f"content/2025-07-{1 + n % 28:02d}-story-{n}.md": item(
+                f"Story {n}", f"2025-07-{1 + n % 28:02d}T{n % 24:02d}:00:00+03:00",
+                body=" ".join(["Words for the search index to read."] * 40),
+            )
+            for n in range(400)
+        }
+    )  # fmt: skip
+    tag = f"briefing-test-{os.getpid()}-{time.monotonic_ns()}"
+    running = start(root, "--verbose", env={**os.environ, "BRIEFING_TEST_TAG": tag})
+    assert running.state()["search"] == 0  # still at work
+    running.proc.send_signal(signal.SIGINT)
+    out, err = running.proc.communicate(timeout=WAIT)
+    assert running.proc.returncode == 0 and out.rstrip().endswith("stopped"), err
+    assert "search index" not in err  # a stopped index is no failure to report
+    temp = re.search(r"building into (\S+)", err)
+    assert temp, err
+    time.sleep(1)  # time for a stray writer to have brought the folder back
+    assert not Path(temp.group(1)).exists()
+    assert processes_with(tag) == []  # Pagefind's service inherits the tag
+
+
+def processes_with(tag: str) -> list[int]:
+    """Processes whose environment carries ``tag``: a tested one's children, orphaned too."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and tag.encode() in (proc / "environ").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue  # gone, or not ours to read
+    return found
 
 
 def test_a_busy_port_gets_a_clear_message(make_site: MakeSite) -> None:
