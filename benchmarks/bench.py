@@ -28,6 +28,13 @@ whatever subset is chosen; `--scenarios cold` runs the cold build alone.
           (SIGINT), which must stop it within 5 s (else it is killed and that is
           reported). Its temporary build folder goes in --work/serve-tmp.
 
+  search  the search index of the last build (a clean build first, if there is
+          none): its files and bytes, and in headless Chromium (Debian's chromium and
+          chromium-driver, with selenium) the bytes the search page fetches from
+          /pagefind/ for a first query and for a second one, as a reader's browser
+          downloads them (Pagefind's files are compressed already). The time
+          Pagefind takes is the `search` stage of the cold build.
+
 It prints the median wall time, peak RSS and files written of each build scenario,
 the median time of each stage of the cold build, the serve figures, and, with
 --hugo, Hugo's cold build of the same items and the ratio of each time to it.
@@ -38,6 +45,8 @@ ratios measured together.
 from __future__ import annotations
 
 import argparse
+import functools
+import http.server
 import os
 import queue
 import re
@@ -53,6 +62,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
@@ -68,7 +78,9 @@ feed_items: 20
 
 #: Build scenarios in the order a round runs them; each depends on the ones before.
 BUILD_CHAIN = ("cold", "warm", "edit", "edit2", "add")
-SCENARIOS = (*BUILD_CHAIN, "serve")
+SCENARIOS = (*BUILD_CHAIN, "serve", "search")
+#: What the search scenario looks for: words of the corpus's bodies (tags are filters).
+SEARCH_QUERIES = ("pension funds", "electricity")
 
 #: How often the served page is polled after an edit.
 POLL_SECONDS = 0.005
@@ -469,6 +481,80 @@ def print_serve(serves: list[ServeRun], edits: int) -> None:
         print(f"  ... and {len(problems) - 20} more problems")
 
 
+@dataclass
+class SearchFigures:
+    files: int
+    total_bytes: int
+    #: Query, results, and bytes fetched from /pagefind/ for it, in the order run.
+    queries: list[tuple[str, int, int]] = field(default_factory=list)
+
+
+class _CountingHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, adding up the bytes sent from /pagefind/: Pagefind fetches from a
+    web worker, whose requests the page's own performance entries do not list."""
+
+    sent: list[int]
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+    def copyfile(self, source: Any, outputfile: Any) -> None:
+        data = source.read()
+        if "/pagefind/" in self.path:
+            self.sent.append(len(data))
+        outputfile.write(data)
+
+
+def bench_search(site: Path, jobs: str | None) -> SearchFigures:
+    output = site / "_site"
+    if not (output / "pagefind" / "pagefind-entry.json").is_file():
+        briefing(site, "--clean", *(["--jobs", jobs] if jobs else []))
+    bundle = [p for p in (output / "pagefind").rglob("*") if p.is_file()]
+    figures = SearchFigures(len(bundle), sum(p.stat().st_size for p in bundle))
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update"):  # fmt: skip
+        options.add_argument(flag)
+    sent: list[int] = []
+    handler = type("Handler", (_CountingHandler,), {"sent": sent})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(output))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    try:
+        driver.get(f"http://127.0.0.1:{server.server_address[1]}/search/")
+        box = driver.find_element(By.ID, "search-query")
+        for query in SEARCH_QUERIES:
+            before = sum(sent)
+            box.clear()
+            box.send_keys(query)
+            status = f"for “{query}”"
+            WebDriverWait(driver, 60).until(
+                lambda d, s=status: s in d.find_element(By.ID, "search-status").text
+            )
+            time.sleep(0.5)  # the ten results' excerpts, fetched after the count
+            count = int(driver.find_element(By.ID, "search-status").text.split()[0])
+            figures.queries.append((query, count, sum(sent) - before))
+    finally:
+        driver.quit()
+        server.shutdown()
+    return figures
+
+
+def print_search(figures: SearchFigures) -> None:
+    print(f"\nsearch index: {figures.files} files, {figures.total_bytes / 1024:.0f} KiB")
+    for number, (query, count, fetched) in enumerate(figures.queries):
+        which = "first query" if number == 0 else "then"
+        print(f"  {which:<12} {query!r:<16} {count:6d} results, {fetched / 1024:7.1f} KiB fetched")
+
+
 def scenarios(text: str) -> set[str]:
     chosen = {name.strip() for name in text.split(",") if name.strip()}
     unknown = chosen - set(SCENARIOS)
@@ -508,6 +594,7 @@ def main() -> None:
     serves = []
     if "serve" in args.scenarios:
         serves = bench_serve(site, args.work, args.runs, args.jobs, args.serve_edits)
+    search = bench_search(site, args.jobs) if "search" in args.scenarios else None
     hugo = None
     if args.hugo:
         hugo = median([r.seconds for r in bench_hugo(args.items, args.work, args.runs)])
@@ -519,6 +606,8 @@ def main() -> None:
         print_stages(results["cold"])
     if serves:
         print_serve(serves, args.serve_edits)
+    if search:
+        print_search(search)
 
 
 if __name__ == "__main__":
