@@ -163,13 +163,10 @@ def config() -> SiteConfig:
     )
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    """Headless Chromium through Debian's chromium-driver, with its console log kept.
-
-    Skipped, saying what is missing, where Chromium is not installed; `.ci/run`
-    installs it, so CI always runs these tests.
-    """
+def start_chromium(*flags: str) -> object:
+    """Headless Chromium through Debian's chromium-driver, with its console log kept, and
+    ``flags`` besides. Skips, saying what is missing, where Chromium is not installed;
+    `.ci/run` installs it, so CI always runs these tests."""
     browser, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
     if not browser or not driver_path:
         pytest.skip("needs Debian's chromium and chromium-driver (apt-get install chromium-driver)")
@@ -181,9 +178,15 @@ def chromium() -> Iterator[object]:
     # No network beyond this machine here: keep Chromium from trying to reach Google.
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking", "--disable-sync",
-                 "--disable-component-update", "--disable-dev-shm-usage"):  # fmt: skip
+                 "--disable-component-update", "--disable-dev-shm-usage", *flags):  # fmt: skip
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    return webdriver.Chrome(service=Service(driver_path), options=options)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    """Headless Chromium, shared by a module's tests."""
+    driver = start_chromium()
     yield driver
-    driver.quit()
+    driver.quit()  # type: ignore[attr-defined]

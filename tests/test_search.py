@@ -4,14 +4,18 @@ in headless Chromium under a GitHub Pages project path."""
 from __future__ import annotations
 
 import gzip
+import http.server
 import json
 import os
 import re
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 from urllib.request import urlopen
 
 import pytest
-from conftest import SITE_YAML, MakeSite, item, run, serve_pages
+from conftest import SITE_YAML, MakeSite, item, run, serve_pages, start_chromium
 
 from generator import searchindex
 from generator.build import BuildOptions, assemble, build
@@ -276,15 +280,53 @@ def _wait(driver: object, condition: str, timeout: float = 20) -> object:
     )
 
 
+class _Elsewhere(http.server.BaseHTTPRequestHandler):
+    """Stands for every host but this machine (Chromium's proxy): notes each request
+    and answers none. Pages and their web workers alike go through a proxy."""
+
+    asked: list[str]
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        self.asked.append(self.path)
+        self.send_error(502)
+
+    do_CONNECT = do_POST = do_HEAD = do_GET  # noqa: N815
+
+
+def _browser_own(asked: str) -> bool:
+    host = urlsplit(asked if "//" in asked else f"//{asked}").hostname or ""
+    return host == "google.com" or host.endswith((".google.com", ".googleapis.com", ".gvt1.com"))
+
+
+@pytest.fixture
+def watched_chromium() -> Iterator[tuple[object, list[str]]]:
+    """Chromium whose every request for another host reaches a recorder instead."""
+    asked: list[str] = []
+    recorder = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), type("Recorder", (_Elsewhere,), {"asked": asked})
+    )
+    threading.Thread(target=recorder.serve_forever, daemon=True).start()
+    driver = start_chromium(f"--proxy-server=http://127.0.0.1:{recorder.server_address[1]}")
+    try:
+        yield driver, asked
+    finally:
+        driver.quit()  # type: ignore[attr-defined]
+        recorder.shutdown()
+        recorder.server_close()
+
+
 def test_a_reader_finds_an_item_and_narrows_by_filter_under_a_project_path(
-    make_site: MakeSite, tmp_path: Path, chromium: object
+    make_site: MakeSite, tmp_path: Path, watched_chromium: tuple[object, list[str]]
 ) -> None:
     if not AXE.is_file():
         pytest.skip(f"needs axe-core: npm install --prefix .ci axe-core (looked for {AXE})")
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
-    driver: object = chromium
+    driver, elsewhere = watched_chromium
     top = tmp_path / "pages"
     build(BuildOptions(site_dir=grain_site(make_site), output=top / "briefing"))
     with serve_pages(top, "/briefing/") as url:
@@ -332,6 +374,11 @@ def test_a_reader_finds_an_item_and_narrows_by_filter_under_a_project_path(
         )
         assert any("/briefing/pagefind/" in r for r in requested)
         assert all(r.startswith(url) for r in requested), requested
+        # Nor from Pagefind's web worker, whose fetches the page's entries do not list:
+        # Chromium's proxy (for every host but this machine) was asked for nothing.
+        # Chromium's own calls home (clients2.google.com's clock, its component and
+        # safe-browsing hosts) come from the browser, not the page: left out by host.
+        assert [a for a in elsewhere if not _browser_own(a)] == []
         severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]  # type: ignore[attr-defined]
         assert severe == []
 
