@@ -27,6 +27,11 @@ async function start(form) {
   query.value = asked.get("q") || "";
   order.value = asked.get("sort") === "newest" ? "newest" : "";
   await fillChoices(pagefind, choices, asked);
+  // On a phone the filters would fill the screen: folded there, unless one is chosen.
+  const options = document.getElementById("search-options");
+  if (matchMedia("(max-width: 40rem)").matches && !choices.some((choice) => choice.value)) {
+    options.open = false;
+  }
 
   let results = [], shown = 0, run = 0, timer = 0;
 
