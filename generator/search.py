@@ -19,6 +19,7 @@ filters and metadata, not words).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -54,7 +55,7 @@ def search_documents(site: Site, views: Views) -> list[SearchDocument]:
     return found
 
 
-def documents_digest(documents: list[SearchDocument], settings: str) -> str:
+def documents_digest(documents: Sequence[SearchDocument], settings: str) -> str:
     """A digest of every document and of ``settings`` (language, Pagefind's version)."""
     digest = hashlib.blake2b(settings.encode("utf-8"), digest_size=16)
     for document in documents:

@@ -18,7 +18,7 @@ from importlib import metadata
 from typing import Any
 
 from generator.errors import BuildFailed, OutputError
-from generator.search import SearchDocument
+from generator.search import SearchDocument, documents_digest
 from generator.searchbundle import repeatable
 from generator.urls import OutputPath, link
 from generator.views import SEARCH_BUNDLE
@@ -49,6 +49,12 @@ def engine_version() -> str:
         except metadata.PackageNotFoundError:
             continue
     return " ".join(found) or "none"
+
+
+def index_key(documents: Sequence[SearchDocument], language: str) -> str:
+    """What an index is made from: the documents, the language and Pagefind's version.
+    The same key, the same index."""
+    return documents_digest(documents, f"{language}\0{engine_version()}")
 
 
 def index_bundle(
