@@ -117,6 +117,11 @@ class BackgroundIndex:
         return True
 
     def _started(self, pid: int) -> None:
+        # The editor's rebuilds come first: Pagefind gets the cores they leave.
+        try:
+            os.setpriority(os.PRIO_PROCESS, pid, 19)
+        except OSError:
+            pass
         with self._wake:
             self._pid = pid
             if self._stopped:

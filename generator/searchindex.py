@@ -87,9 +87,11 @@ async def _index(
 ) -> dict[str, bytes]:
     from pagefind.service import PagefindService
 
+    stopped = asyncio.Event()
+
     class Service(PagefindService):
         async def _wait_for_responses(self) -> None:
-            await _answers(self)
+            await _answers(self, stopped)
 
     service = await Service().launch()
     if started is not None:
@@ -102,6 +104,8 @@ async def _index(
             # A semaphore wakes its waiters in order, so the documents reach Pagefind
             # in this order, and Pagefind numbers its pages in the order they arrive.
             async with window:
+                if stopped.is_set():  # killed (serve stopping): write no more to its pipe
+                    raise RuntimeError("the Pagefind service stopped")
                 url = link("/", document.file.removesuffix("index.html"))
                 await index.add_html_file(content=document.html, url=url)
 
@@ -114,7 +118,7 @@ async def _index(
         await service.close()
 
 
-async def _answers(service: Any) -> None:
+async def _answers(service: Any, stopped: asyncio.Event) -> None:
     """The service's answers, each given to the request it answers.
 
     Pagefind's own loop sleeps a tenth of a second before reading each answer, which
@@ -141,6 +145,7 @@ async def _answers(service: Any) -> None:
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # noqa: BLE001 - the pipe closed or spoke nonsense
+        stopped.set()
         for future in pending.values():
             if not future.done():
                 future.set_exception(RuntimeError(f"the Pagefind service stopped ({exc!r})"))
