@@ -877,7 +877,7 @@ def _signatures(assembled: Assembled, key: str) -> list[str]:
     site = hashlib.blake2b(key.encode() + b"\0" + assembled.config_bytes, digest_size=16)
     fixed = {"site": site.hexdigest()}
     every = hashlib.blake2b(b"".join(f.data for f in templates.values())).hexdigest()
-    for name in {page.template for page in assembled.pages if page.template}:
+    for name in {name for page in assembled.pages for name in _templates(page)}:
         used = template_uses(texts, name)
         names = sorted(used) if used is not None else sorted(templates)
         digest = hashlib.blake2b(digest_size=16)
@@ -941,7 +941,7 @@ def render_pages(
     pages = assembled.pages
     if not todo:
         return {}
-    for name in {pages[number].template for number in todo} - {None}:
+    for name in {name for number in todo for name in _templates(pages[number])}:
         try:
             env.get_template(str(name))  # compiled once here, not once per worker
         except Exception:  # noqa: BLE001, S112 - reported when a page uses it
@@ -953,7 +953,7 @@ def render_pages(
         for number in todo[index::count]:
             page = pages[number]
             if page.template is None:
-                data: bytes | None = _made(page, renderer.errors)
+                data: bytes | None = _made(page, renderer)
             else:
                 data = renderer.render(page.template, page.origin, page.make)
             if data is not None:
@@ -972,15 +972,28 @@ def render_pages(
     return {number: digest for done, _ in parts for number, digest in done}
 
 
-def _made(page: Page, errors: list[SiteError]) -> bytes | None:
+def _templates(page: Page) -> tuple[str, ...]:
+    """The theme templates a page is rendered from."""
+    return (page.template, *page.uses) if page.template else page.uses
+
+
+def _made(page: Page, renderer: Renderer) -> bytes | None:
     """The bytes of a page made in Python; a file copied from content may be unreadable."""
     try:
-        data: bytes = page.make()
+        if page.uses:
+            origin = page.origin
+            data: bytes | None = page.make(
+                lambda template, context: renderer.render(template, origin, context)
+            )
+        else:
+            data = page.make()
     except SiteError as exc:
-        errors.append(exc)
+        if exc.path is None:
+            exc = SiteError(exc.message, path=page.origin, hint=exc.hint)
+        renderer.errors.append(exc)
         return None
     except FileNotFoundError:
-        errors.append(SiteError("vanished while the build read it", path=page.origin))
+        renderer.errors.append(SiteError("vanished while the build read it", path=page.origin))
         return None
     return data
 

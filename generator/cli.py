@@ -153,6 +153,29 @@ def _parser() -> argparse.ArgumentParser:
     group.add_argument("-v", "--verbose", action="store_true", help="list the files written")
 
     cmd = commands.add_parser(
+        "email",
+        help="build, and show or copy an edition as an email for a newsletter service",
+        description="Build the site (every build writes each edition as an email into "
+        f"{OUTPUT_DIR}/email/<date>/: index.html with its styles inlined, email.txt, and "
+        "edition.eml holding both), then name the latest edition's email, or the one asked "
+        "for, and copy it with --output.",
+        epilog="examples:\n  briefing email                 # the latest edition\n"
+        "  briefing email 2025-07-22      # by date, or by number: briefing email 12\n"
+        "  briefing email --all --output outbox",
+        formatter_class=_Formatter,
+    )
+    cmd.add_argument(
+        "edition", nargs="?", default=None, metavar="EDITION",
+        help="a date (2025-07-22) or number (12); default: the latest",
+    )  # fmt: skip
+    cmd.add_argument("--all", action="store_true", help="every edition")
+    cmd.add_argument(
+        "--output", "-o", type=Path, default=None, metavar="DIR",
+        help="copy each email's files into DIR/<date>/ as well",
+    )  # fmt: skip
+    _site_options(cmd)
+
+    cmd = commands.add_parser(
         "serve",
         help="preview the site, rebuilding and reloading as you edit",
         description="Build into a temporary folder and serve it on 127.0.0.1 under the same "
@@ -203,6 +226,7 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     commands: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
         "build": _build,
         "check": _check,
+        "email": _email,
         "new": _new,
         "init": _init,
         "serve": _serve,
@@ -271,6 +295,40 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
               f"{plural(report.rendered, 'page')} rendered", file=out)  # fmt: skip
         for stage, seconds in report.stages.items():
             print(f"  {stage:<10} {seconds * 1000:8.1f} ms", file=out)
+    return EXIT_OK
+
+
+def _email(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from generator import mailout
+    from generator.build import build
+    from generator.config import load_config
+
+    if args.all and args.edition:
+        print("error: name an edition or give --all, not both", file=err)
+        return EXIT_FAILED
+    options = _options(args, err)
+    try:
+        config = load_config(args.site)
+        if config.email is None:
+            print(f"error: {config.path} turns the emails off (email: false); remove that "
+                  "line to make them", file=err)  # fmt: skip
+            return EXIT_FAILED
+        report = build(options)
+        _clear_progress(err)
+        editions = mailout.chosen(mailout.emails_in(options.output_dir), args.edition, args.all)
+        copied = mailout.copy_out(editions, args.output, options.output_dir) if args.output else []
+    except BuildFailed as failed:
+        _clear_progress(err)
+        report_errors(failed.errors, err)
+        return EXIT_FAILED
+    for warning in (*report.warnings, *mailout.setup_warnings(config)):
+        print(f"warning: {warning}", file=err)
+    if not args.quiet:
+        print(summary(report, options), file=out)
+        for edition in editions:
+            print("\n".join(mailout.describe(edition, config)), file=out)
+        for folder in copied:
+            print(f"copied to {folder}{os.sep}", file=out)
     return EXIT_OK
 
 

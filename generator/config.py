@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -271,6 +272,74 @@ def _preview_image(value: Any) -> str:
     return path
 
 
+#: What each newsletter service replaces with a reader's own unsubscribe link.
+UNSUBSCRIBE_PLACEHOLDERS = {
+    "mailchimp": "*|UNSUB|*",
+    "buttondown": "{{ unsubscribe_url }}",
+    "listmonk": "{{ UnsubscribeURL }}",
+}
+#: A mailbox as a From header names it: "Name <address>" or a bare address.
+_MAILBOX = re.compile(r"(?:[^<>@\s][^<>@]*?\s*<)?[^<>@\s\"]+@[^<>@\s\"]+\.[^<>@\s\".]+>?")
+
+
+@dataclass(frozen=True, slots=True)
+class EmailSettings:
+    """site.yaml's ``email``: how each edition is written as an email."""
+
+    #: The From header of edition.eml ("Desk <desk@example.org>"); None leaves it out.
+    sender: str | None = None
+    #: The text the footer's unsubscribe link points at, which a newsletter service
+    #: replaces per reader ("*|UNSUB|*"); None: no unsubscribe link.
+    unsubscribe: str | None = None
+    #: The List-Unsubscribe header of edition.eml ("<mailto:...>, <https://...>").
+    list_unsubscribe: str | None = None
+
+
+_EMAIL_KEYS = frozenset({"from", "unsubscribe", "list_unsubscribe"})
+#: One or more <mailto:...> or <https://...>, comma-separated (RFC 2369).
+_LIST_UNSUBSCRIBE = re.compile(
+    r"<(?:mailto:|https://)[^<>\s]+>(?:\s*,\s*<(?:mailto:|https://)[^<>\s]+>)*"
+)
+
+
+def _email(value: Any) -> EmailSettings | None:
+    """``false`` for no email, or a mapping of ``from``, ``unsubscribe`` (a service's
+    name or its placeholder) and ``list_unsubscribe``."""
+    if isinstance(value, str):
+        try:
+            return EmailSettings() if schema.boolean(value) else None
+        except Invalid:
+            pass
+    unknown = sorted(map(str, set(value) - _EMAIL_KEYS)) if isinstance(value, dict) else None
+    if unknown is None or unknown:
+        raise Invalid(
+            f"has {', '.join(unknown)}: it takes from, unsubscribe and list_unsubscribe"
+            if unknown
+            else "must be false, or a mapping of from, unsubscribe and list_unsubscribe",
+            hint="write e.g. `email: {from: Desk <desk@example.org>, unsubscribe: buttondown}`",
+        )
+    sender = schema.text(value["from"]).strip() if value.get("from") is not None else None
+    if sender is not None and not _MAILBOX.fullmatch(sender):
+        raise Invalid(
+            f"has from: {sender!r}, which is not a mail address",
+            hint="write `from: The Desk <desk@example.org>` or `from: desk@example.org`",
+        )
+    unsubscribe = None
+    if value.get("unsubscribe") is not None:
+        written = schema.text(value["unsubscribe"]).strip()
+        unsubscribe = UNSUBSCRIBE_PLACEHOLDERS.get(written.lower(), written)
+    listed = None
+    if value.get("list_unsubscribe") is not None:
+        listed = schema.text(value["list_unsubscribe"]).strip()
+        if not _LIST_UNSUBSCRIBE.fullmatch(listed):
+            raise Invalid(
+                f"has list_unsubscribe: {listed!r}, which is not a List-Unsubscribe value",
+                hint="write mailto: or https:// addresses in angle brackets, e.g. "
+                '`list_unsubscribe: "<mailto:leave@example.org>, <https://example.org/leave>"`',
+            )
+    return EmailSettings(sender, unsubscribe, listed)
+
+
 FIELDS: tuple[Field, ...] = (
     Field("title", schema.text, required=True, doc="the site's name"),
     Field("url", _site_url, required=True, doc="where the site is published"),
@@ -296,6 +365,7 @@ FIELDS: tuple[Field, ...] = (
     Field("image_alt", schema.text),
     Field("picture_width", schema.positive_int, default=1200),
     Field("search", schema.boolean, default=True),
+    Field("email", _email, default=EmailSettings()),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 
@@ -351,6 +421,8 @@ class SiteConfig:
     picture_width: int = 1200
     #: Write a search index (Pagefind) and the search page.
     search: bool = True
+    #: Each edition as an email (email/<date>/); None with ``email: false``.
+    email: EmailSettings | None = field(default_factory=EmailSettings)
     #: Where each value starts in site.yaml, for errors found once content is read.
     value_at: Mapping[str, Position] = field(default_factory=dict, compare=False)
     #: Where it was read from, as messages show it.

@@ -13,6 +13,9 @@ from generator.urls import OutputPath, link
 #: Pages kept out of the sitemap: the 404 page is served for missing paths only, and
 #: the search page shows nothing of its own.
 UNLISTED = frozenset({"404.html", "search/index.html"})
+#: Folders of pages not listed either: each edition's email (``noindex``), a copy of
+#: the edition's own page, which is the one to find.
+UNLISTED_FOLDERS = ("email/",)
 
 
 def page_url(config: SiteConfig, file: OutputPath) -> str:
@@ -52,7 +55,9 @@ def sitemap_files(
 ) -> list[SitemapFile]:
     """The sitemap (sitemaps.org 0.9) of every HTML page, split into parts above ``limit``."""
     urls = sorted(
-        page_url(config, file) for file in files if file.endswith(".html") and file not in UNLISTED
+        page_url(config, file)
+        for file in files
+        if file.endswith(".html") and file not in UNLISTED and not file.startswith(UNLISTED_FOLDERS)
     )
     if len(urls) <= limit:
         return [SitemapFile("sitemap.xml", tuple(urls), index=False)]

@@ -131,11 +131,6 @@ def _image(item: Item, views: Views) -> tuple[str, int | None, int | None] | Non
     return (as_uri(url) or url, picture.width, picture.height)
 
 
-def edition_published(edition: Edition) -> datetime:
-    """An edition is dated by its newest item, so readers see it once it is complete."""
-    return max(item.date for item in edition.items)
-
-
 def edition_entries(editions: Sequence[Edition], views: Views) -> list[Entry]:
     entries = []
     for edition in editions:
@@ -152,7 +147,7 @@ def edition_entries(editions: Sequence[Edition], views: Views) -> list[Entry]:
                     + "; ".join(i.title for i in edition.items)
                 ),
                 html=xml_text(_edition_html(edition, views)),
-                published=edition_published(edition),
+                published=edition.published,
                 tags=(),
             )
         )

@@ -81,6 +81,9 @@ class Planned(Protocol):
     @property
     def inputs(self) -> Inputs: ...
 
+    @property
+    def uses(self) -> tuple[str, ...]: ...
+
 
 def item_card(item: Item, edition: str) -> str:
     """A digest of every field of an item but its body (``edition``: its edition's digest)."""
@@ -147,6 +150,8 @@ def signature(page: Planned, known: Versions) -> str:
     inputs = page.inputs
     template = page.template
     parts = [template or "", known[f"template:{template}"] if template else ""]
+    for name in page.uses:
+        parts += (name, known[f"template:{name}"])
     parts += (known[key] for key in inputs.keys)
     parts.append("\2")
     parts += inputs.facts

@@ -327,6 +327,11 @@ class Edition:
     def words(self) -> int:
         return self.intro_words + sum(item.words for item in self.items)
 
+    @property
+    def published(self) -> dt.datetime:
+        """An edition is dated by its newest item, so readers see it once it is complete."""
+        return max(item.date for item in self.items)
+
 
 @dataclass(frozen=True, slots=True)
 class PublisherGroup:

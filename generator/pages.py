@@ -18,6 +18,13 @@ from generator.errors import OutputError, SiteError
 from generator.feeds import FeedWriter, site_feeds
 from generator.graph import Inputs
 from generator.models import Attachment, Author, Item, Site, SitePage
+from generator.newsletter import (
+    EMAIL_MESSAGE,
+    EMAIL_PAGE,
+    EMAIL_TEXT,
+    Newsletter,
+    email_folder,
+)
 from generator.outputdir import MANIFEST, manifest_text
 from generator.render import Context, page_path, paginate
 from generator.resize import can_resize, copy_name, resized
@@ -44,10 +51,14 @@ class Page:
     #: The theme template it is rendered with; None for files made in Python.
     template: str | None
     inputs: Inputs
-    #: The template context, or (``template`` None) a function giving the file's bytes.
-    make: Callable[[], Any]
+    #: The template context, or (``template`` None) a function giving the file's bytes
+    #: (given a ``render`` when the page ``uses`` templates).
+    make: Callable[..., Any]
     #: How to part this page from another that would be written to the same file.
     parting: str = PARTING
+    #: For a file made in Python from rendered templates (an email): their names;
+    #: ``make`` is then given a ``render(template, context)``.
+    uses: tuple[str, ...] = ()
 
 
 def plan(site: Site, views: Views, theme: ThemeFiles) -> tuple[list[Page], list[SiteError]]:
@@ -58,6 +69,7 @@ def plan(site: Site, views: Views, theme: ThemeFiles) -> tuple[list[Page], list[
         *_static_pages(theme),
         *_standalone_pages(site, views),
         *_attachment_pages(site),
+        *_email_pages(site),
     ]
     config = site.config
     for file, data in github_pages_files(config).items():
@@ -174,7 +186,7 @@ def _static_pages(theme: ThemeFiles) -> list[Page]:
             str(file.path),
             None,
             Inputs((f"static:{name}",)),
-            lambda data=file.data: data,  # type: ignore[misc]
+            lambda data=file.data: data,
         )
         for name, file in theme.static.items()
         if f"assets/{name}" not in theme.site_static
@@ -190,7 +202,7 @@ def _site_static_pages(theme: ThemeFiles) -> list[Page]:
             str(file.path),
             None,
             Inputs((), (digest(file.data),)),
-            lambda data=file.data: data,  # type: ignore[misc]
+            lambda data=file.data: data,
             parting=f"briefing writes {name} itself; rename or remove {file.path}",
         )
         for name, file in theme.site_static.items()
@@ -277,6 +289,35 @@ def _standalone_pages(site: Site, views: Views) -> list[Page]:
     return layout.pages
 
 
+def _email_pages(site: Site) -> list[Page]:
+    """Each edition as an email: its HTML, its text and the message of both."""
+    if site.config.email is None:
+        return []
+    newsletter = Newsletter(site)
+    made = (
+        (EMAIL_PAGE, ("email.html",), newsletter.page),
+        (EMAIL_TEXT, ("email.txt",), newsletter.text),
+        (EMAIL_MESSAGE, ("email.html", "email.txt"), newsletter.message),
+    )
+    pages = []
+    for edition in site.editions:
+        # The email shows no neighbours, unlike the edition's page; only its own items.
+        inputs = Inputs((*Inputs.edition_full(edition), "site"))
+        folder = email_folder(edition)
+        for name, uses, make in made:
+            pages.append(
+                Page(
+                    folder + name,
+                    f"the email of edition {edition.date}",
+                    None,
+                    inputs,
+                    functools.partial(make, edition),
+                    uses=uses,
+                )
+            )
+    return pages
+
+
 def _feed_pages(site: Site, views: Views) -> list[Page]:
     writer = FeedWriter(views)
     pages = []
@@ -292,7 +333,7 @@ def _feed_pages(site: Site, views: Views) -> list[Page]:
                 feed.origin,
                 None,
                 Inputs(tuple(keys)),
-                lambda feed=feed: writer.render(feed),  # type: ignore[misc]
+                lambda feed=feed: writer.render(feed),
             )
         )
     return pages

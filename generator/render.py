@@ -13,6 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.errors import SiteError, TemplateError
+from generator.plaintext import wrap
 from generator.theme import ThemeFiles
 from generator.views import View
 
@@ -39,14 +40,20 @@ def make_environment(theme: ThemeFiles) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(load),
         # Every template, .xml included: a title with "<" must never become markup.
-        autoescape=True,
+        # Plain text (email.txt) alone is not markup, and is given no HTML to show.
+        autoescape=_escaped,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         auto_reload=False,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["wrap"] = wrap
     return fresh(env)
+
+
+def _escaped(name: str | None) -> bool:
+    return not (name or "").endswith(".txt")
 
 
 def fresh(env: jinja2.Environment) -> jinja2.Environment:

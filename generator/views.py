@@ -521,3 +521,24 @@ class Views:
 
     def items(self, items: Sequence[Item]) -> list[View]:
         return [self.card(item) for item in items]
+
+
+class AbsoluteViews(Views):
+    """Views whose every link is an absolute URL: for an email, read far from the site.
+
+    In-page links (a footnote's "#fn1") point at the item's page too: a mail client
+    has no page around them, and many drop the ids they would land on.
+    """
+
+    def href(self, site_path: str) -> str:
+        return self.absolute(site_path)
+
+    def body(self, item: Item) -> str:
+        html = self._bodies.get(item.url)
+        if html is None:
+            to = self.absolute
+            sized = sized_images(item.html, item.attachments, item.url, self.config, to)
+            html = self._bodies[item.url] = rebase_links(
+                sized, item.url, self.config, to, fragments=True
+            )
+        return html

@@ -129,8 +129,9 @@ def test_an_edited_body_reaches_only_the_pages_that_show_it(make_site: MakeSite)
     )
     report = run_build(root)
     # The item's page, its edition, and the feeds with bodies (RSS, Atom, JSON of items and of
-    # editions, the tag's and the source's RSS); the summary is unchanged, so no listing is.
-    assert report.rendered == 2 + 6 + 2
+    # editions, the tag's and the source's RSS), and its edition's email (HTML, text and
+    # message); the summary is unchanged, so no listing is, and no other edition's email.
+    assert report.rendered == 2 + 6 + 2 + 3
     assert report.written == report.rendered
 
 
@@ -552,7 +553,7 @@ def test_clean_on_the_command_line(make_site: MakeSite) -> None:
     assert "  4 of 4 items from the build cache, 0 pages rendered" in out.splitlines()
     code, out, err = cli("build", "-v", "--clean", "--site", str(root), "--now", now)
     assert (code, err) == (0, "")
-    assert "  0 of 4 items from the build cache, 40 pages rendered" in out.splitlines()
+    assert "  0 of 4 items from the build cache, 52 pages rendered" in out.splitlines()
     assert tree(root / "_site") == built
 
 

@@ -1,0 +1,56 @@
+"""Styles moved into the elements they apply to: what mail clients keep.
+
+Gmail, Outlook and most webmail drop or rewrite a page's <style> (Gmail keeps it
+only in some of its apps, and not in forwarded mail), but they keep ``style``
+attributes. css-inline (Rust, from the html5ever parser of Servo) does this in
+about a millisecond per edition, ten to a hundred times faster than premailer,
+and it fetches nothing unless asked. Only @media rules stay in a <style>: they
+cannot be inlined, and the clients that read them (Apple Mail, iOS, Outlook.com,
+Gmail's apps) use them for dark mode and phones; the others ignore them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import css_inline
+
+from generator.errors import SiteError
+
+_INLINER = css_inline.CSSInliner(
+    keep_style_tags=False,
+    keep_link_tags=False,
+    keep_at_rules=True,
+    load_remote_stylesheets=False,
+)
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.S | re.I)
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
+def inline_styles(page: str, origin: str) -> str:
+    """``page`` with each rule of its <style>s written into the elements it matches."""
+    try:
+        return str(_INLINER.inline(page))
+    except (css_inline.InlineError, ValueError) as exc:
+        raise SiteError(
+            f"cannot inline the styles of the email: {exc}",
+            path=origin,
+            hint="check the CSS in email.html's <style>",
+        ) from None
+
+
+def kept_rules(page: str) -> list[str]:
+    """Every top-level CSS rule left in the page's <style>s, each as written."""
+    rules = []
+    for block in _STYLE.findall(page):
+        css = _COMMENT.sub("", block)
+        depth, start = 0, 0
+        for index, char in enumerate(css):
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+                if depth == 0:
+                    rules.append(css[start : index + 1].strip())
+                    start = index + 1
+    return rules
