@@ -30,13 +30,26 @@ _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 def inline_styles(page: str, origin: str) -> str:
     """``page`` with each rule of its <style>s written into the elements it matches."""
     try:
-        return str(_INLINER.inline(page))
+        inlined = str(_INLINER.inline(page))
     except (css_inline.InlineError, ValueError) as exc:
         raise SiteError(
             f"cannot inline the styles of the email: {exc}",
             path=origin,
             hint="check the CSS in email.html's <style>",
         ) from None
+    return _style_last(inlined)
+
+
+def _style_last(page: str) -> str:
+    """The kept <style> moved from the head's start, where css-inline writes it, to its
+    end: ``<meta charset>`` must come within the page's first 1,024 bytes."""
+    start = page.find("<head><style>")
+    end = page.find("</style>", start) + len("</style>")
+    closing = page.find("</head>", end)
+    if start < 0 or closing < 0:
+        return page
+    style = page[start + len("<head>") : end]
+    return page[: start + len("<head>")] + page[end:closing] + style + "\n" + page[closing:]
 
 
 def kept_rules(page: str) -> list[str]:

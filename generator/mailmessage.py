@@ -16,6 +16,7 @@ from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
+from urllib.parse import urlsplit
 
 from generator.errors import SiteError
 
@@ -52,7 +53,7 @@ def subject_of(page: str) -> str:
 
 def message_id(permalink: str) -> str:
     """'<edition.2025-07-22@example.org>'-like, from the edition's address."""
-    host = permalink.split("://", 1)[-1].split("/", 1)[0] or "briefing.invalid"
+    host = urlsplit(permalink).hostname or "briefing.invalid"
     tail = hashlib.sha256(permalink.encode()).hexdigest()[:16]
     return f"<edition.{tail}@{host}>"
 

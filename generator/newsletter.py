@@ -71,7 +71,7 @@ class Newsletter:
         if data is None:
             return None
         page = inline_styles(fit_pictures(data.decode("utf-8")), "email.html")
-        return page.encode("utf-8")
+        return (page.rstrip("\n") + "\n").encode("utf-8")
 
     def text(self, edition: Edition, render: Render) -> bytes | None:
         """email/<date>/email.txt: email.txt rendered, with CRLF-safe, unpadded lines."""
@@ -150,11 +150,15 @@ class Newsletter:
     def _text_item(self, item: Item, references: References) -> View:
         card = self.views.card(item)
         mark = references.mark(card["permalink"])
+        authors = [f"{a['name']} {references.mark(a['url'])}" for a in card["authors"]]
         credit = ", ".join(f"{s['name']} {references.mark(s['url'])}" for s in card["sources"])
         body = rebase_links(item.html, item.url, self.site.config, self.views.absolute)
         return View(
             **card,
             ref=mark,
+            byline=", ".join(authors[:-1]) + " and " + authors[-1]
+            if len(authors) > 1
+            else "".join(authors),
             credit=credit,
             summary_text=wrap(item.summary),
             text=html_text(body, references),

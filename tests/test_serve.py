@@ -143,6 +143,20 @@ def test_edit_break_and_fix_a_file(server: tuple[Server, Path]) -> None:
     assert out.rstrip().endswith("stopped")
 
 
+def test_the_email_of_an_edition_is_previewed_as_it_is_edited(
+    server: tuple[Server, Path],
+) -> None:
+    running, root = server
+    status, page = running.get("email/2025-07-22/")
+    assert status == 200 and "Talks in Istanbul</a></h3>" in page
+    assert '<script src="/__briefing__/reload.js"' in page  # reloads like any page
+    status, text = running.get("email/2025-07-22/email.txt")
+    assert status == 200 and "Talks in Istanbul [1]" in text
+    (root / "content/2025-07-22-talks.md").write_text(item("Talks moved"), encoding="utf-8")
+    assert eventually(lambda: "Talks moved [1]" in running.get("email/2025-07-22/email.txt")[1])
+    assert "Talks moved</a></h3>" in running.get("email/2025-07-22/")[1]
+
+
 def test_a_waiting_page_hears_of_the_next_build(server: tuple[Server, Path]) -> None:
     running, root = server
     number = running.state()["build"]
