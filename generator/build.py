@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +107,9 @@ class BuildOptions:
     #: Write the search index when site.yaml has search on; ``serve`` turns it off and
     #: indexes beside its builds, so that an edit is shown before the index is made.
     search_index: bool = True
+    #: Editions to write as emails besides site.yaml's ``email.latest`` newest, each
+    #: by date ("2025-07-22") or number ("12"), or "all" (``briefing email``).
+    emails: tuple[str, ...] = ()
 
     @property
     def output_dir(self) -> Path:
@@ -297,6 +300,8 @@ class BuildReport:
     parsed: int = 0
     #: Seconds spent in each stage, in pipeline order.
     stages: dict[str, float] = field(default_factory=dict)
+    #: The date of every edition, oldest first (its number is its place, from 1).
+    edition_dates: tuple[date, ...] = ()
     #: Output files written, changed or removed, for ``serve`` to reload only those pages.
     changed: frozenset[OutputPath] = frozenset()
 
@@ -409,6 +414,7 @@ def _build(
         items=len(site.items),
         tags=len(site.tags),
         editions=len(site.editions),
+        edition_dates=tuple(e.date for e in site.editions),
         files=len(written),
         written=len(differ),
         unchanged=len(written) - len(differ),
@@ -540,7 +546,8 @@ def read_inputs(
 
 def _settings(key: str, inputs: Inputs, options: BuildOptions) -> str:
     """Everything besides content and time that decides the output."""
-    digest = hashlib.sha256(f"{key}\0{options.drafts}\0{options.future}\0".encode())
+    asked = "\1".join(sorted(options.emails))
+    digest = hashlib.sha256(f"{key}\0{options.drafts}\0{options.future}\0{asked}\0".encode())
     digest.update(inputs.theme_digest.encode() + b"\0" + inputs.config_bytes)
     return digest.hexdigest()
 
@@ -591,6 +598,7 @@ def _unchanged_report(
         items=int(summary.get("items", 0)),
         tags=int(summary.get("tags", 0)),
         editions=int(summary.get("editions", 0)),
+        edition_dates=tuple(date.fromisoformat(d) for d in summary.get("edition_dates", [])),
         files=len(state.live or {}),
         written=0,
         unchanged=len(state.live or {}),
@@ -655,7 +663,7 @@ def assemble(
         errors.extend(collisions)
     errors.raise_if_any()
     with clock.stage("plan"):
-        pages, clashes = plan(site, Views(site), inputs.theme)
+        pages, clashes = plan(site, Views(site), inputs.theme, options.emails)
         errors.extend(clashes)
         planned = {page.file for page in pages}
         errors.extend(missing_files((*site.items, *site.pages), planned, config))
@@ -1040,6 +1048,7 @@ def _summary(assembled: Assembled, site_dir: Path) -> dict[str, Any]:
         "items": len(site.items),
         "tags": len(site.tags),
         "editions": len(site.editions),
+        "edition_dates": [e.date.isoformat() for e in site.editions],
         "drafts_left_out": assembled.drafts_left_out,
         "scheduled": [
             [Path(s.path).relative_to(site_dir).as_posix(), s.date.isoformat()]

@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -155,10 +156,10 @@ def _parser() -> argparse.ArgumentParser:
     cmd = commands.add_parser(
         "email",
         help="build, and show or copy an edition as an email for a newsletter service",
-        description="Build the site (every build writes each edition as an email into "
-        f"{OUTPUT_DIR}/email/<date>/: index.html with its styles inlined, email.txt, and "
-        "edition.eml holding both), then name the latest edition's email, or the one asked "
-        "for, and copy it with --output.",
+        description="Build the site with the emails asked for (every build writes the "
+        f"newest editions as emails into {OUTPUT_DIR}/email/<date>/: index.html with its "
+        "styles inlined, email.txt, and edition.eml holding both; site.yaml's email.latest "
+        "says how many), then name each email asked for, and copy it with --output.",
         epilog="examples:\n  briefing email                 # the latest edition\n"
         "  briefing email 2025-07-22      # by date, or by number: briefing email 12\n"
         "  briefing email --all --output outbox",
@@ -306,7 +307,8 @@ def _email(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.all and args.edition:
         print("error: name an edition or give --all, not both", file=err)
         return EXIT_FAILED
-    options = _options(args, err)
+    asked = ("all",) if args.all else (args.edition,) if args.edition else ()
+    options = replace(_options(args, err), emails=asked)
     try:
         config = load_config(args.site)
         if config.email is None:
@@ -315,7 +317,8 @@ def _email(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return EXIT_FAILED
         report = build(options)
         _clear_progress(err)
-        editions = mailout.chosen(mailout.emails_in(options.output_dir), args.edition, args.all)
+        dates = report.edition_dates
+        editions = mailout.chosen(options.output_dir, dates, args.edition, args.all)
         copied = mailout.copy_out(editions, args.output, options.output_dir) if args.output else []
     except BuildFailed as failed:
         _clear_progress(err)

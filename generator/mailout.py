@@ -1,9 +1,10 @@
 """``briefing email``: which editions' emails to hand over, and where.
 
-Every build writes each edition's email into the output folder (email/<date>/);
-this picks the ones asked for by date or number, says what each is (its subject,
-its size, what a mail client would make of it), and copies them elsewhere when
-asked, so that a newsletter service's upload or a script finds them in one place.
+Every build writes the newest editions' emails into the output folder
+(email/<date>/); ``briefing email`` builds with the ones asked for too (by date or
+number, or all), says what each is (its subject, its size, what a mail client would
+make of it), and copies them elsewhere when asked, so that a newsletter service's
+upload or a script finds them in one place.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import datetime as dt
 import email
 import email.policy
 import os
-import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,10 +21,8 @@ from pathlib import Path
 from generator.config import SiteConfig
 from generator.errors import BuildFailed, OutputError, SiteError
 from generator.newsletter import EMAIL_FOLDER, EMAIL_MESSAGE, EMAIL_PAGE, EMAIL_TEXT, clipped
-from generator.outputdir import read_manifest
 
 EMAIL_FILES = (EMAIL_PAGE, EMAIL_TEXT, EMAIL_MESSAGE)
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,30 +35,19 @@ class EmailEdition:
     folder: Path
 
 
-def emails_in(output: Path) -> list[EmailEdition]:
-    """Every edition's email the last build wrote, oldest first."""
-    files = read_manifest(output) or set()
-    days = sorted(
-        {
-            part
-            for file in files
-            if file.startswith(EMAIL_FOLDER) and file.endswith("/" + EMAIL_MESSAGE)
-            for part in [file.removeprefix(EMAIL_FOLDER).split("/")[0]]
-            if _DATE.fullmatch(part)
-        }
-    )
-    return [
-        EmailEdition(dt.date.fromisoformat(day), number, output / EMAIL_FOLDER / day)
-        for number, day in enumerate(days, start=1)
+def chosen(
+    output: Path, dates: Sequence[dt.date], wanted: str | None, every: bool
+) -> list[EmailEdition]:
+    """The editions asked for, of the site's ``dates``: all, one by date or number, or
+    else the newest; each with the folder of its email under ``output``."""
+    editions = [
+        EmailEdition(day, number, output / EMAIL_FOLDER / day.isoformat())
+        for number, day in enumerate(dates, start=1)
     ]
-
-
-def chosen(editions: Sequence[EmailEdition], wanted: str | None, every: bool) -> list[EmailEdition]:
-    """The editions asked for: all, one by date or number, or else the latest."""
     if not editions:
         raise BuildFailed([SiteError("the site has no editions yet: there is no email to make")])
     if every:
-        return list(editions)
+        return editions
     if wanted is None or wanted == "latest":
         return [editions[-1]]
     for edition in editions:

@@ -17,7 +17,7 @@ from generator.discovery import UNLISTED, github_pages_files, render_robots, sit
 from generator.errors import OutputError, SiteError
 from generator.feeds import FeedWriter, site_feeds
 from generator.graph import Inputs
-from generator.models import Attachment, Author, Item, Site, SitePage
+from generator.models import Attachment, Author, Edition, Item, Site, SitePage
 from generator.newsletter import (
     EMAIL_MESSAGE,
     EMAIL_PAGE,
@@ -61,15 +61,19 @@ class Page:
     uses: tuple[str, ...] = ()
 
 
-def plan(site: Site, views: Views, theme: ThemeFiles) -> tuple[list[Page], list[SiteError]]:
-    """Every file of the site in a fixed order, and the errors of files that would clash."""
+def plan(
+    site: Site, views: Views, theme: ThemeFiles, emails: Sequence[str] = ()
+) -> tuple[list[Page], list[SiteError]]:
+    """Every file of the site in a fixed order, and the errors of files that would clash;
+    ``emails`` names editions to write as emails besides the newest (see
+    :func:`emailed`)."""
     pages = [
         *_html_pages(site, views),
         *_feed_pages(site, views),
         *_static_pages(theme),
         *_standalone_pages(site, views),
         *_attachment_pages(site),
-        *_email_pages(site),
+        *_email_pages(site, emails),
     ]
     config = site.config
     for file, data in github_pages_files(config).items():
@@ -289,10 +293,30 @@ def _standalone_pages(site: Site, views: Views) -> list[Page]:
     return layout.pages
 
 
-def _email_pages(site: Site) -> list[Page]:
-    """Each edition as an email: its HTML, its text and the message of both."""
-    if site.config.email is None:
+def emailed(site: Site, asked: Sequence[str]) -> list[Edition]:
+    """The editions written as emails: site.yaml's ``email.latest`` newest, and those
+    ``asked`` for by date or number, or every one for "all"."""
+    settings = site.config.email
+    if settings is None:
         return []
+    editions = site.editions
+    newest = (
+        {e.date for e in editions[max(0, len(editions) - settings.latest) :]}
+        if settings.latest
+        else set()
+    )
+    return [
+        e
+        for e in editions
+        if e.date in newest
+        or "all" in asked
+        or e.date.isoformat() in asked
+        or str(e.number) in asked
+    ]
+
+
+def _email_pages(site: Site, asked: Sequence[str]) -> list[Page]:
+    """Each edition emailed: its HTML, its text and the message of both."""
     newsletter = Newsletter(site)
     made = (
         (EMAIL_PAGE, ("email.html",), newsletter.page),
@@ -300,7 +324,7 @@ def _email_pages(site: Site) -> list[Page]:
         (EMAIL_MESSAGE, ("email.html", "email.txt"), newsletter.message),
     )
     pages = []
-    for edition in site.editions:
+    for edition in emailed(site, asked):
         # The email shows no neighbours, unlike the edition's page; only its own items.
         inputs = Inputs((*Inputs.edition_full(edition), "site"))
         folder = email_folder(edition)

@@ -441,3 +441,29 @@ def test_an_email_template_without_a_subject_is_a_clear_error(make_site: MakeSit
     assert code == 1
     assert "the email has no subject: email.html gives it no <title>" in err
     assert "Traceback" not in err and not (root / "_site").exists()
+
+
+def test_builds_email_the_newest_editions_and_briefing_email_any_other(
+    make_site: MakeSite,
+) -> None:
+    root = make_site(
+        {
+            "site.yaml": "title: T\nurl: https://example.org/\nemail: {latest: 1}\n",
+            **{
+                f"content/{day}.md": item(f"Story {day}", f"2025-07-{day}T09:00:00+03:00")
+                for day in ("20", "21", "22")
+            },
+        }
+    )
+    emails = root / "_site/email"
+    assert run("build", "-q", "--site", str(root))[0] == 0
+    assert sorted(p.name for p in emails.iterdir()) == ["2025-07-22"]
+    code, out, err = run("email", "2025-07-20", "--site", str(root))
+    assert code == 0, err
+    assert "No. 1 (2025-07-20): T No. 1: Sunday, 20 July 2025" in out
+    assert sorted(p.name for p in emails.iterdir()) == ["2025-07-20", "2025-07-22"]
+    assert run("email", "--all", "-q", "--site", str(root))[0] == 0
+    assert len(list(emails.iterdir())) == 3
+    # The next build keeps the newest only: it deletes the emails it wrote, no others.
+    assert run("build", "-q", "--site", str(root))[0] == 0
+    assert sorted(p.name for p in emails.iterdir()) == ["2025-07-22"]
