@@ -50,6 +50,13 @@ words_per_minute: 220
 
 # Uncomment to publish on your own domain (GitHub Pages reads the CNAME file).
 # cname: news.example.org
+
+# The newest editions as emails (_site/email/<date>/; `briefing email` names them).
+# Uncomment and fill in for your newsletter service: mailchimp, buttondown or
+# listmonk (or the placeholder your service replaces with its unsubscribe link).
+# email:
+#   from: The Desk <desk@example.org>
+#   unsubscribe: buttondown
 """
 
 THEME_README = """\

@@ -91,6 +91,7 @@ class Planned:
     file: OutputPath
     template: str | None
     inputs: Inputs
+    uses: tuple[str, ...] = ()
 
 
 FIXED = {"site": "s1", "template:item.html": "t1", "template:tag.html": "t2"}
@@ -431,3 +432,13 @@ def test_a_page_planned_from_versions_is_stale_only_after_its_input_changes() ->
     after = [signature(p, versions(edited, FIXED)) for p in pages]
     assert stale(pages, after, written) == [1]
     assert graph.signature(pages[0], versions(edited, FIXED)) == before[0]
+
+
+def test_a_file_made_from_several_templates_changes_with_each_of_them() -> None:
+    # An edition's email message is made from email.html and email.txt.
+    page = Planned("email/2025-07-22/edition.eml", None, Inputs(("site",)), ("a.html", "b.txt"))
+    known = {"site": "s1", "template:a.html": "t1", "template:b.txt": "t2"}
+    first = signature(page, known)
+    assert signature(page, {**known, "template:b.txt": "t3"}) != first
+    assert signature(page, {**known, "template:a.html": "t4"}) != first
+    assert signature(page, dict(known)) == first

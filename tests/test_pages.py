@@ -82,6 +82,12 @@ OTHER_FILES = [
     "assets/favicon.svg",
     "assets/search.js",
     "assets/style.css",
+    # Each edition as an email (the newest 10, here all four).
+    *(
+        f"email/2025-07-{day}/{name}"
+        for day in (20, 21, 22, 23)
+        for name in ("index.html", "email.txt", "edition.eml")
+    ),
     ".nojekyll",
     "robots.txt",
     "sitemap.xml",
