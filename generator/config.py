@@ -295,7 +295,7 @@ class EmailSettings:
     list_unsubscribe: str | None = None
     #: How many of the newest editions every build writes as emails: those are the
     #: ones sent. Every edition's email costs as much as its page again and more
-    #: (10,000 items: 18 s cold with none, 42 s with all 5,000); ``briefing email``
+    #: (10,000 items: 18 s cold with none, 41 s with all 730); ``briefing email``
     #: makes any other on demand.
     latest: int = 10
 
