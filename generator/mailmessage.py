@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime
 from urllib.parse import urlsplit
@@ -61,7 +62,14 @@ def message_id(permalink: str) -> str:
 def mime_message(envelope: Envelope, text: str, page: str) -> bytes:
     """The message: both parts in UTF-8, quoted-printable so that every line stays short."""
     message = EmailMessage(policy=_POLICY)
-    message["Subject"] = envelope.subject
+    if envelope.subject.isascii():
+        message["Subject"] = envelope.subject
+    else:
+        # The policy's folding of a long non-ASCII header drops the space where it
+        # breaks between encoded words (CPython 3.11; tests/test_mailmessage.py);
+        # email.header folds it whole, and a raw value is written as it is.
+        encoded = Header(envelope.subject, "utf-8", header_name="Subject").encode()
+        message.set_raw("Subject", encoded)
     if envelope.sender:
         message["From"] = envelope.sender
     message["Date"] = format_datetime(envelope.date)

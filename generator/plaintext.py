@@ -25,6 +25,7 @@ _BLOCKS = frozenset(
 #: What a reader of text never sees: nothing of it is kept.
 _HIDDEN = frozenset({"script", "style", "template", "head", "title"})
 _SPACE = re.compile(r"[ \t\n\r\f]+")
+_SPACES = re.compile(r" {2,}")
 
 
 class References:
@@ -83,14 +84,17 @@ class _Reader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.references = references
         self.width = width
-        #: Finished blocks: their text, and whether they are list items or table rows,
-        #: which follow each other without a blank line.
-        self.blocks: list[tuple[str, bool]] = []
+        #: Finished blocks: their text, and the list or table they are part of (its
+        #: number), whose blocks follow each other without a blank line.
+        self.blocks: list[tuple[str, int | None]] = []
+        self.groups = 0
         self.inline: list[str] = []
         self.quotes = 0
         #: Each open list: whether it is numbered, and its last number.
         self.lists: list[list[int]] = []
         self.marker = ""
+        #: The width of each open list item's marker: its later lines are indented so.
+        self.items: list[int] = []
         self.pre = 0
         self.hidden = 0
         #: Each open link's reference ("" for one that stays in the page: a footnote).
@@ -107,6 +111,8 @@ class _Reader(HTMLParser):
             return
         if tag in _BLOCKS:
             self._flush()
+        if tag in ("ul", "ol", "table") and not (self.lists or self.rows):
+            self.groups += 1
         if tag == "blockquote":
             self.quotes += 1
         elif tag in ("ul", "ol"):
@@ -116,12 +122,13 @@ class _Reader(HTMLParser):
             numbered = self.lists[-1]
             numbered[1] += 1
             self.marker = f"{numbered[1]}. " if numbered[0] else "- "
+            self.items.append(len(self.marker))
         elif tag == "pre":
             self.pre += 1
         elif tag == "br":
             self.inline.append("\n")
         elif tag == "hr":
-            self.blocks.append((self._prefix() + "-" * 8, False))
+            self.blocks.append((self._prefixes("")[1] + "-" * 8, None))
         elif tag == "img" and values.get("alt"):
             self.inline.append(f"[Image: {values['alt']}]")
         elif tag == "a":
@@ -149,6 +156,8 @@ class _Reader(HTMLParser):
             self.quotes = max(0, self.quotes - 1)
         elif tag in ("ul", "ol") and self.lists:
             self.lists.pop()
+        elif tag == "li" and self.items:
+            self.items.pop()
         elif tag == "pre":
             self.pre = max(0, self.pre - 1)
         elif tag == "tr":
@@ -170,34 +179,41 @@ class _Reader(HTMLParser):
             return self.references.mark(href)
         return ""  # a link within the page (a footnote) or to nowhere: its text is enough
 
-    def _prefix(self) -> str:
-        return "> " * self.quotes + "   " * max(0, len(self.lists) - 1)
+    def _prefixes(self, marker: str) -> tuple[str, str]:
+        """What a block's first line and its other lines start with."""
+        base = "> " * self.quotes + " " * sum(self.items[:-1])
+        if marker:
+            return base + marker, base + " " * len(marker)
+        inside = base + " " * (self.items[-1] if self.items else 0)
+        return inside, inside
 
     def _flush(self) -> None:
         text = "".join(self.inline)
         self.inline = []
         marker, self.marker = self.marker, ""
-        prefix = self._prefix()
+        first, rest = self._prefixes(marker)
+        group = self.groups if self.lists or self.rows else None
         if self.pre:
             lines = text.strip("\n").split("\n")
             if any(line.strip() for line in lines):
-                self.blocks.append(("\n".join(prefix + "    " + line for line in lines), False))
+                code = [(rest if n else first) + "    " + line for n, line in enumerate(lines)]
+                self.blocks.append(("\n".join(code), group))
+            elif marker:
+                self.marker = marker
             return
-        text = "\n".join(" ".join(line.split(" ")).strip() for line in text.split("\n")).strip()
+        text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip()
         if not text:
             if marker:
                 self.marker = marker  # <li><p>...: the marker belongs to the paragraph
             return
-        first = prefix + marker
-        block = wrap(text, self.width, first, prefix + " " * len(marker))
-        self.blocks.append((block, bool(self.lists or self.rows)))
+        self.blocks.append((wrap(text, self.width, first, rest), group))
 
     def text(self) -> str:
         self._flush()
         parts: list[str] = []
-        for number, (block, listed) in enumerate(self.blocks):
+        for number, (block, group) in enumerate(self.blocks):
             if number:
-                tight = listed and self.blocks[number - 1][1]
+                tight = group is not None and group == self.blocks[number - 1][1]
                 parts.append("\n" if tight else "\n\n")
             parts.append(block)
         return "".join(parts)
