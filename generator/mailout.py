@@ -20,7 +20,14 @@ from pathlib import Path
 
 from generator.config import SiteConfig
 from generator.errors import BuildFailed, OutputError, SiteError
-from generator.newsletter import EMAIL_FOLDER, EMAIL_MESSAGE, EMAIL_PAGE, EMAIL_TEXT, clipped
+from generator.newsletter import (
+    EMAIL_FOLDER,
+    EMAIL_MESSAGE,
+    EMAIL_PAGE,
+    EMAIL_TEXT,
+    clipped,
+    unsized_pictures,
+)
 
 EMAIL_FILES = (EMAIL_PAGE, EMAIL_TEXT, EMAIL_MESSAGE)
 
@@ -71,7 +78,8 @@ def describe(edition: EmailEdition, config: SiteConfig) -> list[str]:
     message = email.message_from_bytes(
         (edition.folder / EMAIL_MESSAGE).read_bytes(), policy=email.policy.default
     )
-    size = (edition.folder / EMAIL_PAGE).stat().st_size
+    page = (edition.folder / EMAIL_PAGE).read_bytes()
+    size = len(page)
     lines = [
         f"No. {edition.number} ({edition.date}): {message['Subject']}",
         f"  {edition.folder}{os.sep}  {EMAIL_PAGE} {size / 1024:.1f} KB, {EMAIL_TEXT}, "
@@ -80,7 +88,19 @@ def describe(edition: EmailEdition, config: SiteConfig) -> list[str]:
     too_big = clipped(size)
     if too_big:
         lines.append(f"  warning: {too_big}")
+    unsized = unsized_pictures(page.decode("utf-8"))
+    if unsized:
+        lines.append(
+            f"  warning: {_pictures(len(unsized))} no known size ({', '.join(unsized[:3])}"
+            f"{', …' if len(unsized) > 3 else ''}): Outlook for Windows shows a picture as "
+            "wide as it is, however wide the email; put the file beside the item, where "
+            "briefing reads its size"
+        )
     return lines
+
+
+def _pictures(count: int) -> str:
+    return "1 picture has" if count == 1 else f"{count} pictures have"
 
 
 def setup_warnings(config: SiteConfig) -> list[str]:

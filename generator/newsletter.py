@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from html import unescape
 from typing import Any
 
 from markupsafe import Markup
@@ -36,6 +37,7 @@ Render = Callable[[str, Callable[[], dict[str, Any]]], bytes | None]
 
 _IMG = re.compile(r"<img\b[^>]*>", re.I)
 _SIZE = re.compile(r'\s(width|height)="(\d+)"')
+_SRC = re.compile(r'\ssrc="([^"]*)"')
 
 
 def email_folder(edition: Edition) -> str:
@@ -56,6 +58,17 @@ def fit_pictures(page: str, width: int = PICTURE_WIDTH) -> str:
         return _SIZE.sub(lambda m: f' {m.group(1)}="{scaled[m.group(1)]}"', tag)
 
     return _IMG.sub(fit, page)
+
+
+def unsized_pictures(page: str) -> list[str]:
+    """The address of each <img> without a width: a picture of unknown size (a URL),
+    which Outlook for Windows shows as wide as it is, however wide the email."""
+    found = []
+    for tag in _IMG.findall(page):
+        if not any(name == "width" for name, _ in _SIZE.findall(tag)):
+            source = _SRC.search(tag)
+            found.append(unescape(source.group(1)) if source else "")
+    return found
 
 
 class Newsletter:
@@ -112,6 +125,7 @@ class Newsletter:
             # What an inbox shows after the subject: the headlines, not "View in browser".
             preview=titles if len(titles) <= 150 else titles[:149].rsplit(" ", 1)[0] + "…",
             width=EMAIL_WIDTH,
+            picture_width=PICTURE_WIDTH,
         )
 
     def _page_context(self, edition: Edition) -> dict[str, Any]:

@@ -313,9 +313,12 @@ def test_the_email_in_chromium_fits_loads_only_the_sites_pictures_and_passes_axe
             "return performance.getEntriesByType('resource').map(e => e.name)"
         )
         assert loaded, "the pictures load"
-        problems += [f"{scheme}: fetched {url}" for url in loaded if not (
-            url.startswith(built.url) and url.endswith(".png")
-        ) and not url.endswith("/favicon.ico")]  # fmt: skip  (Chromium's own, not the email's)
+        problems += [
+            f"{scheme}: fetched {url}"
+            for url in loaded
+            if not (url.startswith(built.url) and url.endswith(".png"))
+            and not url.endswith("/favicon.ico")
+        ]  # fmt: skip  (Chromium's own, not the email's)
         complete = driver.execute_script(  # type: ignore[attr-defined]
             "return [...document.images].every(i => i.complete && i.naturalWidth > 0)"
         )
@@ -477,3 +480,27 @@ def test_briefing_email_warns_when_gmail_would_clip_the_email(make_site: MakeSit
     size = (root / "_site/email/2025-07-22/index.html").stat().st_size
     assert size > 102 * 1024
     assert f"warning: its HTML is {size // 1024} KB; Gmail shows the first 102 KB" in out
+
+
+def test_pictures_of_unknown_size_fill_the_column_or_are_named(make_site: MakeSite) -> None:
+    lead = "https://images.example.org/lead.jpg"
+    inline = "https://images.example.org/in-the-body.png?w=1600&q=80"
+    root = make_site(
+        {
+            "content/a.md": item(
+                "Pictures from elsewhere",
+                image=f"{{src: '{lead}', alt: The lead picture}}",
+                body=f"The text.\n\n![A picture from a wire service]({inline})",
+            )
+        }
+    )
+    code, out, err = run("email", "--site", str(root))
+    assert code == 0, err
+    html = (root / "_site/email/2025-07-22/index.html").read_text(encoding="utf-8")
+    images = {attrs["src"]: attrs for tag, attrs in parsed(html).tags if tag == "img"}
+    # Outlook sizes pictures by width="" alone: a lead picture fills the column anyway.
+    assert images[lead]["width"] == "560"
+    assert "width" not in images[inline]
+    # A picture in the text is as wide as it is; the editor is told which one.
+    assert f"warning: 1 picture has no known size ({inline}): Outlook for Windows" in out
+    assert "lead.jpg" not in out
