@@ -151,6 +151,14 @@ def load_mapping(
     except yaml.reader.ReaderError as exc:
         raise _unreadable(exc, text, place) from None
     try:
+        tagged = _first_tag(text)
+        if tagged is not None:
+            raise place.at(
+                f"'{tagged[0]}' is a YAML type tag, which briefing does not read",
+                tagged[1].line,
+                tagged[1].column,
+                'quote the whole value if the text starts with "!", or delete the tag',
+            )
         node = loader.get_single_node()
         if node is None:
             return LocatedMapping({}, {}, {})
@@ -196,15 +204,7 @@ def load_mapping(
                 owned.add(key)
             key_at[key] = where
             value_at[key] = _pos(value_node.start_mark, line_offset)
-            tagged = _first_tag(value_node, lines)
-            if tagged is not None:
-                tag, mark = tagged
-                raise place.at(
-                    f"'{tag}' is a YAML type tag, which briefing does not read",
-                    mark.line,
-                    mark.column,
-                    'quote the whole value if the text starts with "!", or delete the tag',
-                )
+            _merge_keys_only(value_node)
             data[key] = loader.construct_object(value_node, deep=True)
             lost = _lost(value_node, lines)
             if lost:
@@ -372,32 +372,42 @@ def _parsers_disagree(text: str, where: _Where) -> SiteError | None:
     )
 
 
-#: An anchor before a tag: `&name !!int 3`.
-_ANCHOR = re.compile(r"&\S*\s+")
-
-
-def _first_tag(node: yaml.Node, lines: list[str]) -> tuple[str, Any] | None:
-    """The first explicit type tag in a value (`!!int 3`, `!!set {a}`, `!x`), and where.
+def _first_tag(text: str) -> tuple[str, Any] | None:
+    """The first explicit type tag in the text (`!!int 3`, `!!set {a}`, `!x`), as
+    written, and where.
 
     Every tag is refused rather than constructed: a tagged value is never text the
     editor meant, and PyYAML's constructors raise bare exceptions on bad ones
-    (`!!int x`, `!!timestamp 2025-02-30`).
+    (`!!int x`, `!!timestamp 2025-02-30`). The scanner's tokens find each one
+    wherever it is: after an anchor, a comment or a line break, at any depth.
     """
-    mark = node.start_mark
-    written = lines[mark.line][mark.column :] if mark.line < len(lines) else ""
-    written = _ANCHOR.sub("", written, count=1) if written.startswith("&") else written
-    if written.startswith("!"):
-        return written.split()[0] if written.split() else "!", mark
-    children: list[yaml.Node] = []
-    if isinstance(node, yaml.SequenceNode):
-        children = list(node.value)
-    elif isinstance(node, yaml.MappingNode):
-        children = [part for pair in node.value for part in pair]
-    for child in children:
-        found = _first_tag(child, lines)
-        if found is not None:
-            return found
+    if "!" not in text:  # no tag without one; most front matter is spared the scan
+        return None
+    lines = text.split("\n")
+    scanner = LOADERS[LIBYAML](text)
+    try:
+        while not scanner.check_token(yaml.StreamEndToken):
+            token = scanner.get_token()
+            if isinstance(token, yaml.TagToken):
+                mark = token.start_mark
+                written = lines[mark.line][mark.column :].split()
+                return (written[0] if written else "!"), mark
+    finally:
+        scanner.dispose()
     return None
+
+
+def _merge_keys_only(node: yaml.Node) -> None:
+    """A plain `<<` is a merge key only as a key; anywhere else it is the text "<<"
+    (the resolver cannot tell, and the constructor has nothing to make of it)."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == _MERGE:
+        node.tag = "tag:yaml.org,2002:str"
+    elif isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            _merge_keys_only(child)
+    elif isinstance(node, yaml.MappingNode):
+        for _, value in node.value:
+            _merge_keys_only(value)
 
 
 def _lost(node: yaml.Node, lines: list[str]) -> tuple[str, str] | None:

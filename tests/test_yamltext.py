@@ -152,10 +152,23 @@ def test_empty_text_has_no_positions() -> None:
                 ("!!set {Talks, resume}", "!!set", 8),
                 ("!!binary VGFsa3M=", "!!binary", 8),
                 ("[Talks, !!float 3.5]", "!!float", 16),
-                ("&a !!str Talks", "!!str", 8),
+                ("&a !!str Talks", "!!str", 11),  # at the tag, after the anchor
                 ("{x: !local y}", "!local", 12),
                 ("! Talks", "!", 8),
             ]
+        ),
+        # A tag is found wherever it is: after an anchor, a comment, a line break.
+        (
+            "title: T\nsummary: &a\n  !!binary aGk=\n",
+            0,
+            "a.md:3:3: '!!binary' is a YAML type tag, which briefing does not read; "
+            'quote the whole value if the text starts with "!", or delete the tag',
+        ),
+        (
+            "tags: &a # the usual ones\n\n  !!set {a, b}\n",
+            0,
+            "a.md:3:3: '!!set' is a YAML type tag, which briefing does not read; "
+            'quote the whole value if the text starts with "!", or delete the tag',
         ),
         # The safe loader refuses Python tags instead of running them.
         (
@@ -284,6 +297,22 @@ def test_every_key_is_kept_as_written_with_its_position(
         {key: Position(1, 1)},
         {key: Position(1, value_col)},
     )
+
+
+@pytest.mark.parametrize("libyaml", sorted(yamltext.LOADERS))
+@pytest.mark.parametrize(
+    ("text", "data"),
+    [
+        ("title: <<\n", {"title": "<<"}),
+        ("tags: [a, <<]\n", {"tags": ["a", "<<"]}),
+        ("extra: {arrow: <<}\n", {"extra": {"arrow": "<<"}}),
+    ],
+)
+def test_a_merge_sign_that_is_not_a_key_is_text(
+    text: str, data: dict[str, object], libyaml: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(yamltext, "LIBYAML", libyaml)
+    assert load(text).data == data
 
 
 def test_merge_keys_are_flattened_at_the_position_inside_the_anchor() -> None:
