@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image
 
 from generator.config import SiteConfig
 from generator.urls import slugify
@@ -126,6 +127,13 @@ def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = main(list(argv), out=out, err=err)
     return code, out.getvalue(), err.getvalue()
+
+
+def png(width: int, height: int, colour: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    """A PNG of ``width`` x ``height`` pixels, all of one ``colour``."""
+    data = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(data, "PNG")
+    return data.getvalue()
 
 
 @pytest.fixture

@@ -10,25 +10,12 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import MakeSite, item
+from conftest import MakeSite, item, png, run
 from PIL import Image
 
 from generator.assets import Asset, describe, picture_size
-from generator.cli import main
 
 NOW = "2025-07-23T12:00:00+03:00"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def png(width: int, height: int, colour: tuple[int, int, int] = (200, 30, 30)) -> bytes:
-    data = io.BytesIO()
-    Image.new("RGB", (width, height), colour).save(data, "PNG")
-    return data.getvalue()
 
 
 def jpeg_turned(width: int, height: int) -> bytes:

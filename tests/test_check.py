@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
-from conftest import SITE_YAML, MakeSite, item
+from conftest import SITE_YAML, MakeSite, item, run
 
 from generator.check import github_annotation
-from generator.cli import main
 from generator.errors import ContentError, SiteError, SiteWarning
 
 NOW = "2025-07-23T12:00:00+03:00"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def check(*argv: str) -> tuple[int, str, str]:

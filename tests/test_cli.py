@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import subprocess
@@ -10,15 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SITE_YAML, MakeSite, item
-
-from generator.cli import main
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
+from conftest import SITE_YAML, MakeSite, item, run
 
 
 def test_build_prints_one_summary_line(make_site: MakeSite) -> None:

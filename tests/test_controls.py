@@ -3,22 +3,14 @@ reported at its file, line and column, in every build, not only the one that par
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
-from conftest import MakeSite, item
+from conftest import MakeSite, item, run
 
-from generator.cli import main
 from generator.controls import Stray, without_strays
 
 NOW = "2025-07-23T12:00:00+03:00"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 # On strings --------------------------------------------------------------

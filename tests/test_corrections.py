@@ -3,29 +3,20 @@ first on /corrections/, and moves the item's updated date so that feed readers n
 
 from __future__ import annotations
 
-import io
 from calendar import timegm
 from datetime import datetime
 from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import MakeSite, item
+from conftest import MakeSite, item, run
 from test_content import PATH, errors_of, parse_text
-
-from generator.cli import main
 
 NOW = "2025-07-25T12:00:00+03:00"
 CORRECTIONS = (
     "\n  - {date: 2025-07-24 10:00, text: 'An earlier version gave the wrong venue.'}"
     "\n  - {date: 2025-07-23 08:00, text: 'The minister is Umerov, not Umarov.'}"
 )
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_corrections_are_read_oldest_first() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,17 +19,10 @@ from urllib.error import HTTPError
 from urllib.request import urlopen
 
 import pytest
-from conftest import MakeSite, item, run, serve_pages
-from PIL import Image
+from conftest import MakeSite, item, png, run, serve_pages
 
 BASE = "/briefing/"
 UNSUBSCRIBE = "https://newsletter.example.org/leave"
-
-
-def png(width: int, height: int) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), (40, 90, 160)).save(out, "PNG")
-    return out.getvalue()
 
 
 def site_files(url: str, email_settings: str) -> dict[str, str | bytes]:

@@ -3,14 +3,12 @@ for a theme to use, in every build (fresh, from the cache, incremental)."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
-from conftest import SITE_YAML, MakeSite, item
+from conftest import SITE_YAML, MakeSite, item, run
 from test_content import errors_of, parse_text
 
-from generator.cli import main
 from generator.config import config_from
 from generator.errors import BuildFailed
 
@@ -20,12 +18,6 @@ EXTRA = """extra:
   podcast: https://example.org/ep1.mp3
   desk: [Kyiv, Warsaw]
   embargo: {until: "09:00", by: Reuters}"""
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_extra_is_read_as_written_and_read_only() -> None:

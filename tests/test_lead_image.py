@@ -4,23 +4,15 @@ and RSS/Atom media; a site-wide default preview picture from site.yaml."""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import SITE_YAML, MakeSite, item, run
-from PIL import Image
+from conftest import SITE_YAML, MakeSite, item, png, run
 
 NOW = "2025-07-23T12:00:00+03:00"
 ITEM_URL = "https://example.github.io/briefing/2025/07/22/talks/"
-
-
-def png(width: int, height: int) -> bytes:
-    data = io.BytesIO()
-    Image.new("RGB", (width, height), (30, 90, 170)).save(data, "PNG")
-    return data.getvalue()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ that the build discards. Real files, real SQLite, real builds."""
 
 from __future__ import annotations
 
-import io
 import os
 import sqlite3
 import stat
@@ -14,9 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import MakeSite, item
+from conftest import MakeSite, item, run
 
-from generator.cli import main
 from generator.machinekey import SECRET_NAME, NoSecret, Seal, load_secret
 from generator.stage import survey
 from generator.starter import init_site
@@ -73,12 +71,6 @@ def test_seals_differ_by_secret_kind_and_every_value() -> None:
     assert not one.valid(mac.hex(), "parsed", "k", "record", None)
 
 
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
 def plant_script(cache: Path, secret_dir: Path) -> None:
     """What a hostile contributor commits: the cache of their own machine, its HTML
     changed and sealed again under their own secret."""
@@ -123,9 +115,7 @@ def test_a_planted_cache_changes_nothing_the_build_publishes(
     assert not any(b"<script>" in p.read_bytes() for p in (tmp_path / "published").rglob("*.html"))
 
 
-def test_a_cache_written_by_hand_is_discarded_too(
-    make_site: MakeSite, tmp_path: Path
-) -> None:
+def test_a_cache_written_by_hand_is_discarded_too(make_site: MakeSite, tmp_path: Path) -> None:
     root = make_site({"content/a.md": item("Alpha")})
     clean = tmp_path / "clean"
     assert run("build", "--site", str(root), "--output", str(clean), "--clean")[0] == 0

@@ -3,25 +3,17 @@ Asserted on the folder's contents, byte for byte."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import time
 from pathlib import Path
 
 import pytest
-from conftest import MakeSite, item
+from conftest import MakeSite, item, run
 
 from generator import outputdir
-from generator.cli import main
 from generator.outputdir import MANIFEST
 from generator.stage import survey
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def fill(folder: Path, files: dict[str, str]) -> dict[str, str]:

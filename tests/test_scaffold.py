@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import SITE_YAML, MakeSite, item
+from conftest import SITE_YAML, MakeSite, item, run
 
 from generator import content
-from generator.cli import main
 from generator.scaffold import item_text
 from generator.sources import Source
 
 KYIV = ZoneInfo("Europe/Kyiv")
 SITE = SITE_YAML + "sections: [World, Economy]\n"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def new(root: Path, *argv: str) -> tuple[int, str, str]:

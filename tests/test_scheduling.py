@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import MakeSite, item
+from conftest import MakeSite, item, run
 
 from generator.build import BuildOptions, Scheduled, build
-from generator.cli import main
 
 NOW = "2025-07-22T12:00:00+03:00"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def files() -> dict[str, str]:

@@ -105,7 +105,9 @@ class Running:
     log: list[str]
 
 
-def run(root: Path) -> Iterator[Running]:
+def verbose_preview(root: Path) -> Iterator[Running]:
+    """``briefing serve --verbose`` on ``root`` in a subprocess, its stderr read all along;
+    stopped when the generator is closed."""
     running = start(root, "--verbose")
     assert running.proc.stderr is not None
     log: list[str] = []
@@ -132,13 +134,15 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     (root / "content").mkdir(parents=True)
     (root / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
     (root / "content/2025-07-22-talks.md").write_text(item("Talks in Istanbul"), encoding="utf-8")
-    yield from run(root)
+    yield from verbose_preview(root)
 
 
 @pytest.fixture
 def fresh(make_site: MakeSite) -> Iterator[Running]:
     """A preview of its own, for a test that fills it up."""
-    yield from run(make_site({"content/2025-07-22-talks.md": item("Talks in Istanbul")}))
+    yield from verbose_preview(
+        make_site({"content/2025-07-22-talks.md": item("Talks in Istanbul")})
+    )
 
 
 def host_refusal(port: int, came: str) -> str:

@@ -3,16 +3,14 @@ are located errors. Real symbolic links, real pipes, real file modes."""
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import MakeSite, item, without_file_privileges
+from conftest import MakeSite, item, run, without_file_privileges
 
-from generator.cli import main
 from generator.sitefiles import walk
 from generator.sources import discover
 
@@ -22,17 +20,9 @@ HINT = (
 )
 
 
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
 def built_files(root: Path) -> dict[str, bytes]:
     site = root / "_site"
-    return {
-        p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()
-    }
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
 
 @pytest.fixture

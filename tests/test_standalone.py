@@ -4,14 +4,12 @@ feed entry."""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import SITE_YAML, MakeSite, item, run
-from PIL import Image
+from conftest import SITE_YAML, MakeSite, item, png, run
 
 NOW = "2025-07-23T12:00:00+03:00"
 ABOUT = """\
@@ -26,12 +24,6 @@ We summarise the day's news. Read the [corrections policy](../policies/correctio
 <script>alert(1)</script>
 """
 POLICY = "---\ntitle: Corrections policy\nmenu: 2\n---\nWe correct in place.\n"
-
-
-def png(width: int, height: int) -> bytes:
-    data = io.BytesIO()
-    Image.new("RGB", (width, height), (200, 30, 30)).save(data, "PNG")
-    return data.getvalue()
 
 
 PNG = png(3, 2)

@@ -3,21 +3,12 @@ the theme's of the same name is replaced, a file briefing makes itself is an err
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
-from conftest import MakeSite, item
-
-from generator.cli import main
+from conftest import MakeSite, item, run
 
 NOW = "2025-07-23T12:00:00+03:00"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

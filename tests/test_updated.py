@@ -3,7 +3,6 @@ and to feed readers, and stays in the edition it was published in."""
 
 from __future__ import annotations
 
-import io
 import json
 from calendar import timegm
 from datetime import datetime
@@ -11,19 +10,11 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import MakeSite, item
+from conftest import MakeSite, item, run
 from test_content import PATH, errors_of, parse_text
-
-from generator.cli import main
 
 NOW = "2025-07-24T12:00:00+03:00"
 UPDATED = "2025-07-23T18:30:00+03:00"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_updated_is_read_like_date() -> None:
