@@ -120,11 +120,11 @@ def test_an_edited_body_reaches_only_the_pages_that_show_it(make_site: MakeSite)
     run_build(root)
     (root / "content/b.md").write_text(
         item(
-                "Rates held",
-                "2025-07-21T10:00:00+03:00",
-                tags="[economy]",
-                body="The first paragraph.\n\nThe other paragraph.",  # as many words
-            ),
+            "Rates held",
+            "2025-07-21T10:00:00+03:00",
+            tags="[economy]",
+            body="The first paragraph.\n\nThe other paragraph.",  # as many words
+        ),
         encoding="utf-8",
     )
     report = run_build(root)

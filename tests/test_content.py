@@ -491,7 +491,7 @@ QUOTE = "quote the whole value"
             "title: Swift's new album debuts at #1 in 30 countries",
             "content/2025-07-22-talks.md:2:8: 'title' would be published as \"Swift's new album "
             "debuts at\": YAML reads ' #' as the start of a comment; quote the whole value: "
-            "title: \"Swift's new album debuts at #1 in 30 countries\", or put the comment on "
+            'title: "Swift\'s new album debuts at #1 in 30 countries", or put the comment on '
             "a line of its own",
         ),
         (

@@ -56,9 +56,7 @@ def test_titles_and_summaries_read_as_typed(built: Path, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["feed.xml", "atom.xml", "editions/feed.xml"])
-def test_every_link_in_feed_content_is_absolute_footnotes_included(
-    built: Path, name: str
-) -> None:
+def test_every_link_in_feed_content_is_absolute_footnotes_included(built: Path, name: str) -> None:
     feed = feedparser.parse(built / name)
     links = [
         link
