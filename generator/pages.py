@@ -293,6 +293,12 @@ def _standalone_pages(site: Site, views: Views) -> list[Page]:
     return layout.pages
 
 
+def _edition_context(edition: View) -> dict[str, Any]:
+    """An edition's page: the edition, and its picture as the page's own (base.html's
+    link preview; the front page, showing the latest edition, keeps the site's)."""
+    return {"edition": edition, "picture": edition["image"]}
+
+
 def emailed(site: Site, asked: Sequence[str]) -> list[Edition]:
     """The editions written as emails: site.yaml's ``email.latest`` newest, and those
     ``asked`` for by date or number, or every one for "all"."""
@@ -455,7 +461,7 @@ def _html_pages(site: Site, views: Views) -> list[Page]:
                 (*Inputs.edition_full(edition), *(Inputs.edition(e) for e in neighbours)),
                 (str(index), str(len(editions))),
             ),
-            lambda edition=edition: {"edition": views.edition(edition)},  # type: ignore[misc]
+            lambda edition=edition: _edition_context(views.edition(edition)),  # type: ignore[misc]
         )
     layout.page(
         "archive.html",

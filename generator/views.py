@@ -503,6 +503,8 @@ class Views:
             **self.edition_link(edition),
             intro=Markup(edition.intro_html),
             sections=sections,
+            # What stands for the edition in link previews: its first item's picture.
+            image=next((i["image"] for s in sections for i in s["items"] if i["image"]), None),
             previous=self.edition_link(previous) if previous else None,
             next=self.edition_link(following) if following else None,
         )

@@ -81,6 +81,20 @@ def test_the_lead_image_is_the_link_preview(site: Path) -> None:
     assert meta(plain, "twitter:card") == "summary"
 
 
+def test_an_editions_link_preview_is_its_first_items_picture(site: Path) -> None:
+    build()
+    edition = (site / "_site/editions/2025-07-22/index.html").read_text()
+    # The edition shows its items newest first: "Talks resume" (09:15), then "Elsewhere".
+    first = edition.split("<main", 1)[1].split('<img src="', 1)[1].split('"', 1)[0]
+    assert first == "/briefing/2025/07/22/talks/map.png"
+    assert meta(edition, "og:image") == ITEM_URL + "map.png"
+    assert (meta(edition, "og:image:width"), meta(edition, "og:image:height")) == ("800", "450")
+    assert meta(edition, "twitter:card") == "summary_large_image"
+    # An edition without pictures, and the front page, have the site's (here none).
+    for page in ("editions/2025-07-21/index.html", "index.html"):
+        assert meta((site / "_site" / page).read_text(), "og:image") is None
+
+
 def test_an_image_elsewhere_is_linked_as_given(site: Path) -> None:
     build()
     page = (site / "_site/2025/07/22/b/index.html").read_text()
