@@ -545,8 +545,10 @@ def bench_email(site: Path, runs: int, jobs: str | None) -> EmailFigures:
 
 
 def print_email(figures: EmailFigures) -> None:
-    print(f"\nemails of a build: {figures.editions} editions, "
-          f"{figures.total_bytes / 1024:.0f} KiB, largest HTML {figures.largest / 1024:.1f} KiB")
+    print(
+        f"\nemails of a build: {figures.editions} editions, "
+        f"{figures.total_bytes / 1024:.0f} KiB, largest HTML {figures.largest / 1024:.1f} KiB"
+    )
     print(f"briefing email --all ({figures.every_editions} editions): {figures.every:.2f} s; "
           f"back to the newest: {figures.newest:.2f} s")  # fmt: skip
 
