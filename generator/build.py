@@ -743,12 +743,11 @@ def _missing_preview(config: SiteConfig, planned: Collection[str]) -> list[SiteE
         return []
     where = config.value_at.get("image")
     return [
-        ConfigError(
+        ConfigError.at(
             f"'image' names {image}, but the site publishes no such file (looked for "
             f"static/{image})",
             path=config.path,
-            line=where.line if where else None,
-            col=where.col if where else None,
+            where=where,
             hint="put the picture in the site's static/ folder, or correct the name",
         )
     ]

@@ -138,11 +138,10 @@ def source_warnings(documents: Iterable[Document]) -> Iterator[SiteError]:
         for citation in doc.meta.sources:
             yield from _url_warnings(citation.url, doc.path, where.line, where.col, "source")
             if urlsplit(citation.url).scheme == "http":
-                yield SiteWarning(
+                yield SiteWarning.at(
                     f"source {citation.url} is plain http",
                     path=doc.path,
-                    line=where.line,
-                    col=where.col,
+                    where=where,
                     hint="use https:// if the publisher supports it",
                 )
         by_article[article_key(doc.meta.sources[0].url)].append(doc)
@@ -152,11 +151,10 @@ def source_warnings(documents: Iterable[Document]) -> Iterator[SiteError]:
         for doc in same:
             where = doc.value_at.get("source", Position(1, 1))
             others = ", ".join(other.path for other in same if other is not doc)
-            yield SiteWarning(
+            yield SiteWarning.at(
                 f"summarises the same article as {others}",
                 path=doc.path,
-                line=where.line,
-                col=where.col,
+                where=where,
                 hint="merge the two items, or cite a different article",
             )
 

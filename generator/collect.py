@@ -126,12 +126,11 @@ def _first_by_slug(
         told.add((earlier, name))
         where = doc.value_at.get(key)
         errors.append(
-            ContentError(
+            ContentError.at(
                 f"{what} '{name}' and {what} '{earlier}' (in {first[slug][1].path}) have one "
                 f"page, /{what}s/{slug}/: the site would show '{name}' as '{earlier}'",
                 path=doc.path,
-                line=where.line if where else None,
-                col=where.col if where else None,
+                where=where,
                 hint=f"write them the same, or spell one out (for example '{name}' as words)",
             )
         )
@@ -298,11 +297,10 @@ def _bylines(
 def _unknown_author(written: str, doc: Document, config: SiteConfig) -> SiteError:
     where = doc.value_at["author"]
     choices = [*config.authors, *(p.name for p in config.authors.values())]
-    return ContentError(
+    return ContentError.at(
         f"unknown author '{written}': site.yaml's authors do not name them",
         path=doc.path,
-        line=where.line,
-        col=where.col,
+        where=where,
         hint=suggest(written, choices)
         or f"add them to authors: in site.yaml, or write one of: {', '.join(config.authors)}",
     )
@@ -351,12 +349,11 @@ def _menu(
         else:
             where = config.value_at.get("menu")
             errors.append(
-                ConfigError(
+                ConfigError.at(
                     f"the menu names the page '{entry.page}', but there is no "
                     f"content/pages/{entry.page}.md",
                     path=config.path,
-                    line=where.line if where else None,
-                    col=where.col if where else None,
+                    where=where,
                     hint=suggest(entry.page, list(by_name))
                     or "write the page, or take it out of the menu",
                 )
@@ -471,7 +468,7 @@ def _section(
     else:
         hint = "list the sections in site.yaml, e.g. sections: [Top stories, World]"
         message = f"section '{name}' is given, but site.yaml lists no sections"
-    errors.append(ContentError(message, path=doc.path, line=where.line, col=where.col, hint=hint))
+    errors.append(ContentError.at(message, path=doc.path, where=where, hint=hint))
     return None
 
 
@@ -586,11 +583,10 @@ def _clashes(
             where = doc.value_at[field(doc)]
             others = ", ".join(other.path for other in clash if other is not item)
             errors.append(
-                ContentError(
+                ContentError.at(
                     f"{problem.format(key=shared)}: this one and {others}",
                     path=item.path,
-                    line=where.line,
-                    col=where.col,
+                    where=where,
                     hint=hint,
                 )
             )

@@ -263,11 +263,10 @@ def _before_publication(
     if updated is not None and updated < published:
         where = mapping.value_at["updated"]
         errors.append(
-            ContentError(
+            ContentError.at(
                 f"'updated' ({updated.isoformat()}) is before 'date' ({published.isoformat()})",
                 path=path,
-                line=where.line,
-                col=where.col,
+                where=where,
                 hint="an update comes after publication; check the two dates",
             )
         )
@@ -275,12 +274,11 @@ def _before_publication(
         if correction.date < published:
             where = mapping.value_at["corrections"]
             errors.append(
-                ContentError(
+                ContentError.at(
                     f"a correction dated {correction.date.isoformat()} is before 'date' "
                     f"({published.isoformat()})",
                     path=path,
-                    line=where.line,
-                    col=where.col,
+                    where=where,
                     hint="a correction comes after publication; check its date",
                 )
             )
@@ -342,7 +340,7 @@ def _with_text(values: dict[str, Any], mapping: LocatedMapping, path: str) -> Le
 
     def refuse(key: str, problem: str, hint: str) -> BuildFailed:
         where = mapping.value_at[key]
-        error = ContentError(problem, path=path, line=where.line, col=where.col, hint=hint)
+        error = ContentError.at(problem, path=path, where=where, hint=hint)
         return BuildFailed([error])
 
     if image is None:
@@ -370,11 +368,10 @@ def notes(doc: Document) -> tuple[SiteWarning, ...]:
         return ()
     meaning = "a draft, left out of the site" if doc.meta.draft else "published"
     return (
-        SiteWarning(
+        SiteWarning.at(
             f"`published:` is Jekyll's spelling; this item is read as {meaning}",
             path=doc.path,
-            line=where.line,
-            col=where.col,
+            where=where,
             hint="write `draft: true` to keep an item out of the site, or delete the line "
             "(items are published unless they are drafts)",
         ),

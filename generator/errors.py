@@ -9,6 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Protocol, Self
+
+
+class Place(Protocol):
+    """A position in a file: a 1-based line and column."""
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def col(self) -> int: ...
 
 
 class SiteError(Exception):
@@ -33,6 +44,25 @@ class SiteError(Exception):
         #: 1-based column; None when only the line is known.
         self.col = col
         self.hint = hint
+
+    @classmethod
+    def at(
+        cls,
+        message: str,
+        *,
+        path: Path | str | None,
+        where: Place | None,
+        hint: str | None = None,
+    ) -> Self:
+        """The error at ``where`` in ``path`` (a key's or a value's position), or about
+        the whole file when the position is not known."""
+        return cls(
+            message,
+            path=path,
+            line=where.line if where else None,
+            col=where.col if where else None,
+            hint=hint,
+        )
 
     def __reduce__(self) -> tuple[object, ...]:
         # Exceptions pickle their args only; ours are keyword fields. Worker processes

@@ -78,11 +78,10 @@ def validate(
         except Invalid as exc:
             where = mapping.value_at[key]
             errors.append(
-                error(
+                error.at(
                     f"'{key}' {exc.message}",
                     path=path,
-                    line=where.line,
-                    col=where.col,
+                    where=where,
                     hint=exc.hint,
                 )
             )
@@ -99,11 +98,10 @@ def validate(
                 where = start
                 problem = f"missing required key '{field.name}' in {what}"
             errors.append(
-                error(
+                error.at(
                     problem,
                     path=path,
-                    line=where.line,
-                    col=where.col,
+                    where=where,
                     hint=f"add `{field.name}: ...` ({field.doc})" if field.doc else None,
                 )
             )
@@ -127,18 +125,16 @@ def _unknown(
         visible = _visible(key)
         names = ", ".join(dict.fromkeys(_char_name(ch) for ch in hidden))
         fix = f"write `{visible}:`" if visible in known else "retype the key"
-        return error(
+        return error.at(
             f"the key '{visible}' in {what} has an invisible {names} in it",
             path=path,
-            line=where.line,
-            col=where.col,
+            where=where,
             hint=f"delete it: {fix} (it comes with text pasted from web pages and chats)",
         )
-    return error(
+    return error.at(
         f"unknown key '{key}' in {what}",
         path=path,
-        line=where.line,
-        col=where.col,
+        where=where,
         hint=(foreign or {}).get(key) or _suggest(key, known),
     )
 
@@ -170,11 +166,10 @@ def _cut_short(
     where = mapping.value_at[key]
     quoted = typed.replace("\\", "\\\\").replace('"', '\\"')
     shown = f"would be published as {raw!r}" if isinstance(raw, str) else "must be text"
-    return error(
+    return error.at(
         f"'{key}' {shown}: {why}",
         path=path,
-        line=where.line,
-        col=where.col,
+        where=where,
         hint=f'quote the whole value: {key}: "{quoted}"'
         + (", or put the comment on a line of its own" if lost.startswith("#") else ""),
     )

@@ -182,22 +182,20 @@ def load_mapping(
         for key_node, value_node in node.value:
             where = _pos(key_node.start_mark, line_offset)
             if not isinstance(key_node, yaml.ScalarNode):
-                raise error(
+                raise error.at(
                     f"{what} keys must be plain words",
                     path=path,
-                    line=where.line,
-                    col=where.col,
+                    where=where,
                 )
             key = str(key_node.value)
             # flatten_mapping lists merged keys first: a key of the mapping's own
             # overrides a merged one, as YAML says; two of its own are a mistake.
             if key in owned and id(key_node) in own:
                 first = key_at[key]
-                raise error(
+                raise error.at(
                     f"duplicate key '{key}' (first given on line {first.line})",
                     path=path,
-                    line=where.line,
-                    col=where.col,
+                    where=where,
                     hint="keep one of them",
                 )
             if id(key_node) in own:
@@ -240,7 +238,7 @@ class _Where:
     def at(self, message: str, line: int, col: int, hint: str) -> SiteError:
         """An error at a 0-based line and column of the YAML text."""
         where = Position(line + 1 + self.line_offset, col + 1)
-        return self.error(message, path=self.path, line=where.line, col=where.col, hint=hint)
+        return self.error.at(message, path=self.path, where=where, hint=hint)
 
     def at_index(self, text: str, index: int, message: str, hint: str) -> SiteError:
         """An error at the character ``text[index]``."""
