@@ -10,6 +10,7 @@ to report exactly the errors a build would, without writing anything.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import sqlite3
@@ -50,7 +51,8 @@ from generator.errors import (
 )
 from generator.machinekey import NoSecret, Seal, load_secret
 from generator.models import Document, EditionNote, PageDocument, Rendered, Site
-from generator.pages import Page, bundle_pages, item_page, joined, plan
+from generator.pages import Page, bundle_pages, item_page, joined, picture_keys, plan
+from generator.picturecache import PictureCache
 from generator.render import Renderer, first_of_each, fresh, make_environment, template_uses
 from generator.search import search_documents
 from generator.sources import Discovery, Source, discover, is_markdown, read_source
@@ -155,10 +157,21 @@ class Session:
     #: Real paths that links in content/ lead to, as of the last full look: ``serve``
     #: watches them as well, since an edit there is an edit of content.
     linked: frozenset[str] = frozenset()
+    #: Smaller copies of pictures kept on disk; None when no secret can seal them.
+    pictures: PictureCache | None = None
 
     @classmethod
     def in_memory(cls) -> Session:
         return cls(cache.code_key(), MemoryLog())
+
+    @classmethod
+    def for_preview(cls, options: BuildOptions) -> Session:
+        """``serve``'s session: kept in memory, but with the pictures resized by earlier
+        builds, since each preview starts in a new output folder."""
+        session = cls.in_memory()
+        with contextlib.suppress(NoSecret):
+            session.pictures = PictureCache.in_cache(options.cache_dir, Seal(load_secret()))
+        return session
 
     @classmethod
     def from_disk(cls, options: BuildOptions) -> Session:
@@ -185,7 +198,10 @@ class Session:
             folder / output_file_name(output),
             warnings,
         )
-        session = cls(key, log or MemoryLog(), items=items, warnings=warnings)
+        pictures = PictureCache.in_cache(folder, seal)
+        if not options.use_cache:
+            pictures.prune(())
+        session = cls(key, log or MemoryLog(), items=items, warnings=warnings, pictures=pictures)
         if items is not None and options.use_cache:
             try:
                 session.seen, session.context = items.seen(), items.context()
@@ -407,6 +423,8 @@ def _build(
             )
     with clock.stage("cache"):
         _save(session, inputs, assembled)
+        if session.pictures is not None:
+            session.pictures.prune(picture_keys(site, session.pictures))
     session.last = assembled
     differ = {f for f, (_, d) in written.items() if f not in live or live[f][1] != d}
     removed = {f for f in live if f not in written}
@@ -663,7 +681,7 @@ def assemble(
         errors.extend(collisions)
     errors.raise_if_any()
     with clock.stage("plan"):
-        pages, clashes = plan(site, Views(site), inputs.theme, options.emails)
+        pages, clashes = plan(site, Views(site), inputs.theme, options.emails, session.pictures)
         errors.extend(clashes)
         planned = {page.file for page in pages}
         errors.extend(missing_files((*site.items, *site.pages), planned, config))

@@ -9,7 +9,7 @@ whose inputs changed.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,8 +26,10 @@ from generator.newsletter import (
     email_folder,
 )
 from generator.outputdir import MANIFEST, manifest_text
+from generator.picturecache import PictureCache
 from generator.render import Context, page_path, paginate
 from generator.resize import can_resize, copy_name, resized
+from generator.resize import recipe as resize_recipe
 from generator.search import FILTERS
 from generator.sitefiles import read_file
 from generator.stage import digest
@@ -62,17 +64,22 @@ class Page:
 
 
 def plan(
-    site: Site, views: Views, theme: ThemeFiles, emails: Sequence[str] = ()
+    site: Site,
+    views: Views,
+    theme: ThemeFiles,
+    emails: Sequence[str] = (),
+    pictures: PictureCache | None = None,
 ) -> tuple[list[Page], list[SiteError]]:
     """Every file of the site in a fixed order, and the errors of files that would clash;
     ``emails`` names editions to write as emails besides the newest (see
-    :func:`emailed`)."""
+    :func:`emailed`); smaller copies of pictures are taken from ``pictures`` when
+    it has them."""
     pages = [
         *_html_pages(site, views),
         *_feed_pages(site, views),
         *_static_pages(theme),
         *_standalone_pages(site, views),
-        *_attachment_pages(site),
+        *_attachment_pages(site, pictures),
         *_email_pages(site, emails),
     ]
     config = site.config
@@ -213,37 +220,78 @@ def _site_static_pages(theme: ThemeFiles) -> list[Page]:
     ]
 
 
-def _attachment_pages(site: Site) -> list[Page]:
+def _attachment_pages(site: Site, pictures: PictureCache | None) -> list[Page]:
     """The files items link to, copied where the links lead: once, though several items
     link one file; two files led to one place clash like any two pages."""
     unique: dict[tuple[str, str], Page] = {}
-    linkers: list[Item | SitePage] = [*site.items, *site.pages]
-    limit = site.config.picture_width
-    for linking in linkers:
-        for attachment in linking.attachments:
-            key = (attachment.file, attachment.path)
-            if key in unique:
-                continue
-            unique[key] = _attachment_page(attachment, linking.path)
-            if attachment.width and attachment.width > limit and can_resize(attachment.file):
-                unique[(copy_name(attachment.file, limit), attachment.path)] = _smaller_copy(
-                    attachment, linking.path, limit
-                )
+    for attachment, origin in _linked(site):
+        unique.setdefault((attachment.file, attachment.path), _attachment_page(attachment, origin))
+    made = _Resizer(site.config.picture_width, pictures, resize_recipe())
+    for attachment, origin in smaller_copies(site):
+        file = copy_name(attachment.file, made.width)
+        unique.setdefault((file, attachment.path), made.page(attachment, origin))
     return list(unique.values())
 
 
-def _smaller_copy(attachment: Attachment, origin: str, width: int) -> Page:
-    """A large picture's copy ``width`` pixels wide: made again only when the picture
-    or the width changes (its signature is theirs), so each is resized once."""
-    file = copy_name(attachment.file, width)
-    return Page(
-        file,
-        origin,
-        None,
-        Inputs((), (attachment.digest, attachment.path, str(width))),
-        lambda: _resized(attachment, width),
-        parting=f"briefing writes the smaller copy of {attachment.path} there; rename that file",
-    )
+def _linked(site: Site) -> Iterator[tuple[Attachment, str]]:
+    """Each file an item or page links to, with the path of the first one linking it."""
+    linkers: list[Item | SitePage] = [*site.items, *site.pages]
+    for linking in linkers:
+        for attachment in linking.attachments:
+            yield attachment, linking.path
+
+
+def smaller_copies(site: Site) -> list[tuple[Attachment, str]]:
+    """The pictures wider than site.yaml's ``picture_width`` that get a smaller copy,
+    with the path of the first file linking each."""
+    limit = site.config.picture_width
+    found: dict[tuple[str, str], tuple[Attachment, str]] = {}
+    for attachment, origin in _linked(site):
+        if attachment.width and attachment.width > limit and can_resize(attachment.file):
+            found.setdefault((attachment.file, attachment.path), (attachment, origin))
+    return list(found.values())
+
+
+def picture_keys(site: Site, pictures: PictureCache) -> set[str]:
+    """The names in ``pictures`` of the copies the site needs: those a build keeps."""
+    recipe, width = resize_recipe(), site.config.picture_width
+    return {
+        pictures.key(attachment.digest, attachment.file, width, recipe)
+        for attachment, _ in smaller_copies(site)
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _Resizer:
+    """Makes the smaller copies ``width`` pixels wide, or takes them from ``pictures``."""
+
+    width: int
+    pictures: PictureCache | None
+    recipe: str
+
+    def page(self, attachment: Attachment, origin: str) -> Page:
+        """A large picture's copy: made again only when the picture or the width
+        changes (its signature is theirs), so each is resized once."""
+        return Page(
+            copy_name(attachment.file, self.width),
+            origin,
+            None,
+            Inputs((), (attachment.digest, attachment.path, str(self.width))),
+            lambda: self.copy(attachment),
+            parting=f"briefing writes the smaller copy of {attachment.path} there; rename "
+            "that file",
+        )
+
+    def copy(self, attachment: Attachment) -> bytes:
+        if self.pictures is None:
+            return _resized(attachment, self.width)
+        key = self.pictures.key(attachment.digest, attachment.file, self.width, self.recipe)
+        kept = self.pictures.get(key)
+        if kept is not None:
+            return kept
+        made = _resized(attachment, self.width)
+        self.pictures.put(key, made)
+        return made
 
 
 def _attachment_page(attachment: Attachment, origin: str) -> Page:

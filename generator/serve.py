@@ -1025,7 +1025,7 @@ class _Preview:
         self.state = state
         self.out, self.err = out, err
         self.quiet = serve_options.quiet
-        self.session = Session.in_memory()
+        self.session = Session.for_preview(options)
         self.serving = False
         #: After a failed rebuild, the next looks at every file: the files that failed
         #: it are no longer among the changes it hears of.

@@ -34,6 +34,7 @@ LAYERS: dict[str, int] = {
     "markup": 5,
     "editions": 5,
     "store": 6,
+    "picturecache": 2,
     "sources": 7,
     "content": 8,
     "collect": 8,
