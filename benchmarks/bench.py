@@ -40,6 +40,12 @@ whatever subset is chosen; `--scenarios cold` runs the cold build alone.
           --runs times `briefing email --all` (every edition's email for this
           build, on top of it) and `briefing email` (back to the newest only).
 
+  pictures  a site of the corpus's first 50 items, each with a 3000x2000 JPEG lead
+          picture (drawn deterministically, made once in --work): --runs times a
+          `--clean` build, which resizes every picture, then a build into a new
+          --output folder, which takes the copies kept in .briefing-cache/pictures/
+          (what each `briefing serve` does when it starts).
+
 It prints the median wall time, peak RSS and files written of each build scenario,
 the median time of each stage of the cold build, the serve figures, and, with
 --hugo, Hugo's cold build of the same items and the ratio of each time to it.
@@ -83,7 +89,9 @@ feed_items: 20
 
 #: Build scenarios in the order a round runs them; each depends on the ones before.
 BUILD_CHAIN = ("cold", "warm", "edit", "edit2", "add")
-SCENARIOS = (*BUILD_CHAIN, "serve", "search", "email")
+SCENARIOS = (*BUILD_CHAIN, "serve", "search", "email", "pictures")
+#: The pictures scenario's site: this many of the corpus's items, each with a photo.
+PICTURES = 50
 #: What the search scenario looks for: words of the corpus's bodies (tags are filters).
 SEARCH_QUERIES = ("pension funds", "electricity")
 
@@ -553,6 +561,51 @@ def print_email(figures: EmailFigures) -> None:
           f"back to the newest: {figures.newest:.2f} s")  # fmt: skip
 
 
+def picture_site(corpus_site: Path, work: Path) -> Path:
+    """The first PICTURES items of the corpus, each in a folder with a large photo."""
+    from PIL import Image, ImageDraw
+
+    folder = work / f"pictures-{PICTURES}"
+    if (folder / ".complete").exists():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "content").mkdir(parents=True)
+    shutil.copy(corpus_site / "site.yaml", folder / "site.yaml")
+    for number, source in enumerate(sorted((corpus_site / "content").glob("*.md"))[:PICTURES]):
+        text = source.read_text(encoding="utf-8")
+        head, rest = text.split("\n", 1)  # "---", then the front matter
+        item = folder / "content" / source.stem
+        item.mkdir()
+        (item / "index.md").write_text(
+            f"{head}\nimage: {{src: photo.jpg, alt: Photo {number}}}\n{rest}", encoding="utf-8"
+        )
+        photo = Image.linear_gradient("L").resize((3000, 2000)).convert("RGB")
+        draw = ImageDraw.Draw(photo)
+        for step in range(0, 3000, 37):  # detail, so that resampling has work to do
+            draw.line((step, 0, 3000 - step, 2000), fill=(step % 255, number * 5 % 255, 90))
+        photo.save(item / "photo.jpg", "JPEG", quality=90)
+    (folder / ".complete").touch()
+    return folder
+
+
+def bench_pictures(site: Path, work: Path, runs: int, jobs: str | None) -> tuple[float, float]:
+    """Median seconds of a --clean build and of a build into a new output folder."""
+    pictures = picture_site(site, work)
+    extra = ["--jobs", jobs] if jobs else []
+    clean, fresh = [], []
+    for _ in range(runs):
+        clean.append(briefing(pictures, "--clean", *extra).seconds)
+        other = work / "pictures-output"
+        shutil.rmtree(other, ignore_errors=True)
+        fresh.append(briefing(pictures, "--output", str(other), *extra).seconds)
+    return median(clean), median(fresh)
+
+
+def print_pictures(clean: float, fresh: float) -> None:
+    print(f"\n{PICTURES} items with a 3000x2000 photo: --clean build {clean:.2f} s (resizes "
+          f"each), into a new output folder {fresh:.2f} s (takes the kept copies)")  # fmt: skip
+
+
 def bench_search(site: Path, jobs: str | None) -> SearchFigures:
     output = site / "_site"
     if not (output / "pagefind" / "pagefind-entry.json").is_file():
@@ -644,6 +697,9 @@ def main() -> None:
         serves = bench_serve(site, args.work, args.runs, args.jobs, args.serve_edits)
     search = bench_search(site, args.jobs) if "search" in args.scenarios else None
     emails = bench_email(site, args.runs, args.jobs) if "email" in args.scenarios else None
+    pictures = None
+    if "pictures" in args.scenarios:
+        pictures = bench_pictures(site, args.work, args.runs, args.jobs)
     hugo = None
     if args.hugo:
         hugo = median([r.seconds for r in bench_hugo(args.items, args.work, args.runs)])
@@ -659,6 +715,8 @@ def main() -> None:
         print_search(search)
     if emails:
         print_email(emails)
+    if pictures:
+        print_pictures(*pictures)
 
 
 if __name__ == "__main__":
