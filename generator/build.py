@@ -36,7 +36,7 @@ from generator import (
     stage,
     workers,
 )
-from generator.assets import Asset
+from generator.assets import Asset, picture_size
 from generator.attach import missing_files
 from generator.cache import Parsed
 from generator.collect import ContentFiles, collect_site
@@ -675,6 +675,7 @@ def assemble(
         files = ContentFiles(
             rels={p.document.path: p.rel for p in parsed},
             assets=_assets(inputs.discovery.seen),
+            preview_size=_preview_size(config, inputs.theme),
         )
         due_pairs = [(d, rendered[d.path]) for d in due]
         site, collisions = collect_site(config, due_pairs, notes, files, standalone)
@@ -752,6 +753,15 @@ class _Bundle:
                 hint="build again with --clean",
             )
         return self.files[path]
+
+
+def _preview_size(config: SiteConfig, theme: ThemeFiles) -> tuple[int, int] | None:
+    """The size of site.yaml's preview picture, when it is a static file of the site or
+    the theme (its header only is read, from the bytes read already)."""
+    if config.image is None or config.image.startswith("https://"):
+        return None
+    file = theme.site_static.get(config.image) or theme.static.get(config.image)
+    return picture_size(file.data) if file else None
 
 
 def _missing_preview(config: SiteConfig, planned: Collection[str]) -> list[SiteError]:
@@ -900,6 +910,9 @@ def _signatures(assembled: Assembled, key: str) -> list[str]:
     templates = assembled.theme.templates
     texts = {name: file.data.decode("utf-8", "replace") for name, file in templates.items()}
     site = hashlib.blake2b(key.encode() + b"\0" + assembled.config_bytes, digest_size=16)
+    preview = assembled.site.preview
+    if preview is not None:  # every page's <head> shows its size, which site.yaml does not say
+        site.update(f"\0{preview.width}x{preview.height}".encode())
     fixed = {"site": site.hexdigest()}
     every = hashlib.blake2b(b"".join(f.data for f in templates.values())).hexdigest()
     for name in {name for page in assembled.pages for name in _templates(page)}:

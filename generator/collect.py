@@ -250,8 +250,18 @@ def collect_site(
             AuthorGroup(group[0].authors[_slugs(group[0]).index(slug)], group)
             for slug, group in _group(items, _slugs)
         ),
+        preview=_preview(config, files),
     )
     return site, errors
+
+
+def _preview(config: SiteConfig, files: ContentFiles) -> Picture | None:
+    """site.yaml's preview picture, with its size when the site has the file."""
+    if config.image is None:
+        return None
+    external = config.image.startswith("https://")
+    width, height = files.preview_size if files.preview_size and not external else (None, None)
+    return Picture(config.image, external, config.image_alt, width=width, height=height)
 
 
 def _slugs(item: Item) -> list[str]:
@@ -375,6 +385,9 @@ class ContentFiles:
     rels: Mapping[str, str] = field(default_factory=dict)
     #: Every file that is not Markdown, by path relative to content/.
     assets: Mapping[str, Asset] = field(default_factory=dict)
+    #: The width and height of site.yaml's preview picture, when it is a file of the
+    #: site that is a picture.
+    preview_size: tuple[int, int] | None = None
 
 
 def _from_body(doc: Document, rendered: Rendered) -> dict[str, Any]:

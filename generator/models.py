@@ -376,3 +376,5 @@ class Site:
     menu: tuple[MenuLink, ...] = ()
     #: Sorted by author slug.
     authors: tuple[AuthorGroup, ...] = ()
+    #: site.yaml's link-preview picture for pages without one of their own.
+    preview: Picture | None = None

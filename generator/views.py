@@ -251,11 +251,7 @@ class Views:
             search=self.href(SEARCH_PAGE) if config.search else None,
             search_bundle=self.href(SEARCH_BUNDLE + "/") if config.search else None,
             search_script=self.href("assets/search.js"),
-            image=self.picture(
-                Picture(config.image, config.image.startswith("https://"), config.image_alt)
-            )
-            if config.image
-            else None,
+            image=self.picture(self.site.preview),
             stylesheet=self.href("assets/style.css"),
             favicon=self.href("assets/favicon.svg"),
             extra=config.extra,

@@ -172,7 +172,14 @@ def test_the_sites_preview_image_stands_in_for_pages_without_one(
         html = (root / "_site" / page).read_text()
         assert meta(html, "og:image") == "https://example.github.io/briefing/preview.png"
         assert meta(html, "og:image:alt") == "Test Briefing"
+        assert (meta(html, "og:image:width"), meta(html, "og:image:height")) == ("1200", "630")
         assert meta(html, "twitter:card") == "summary_large_image"
+    # Another picture under the same name: every page says its new size.
+    (root / "static/preview.png").write_bytes(png(1000, 500))
+    build()
+    for page in ("index.html", "2025/07/22/a/index.html", "tags/index.html"):
+        html = (root / "_site" / page).read_text()
+        assert (meta(html, "og:image:width"), meta(html, "og:image:height")) == ("1000", "500")
     (root / "static/preview.png").unlink()
     code, _, err = run("build", "--now", NOW)
     assert code == 1
