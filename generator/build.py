@@ -1030,9 +1030,6 @@ def _made(page: Page, renderer: Renderer) -> bytes | None:
             exc = SiteError(exc.message, path=page.origin, hint=exc.hint)
         renderer.errors.append(exc)
         return None
-    except FileNotFoundError:
-        renderer.errors.append(SiteError("vanished while the build read it", path=page.origin))
-        return None
     return data
 
 

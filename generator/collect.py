@@ -22,6 +22,7 @@ from generator.config import SiteConfig
 from generator.editions import closing_date, edition_date, first_day
 from generator.errors import ConfigError, ContentError, SiteError
 from generator.models import (
+    Attachment,
     Author,
     AuthorGroup,
     Citation,
@@ -192,6 +193,7 @@ def collect_site(
         )
         rel = files.rels.get(doc.path, "")
         body = _from_body(doc, rendered)
+        found = attachments(body["links"], rel, doc.path, url, files.assets, config)
         items.append(
             Item(
                 path=doc.path,
@@ -209,7 +211,8 @@ def collect_site(
                 section=_section(doc, sections, config, errors),
                 edition=edition_date(doc.meta.date, config, doc.meta.edition),
                 extra=doc.meta.extra,
-                attachments=attachments(body["links"], rel, doc.path, url, files.assets, config),
+                attachments=found,
+                image=_picture(url, found, doc.meta.image, config),
                 updated=max(
                     (d for d in (doc.meta.updated, *(c.date for c in doc.meta.corrections)) if d),
                     default=None,
@@ -218,10 +221,6 @@ def collect_site(
                 authors=bylines.get(doc.path, ()),
             )
         )
-        if doc.meta.image is not None:
-            items[-1] = dataclasses.replace(
-                items[-1], image=_picture(items[-1], doc.meta.image, config)
-            )
     docs = {doc.path: doc for doc, _ in documents}
     errors.extend(_url_collisions(items, docs))
     errors.extend(_id_collisions([item for item in items if docs[item.path].meta.id], docs))
@@ -407,15 +406,18 @@ def _from_body(doc: Document, rendered: Rendered) -> dict[str, Any]:
     }
 
 
-def _picture(item: Item, lead: LeadImage | None, config: SiteConfig) -> Picture | None:
-    """The lead picture: at the site path its file is published to, with its size."""
+def _picture(
+    url: str, found: Sequence[Attachment], lead: LeadImage | None, config: SiteConfig
+) -> Picture | None:
+    """The lead picture of the item at ``url``: at the site path its file is published
+    to, with its size from the item's ``found`` attachments."""
     if lead is None:
         return None
     if lead.src.startswith("https://"):
         return Picture(lead.src, True, lead.alt, lead.credit)
-    target = internal_target(lead.src, item.url, config.base_path, config.url)
+    target = internal_target(lead.src, url, config.base_path, config.url)
     path = target[0] if target else lead.src
-    sized = next((a for a in item.attachments if a.file == path), None)
+    sized = next((a for a in found if a.file == path), None)
     return Picture(
         path,
         False,

@@ -13,6 +13,7 @@ import pytest
 from conftest import MakeSite, item, png, run
 from PIL import Image
 
+import generator.pages
 from generator.assets import Asset, describe, picture_size
 
 NOW = "2025-07-23T12:00:00+03:00"
@@ -191,6 +192,28 @@ def test_a_changed_picture_is_published_again_with_its_new_size(site: Path) -> N
     page = (site / "_site/2025/07/22/talks/index.html").read_text(encoding="utf-8")
     assert 'width="640" height="480"' in page
     assert picture_size((site / "_site/2025/07/22/talks/map.png").read_bytes()) == (640, 480)
+
+
+def test_a_file_that_vanishes_while_the_build_reads_it_fails_the_build_cleanly(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("build", "--now", NOW)[0] == 0
+    pdf = site / "content/2025-07-22-talks/communique.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%revised\n")
+    real = generator.pages.read_file
+
+    def vanishing(path: str, shown: str) -> bytes:
+        if path.endswith("communique.pdf"):
+            Path(path).unlink()  # deleted after the build saw it, before it copies it
+        return real(path, shown)
+
+    monkeypatch.setattr(generator.pages, "read_file", vanishing)
+    code, _, err = run("build", "--now", NOW)
+    assert code == 1
+    assert "communique.pdf: vanished while the build read it" in err
+    assert "Traceback" not in err
+    published = site / "_site/2025/07/22/talks/communique.pdf"
+    assert published.read_bytes() == b"%PDF-1.4\n%talks\n"  # the last good build's
 
 
 def test_a_build_with_nothing_changed_reads_no_picture(site: Path) -> None:
