@@ -36,7 +36,18 @@ def _plain_text_loader(base: type[Any]) -> type[Any]:
         first: [(tag, rx) for tag, rx in found if tag in (_NULL, _MERGE)]
         for first, found in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
-    return type(f"PlainText{base.__name__}", (base,), {"yaml_implicit_resolvers": resolvers})
+    # A plain `<<` resolves as a merge key wherever it is; as a key, flatten_mapping
+    # takes it out before anything is constructed, so one left to construct is a value,
+    # and means the text "<<".
+    constructors = {
+        **base.yaml_constructors,
+        _MERGE: yaml.constructor.SafeConstructor.construct_yaml_str,
+    }
+    return type(
+        f"PlainText{base.__name__}",
+        (base,),
+        {"yaml_implicit_resolvers": resolvers, "yaml_constructors": constructors},
+    )
 
 
 class _TabsAsLibYAML:
@@ -202,7 +213,6 @@ def load_mapping(
                 owned.add(key)
             key_at[key] = where
             value_at[key] = _pos(value_node.start_mark, line_offset)
-            _merge_keys_only(value_node)
             data[key] = loader.construct_object(value_node, deep=True)
             lost = _lost(value_node, lines)
             if lost:
@@ -393,19 +403,6 @@ def _first_tag(text: str) -> tuple[str, Any] | None:
     finally:
         scanner.dispose()
     return None
-
-
-def _merge_keys_only(node: yaml.Node) -> None:
-    """A plain `<<` is a merge key only as a key; anywhere else it is the text "<<"
-    (the resolver cannot tell, and the constructor has nothing to make of it)."""
-    if isinstance(node, yaml.ScalarNode) and node.tag == _MERGE:
-        node.tag = "tag:yaml.org,2002:str"
-    elif isinstance(node, yaml.SequenceNode):
-        for child in node.value:
-            _merge_keys_only(child)
-    elif isinstance(node, yaml.MappingNode):
-        for _, value in node.value:
-            _merge_keys_only(value)
 
 
 def _lost(node: yaml.Node, lines: list[str]) -> tuple[str, str] | None:
