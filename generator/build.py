@@ -170,7 +170,8 @@ class Session:
         builds, since each preview starts in a new output folder."""
         session = cls.in_memory()
         with contextlib.suppress(NoSecret):
-            session.pictures = PictureCache.in_cache(options.cache_dir, Seal(load_secret()))
+            secret = Seal(load_secret())
+            session.pictures = PictureCache.in_cache(options.cache_dir, secret, session.key)
         return session
 
     @classmethod
@@ -198,7 +199,7 @@ class Session:
             folder / output_file_name(output),
             warnings,
         )
-        pictures = PictureCache.in_cache(folder, seal)
+        pictures = PictureCache.in_cache(folder, seal, key)
         if not options.use_cache:
             pictures.prune(())
         session = cls(key, log or MemoryLog(), items=items, warnings=warnings, pictures=pictures)

@@ -29,7 +29,6 @@ from generator.outputdir import MANIFEST, manifest_text
 from generator.picturecache import PictureCache
 from generator.render import Context, page_path, paginate
 from generator.resize import can_resize, copy_name, resized
-from generator.resize import recipe as resize_recipe
 from generator.search import FILTERS
 from generator.sitefiles import read_file
 from generator.stage import digest
@@ -226,7 +225,7 @@ def _attachment_pages(site: Site, pictures: PictureCache | None) -> list[Page]:
     unique: dict[tuple[str, str], Page] = {}
     for attachment, origin in _linked(site):
         unique.setdefault((attachment.file, attachment.path), _attachment_page(attachment, origin))
-    made = _Resizer(site.config.picture_width, pictures, resize_recipe())
+    made = _Resizer(site.config.picture_width, pictures)
     for attachment, origin in smaller_copies(site):
         file = copy_name(attachment.file, made.width)
         unique.setdefault((file, attachment.path), made.page(attachment, origin))
@@ -254,11 +253,8 @@ def smaller_copies(site: Site) -> list[tuple[Attachment, str]]:
 
 def picture_keys(site: Site, pictures: PictureCache) -> set[str]:
     """The names in ``pictures`` of the copies the site needs: those a build keeps."""
-    recipe, width = resize_recipe(), site.config.picture_width
-    return {
-        pictures.key(attachment.digest, attachment.file, width, recipe)
-        for attachment, _ in smaller_copies(site)
-    }
+    width = site.config.picture_width
+    return {pictures.key(a.digest, a.file, width) for a, _ in smaller_copies(site)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +263,6 @@ class _Resizer:
 
     width: int
     pictures: PictureCache | None
-    recipe: str
 
     def page(self, attachment: Attachment, origin: str) -> Page:
         """A large picture's copy: made again only when the picture or the width
@@ -285,7 +280,7 @@ class _Resizer:
     def copy(self, attachment: Attachment) -> bytes:
         if self.pictures is None:
             return _resized(attachment, self.width)
-        key = self.pictures.key(attachment.digest, attachment.file, self.width, self.recipe)
+        key = self.pictures.key(attachment.digest, attachment.file, self.width)
         kept = self.pictures.get(key)
         if kept is not None:
             return kept

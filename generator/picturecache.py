@@ -5,8 +5,9 @@ none: ``serve`` builds into a fresh one each time it starts, and ``--output`` ma
 name a new one. Resizing a camera's picture takes about 0.2 s, so a site with a
 thousand of them would wait minutes. The copies are kept in ``.briefing-cache/
 pictures/``, one file each, named by what it is made from (the picture's digest,
-its name, the width and the resizing code) and sealed under this user's secret:
-a copy is used only when it provably was made here, by this code, from these bytes.
+its name, the width, and briefing's code key, which covers Pillow's version) and
+sealed under this user's secret: a copy is used only when it provably was made
+here, by this code, from these bytes.
 """
 
 from __future__ import annotations
@@ -35,16 +36,18 @@ class PictureCache:
 
     folder: Path
     seal: Seal
+    #: briefing's code and the libraries' versions (cache.code_key): a copy made by
+    #: other code is never taken for this code's.
+    code: str
 
     @classmethod
-    def in_cache(cls, cache_dir: Path, seal: Seal) -> PictureCache:
-        return cls(cache_dir / PICTURES_DIR, seal)
+    def in_cache(cls, cache_dir: Path, seal: Seal, code: str) -> PictureCache:
+        return cls(cache_dir / PICTURES_DIR, seal, code)
 
-    @staticmethod
-    def key(digest: str, file: str, width: int, recipe: str) -> str:
+    def key(self, digest: str, file: str, width: int) -> str:
         """A copy's name: the source picture's digest, its file name (the format),
-        the width, and the resizing code's ``recipe``."""
-        made_from = f"{digest}\0{file}\0{width}\0{recipe}".encode()
+        the width, and the code that makes it."""
+        made_from = f"{digest}\0{file}\0{width}\0{self.code}".encode()
         return hashlib.blake2b(made_from, digest_size=20).hexdigest()
 
     def get(self, key: str) -> bytes | None:

@@ -10,13 +10,10 @@ same bytes.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import posixpath
 import warnings
-from pathlib import Path
 
-import PIL
 from PIL import Image, ImageOps
 
 #: What Pillow writes again as it read it; other formats (GIF, SVG, PDF) are left whole.
@@ -31,13 +28,6 @@ def copy_name(file: str, width: int) -> str:
     """Where the copy ``width`` pixels wide goes: "a/map.png" -> "a/map-1200w.png"."""
     stem, suffix = posixpath.splitext(file)
     return f"{stem}-{width}w{suffix}"
-
-
-def recipe() -> str:
-    """What the copies' bytes depend on besides the picture: Pillow's version and this
-    module's code. A copy kept by an older recipe is never taken for a new one."""
-    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-    return f"Pillow {PIL.__version__} {code}"
 
 
 def resized(data: bytes, file: str, width: int) -> bytes:

@@ -21,23 +21,24 @@ COPY = "2025/07/22/talks/chart-1200w.png"
 
 @pytest.fixture
 def cache() -> PictureCache:
-    return PictureCache(Path(os.environ["BRIEFING_SECRET_DIR"]) / "unit-pictures", Seal(b"k" * 32))
+    folder = Path(os.environ["BRIEFING_SECRET_DIR"]) / "unit-pictures"
+    return PictureCache(folder, Seal(b"k" * 32), "code")
 
 
 def test_a_copy_kept_is_given_back_only_with_this_users_seal(cache: PictureCache) -> None:
-    key = PictureCache.key("digest", "a/chart.png", 1200, "recipe")
+    key = cache.key("digest", "a/chart.png", 1200)
     assert cache.get(key) is None
     cache.put(key, b"the copy")
     assert cache.get(key) == b"the copy"
     # Another user's secret, or bytes changed after sealing, prove nothing.
-    assert PictureCache(cache.folder, Seal(b"x" * 32)).get(key) is None
+    assert PictureCache(cache.folder, Seal(b"x" * 32), "code").get(key) is None
     path = cache.folder / key
     path.write_bytes(path.read_bytes()[:-4] + b"fake")
     assert cache.get(key) is None
 
 
 def test_a_link_in_a_copys_place_is_not_followed(cache: PictureCache, tmp_path: Path) -> None:
-    key = PictureCache.key("digest", "a/chart.png", 1200, "recipe")
+    key = cache.key("digest", "a/chart.png", 1200)
     cache.put(key, b"the copy")
     elsewhere = tmp_path / "elsewhere"
     (cache.folder / key).rename(elsewhere)
@@ -45,22 +46,20 @@ def test_a_link_in_a_copys_place_is_not_followed(cache: PictureCache, tmp_path: 
     assert cache.get(key) is None
 
 
-def test_every_input_of_a_copy_is_in_its_name() -> None:
+def test_every_input_of_a_copy_is_in_its_name(cache: PictureCache) -> None:
+    other_code = PictureCache(cache.folder, cache.seal, "other code")
     keys = {
-        PictureCache.key(*made_from)
-        for made_from in [
-            ("digest", "a/chart.png", 1200, "recipe"),
-            ("other", "a/chart.png", 1200, "recipe"),
-            ("digest", "a/chart.jpg", 1200, "recipe"),
-            ("digest", "a/chart.png", 800, "recipe"),
-            ("digest", "a/chart.png", 1200, "Pillow 13"),
-        ]
+        cache.key("digest", "a/chart.png", 1200),
+        cache.key("other", "a/chart.png", 1200),
+        cache.key("digest", "a/chart.jpg", 1200),
+        cache.key("digest", "a/chart.png", 800),
+        other_code.key("digest", "a/chart.png", 1200),
     }
     assert len(keys) == 5
 
 
 def test_pruning_deletes_only_copies_no_longer_needed(cache: PictureCache) -> None:
-    kept, old = (PictureCache.key(d, "a.png", 1200, "r") for d in ("kept", "old"))
+    kept, old = (cache.key(d, "a.png", 1200) for d in ("kept", "old"))
     cache.put(kept, b"1")
     cache.put(old, b"2")
     (cache.folder / "notes.txt").write_text("not ours")
