@@ -676,10 +676,10 @@ def assemble(
         files = ContentFiles(
             rels={p.document.path: p.rel for p in parsed},
             assets=_assets(inputs.discovery.seen),
-            preview_size=_preview_size(config, inputs.theme),
         )
         due_pairs = [(d, rendered[d.path]) for d in due]
-        site, collisions = collect_site(config, due_pairs, notes, files, standalone)
+        preview_size = _preview_size(config, inputs.theme)
+        site, collisions = collect_site(config, due_pairs, notes, files, standalone, preview_size)
         errors.extend(collisions)
     errors.raise_if_any()
     with clock.stage("plan"):

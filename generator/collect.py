@@ -150,11 +150,13 @@ def collect_site(
     notes: Sequence[tuple[EditionNote, Rendered]] = (),
     files: ContentFiles | None = None,
     pages: Sequence[tuple[PageDocument, Rendered]] = (),
+    preview_size: tuple[int, int] | None = None,
 ) -> tuple[Site, list[SiteError]]:
     """Build the site model; return it with every problem found across items.
 
     ``files`` names the other files of the content folder, which items may link to;
-    ``pages`` are the standalone pages (About, Subscribe).
+    ``pages`` are the standalone pages (About, Subscribe); ``preview_size`` is the
+    width and height of site.yaml's preview picture, when the site has its file.
     """
     files = files or ContentFiles()
     errors: list[SiteError] = []
@@ -249,17 +251,17 @@ def collect_site(
             AuthorGroup(group[0].authors[_slugs(group[0]).index(slug)], group)
             for slug, group in _group(items, _slugs)
         ),
-        preview=_preview(config, files),
+        preview=_preview(config, preview_size),
     )
     return site, errors
 
 
-def _preview(config: SiteConfig, files: ContentFiles) -> Picture | None:
+def _preview(config: SiteConfig, size: tuple[int, int] | None) -> Picture | None:
     """site.yaml's preview picture, with its size when the site has the file."""
     if config.image is None:
         return None
     external = config.image.startswith("https://")
-    width, height = files.preview_size if files.preview_size and not external else (None, None)
+    width, height = size if size and not external else (None, None)
     return Picture(config.image, external, config.image_alt, width=width, height=height)
 
 
@@ -384,9 +386,6 @@ class ContentFiles:
     rels: Mapping[str, str] = field(default_factory=dict)
     #: Every file that is not Markdown, by path relative to content/.
     assets: Mapping[str, Asset] = field(default_factory=dict)
-    #: The width and height of site.yaml's preview picture, when it is a file of the
-    #: site that is a picture.
-    preview_size: tuple[int, int] | None = None
 
 
 def _from_body(doc: Document, rendered: Rendered) -> dict[str, Any]:
