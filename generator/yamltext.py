@@ -50,6 +50,13 @@ def _plain_text_loader(base: type[Any]) -> type[Any]:
     )
 
 
+#: A block scalar's header after its `|` or `>`: chomping and indentation, either order.
+_BLOCK_HEADER = re.compile(r"(?:([-+])([0-9])?|([0-9])([-+])?)")
+#: A `#` right after a block scalar's header, which only could be one: read as a
+#: comment by LibYAML (the value is then empty) and refused by PyYAML's own parser.
+_GLUED_COMMENT = re.compile(r"[|>][-+0-9]{0,2}#")
+
+
 class _TabsAsLibYAML:
     """PyYAML's own scanner, skipping tabs where LibYAML does: after a key's colon and
     inside [...] and {...}. Without this, `title:<tab>Talks` builds where PyYAML was
@@ -74,7 +81,8 @@ class _TabsAsLibYAML:
 
     def scan_plain_spaces(self: Any, indent: int, start_mark: Any) -> list[str] | None:
         """PyYAML's, with tabs between words of a plain scalar kept, as LibYAML keeps
-        them (`title: a<tab>b` is the text "a<tab>b" in both)."""
+        them (`title: a<tab>b` is the text "a<tab>b" in both), and tabs after the
+        indentation of a continued line skipped, as LibYAML skips them."""
         chunks: list[str] = []
         length = 0
         while self.peek(length) in " \t":
@@ -88,8 +96,12 @@ class _TabsAsLibYAML:
         if self._document_marker():
             return None
         breaks = []
-        while self.peek() in " \r\n\x85\u2028\u2029":
-            if self.peek() == " ":
+        while self.peek() in " \t\r\n\x85\u2028\u2029":
+            if self.peek() == "\t" and self.column < indent:
+                raise self._tab_in_indentation("while scanning a plain scalar", start_mark)
+            # A tab after the indentation of a continued line separates words, as in
+            # LibYAML (`edition: 2025-07-22` then ` <tab>x` on the next line).
+            if self.peek() in " \t":
                 self.forward()
             else:
                 breaks.append(self.scan_line_break())
@@ -101,6 +113,67 @@ class _TabsAsLibYAML:
             chunks.append(" ")
         chunks.extend(breaks)
         return chunks
+
+    def scan_block_scalar_indicators(self: Any, start_mark: Any) -> tuple[bool | None, int | None]:
+        """PyYAML's, with a tab after the header (`text: |<tab># note`) read as the
+        space LibYAML reads it as."""
+        header = _BLOCK_HEADER.match(self.prefix(2))
+        chomping = header.group(1) or header.group(4) if header else None
+        digit = header.group(2) or header.group(3) if header else None
+        if digit == "0":
+            self.forward(header.group().index("0") if header else 0)
+            raise yaml.scanner.ScannerError(
+                "while scanning a block scalar",
+                start_mark,
+                "expected indentation indicator in the range 1-9, but found 0",
+                self.get_mark(),
+            )
+        self.forward(header.end() if header else 0)
+        if self.peek() not in "\0 \t\r\n\x85\u2028\u2029":
+            raise yaml.scanner.ScannerError(
+                "while scanning a block scalar",
+                start_mark,
+                f"expected chomping or indentation indicators, but found {self.peek()!r}",
+                self.get_mark(),
+            )
+        return (None if chomping is None else chomping == "+"), (int(digit) if digit else None)
+
+    def scan_block_scalar_ignored_line(self: Any, start_mark: Any) -> None:
+        """PyYAML's, skipping tabs before a comment as LibYAML does."""
+        while self.peek() in " \t":
+            self.forward()
+        if self.peek() == "#":
+            while self.peek() not in "\0\r\n\x85\u2028\u2029":
+                self.forward()
+        if self.peek() not in "\0\r\n\x85\u2028\u2029":
+            raise yaml.scanner.ScannerError(
+                "while scanning a block scalar",
+                start_mark,
+                f"expected a comment or a line break, but found {self.peek()!r}",
+                self.get_mark(),
+            )
+        self.scan_line_break()
+
+    def scan_block_scalar_indentation(self: Any) -> tuple[list[str], int, Any]:
+        """PyYAML's, refusing a tab where the indentation of `|` or `>` text is still
+        being found, as LibYAML does (PyYAML would keep it as text)."""
+        found = super().scan_block_scalar_indentation()  # type: ignore[misc]
+        if self.peek() == "\t":
+            raise self._tab_in_indentation("while scanning a block scalar", found[2])
+        return found  # type: ignore[no-any-return]
+
+    def scan_block_scalar_breaks(self: Any, indent: int) -> tuple[list[str], Any]:
+        """PyYAML's, refusing a tab inside the indentation of `|` or `>` text, as
+        LibYAML does."""
+        found = super().scan_block_scalar_breaks(indent)  # type: ignore[misc]
+        if self.peek() == "\t" and self.column < indent:
+            raise self._tab_in_indentation("while scanning a block scalar", found[1])
+        return found  # type: ignore[no-any-return]
+
+    def _tab_in_indentation(self: Any, context: str, start_mark: Any) -> Exception:
+        return yaml.scanner.ScannerError(
+            context, start_mark, "found a tab character that violates indentation", self.get_mark()
+        )
 
     def _document_marker(self: Any) -> bool:
         return bool(
@@ -162,14 +235,9 @@ def load_mapping(
     except yaml.reader.ReaderError as exc:
         raise _unreadable(exc, text, place) from None
     try:
-        tagged = _first_tag(text)
-        if tagged is not None:
-            raise place.at(
-                f"'{tagged[0]}' is a YAML type tag, which briefing does not read",
-                tagged[1].line,
-                tagged[1].column,
-                'quote the whole value if the text starts with "!", or delete the tag',
-            )
+        refused = _refused_token(text, place)
+        if refused is not None:
+            raise refused
         node = loader.get_single_node()
         if node is None:
             return LocatedMapping({}, {}, {})
@@ -256,25 +324,11 @@ class _Where:
         return self.at(message, line, index - (text.rfind("\n", 0, index) + 1), hint)
 
 
-#: A tag at the start of a value: after `key: ` or `- `, before anything else.
-_VALUE_TAG = re.compile(r"(\s*(?:-\s+)*(?:[^\s:#'\"!][^:#]*:[ \t]+)?)(![^\s,\[\]{}]*)")
-
-
-def _tag_before(text: str, mark: Any) -> tuple[str, int] | None:
-    """A type tag starting a value on the line of ``mark``, before the tab ``mark`` is
-    at: (tag, column)."""
-    if text[mark.index : mark.index + 1] != "\t":
-        return None
-    start = text.rfind("\n", 0, mark.index) + 1
-    end = text.find("\n", mark.index)
-    found = _VALUE_TAG.match(text, start, len(text) if end < 0 else end)
-    if found is None or found.end(2) > mark.index:
-        return None
-    return found.group(2), len(found.group(1))
-
-
 def _invalid(exc: yaml.MarkedYAMLError, text: str, where: _Where) -> SiteError:
     """The YAML error, said in an editor's terms where we can tell what caused it."""
+    refused = _refused_at(exc, text, where)
+    if refused is not None:
+        return refused
     mark = exc.problem_mark or exc.context_mark
     if exc.context_mark is not None and mark is not None and mark.index >= len(text.rstrip()):
         # An unclosed [ or " is only noticed at the end of the text; the place
@@ -286,16 +340,6 @@ def _invalid(exc: yaml.MarkedYAMLError, text: str, where: _Where) -> SiteError:
     problem = exc.problem or exc.context or "cannot be parsed"
     if mark is None:
         return where.error(f"invalid YAML in {where.what}: {problem}", path=where.path)
-    leading = _tag_before(text, mark)
-    if leading is not None:
-        # The pure-Python scanner can trip over what follows a tag (a tab) where
-        # LibYAML reads on to the tag; the tag is what both must report.
-        return where.at(
-            f"'{leading[0]}' is a YAML type tag, which briefing does not read",
-            mark.line,
-            leading[1],
-            'quote the whole value if the text starts with "!", or delete the tag',
-        )
     if text[mark.index : mark.index + 1] == "\t":
         return where.at(
             f"a tab indents this line of {where.what}, and YAML allows only spaces for indentation",
@@ -305,18 +349,29 @@ def _invalid(exc: yaml.MarkedYAMLError, text: str, where: _Where) -> SiteError:
         )
     if isinstance(exc, yaml.constructor.ConstructorError) and "for the tag" in problem:
         tag = problem.split("for the tag", 1)[1].strip(" '\"").removeprefix("tag:yaml.org,2002:")
-        return where.at(
-            f"'!!{tag}' is a YAML type tag, which briefing does not read",
-            mark.line,
-            mark.column,
-            'quote the whole value if the text starts with "!", or delete the tag',
-        )
+        return _tag_refused(f"!!{tag}", mark.line, mark.column, where)
     return where.at(
         f"invalid YAML in {where.what}: {problem}",
         mark.line,
         mark.column,
         "check the indentation, and quote values that contain ': ', '#' or start with '['",
     )
+
+
+def _refused_at(exc: yaml.MarkedYAMLError, text: str, where: _Where) -> SiteError | None:
+    """A tag or a glued '#' where PyYAML's own scanner stops at it: LibYAML reads on
+    and gives the token, which _refused_token refuses; both must say the same."""
+    problem = exc.problem_mark
+    if exc.context == "while scanning a tag" and exc.context_mark is not None:
+        # PyYAML trips over what follows a tag (a tab) where LibYAML reads on.
+        start = exc.context_mark
+        written = text.split("\n")[start.line][start.column :].split()
+        return _tag_refused(written[0] if written else "!", start.line, start.column, where)
+    if exc.context != "while scanning a block scalar" or problem is None:
+        return None
+    if text[problem.index : problem.index + 1] == "#":
+        return _glued_comment(text, problem.line, problem.column, where)
+    return None
 
 
 #: Characters YAML 1.1 reads as line breaks besides '\n' (carriage returns are gone).
@@ -380,29 +435,84 @@ def _parsers_disagree(text: str, where: _Where) -> SiteError | None:
     )
 
 
-def _first_tag(text: str) -> tuple[str, Any] | None:
-    """The first explicit type tag in the text (`!!int 3`, `!!set {a}`, `!x`), as
-    written, and where.
+def _refused_token(text: str, where: _Where) -> SiteError | None:
+    """The first token of the text that briefing refuses, as an error: an explicit type
+    tag (`!!int 3`, `!!set {a}`, `!x`), or a `#` glued to a block scalar's header.
 
     Every tag is refused rather than constructed: a tagged value is never text the
     editor meant, and PyYAML's constructors raise bare exceptions on bad ones
     (`!!int x`, `!!timestamp 2025-02-30`). The scanner's tokens find each one
-    wherever it is: after an anchor, a comment or a line break, at any depth.
+    wherever it is: after an anchor, a comment or a line break, at any depth. The
+    pure-Python scanner raises at a glued `#` itself (see _invalid), in the same
+    order.
     """
-    if "!" not in text:  # no tag without one; most front matter is spared the scan
+    # Neither without a "!" or a glued "#": most front matter is spared the scan.
+    if "!" not in text and not _GLUED_COMMENT.search(text):
         return None
+    # A scanner reads ahead of the tokens it gives (LibYAML further than PyYAML), so a
+    # problem on a later line can stop it before it gives a tag on an earlier one:
+    # scan again up to that line, so that both parsers report what comes first.
     lines = text.split("\n")
+    end = len(text)
+    first: yaml.MarkedYAMLError | None = None
+    while True:
+        try:
+            return _first_refused(text[:end], lines, where)
+        except yaml.MarkedYAMLError as exc:
+            first = first or exc
+            mark = exc.problem_mark or exc.context_mark
+            line_start = sum(len(line) + 1 for line in lines[: mark.line]) if mark else 0
+            if line_start == 0 or line_start >= end:
+                raise first from None
+            end = line_start
+
+
+def _first_refused(text: str, lines: list[str], where: _Where) -> SiteError | None:
+    """The first tag or glued '#' among the tokens of ``text`` (a prefix of the lines)."""
     scanner = LOADERS[LIBYAML](text)
     try:
         while not scanner.check_token(yaml.StreamEndToken):
             token = scanner.get_token()
+            mark = token.start_mark
             if isinstance(token, yaml.TagToken):
-                mark = token.start_mark
                 written = lines[mark.line][mark.column :].split()
-                return (written[0] if written else "!"), mark
+                return _tag_refused(written[0] if written else "!", mark.line, mark.column, where)
+            if isinstance(token, yaml.ScalarToken) and token.style in ("|", ">"):
+                line = lines[mark.line]
+                header = _BLOCK_HEADER.match(line, mark.column + 1)
+                after = header.end() if header else mark.column + 1
+                if line[after : after + 1] == "#":
+                    return _glued_comment(text, mark.line, after, where)
     finally:
         scanner.dispose()
     return None
+
+
+def _tag_refused(tag: str, line: int, col: int, where: _Where) -> SiteError:
+    """The error for a type tag at a 0-based line and column of the YAML text."""
+    return where.at(
+        f"'{tag}' is a YAML type tag, which briefing does not read",
+        line,
+        col,
+        'quote the whole value if the text starts with "!", or delete the tag',
+    )
+
+
+def _glued_comment(text: str, line: int, col: int, where: _Where) -> SiteError:
+    """The error for a `#` right after a block scalar's header (`tags: |#`), at it.
+
+    YAML wants a space before a comment; LibYAML reads one anyway (`tags: |#` is then
+    empty), PyYAML's own parser refuses it: the same file would build on one machine and
+    fail on another."""
+    header = text.split("\n")[line][:col].rstrip("-+0123456789")[-1]
+    return where.at(
+        f"'#' right after '{header}' needs a space before it to start a comment; without "
+        "one, YAML parsers read this value differently (LibYAML drops the rest of the line)",
+        line,
+        col,
+        f"put a space before '#' to write a comment ('{header} # note'), or quote the value "
+        f"if '{header}#' is text",
+    )
 
 
 def _lost(node: yaml.Node, lines: list[str]) -> tuple[str, str] | None:

@@ -344,3 +344,77 @@ def test_a_tag_followed_by_a_tab_is_refused_as_a_tag_by_both_parsers(
         load("title: T\nsummary: !!int\t# note\n")
     assert (excinfo.value.line, excinfo.value.col) == (2, 10)
     assert excinfo.value.message == "'!!int' is a YAML type tag, which briefing does not read"
+
+
+@pytest.mark.parametrize("libyaml", sorted(yamltext.LOADERS))
+@pytest.mark.parametrize(
+    ("text", "line", "col"),
+    [
+        # Inside flow collections, after anchors and in block lists: wherever it is.
+        ("title: T\nsummary: [!!int\t1]\n", 2, 11),
+        ("title: T\nsummary: {a: !!int\t1}\n", 2, 14),
+        ("title: T\nsummary: &a !!int\t1\n", 2, 13),
+        ("title: T\ntags:\n  - &a !!str\tx\n", 3, 8),
+    ],
+)
+def test_a_tag_followed_by_a_tab_is_a_tag_anywhere_with_both_parsers(
+    libyaml: bool, text: str, line: int, col: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(yamltext, "LIBYAML", libyaml)
+    with pytest.raises(ContentError) as excinfo:
+        load(text)
+    assert (excinfo.value.line, excinfo.value.col) == (line, col)
+    assert excinfo.value.message.endswith("is a YAML type tag, which briefing does not read")
+
+
+GLUED = (
+    "'#' right after '{0}' needs a space before it to start a comment; without one, YAML "
+    "parsers read this value differently (LibYAML drops the rest of the line)"
+)
+
+
+@pytest.mark.parametrize("libyaml", sorted(yamltext.LOADERS))
+@pytest.mark.parametrize(
+    ("text", "line", "col", "indicator"),
+    [
+        # LibYAML reads `tags: |#` as no tags at all; PyYAML's own parser refuses it.
+        ("title: T\ntags: |#\n", 2, 8, "|"),
+        ("title: T\nsummary: >-#\n  text\n", 2, 12, ">"),
+        ("title: T\nsummary: |2+# note\n   text\n", 2, 13, "|"),
+        ("title: T\ntags:\n  - |#\n", 3, 6, "|"),
+        # The first of a tag and a glued '#' is reported, in the file's order.
+        ("title: T\nsummary: |#\nsource: !x\n", 2, 11, "|"),
+    ],
+)
+def test_a_hash_glued_to_a_block_scalar_header_is_an_error_with_both_parsers(
+    libyaml: bool, text: str, line: int, col: int, indicator: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(yamltext, "LIBYAML", libyaml)
+    with pytest.raises(ContentError) as excinfo:
+        load(text)
+    assert (excinfo.value.line, excinfo.value.col) == (line, col)
+    assert excinfo.value.message == GLUED.format(indicator)
+    assert excinfo.value.hint == (
+        f"put a space before '#' to write a comment ('{indicator} # note'), or quote the "
+        f"value if '{indicator}#' is text"
+    )
+
+
+@pytest.mark.parametrize("libyaml", sorted(yamltext.LOADERS))
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A tab after the header, before a comment or the line's end, is a space to
+        # LibYAML and to YAML 1.2; PyYAML's own scanner reads it so too here.
+        ("summary: |\t# note\n  text\n", {"summary": "text\n"}),
+        ("summary: >-\t\n  a\n  b\n", {"summary": "a b"}),
+        # A '#' that is text stays text: quoted, or inside a plain value.
+        ('tags: "|#"\n', {"tags": "|#"}),
+        ("title: Top >#1 in charts\n", {"title": "Top >#1 in charts"}),
+    ],
+)
+def test_block_scalar_headers_read_alike_with_both_parsers(
+    libyaml: bool, text: str, expected: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(yamltext, "LIBYAML", libyaml)
+    assert load(text).data == expected
