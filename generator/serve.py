@@ -56,7 +56,7 @@ from generator.build import (
 from generator.config import CONFIG_FILE, load_config
 from generator.errors import BuildFailed, SiteError, plural
 from generator.indexer import BackgroundIndex
-from generator.theme import STATIC_DIR
+from generator.theme import PUBLISHED_HIDDEN, STATIC_DIR
 from generator.urls import is_inside, output_file
 from generator.views import SEARCH_BUNDLE
 
@@ -676,11 +676,13 @@ def _content_type(name: str) -> str:
 
 
 def _ignored(rel: Path) -> bool:
-    """Editor swap and backup files, and hidden folders such as .git, inside the site."""
+    """Editor swap and backup files, and hidden folders such as .git, inside the site
+    (but static/.well-known/, which is published)."""
     parts = rel.parts
     name = parts[-1] if parts else ""
+    published = len(parts) > 2 and parts[0] == STATIC_DIR and parts[1] in PUBLISHED_HIDDEN
     return (
-        any(part.startswith(".") for part in parts)
+        any(part.startswith(".") for part in parts[2 if published else 0 :])
         or name.endswith(("~", ".swp", ".swx", ".tmp"))
         or name.startswith("#")
     )

@@ -132,11 +132,14 @@ def not_a_file(shown: str) -> ReadError:
     )
 
 
-def walk(folder: Path, root: Path, wanted: Callable[[str], bool]) -> Walk:
+def walk(
+    folder: Path, root: Path, wanted: Callable[[str], bool], *, hidden: frozenset[str] = frozenset()
+) -> Walk:
     """The files under ``folder`` whose '/'-separated relative path is ``wanted``.
 
-    Hidden files and folders (names starting with '.') are skipped. The result is
-    sorted by path. A missing ``folder`` has no files.
+    Hidden files and folders (names starting with '.') are skipped, except the folders
+    directly in ``folder`` named in ``hidden``. The result is sorted by path. A missing
+    ``folder`` has no files.
     """
     root_real = os.path.realpath(root)
     files: list[Found] = []
@@ -161,7 +164,7 @@ def walk(folder: Path, root: Path, wanted: Callable[[str], bool]) -> Walk:
             continue
         chain = above | {real}
         for entry in entries:
-            if entry.name.startswith("."):
+            if entry.name.startswith(".") and (prefix or entry.name not in hidden):
                 continue
             rel = prefix + entry.name
             entry_shown = os.path.join(shown, entry.name)

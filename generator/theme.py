@@ -91,14 +91,21 @@ class ThemeFiles:
         return digest.hexdigest()
 
 
+#: Hidden folders a site's static/ may publish: RFC 8615's well-known URIs
+#: (security.txt, domain verification, Matrix and ATProto handles).
+PUBLISHED_HIDDEN = frozenset({".well-known"})
+
+
 def _layered(
-    folders: tuple[tuple[Path, Path], ...], errors: list[SiteError]
+    folders: tuple[tuple[Path, Path], ...],
+    errors: list[SiteError],
+    hidden: frozenset[str] = frozenset(),
 ) -> dict[str, tuple[Path, str]]:
     """Files by name, as shown and as read; a file of an earlier folder hides one of the
     same name in a later one."""
     found: dict[str, tuple[Path, str]] = {}
     for folder, root in reversed(folders):
-        walked = walk(folder, root, lambda _: True)
+        walked = walk(folder, root, lambda _: True, hidden=hidden)
         errors.extend(walked.errors)
         for file in walked.files:
             found[file.rel] = (folder / file.rel, file.real)
@@ -127,7 +134,9 @@ def read_theme(theme: Theme) -> ThemeFiles:
 
     templates = read(_layered(theme.template_dirs, errors))
     static = read(_layered(theme.static_dirs, errors))
-    own = read(_layered((theme.site_static,), errors)) if theme.site_static else {}
+    own = (
+        read(_layered((theme.site_static,), errors, PUBLISHED_HIDDEN)) if theme.site_static else {}
+    )
     files = ThemeFiles(templates, static, own)
     if errors:
         raise BuildFailed(errors)

@@ -77,6 +77,25 @@ def test_hidden_files_in_static_are_never_published(site: Path) -> None:
     assert not (site / "_site/.env").exists()
 
 
+def test_well_known_uris_are_published_and_nothing_else_hidden(site: Path) -> None:
+    """RFC 8615's /.well-known/ (security.txt, domain verification) is the one hidden
+    folder a site publishes; hidden files inside it and other hidden folders are not."""
+    (site / "static/.well-known").mkdir()
+    (site / "static/.well-known/security.txt").write_text("Contact: mailto:desk@example.org\n")
+    (site / "static/.well-known/.htaccess").write_text("Deny from all\n")
+    (site / "static/.git").mkdir()
+    (site / "static/.git/config").write_text("[credential]\n")
+    (site / "static/assets/.well-known").mkdir()
+    (site / "static/assets/.well-known/x.txt").write_text("not at the root\n")
+    code, _, err = run("build", "--now", NOW)
+    assert (code, err) == (0, "")
+    out = site / "_site"
+    assert (out / ".well-known/security.txt").read_text() == "Contact: mailto:desk@example.org\n"
+    assert sorted(p.name for p in (out / ".well-known").iterdir()) == ["security.txt"]
+    assert not (out / ".git").exists()
+    assert not (out / "assets/.well-known").exists()
+
+
 def test_a_changed_static_file_is_published_again(site: Path) -> None:
     run("build", "--now", NOW)
     (site / "static/favicon.ico").write_bytes(b"new")
