@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
 
 from generator.build import Assembled
-from generator.errors import ContentError, SiteError, SiteWarning
+from generator.config import SiteConfig
+from generator.errors import ConfigError, ContentError, SiteError, SiteWarning
 from generator.models import Document, Item, SitePage
-from generator.urls import OutputPath, internal_target, output_file
+from generator.urls import OutputPath, internal_target, output_file, placeholder_host
 from generator.yamltext import Position
 
 #: Query parameters that only track who clicked; never part of an article's address.
@@ -61,10 +62,14 @@ class CheckReport:
     warnings: tuple[SiteError, ...]
 
 
-def check_site(assembled: Assembled) -> CheckReport:
-    """Link errors and hygiene warnings for an assembled site."""
+def check_site(assembled: Assembled, *, publishing: bool = False) -> CheckReport:
+    """Link errors and hygiene warnings for an assembled site. ``publishing`` (a deploy
+    workflow's check) makes a placeholder ``url`` an error."""
     errors = list(broken_links(assembled))
+    placeholder = placeholder_url(assembled.site.config, publishing)
+    errors.extend(p for p in placeholder if p.kind == "error")
     warnings = [
+        *(p for p in placeholder if p.kind == "warning"),
         *assembled.warnings,
         *source_warnings(assembled.documents),
         *body_link_warnings(assembled),
@@ -74,6 +79,25 @@ def check_site(assembled: Assembled) -> CheckReport:
         errors=tuple(sorted(errors, key=SiteError.sort_key)),
         warnings=tuple(sorted(warnings, key=SiteError.sort_key)),
     )
+
+
+def placeholder_url(config: SiteConfig, publishing: bool) -> list[SiteError]:
+    """site.yaml's ``url`` when it is still a placeholder (init's example.github.io,
+    example.org, localhost): every feed, canonical link and email would point there."""
+    host = placeholder_host(config.url)
+    if host is None:
+        return []
+    kind = ConfigError if publishing else SiteWarning
+    return [
+        kind.at(
+            f"url is a placeholder ({config.url}): feeds, canonical links, link previews "
+            f"and emails would send readers to {host}",
+            path=config.path,
+            where=config.value_at.get("url"),
+            hint="set it to where the site is published, e.g. "
+            "https://OWNER.github.io/REPOSITORY/ or your own domain",
+        )
+    ]
 
 
 def broken_links(assembled: Assembled) -> Iterator[SiteError]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 from generator import __version__
 from generator.errors import BuildFailed, SiteError, plural
 from generator.stage import OUTPUT_DIR
+from generator.urls import placeholder_host
 
 # The stages are imported by the commands that use them: a command line starts in
 # a few milliseconds, and `serve` can take over Ctrl-C before anything slow runs.
@@ -99,6 +101,11 @@ def _parser() -> argparse.ArgumentParser:
         help="build into a folder briefing did not make: its files are kept, except where "
         "the site puts its own",
     )  # fmt: skip
+    cmd.add_argument(
+        "--report", type=Path, default=None, metavar="FILE",
+        help="also write what the build did as JSON, for scripts: counts, and next_due, "
+        "the UTC moment the next scheduled item falls due (null when none is)",
+    )  # fmt: skip
 
     cmd = commands.add_parser(
         "check",
@@ -149,6 +156,12 @@ def _parser() -> argparse.ArgumentParser:
         help="where it will be published (default: from the folder's GitHub remote)",
     )  # fmt: skip
     cmd.add_argument("--timezone", default="UTC", help="the editorial time zone (default: UTC)")
+    cmd.add_argument(
+        "--generator", default=None, metavar="SPEC",
+        help="what the Pages workflow installs: git+https://HOST/OWNER/REPO@COMMIT (a full "
+        "commit), or a folder of the site holding briefing (default: the Git URL and commit "
+        "this briefing was installed from; an error when that cannot be told)",
+    )  # fmt: skip
     group = cmd.add_mutually_exclusive_group()
     group.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     group.add_argument("-v", "--verbose", action="store_true", help="list the files written")
@@ -291,6 +304,13 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(summary(report, options), file=out)
         if report.scheduled:
             print(next_due(report.scheduled, load_config(args.site)), file=out)
+    if args.report is not None:
+        try:
+            args.report.write_text(json.dumps(report_json(report), indent=2) + "\n", "utf-8")
+        except OSError as exc:
+            print(f"error: {args.report}: cannot write the report: {exc.strerror}; the site "
+                  "was built", file=err)  # fmt: skip
+            return EXIT_FAILED
     if args.verbose:
         print(f"  {report.cached} of {report.items} items from the build cache, "
               f"{plural(report.rendered, 'page')} rendered", file=out)  # fmt: skip
@@ -351,6 +371,25 @@ def summary(report: BuildReport, options: BuildOptions) -> str:
     )
 
 
+def report_json(report: BuildReport) -> dict[str, object]:
+    """What ``build --report`` writes: the summary line's counts, and when the next
+    scheduled item falls due (a deploy workflow skips its hourly runs until then)."""
+    first = report.scheduled[0] if report.scheduled else None
+    return {
+        "items": report.items,
+        "editions": report.editions,
+        "tags": report.tags,
+        "files": report.files,
+        "written": report.written,
+        "unchanged": report.unchanged,
+        "removed": report.removed,
+        "drafts_left_out": report.drafts_left_out,
+        "scheduled": len(report.scheduled),
+        "next_due": first.date.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if first else None,
+        "next_due_file": str(first.path) if first else None,
+    }
+
+
 def next_due(scheduled: Sequence[Scheduled], config: SiteConfig) -> str:
     """When to rebuild so that the next scheduled item appears."""
     first = scheduled[0]
@@ -378,7 +417,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         report_errors(failed.errors, err)
         return EXIT_FAILED
     _clear_progress(err)
-    report = check_site(assembled)
+    report = check_site(assembled, publishing=github)
     problems = [*report.errors, *report.warnings]
     for problem in sorted(problems, key=SiteError.sort_key):
         if github:
@@ -422,6 +461,7 @@ def _new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from generator import config as config_schema
+    from generator import provenance
     from generator.schema import Invalid
     from generator.starter import init_site
 
@@ -434,11 +474,24 @@ def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"{exc.message}" + (f"; {exc.hint}" if exc.hint else ""), file=err)
         return EXIT_FAILED
     try:
-        written = init_site(args.folder, datetime.now(UTC), title=args.title, url=args.url,
-                            timezone=timezone)  # fmt: skip
+        generator = (
+            provenance.given(args.generator) if args.generator is not None
+            else provenance.installed()
+        )  # fmt: skip
+        written = init_site(args.folder, datetime.now(UTC), generator, title=args.title,
+                            url=args.url, timezone=timezone)  # fmt: skip
     except BuildFailed as failed:
         report_errors(failed.errors, err)
+        print("nothing was written", file=err)
         return EXIT_FAILED
+    for warning in generator.warnings:
+        print(f"warning: {warning}", file=err)
+    config = config_schema.load_config(args.folder)
+    if placeholder_host(config.url):
+        where = config.value_at["url"]
+        print(f"warning: {config.path}:{where.line}:{where.col}: url is a placeholder "
+              f"({config.url}): set it to where the site will be published (the workflow's "
+              "check fails until then)", file=err)  # fmt: skip
     if args.verbose:
         for path in written:
             print(path, file=out)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
 import re
-import subprocess
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from generator import __version__
 from generator.errors import BuildFailed, ConfigError
+from generator.provenance import Generator, git_output
 from generator.scaffold import item_text
 from generator.urls import slugify
 
@@ -80,10 +78,13 @@ GITIGNORE = """\
 /.briefing-cache/
 """
 
+#: The Pages workflow; @INSTALL@ becomes what installs briefing (never a name on an
+#: index, see generator.provenance) and @CHECKOUT@ the checkout's options.
 WORKFLOW = """\
-# Build the briefing and publish it with GitHub Pages (Settings > Pages >
-# Source: GitHub Actions). Runs on every push to main, and every hour so that
-# items scheduled for later appear once they fall due.
+# Build the briefing and publish it with GitHub Pages (Settings > Pages > Source:
+# GitHub Actions). Runs on every push to main, by hand, and hourly so that items
+# scheduled for later appear once they fall due. An hourly run that finds nothing
+# due since the last deploy of the same commit stops after one step.
 name: Publish
 
 on:
@@ -93,10 +94,9 @@ on:
     - cron: "17 * * * *"
   workflow_dispatch:
 
-permissions:
-  contents: read
-  pages: write
-  id-token: write
+# None by default: each job asks for what it needs. The build, which runs the
+# site's own content and templates, can only read the repository.
+permissions: {}
 
 concurrency:
   group: pages
@@ -105,32 +105,103 @@ concurrency:
 jobs:
   build:
     runs-on: ubuntu-latest
+    permissions:
+      contents: read
+    outputs:
+      build: ${{ steps.due.outputs.build }}
+      deployed: ${{ steps.note.outputs.deployed }}
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
+      - name: What the last deploy held
+        if: github.event_name == 'schedule'
+        uses: actions/cache/restore@v6
+        with:
+          path: .briefing-deployed
+          key: briefing-deployed-${{ github.run_id }}
+          restore-keys: briefing-deployed-
+      - name: Anything to publish?
+        id: due
+        run: |
+          # A push or a run by hand always builds. An hourly run builds when the
+          # last deploy was of another commit, when an item it left out has fallen
+          # due since, or when no deploy is on record.
+          build=true
+          if [ "$GITHUB_EVENT_NAME" = schedule ] && [ -f .briefing-deployed ]; then
+            read -r commit due < .briefing-deployed
+            [ "$due" != none ] || due=99999999999
+            if [ "$commit" = "$GITHUB_SHA" ] && [ "$(date -u +%s)" -lt "$due" ]; then
+              build=false
+              echo "Nothing to publish: $commit is deployed, next item due at $due (Unix time)"
+            fi
+          fi
+          echo "build=$build" >> "$GITHUB_OUTPUT"
+      - uses: actions/checkout@v6
+        if: steps.due.outputs.build == 'true'
+        with:
+          persist-credentials: false@CHECKOUT@
+      - uses: actions/setup-python@v6
+        if: steps.due.outputs.build == 'true'
         with:
           python-version: "3.12"
+          cache: pip
+          cache-dependency-path: .github/workflows/pages.yml
       - name: Install briefing
-        run: python -m pip install {requirement}
+        if: steps.due.outputs.build == 'true'
+        run: python -m pip install @INSTALL@
       - name: Check content and links
+        if: steps.due.outputs.build == 'true'
         run: briefing check --format github
       - name: Build
+        if: steps.due.outputs.build == 'true'
         # --clean: a build cache committed to the repository is never used here.
-        run: briefing build --clean
-      - uses: actions/upload-pages-artifact@v3
+        run: briefing build --clean --report "$RUNNER_TEMP/build.json"
+      - name: Note what this deploy holds
+        id: note
+        if: steps.due.outputs.build == 'true'
+        run: |
+          due=$(jq -r '.next_due // "none"' "$RUNNER_TEMP/build.json")
+          [ "$due" = none ] || due=$(date -u -d "$due" +%s)
+          echo "deployed=$GITHUB_SHA $due" >> "$GITHUB_OUTPUT"
+          # The output manifest is the build's own record, not part of the site.
+          rm _site/.briefing-output.json
+      - uses: actions/upload-pages-artifact@v5
+        if: steps.due.outputs.build == 'true'
         with:
           path: _site
+          # For .well-known/ (static/.well-known/ in the site); .git and .github never.
+          include-hidden-files: true
 
   deploy:
     needs: build
+    if: needs.build.outputs.build == 'true'
     runs-on: ubuntu-latest
+    permissions:
+      pages: write
+      id-token: write
     environment:
       name: github-pages
-      url: ${{{{ steps.deployment.outputs.page_url }}}}
+      url: ${{ steps.deployment.outputs.page_url }}
     steps:
       - id: deployment
-        uses: actions/deploy-pages@v4
+        uses: actions/deploy-pages@v5
+      - name: Remember what was deployed
+        env:
+          DEPLOYED: ${{ needs.build.outputs.deployed }}
+        run: echo "$DEPLOYED" > .briefing-deployed
+      - uses: actions/cache/save@v6
+        with:
+          path: .briefing-deployed
+          key: briefing-deployed-${{ github.run_id }}-${{ github.run_attempt }}
 """
+
+
+def workflow(generator: Generator) -> str:
+    """The Pages workflow for a site whose briefing is installed as ``generator`` says."""
+    # A generator kept in the site's repository may be a Git submodule.
+    checkout = (
+        "\n          submodules: true" if generator.in_site and generator.requirement != "." else ""
+    )
+    return WORKFLOW.replace("@INSTALL@", generator.requirement).replace("@CHECKOUT@", checkout)
+
 
 FIRST_SOURCE = (
     "https://docs.github.com/en/pages/getting-started-with-github-pages/about-github-pages"
@@ -147,9 +218,10 @@ points at mistakes, and every push to `main` publishes the result.
 """
 
 
-def init_site(target: Path, now: datetime, *, title: str | None = None,
+def init_site(target: Path, now: datetime, generator: Generator, *, title: str | None = None,
               url: str | None = None, timezone: str = "UTC") -> list[Path]:  # fmt: skip
-    """Create a new site in ``target`` (empty or missing); return the files written."""
+    """Create a new site in ``target`` (empty or missing) whose workflow installs
+    ``generator``; return the files written."""
     if target.exists() and any(p.name != ".git" for p in target.iterdir()):
         raise BuildFailed(
             [
@@ -172,7 +244,7 @@ def init_site(target: Path, now: datetime, *, title: str | None = None,
             section="Technology", draft=False, body=FIRST_BODY,
         ),
         "themes/default/templates/README.md": THEME_README,
-        ".github/workflows/pages.yml": WORKFLOW.format(requirement=_requirement()),
+        ".github/workflows/pages.yml": workflow(generator),
         ".gitignore": GITIGNORE,
     }  # fmt: skip
     written = []
@@ -187,7 +259,7 @@ def init_site(target: Path, now: datetime, *, title: str | None = None,
 
 def _github_pages_url(target: Path) -> str | None:
     """https://owner.github.io/repo/ when the folder is a clone of a GitHub repository."""
-    remote = _git(target, "config", "--get", "remote.origin.url") if target.is_dir() else None
+    remote = git_output(target, "config", "--get", "remote.origin.url") if target.is_dir() else None
     if not remote:
         return None
     found = re.search(r"github\.com[:/]([^/]+)/([^/]+?)(?:\.git)?$", remote)
@@ -197,38 +269,3 @@ def _github_pages_url(target: Path) -> str | None:
     if repo.lower() == f"{owner}.github.io":
         return f"https://{owner}.github.io/"
     return f"https://{owner}.github.io/{repo}/"
-
-
-def _requirement() -> str:
-    """How the workflow installs this very briefing.
-
-    From the Git URL and commit it was installed from; for a checkout installed
-    with ``pip install -e``, from that checkout's GitHub remote and commit; else
-    the released version from PyPI.
-    """
-    try:
-        direct = importlib.metadata.distribution("briefing").read_text("direct_url.json")
-    except importlib.metadata.PackageNotFoundError:
-        direct = None
-    info = json.loads(direct) if direct else {}
-    vcs = info.get("vcs_info")
-    if vcs and vcs.get("vcs") == "git":
-        return f'"briefing @ git+{info["url"]}@{vcs.get("commit_id", "")}"'
-    if str(info.get("url", "")).startswith("file://"):
-        checkout = Path(info["url"].removeprefix("file://"))
-        remote = _git(checkout, "config", "--get", "remote.origin.url")
-        commit = _git(checkout, "rev-parse", "HEAD")
-        if remote and commit and "github.com" in remote:
-            https = re.sub(r"^git@github\.com:", "https://github.com/", remote)
-            return f'"briefing @ git+{https}@{commit}"'
-    return f'"briefing=={__version__}"'
-
-
-def _git(folder: Path, *args: str) -> str | None:
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(folder), *args], capture_output=True, text=True, timeout=5
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout.strip() if result.returncode == 0 else None

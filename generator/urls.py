@@ -196,3 +196,33 @@ def internal_target(url: str, page: str, base: str, site_url: str) -> tuple[str,
         if written.endswith("/") and path:
             path += "/"
     return path, rest
+
+
+#: Domains that stand for "some site" (RFC 2606), and `briefing init`'s own placeholder.
+_PLACEHOLDER_DOMAINS = ("example.com", "example.net", "example.org", "example.github.io")
+#: Top-level names that are never on the public web (RFC 2606, RFC 6761).
+_PLACEHOLDER_TLDS = ("example", "test", "invalid", "localhost", "local")
+#: Owner names that documentation writes for "yours" in OWNER.github.io.
+_PLACEHOLDER_OWNERS = frozenset(
+    {"owner", "user", "username", "your-name", "yourname", "your-username", "example", "me"}
+)
+
+
+def placeholder_host(url: str) -> str | None:
+    """The host of ``url`` when it is a placeholder rather than where a site is
+    published (example.org, init's example.github.io, localhost); else None."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if not host:
+        return None
+    tld = host.rsplit(".", 1)[-1]
+    github_owner = host.removesuffix(".github.io") if host.endswith(".github.io") else None
+    if (
+        host.endswith(tuple("." + d for d in _PLACEHOLDER_DOMAINS))
+        or host in _PLACEHOLDER_DOMAINS
+        or tld in _PLACEHOLDER_TLDS
+        or github_owner in _PLACEHOLDER_OWNERS
+        or host.startswith("127.")
+        or host == "::1"
+    ):
+        return host
+    return None

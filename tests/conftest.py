@@ -23,7 +23,7 @@ from generator.urls import slugify
 
 SITE_YAML = """\
 title: Test Briefing
-url: https://example.github.io/briefing/
+url: https://briefing-dev.github.io/briefing/
 description: A test briefing.
 timezone: Europe/Kyiv
 paginate: 2
@@ -163,7 +163,7 @@ def config() -> SiteConfig:
     """A fixed configuration for tests of pure stages."""
     return SiteConfig(
         title="Test Briefing",
-        url="https://example.github.io/briefing/",
+        url="https://briefing-dev.github.io/briefing/",
         description="A test briefing.",
         timezone=ZoneInfo("Europe/Kyiv"),
         paginate=2,

@@ -142,8 +142,8 @@ def test_feeds_link_the_files_absolutely(site: Path) -> None:
         talks = next(e for e in feed.entries if e.title == "Talks resume")
         html = talks.content[0].value if "content" in talks else talks.summary
         assert re.findall(r'src="([^"]+)"', html) == [
-            "https://example.github.io/briefing/2025/07/22/talks/map.png",
-            "https://example.github.io/briefing/2025/07/22/talks/img/seats%20plan.png",
+            "https://briefing-dev.github.io/briefing/2025/07/22/talks/map.png",
+            "https://briefing-dev.github.io/briefing/2025/07/22/talks/img/seats%20plan.png",
         ], name
 
 

@@ -112,14 +112,14 @@ def test_feed_parses_as_a_feed_reader_sees_it(make_site: MakeSite) -> None:
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert feed.version == "rss20"
     assert feed.feed.title == "Test Briefing"
-    assert feed.feed.link == "https://example.github.io/briefing/"
+    assert feed.feed.link == "https://briefing-dev.github.io/briefing/"
     assert [e.title for e in feed.entries] == [
         "Newest item",
         "Late night item",
         "Talks in Istanbul",
     ]
     talks = feed.entries[2]
-    assert talks.link == "https://example.github.io/briefing/2025/07/22/talks/"
+    assert talks.link == "https://briefing-dev.github.io/briefing/2025/07/22/talks/"
     # The id is the source URL: it survives later edits of the title or slug.
     assert talks.id == "https://apnews.com/article/talks"
     assert talks.summary == "Delegations meet again."

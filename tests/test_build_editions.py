@@ -142,12 +142,12 @@ def test_editions_feed_has_one_entry_per_edition(make_site: MakeSite) -> None:
         "No. 1: Monday, 30 June 2025",
     ]
     talks = feed.entries[1]
-    assert talks.link == "https://example.github.io/briefing/editions/2025-07-22/"
+    assert talks.link == "https://briefing-dev.github.io/briefing/editions/2025-07-22/"
     assert talks.published == "Tue, 22 Jul 2025 23:30:00 +0300"  # its newest item
     body = talks.content[0].value
     assert "<p>Our <em>introduction</em>.</p>" in body
     assert body.index("Talks resume") < body.index("Markets calm") < body.index("Late vote")
-    assert 'href="https://example.github.io/briefing/2025/07/22/b/"' in body
+    assert 'href="https://briefing-dev.github.io/briefing/2025/07/22/b/"' in body
 
 
 def test_unknown_section_and_bad_edition_file_fail_together(make_site: MakeSite) -> None:

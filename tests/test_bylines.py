@@ -92,7 +92,7 @@ def test_feeds_carry_each_entrys_authors(site: Path) -> None:
     feed = json.loads((out / "feed.json").read_text())
     items = {entry["title"]: entry for entry in feed["items"]}
     assert items["Rates held"]["authors"] == [
-        {"name": "Sam Whitfield", "url": "https://example.github.io/briefing/authors/sam/"},
+        {"name": "Sam Whitfield", "url": "https://briefing-dev.github.io/briefing/authors/sam/"},
         {"name": "Olena Kovalenko", "url": "https://olena.example.org/"},
     ]
     assert "authors" not in items["Unsigned"]

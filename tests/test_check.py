@@ -149,7 +149,7 @@ def test_config_errors_as_github_annotations(
         "/tags/energy/",  # from the site root, without the base path
         "/briefing/tags/energy/",
         "/briefing/tags/energy/#top",
-        "https://example.github.io/briefing/archive/",
+        "https://briefing-dev.github.io/briefing/archive/",
         "/briefing/archive",  # served by archive/index.html
         "/briefing/editions/2025-07-21/",
         "/briefing/sources/apnews-com/",
@@ -186,7 +186,7 @@ def test_links_that_resolve_or_leave_the_site_pass(site: MakeSite, url: str) -> 
             "did you mean /briefing/2025/07/21/other/?",
         ),
         (
-            "https://example.github.io/briefing/archiv/",
+            "https://briefing-dev.github.io/briefing/archiv/",
             "broken link: /briefing/archiv/ is not a page of this site; "
             "did you mean /briefing/archive/?",
         ),
@@ -465,3 +465,64 @@ def test_a_warning_alone_as_a_github_annotation_passes(site: MakeSite) -> None:
 )
 def test_github_annotation_escapes_properties_and_data(problem: SiteError, annotation: str) -> None:
     assert github_annotation(problem) == annotation
+
+
+# A placeholder url -------------------------------------------------------------
+
+PLACEHOLDER = SITE_YAML.replace(
+    "url: https://briefing-dev.github.io/briefing/", "url: https://example.github.io/mysite/"
+)
+PLACEHOLDER_WORDS = (
+    "url is a placeholder (https://example.github.io/mysite/): feeds, canonical links, link "
+    "previews and emails would send readers to example.github.io; set it to where the site "
+    "is published, e.g. https://OWNER.github.io/REPOSITORY/ or your own domain"
+)
+
+
+def test_a_placeholder_url_is_a_warning_at_its_line(site: MakeSite) -> None:
+    site({"site.yaml": PLACEHOLDER, "content/a.md": item()})
+    assert check() == (
+        0,
+        "check passed: 0 errors, 1 warning in 1 item\n",
+        f"site.yaml:2:6: warning: {PLACEHOLDER_WORDS}\n",
+    )
+
+
+def test_a_placeholder_url_fails_the_deploy_workflows_check(site: MakeSite) -> None:
+    """`--format github` is how the Pages workflow checks: a site with the placeholder
+    is not published until its url is set."""
+    site({"site.yaml": PLACEHOLDER, "content/a.md": item()})
+    code, out, err = check("--format", "github")
+    assert code == 1
+    assert out == f"::error file=site.yaml,line=2,col=6,title=briefing::{PLACEHOLDER_WORDS}\n"
+    assert err.endswith("check failed: 1 error, 0 warnings in 1 item\n")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/",
+        "https://news.example.com/briefing/",
+        "https://owner.github.io/briefing/",
+        "http://localhost:8000/",
+        "http://127.0.0.1:8000/",
+        "https://briefing.test/",
+    ],
+)
+def test_placeholder_hosts_are_noticed(site: MakeSite, url: str) -> None:
+    site({"site.yaml": SITE_YAML.replace("https://briefing-dev.github.io/briefing/", url),
+          "content/a.md": item()})  # fmt: skip
+    code, out, err = check()
+    assert code == 0 and "1 warning" in out
+    assert err.startswith(f"site.yaml:2:6: warning: url is a placeholder ({url}): ")
+
+
+def test_a_real_address_is_not_a_placeholder(site: MakeSite) -> None:
+    for url in (
+        "https://exampleorg.com/",
+        "https://news.examples.org/",
+        "https://desk.github.io/x/",
+    ):
+        site({"site.yaml": SITE_YAML.replace("https://briefing-dev.github.io/briefing/", url),
+              "content/a.md": item()})  # fmt: skip
+        assert check() == (0, "check passed: 0 errors, 0 warnings in 1 item\n", ""), url

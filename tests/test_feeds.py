@@ -71,7 +71,7 @@ def test_every_link_in_feed_content_is_absolute_footnotes_included(built: Path, 
 def test_every_atom_id_is_a_uri(built: Path) -> None:
     feed = feedparser.parse(built / "atom.xml")
     ids = {entry.title: entry.id for entry in feed.entries}
-    assert ids["Numbered"] == "tag:example.github.io,2025-07-21:12345"
+    assert ids["Numbered"] == "tag:briefing-dev.github.io,2025-07-21:12345"
     assert ids["Books"] == "https://xn--bcher-kva.de/stra%C3%9Fe?q=%C3%A9"
     assert all(re.fullmatch(r"[a-z][a-z0-9+.-]*:[\x21-\x7e]+", i) for i in ids.values()), ids
 
@@ -99,8 +99,8 @@ def test_as_uri(text: str, uri: str | None) -> None:
 
 
 def test_tag_uri_is_stable_and_escaped() -> None:
-    assert tag_uri("https://example.github.io/briefing/", "2025-07-22", "my story#1") == (
-        "tag:example.github.io,2025-07-22:my%20story%231"
+    assert tag_uri("https://briefing-dev.github.io/briefing/", "2025-07-22", "my story#1") == (
+        "tag:briefing-dev.github.io,2025-07-22:my%20story%231"
     )
 
 

@@ -31,6 +31,7 @@ LAYERS: dict[str, int] = {
     "frontmatter": 4,
     "cache": 5,
     "machinekey": 1,
+    "provenance": 1,
     "markup": 5,
     "editions": 5,
     "store": 6,

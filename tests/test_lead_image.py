@@ -12,7 +12,7 @@ import pytest
 from conftest import SITE_YAML, MakeSite, item, png, run
 
 NOW = "2025-07-23T12:00:00+03:00"
-ITEM_URL = "https://example.github.io/briefing/2025/07/22/talks/"
+ITEM_URL = "https://briefing-dev.github.io/briefing/2025/07/22/talks/"
 
 
 @pytest.fixture
@@ -170,7 +170,7 @@ def test_the_sites_preview_image_stands_in_for_pages_without_one(
     build()
     for page in ("index.html", "2025/07/22/a/index.html", "tags/index.html"):
         html = (root / "_site" / page).read_text()
-        assert meta(html, "og:image") == "https://example.github.io/briefing/preview.png"
+        assert meta(html, "og:image") == "https://briefing-dev.github.io/briefing/preview.png"
         assert meta(html, "og:image:alt") == "Test Briefing"
         assert (meta(html, "og:image:width"), meta(html, "og:image:height")) == ("1200", "630")
         assert meta(html, "twitter:card") == "summary_large_image"

@@ -19,7 +19,7 @@ from generator.pages import Page, plan
 from generator.views import Views
 
 NOW = datetime(2025, 8, 1, 12, 0, tzinfo=UTC)
-SITE_URL = "https://example.github.io/briefing/"
+SITE_URL = "https://briefing-dev.github.io/briefing/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 A, B, C, D = "2025/07/20/a/", "2025/07/21/b/", "2025/07/22/c/", "2025/07/23/d/"
@@ -334,7 +334,7 @@ def test_a_page_context_is_made_only_when_asked_and_links_the_canonical_url(
     assert (context["newer"]["title"], context["older"]["title"]) == ("Talks resume", "Rates held")
     assert pages["404.html"].make()["canonical"] is None
     assert pages["robots.txt"].make() == (
-        b"User-agent: *\nAllow: /\n\nSitemap: https://example.github.io/briefing/sitemap.xml\n"
+        b"User-agent: *\nAllow: /\n\nSitemap: https://briefing-dev.github.io/briefing/sitemap.xml\n"
     )
 
 

@@ -30,6 +30,7 @@ import feedparser
 import pytest
 from conftest import serve_pages
 
+from generator import provenance
 from generator.build import BuildOptions, build
 from generator.starter import init_site
 
@@ -53,8 +54,8 @@ def make_sample(folder: Path) -> Path:
 
 def make_init(folder: Path) -> Path:
     site = folder.parent / "init-site"
-    init_site(site, datetime(2025, 7, 22, 9, 0, tzinfo=UTC),
-              url="https://example.github.io/briefing/", timezone="Europe/Kyiv")  # fmt: skip
+    init_site(site, datetime(2025, 7, 22, 9, 0, tzinfo=UTC), provenance.given("./briefing"),
+              url="https://briefing-dev.github.io/briefing/", timezone="Europe/Kyiv")  # fmt: skip
     build(BuildOptions(site_dir=site, output=folder))
     return folder
 
@@ -109,7 +110,7 @@ def test_every_feed_parses_with_absolute_links(site: Site) -> None:
         assert feed.entries, path
         for entry in feed.entries:
             assert entry.link.startswith(
-                "https://example.github.io/briefing/" if site.name == "init" else "https://"
+                "https://briefing-dev.github.io/briefing/" if site.name == "init" else "https://"
             )
             assert entry.id and entry.published_parsed
             assert re.search(r"[+-]\d\d:?\d\d$|Z$", entry.published), entry.published
@@ -225,7 +226,7 @@ def test_pages_are_small_and_make_no_third_party_requests(site: Site) -> None:
 def test_discovery_files(site: Site) -> None:
     assert (site.root / ".nojekyll").is_file()
     robots = (site.root / "robots.txt").read_text(encoding="utf-8")
-    assert "Sitemap: https://example.github.io/briefing/sitemap.xml" in robots or (
+    assert "Sitemap: https://briefing-dev.github.io/briefing/sitemap.xml" in robots or (
         site.name == "sample"
         and "Sitemap: https://briefing-dev.github.io/briefing/sitemap.xml" in robots
     )

@@ -87,7 +87,7 @@ def test_feeds_offer_the_copy_at_an_absolute_address(site: Path) -> None:
     build()
     feed = json.loads((site / "_site/feed.json").read_text())
     html = feed["items"][0]["content_html"]
-    absolute = "https://example.github.io/briefing/2025/07/22/talks/"
+    absolute = "https://briefing-dev.github.io/briefing/2025/07/22/talks/"
     assert f'srcset="{absolute}chart-1200w.png 1200w, {absolute}chart.png 2400w"' in html
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -201,6 +202,48 @@ def test_next_due_names_the_soonest_in_site_time_and_utc(make_site: MakeSite) ->
         "next scheduled item due 2025-07-25T06:00+03:00 (2025-07-25T03:00+00:00): "
         f"{root}/content/sooner.md"
     )
+
+
+def test_the_build_report_says_when_the_next_item_falls_due_in_utc(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    """What a deploy workflow reads to skip hourly runs until an item falls due."""
+    root = make_site(files())
+    report = tmp_path / "report.json"
+    code, _, err = run("build", "-q", "--site", str(root), "--now", NOW, "--report", str(report))
+    assert (code, err) == (0, "")
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data == {
+        "items": 1,
+        "editions": 1,
+        "tags": 1,
+        "files": data["files"],
+        "written": data["files"],
+        "unchanged": 0,
+        "removed": 0,
+        "drafts_left_out": 1,
+        "scheduled": 2,
+        "next_due": "2025-07-23T05:00:00Z",
+        "next_due_file": f"{root}/content/a-soon.md",
+    }
+    # Once everything is due, nothing is next.
+    code, _, _ = run("build", "-q", "--site", str(root), "--future", "--report", str(report))
+    assert code == 0
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert (data["scheduled"], data["next_due"], data["next_due_file"]) == (0, None, None)
+
+
+def test_a_report_that_cannot_be_written_fails_after_the_build(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    root = make_site(files())
+    report = tmp_path / "missing-folder/report.json"
+    code, _, err = run("build", "-q", "--site", str(root), "--now", NOW, "--report", str(report))
+    assert code == 1
+    assert err == (
+        f"error: {report}: cannot write the report: No such file or directory; the site was built\n"
+    )
+    assert (root / "_site/index.html").exists()
 
 
 def test_quiet_build_prints_no_next_due_line(make_site: MakeSite) -> None:

@@ -313,7 +313,7 @@ def test_serve_follows_a_new_url_in_site_yaml(make_site: MakeSite) -> None:
     try:
         site_yaml = (root / "site.yaml").read_text(encoding="utf-8")
         (root / "site.yaml").write_text(
-            site_yaml.replace("example.github.io/briefing/", "example.github.io/digest/"),
+            site_yaml.replace("briefing-dev.github.io/briefing/", "briefing-dev.github.io/digest/"),
             encoding="utf-8",
         )
 
@@ -336,7 +336,7 @@ def test_serve_watches_a_site_inside_a_hidden_folder(tmp_path: Path) -> None:
     root = tmp_path / ".sites" / "morning"
     (root / "content").mkdir(parents=True)
     (root / "site.yaml").write_text(
-        "title: Morning\nurl: https://example.github.io/briefing/\n", encoding="utf-8"
+        "title: Morning\nurl: https://briefing-dev.github.io/briefing/\n", encoding="utf-8"
     )
     (root / "content/2025-07-22-talks.md").write_text(item("Talks in Istanbul"))
     running = start(root)

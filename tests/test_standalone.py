@@ -107,7 +107,7 @@ def test_pages_are_not_items_no_edition_no_feed_entry(site: Path) -> None:
     assert [entry["title"] for entry in feed["items"]] == ["An item"]
     edition = (out / "editions/2025-07-22/index.html").read_text()
     assert "About this briefing" not in edition.split('<main id="main"', 1)[1]
-    assert "https://example.github.io/briefing/about/" in (out / "sitemap.xml").read_text()
+    assert "https://briefing-dev.github.io/briefing/about/" in (out / "sitemap.xml").read_text()
 
 
 def test_retitling_a_menu_page_reaches_every_page_on_the_next_build(site: Path) -> None:

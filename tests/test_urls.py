@@ -139,8 +139,8 @@ def test_is_inside(path: str, inside: bool) -> None:
     [
         ("https://example.org", "/"),
         ("https://example.org/", "/"),
-        ("https://example.github.io/briefing", "/briefing/"),
-        ("https://example.github.io/briefing/", "/briefing/"),
+        ("https://briefing-dev.github.io/briefing", "/briefing/"),
+        ("https://briefing-dev.github.io/briefing/", "/briefing/"),
         ("https://example.org/a/b", "/a/b/"),
     ],
 )
