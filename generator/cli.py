@@ -14,15 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from generator import __version__
+from generator.engine.stage import OUTPUT_DIR
 from generator.errors import BuildFailed, SiteError, plural
-from generator.stage import OUTPUT_DIR
-from generator.urls import placeholder_host
+from generator.text.urls import placeholder_host
 
 # The stages are imported by the commands that use them: a command line starts in
 # a few milliseconds, and `serve` can take over Ctrl-C before anything slow runs.
 if TYPE_CHECKING:
-    from generator.build import BuildOptions, BuildReport, Scheduled
-    from generator.config import SiteConfig
+    from generator.engine.build import BuildOptions, BuildReport, Scheduled
+    from generator.project.config import SiteConfig
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -249,8 +249,8 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
 
 
 def _options(args: argparse.Namespace, err: TextIO, output: Path | None = None) -> BuildOptions:
-    from generator.build import BuildOptions
-    from generator.workers import default_jobs
+    from generator.engine.build import BuildOptions
+    from generator.engine.workers import default_jobs
 
     return BuildOptions(
         use_cache=not getattr(args, "clean", False),
@@ -285,8 +285,8 @@ def _clear_progress(err: TextIO) -> None:
 
 
 def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from generator.build import build
-    from generator.config import load_config
+    from generator.engine.build import build
+    from generator.project.config import load_config
 
     options = _options(args, err, args.output)
     try:
@@ -320,9 +320,9 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _email(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from generator import mailout
-    from generator.build import build
-    from generator.config import load_config
+    from generator.engine.build import build
+    from generator.newsletter import outbox as mailout
+    from generator.project.config import load_config
 
     if args.all and args.edition:
         print("error: name an edition or give --all, not both", file=err)
@@ -401,8 +401,8 @@ def next_due(scheduled: Sequence[Scheduled], config: SiteConfig) -> str:
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from generator.build import assemble, rehearse
-    from generator.check import check_site, github_annotation
+    from generator.commands.check import check_site, github_annotation
+    from generator.engine.build import assemble, rehearse
 
     github = args.format == "github"
     options = _options(args, err)
@@ -442,8 +442,8 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from generator.config import load_config
-    from generator.scaffold import new_item
+    from generator.commands.new import new_item
+    from generator.project.config import load_config
 
     tags = [t.strip() for t in args.tags.split(",") if t.strip()]
     try:
@@ -460,10 +460,10 @@ def _new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from generator import config as config_schema
-    from generator import provenance
-    from generator.schema import Invalid
-    from generator.starter import init_site
+    from generator.commands import provenance
+    from generator.commands.init import init_site
+    from generator.project import config as config_schema
+    from generator.text.schema import Invalid
 
     try:
         # Validate what the user typed the same way site.yaml will be read.
@@ -502,9 +502,9 @@ def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
-        from generator.build import BuildOptions
-        from generator.serve import ServeOptions, serve
-        from generator.workers import default_jobs
+        from generator.engine.build import BuildOptions
+        from generator.engine.workers import default_jobs
+        from generator.serve.serve import ServeOptions, serve
     except KeyboardInterrupt:
         print("stopped", file=out)
         return EXIT_OK

@@ -6,10 +6,17 @@ import ctypes
 import functools
 import http.server
 import io
+import json
 import os
+import re
 import shutil
+import subprocess
+import sys
 import textwrap
 import threading
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,8 +25,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from generator.config import SiteConfig
-from generator.urls import slugify
+from generator.project.config import SiteConfig
+from generator.text.urls import slugify
+
+#: The tests folder, and the repository holding it (tests live one room deeper).
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
 
 SITE_YAML = """\
 title: Test Briefing
@@ -198,3 +209,56 @@ def chromium() -> Iterator[object]:
     driver = start_chromium()
     yield driver
     driver.quit()  # type: ignore[attr-defined]
+
+
+# briefing serve as a real process --------------------------------------------
+
+#: Generous: CI machines are shared; a rebuild of these sites takes about 0.1 s.
+WAIT = 15.0
+
+
+class Server:
+    def __init__(self, proc: subprocess.Popen[str], url: str) -> None:
+        self.proc = proc
+        self.url = url  # ends with the base path, e.g. http://127.0.0.1:PORT/briefing/
+        self.origin = url.split("/briefing/")[0]
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=WAIT) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode("utf-8")
+
+    def state(self) -> dict[str, object]:
+        with urllib.request.urlopen(self.origin + "/__briefing__/state", timeout=WAIT) as r:
+            result: dict[str, object] = json.loads(r.read())
+            return result
+
+
+def start(root: Path, *extra: str, env: dict[str, str] | None = None) -> Server:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--site", str(root), "--port", "0", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        found = re.search(r"at (http://127\.0\.0\.1:\d+/briefing/)", line)
+        if found:
+            return Server(proc, found.group(1))
+    proc.kill()
+    raise AssertionError(f"serve did not start: {proc.stderr.read() if proc.stderr else ''}")
+
+
+def eventually(check: Callable[[], bool]) -> bool:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False

@@ -13,7 +13,7 @@ from conftest import SITE_YAML, MakeSite, item, run
 
 
 def test_build_prints_one_summary_line(make_site: MakeSite) -> None:
-    # Search off: the index is as many files as Pagefind makes (tests/test_search.py).
+    # Search off: the index is as many files as Pagefind makes (tests/search/test_search.py).
     no_search = {"site.yaml": SITE_YAML + "search: false\n"}
     root = make_site({**no_search, "content/a.md": item(), "content/b.md": item("B", draft="true")})
     code, out, err = run("build", "--site", str(root))

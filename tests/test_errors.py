@@ -5,7 +5,7 @@ from __future__ import annotations
 import pickle
 
 from generator.errors import BuildFailed, ContentError, SiteWarning
-from generator.yamltext import Position
+from generator.text.yamltext import Position
 
 
 def test_an_error_at_a_position_names_its_line_and_column() -> None:

@@ -1,97 +1,130 @@
-"""Modules import downward only: the module map of STYLE.md, enforced."""
+"""The rooms of ``generator/`` import downward only: the map below, enforced.
+
+Each room (subpackage) holds one concern; its ``__init__.py`` says what it holds and,
+on its last line, which rooms it may use. The map here is the same list, so the
+graph is stated once for the reader of this test and once at each room's door, and
+the two must agree. A few modules stay at the top: ``errors`` and ``machinekey``
+(used everywhere), and the command line. Inside a room, modules may use each other,
+but no import circle is allowed anywhere.
+"""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import generator
 
 PACKAGE = Path(generator.__file__).parent
 
-# A module may import generator modules of a lower layer only.
-LAYERS: dict[str, int] = {
-    "__init__": 0,
-    "errors": 0,
-    "urls": 0,
-    "controls": 0,
-    "assets": 0,
-    "resize": 0,
-    "searchbundle": 0,
-    "plaintext": 0,
-    "mailmessage": 1,
-    "inlinestyle": 1,
-    "attach": 5,
-    "textfile": 1,
-    "sitefiles": 1,
-    "yamltext": 1,
-    "schema": 2,
-    "config": 3,
-    "models": 4,
-    "frontmatter": 4,
-    "cache": 5,
-    "machinekey": 1,
-    "provenance": 1,
-    "markup": 5,
-    "editions": 5,
-    "store": 6,
-    "picturecache": 2,
-    "sources": 7,
-    "content": 8,
-    "collect": 8,
-    "theme": 8,
-    "graph": 8,
-    "workers": 8,
-    "stage": 8,
-    "outputdir": 8,
-    "views": 9,
-    "render": 10,
-    "feeds": 10,
-    "discovery": 10,
-    "search": 10,
-    "newsletter": 10,
-    "pages": 11,
-    "searchindex": 11,
-    "build": 12,
-    "indexer": 12,
-    "check": 13,
-    "mailout": 13,
-    "scaffold": 13,
-    "serve": 13,
-    "starter": 14,
-    "cli": 15,
-    "__main__": 16,
-}
+#: Which rooms (and top-level modules) each may import, lowest first.
+MAY_USE: dict[str, set[str]] = {
+    "errors": set(),
+    "machinekey": set(),
+    "text": {"errors"},
+    "project": {"errors", "text"},
+    "model": {"errors", "text", "project"},
+    "reading": {"errors", "text", "project", "model"},
+    "pictures": {"errors", "machinekey"},
+    "render": {"errors", "text", "project", "model", "pictures"},
+    "search": {"errors", "text", "project", "model", "render"},
+    "newsletter": {"errors", "text", "project", "model", "render"},
+    "engine": {
+        "errors", "machinekey", "text", "project", "model", "reading", "pictures", "render",
+        "search", "newsletter",
+    },
+    "serve": {"errors", "text", "project", "model", "render", "search", "engine"},
+    "commands": {"errors", "text", "project", "model", "reading", "engine"},
+    "cli": {"errors", "text", "project", "engine", "newsletter", "serve", "commands"},
+    "__main__": {"cli"},
+}  # fmt: skip
+#: At most this many modules stay directly in generator/.
+TOP_LEVEL = {"__init__", "__main__", "cli", "errors", "machinekey"}
+#: At most this many modules in a room.
+ROOM_SIZE = 12
 
 
-def generator_imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+def room_of(module: str) -> str:
+    """``generator.text.urls`` -> ``text``; ``generator.cli`` -> ``cli``."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def module_name(path: Path) -> str:
+    rel = path.relative_to(PACKAGE.parent).with_suffix("")
+    parts = list(rel.parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports(path: Path) -> set[str]:
+    """The generator modules (or packages) that ``path`` imports, by full name."""
     found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("generator"):
             if node.module == "generator":
-                found.update(alias.name for alias in node.names)
-            elif node.module.startswith("generator."):
-                found.add(node.module.split(".")[1])
+                found.update(f"generator.{a.name}" for a in node.names if a.name != "__version__")
+            else:
+                found.add(node.module)
+                # `from generator.text import urls` imports the module generator.text.urls.
+                folder = PACKAGE.parent / node.module.replace(".", "/")
+                found.update(
+                    f"{node.module}.{a.name}"
+                    for a in node.names
+                    if (folder / f"{a.name}.py").exists()
+                )
         elif isinstance(node, ast.Import):
-            found.update(
-                a.name.split(".")[1] for a in node.names if a.name.startswith("generator.")
-            )
+            found.update(a.name for a in node.names if a.name.startswith("generator."))
     return found
 
 
-def test_every_module_has_a_layer() -> None:
-    modules = {p.stem for p in PACKAGE.glob("*.py")}
-    assert modules == set(LAYERS)
+def modules() -> dict[str, Path]:
+    return {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
 
 
-def test_modules_import_only_lower_layers() -> None:
-    upward = []
-    for path in sorted(PACKAGE.glob("*.py")):
-        layer = LAYERS[path.stem]
-        for name in generator_imports(path):
-            if name == "__version__":
-                continue
-            if LAYERS[name] >= layer and name != "__init__":
-                upward.append(f"{path.stem} (layer {layer}) imports {name} (layer {LAYERS[name]})")
-    assert upward == []
+def test_every_module_is_in_a_room_of_the_map() -> None:
+    top = {path.stem for path in PACKAGE.glob("*.py")}
+    assert top <= TOP_LEVEL
+    rooms = {path.parent.name for path in PACKAGE.glob("*/__init__.py")}
+    assert rooms == set(MAY_USE) - top - {"errors", "machinekey", "cli", "__main__"}
+    for room in rooms:
+        assert len(list((PACKAGE / room).glob("*.py"))) - 1 <= ROOM_SIZE, room
+
+
+def test_rooms_import_only_what_the_map_allows() -> None:
+    wrong = []
+    for name, path in modules().items():
+        room = room_of(name)
+        if room == "__init__":
+            continue
+        for imported in imports(path):
+            other = room_of(imported)
+            if other not in (room, "__init__") and other not in MAY_USE[room]:
+                wrong.append(f"{name} ({room}) imports {imported} ({other})")
+    assert wrong == []
+
+
+def test_each_rooms_door_says_what_it_may_use() -> None:
+    for init in sorted(PACKAGE.glob("*/__init__.py")):
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        said = re.search(r"^May use: (.*)\.$", doc, re.MULTILINE)
+        assert said, f"{init}: the docstring must end with 'May use: ...'"
+        assert set(said.group(1).split(", ")) == MAY_USE[init.parent.name], init
+        assert len(doc.split("\n\n")[0]) > 40, f"{init}: say what the room holds"
+
+
+def test_no_module_imports_itself_through_a_circle() -> None:
+    graph = {name: {i for i in imports(path) if i in modules()} for name, path in modules().items()}
+    done: set[str] = set()
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        if name in trail:
+            raise AssertionError(" -> ".join((*trail[trail.index(name) :], name)))
+        if name in done:
+            return
+        for imported in sorted(graph[name]):
+            visit(imported, (*trail, name))
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name, ())

@@ -15,10 +15,10 @@ import pytest
 import yaml
 from conftest import MakeSite, item, run
 
-from generator import provenance
+from generator.commands import provenance
+from generator.commands.init import init_site
+from generator.engine.stage import survey
 from generator.machinekey import SECRET_NAME, NoSecret, Seal, load_secret
-from generator.stage import survey
-from generator.starter import init_site
 
 
 def test_the_secret_is_made_once_readable_by_its_user_alone(tmp_path: Path) -> None:
@@ -131,7 +131,7 @@ def test_a_cache_written_by_hand_is_discarded_too(make_site: MakeSite, tmp_path:
 
 def test_the_pages_workflow_builds_with_a_clean_cache(tmp_path: Path) -> None:
     """A cache committed by a contributor is not even opened on the Pages runner
-    (tests/test_starter.py: this repository's workflow is the same)."""
+    (tests/commands/test_init.py: this repository's workflow is the same)."""
     init_site(tmp_path / "site", datetime(2025, 7, 22, tzinfo=UTC), provenance.given("."))
     workflow = (tmp_path / "site/.github/workflows/pages.yml").read_text(encoding="utf-8")
     steps = yaml.safe_load(workflow)["jobs"]["build"]["steps"]

@@ -1,0 +1,228 @@
+"""``briefing check``: what a build would reject, plus links and curated-link hygiene.
+
+Runs on an :class:`~generator.engine.build.Assembled` site, so nothing is written. Broken
+internal links are errors; tracking parameters, a source summarised twice and
+plain-http sources are warnings, which ``--strict`` turns into failures.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
+
+from generator.engine.build import Assembled
+from generator.errors import ConfigError, ContentError, SiteError, SiteWarning
+from generator.model.records import Document, Item, SitePage
+from generator.project.config import SiteConfig
+from generator.text.urls import OutputPath, internal_target, output_file, placeholder_host
+from generator.text.yamltext import Position
+
+#: Query parameters that only track who clicked; never part of an article's address.
+TRACKING = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
+        "igshid", "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "ref_src", "cmpid",
+        "ocid", "smid", "sr_share", "__twitter_impression",
+    }
+)  # fmt: skip
+
+
+def is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered.startswith(("utm_", "pk_", "mtm_")) or lowered in TRACKING
+
+
+def without_tracking(url: str) -> str:
+    """The URL with tracking parameters removed and the others kept exactly as written."""
+    parts = urlsplit(url)
+    kept = [
+        pair
+        for pair in parts.query.split("&")
+        if pair and not is_tracking(unquote_plus(pair.split("=", 1)[0]))
+    ]
+    return urlunsplit(parts._replace(query="&".join(kept)))
+
+
+def article_key(url: str) -> str:
+    """Two source URLs are the same article when they differ only in scheme, www.,
+    tracking parameters, fragment or a final '/'."""
+    parts = urlsplit(without_tracking(url))
+    host = (parts.hostname or "").removeprefix("www.")
+    path = parts.path.rstrip("/")
+    return f"{host}{path}?{parts.query}" if parts.query else f"{host}{path}"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    errors: tuple[SiteError, ...]
+    warnings: tuple[SiteError, ...]
+
+
+def check_site(assembled: Assembled, *, publishing: bool = False) -> CheckReport:
+    """Link errors and hygiene warnings for an assembled site. ``publishing`` (a deploy
+    workflow's check) makes a placeholder ``url`` an error."""
+    errors = list(broken_links(assembled))
+    placeholder = placeholder_url(assembled.site.config, publishing)
+    errors.extend(p for p in placeholder if p.kind == "error")
+    warnings = [
+        *(p for p in placeholder if p.kind == "warning"),
+        *assembled.warnings,
+        *source_warnings(assembled.documents),
+        *body_link_warnings(assembled),
+        *pictures_without_alt([*assembled.site.items, *assembled.site.pages]),
+    ]
+    return CheckReport(
+        errors=tuple(sorted(errors, key=SiteError.sort_key)),
+        warnings=tuple(sorted(warnings, key=SiteError.sort_key)),
+    )
+
+
+def placeholder_url(config: SiteConfig, publishing: bool) -> list[SiteError]:
+    """site.yaml's ``url`` when it is still a placeholder (init's example.github.io,
+    example.org, localhost): every feed, canonical link and email would point there."""
+    host = placeholder_host(config.url)
+    if host is None:
+        return []
+    kind = ConfigError if publishing else SiteWarning
+    return [
+        kind.at(
+            f"url is a placeholder ({config.url}): feeds, canonical links, link previews "
+            f"and emails would send readers to {host}",
+            path=config.path,
+            where=config.value_at.get("url"),
+            hint="set it to where the site is published, e.g. "
+            "https://OWNER.github.io/REPOSITORY/ or your own domain",
+        )
+    ]
+
+
+def broken_links(assembled: Assembled) -> Iterator[SiteError]:
+    """Markdown links to pages of this site that the build does not produce."""
+    config = assembled.site.config
+    files = assembled.files
+    pages = sorted(p.removesuffix("index.html") for p in files)
+    linkers: list[Item | SitePage] = [*assembled.site.items, *assembled.site.pages]
+    for item in linkers:
+        for link in item.links:
+            target = internal_target(link.url, item.url, config.base_path, config.url)
+            if target is None:
+                continue
+            path, _ = target
+            if _exists(path, files):
+                continue
+            shown = config.base_path + path
+            near = difflib.get_close_matches(path, pages, n=1, cutoff=0.6)
+            hint = (
+                f"did you mean {config.base_path}{near[0]}?"
+                if near
+                else "link to an item, tag, edition or source page that exists"
+            )
+            yield ContentError(
+                f"broken link: {shown} is not a page of this site",
+                path=item.path,
+                line=link.line,
+                col=link.col,
+                hint=hint,
+            )
+
+
+def _exists(path: str, files: AbstractSet[OutputPath]) -> bool:
+    if output_file(path) in files:
+        return True
+    # "/archive" without its final slash is served by archive/index.html on GitHub Pages.
+    return not path.endswith("/") and f"{path}/index.html" in files
+
+
+def pictures_without_alt(items: Iterable[Item | SitePage]) -> Iterator[SiteError]:
+    """Pictures with no alt text: a screen reader, or a feed reader that shows no
+    pictures, gives its reader nothing in their place."""
+    for item in items:
+        for link in item.links:
+            if link.alt is not None and not link.alt.strip():
+                yield SiteWarning(
+                    f"the picture {link.url} has no alt text, so readers who cannot see it "
+                    "get nothing",
+                    path=item.path,
+                    line=link.line,
+                    col=link.col,
+                    hint="describe it between the brackets: ![A map of the route](map.png), "
+                    "or for a lead picture with `image_alt:`",
+                )
+
+
+def source_warnings(documents: Iterable[Document]) -> Iterator[SiteError]:
+    """Tracking parameters, plain http, and the same article summarised twice."""
+    by_article: dict[str, list[Document]] = defaultdict(list)
+    for doc in documents:
+        where = doc.value_at.get("source", Position(1, 1))
+        for citation in doc.meta.sources:
+            yield from _url_warnings(citation.url, doc.path, where.line, where.col, "source")
+            if urlsplit(citation.url).scheme == "http":
+                yield SiteWarning.at(
+                    f"source {citation.url} is plain http",
+                    path=doc.path,
+                    where=where,
+                    hint="use https:// if the publisher supports it",
+                )
+        by_article[article_key(doc.meta.sources[0].url)].append(doc)
+    for same in by_article.values():
+        if len(same) < 2:
+            continue
+        for doc in same:
+            where = doc.value_at.get("source", Position(1, 1))
+            others = ", ".join(other.path for other in same if other is not doc)
+            yield SiteWarning.at(
+                f"summarises the same article as {others}",
+                path=doc.path,
+                where=where,
+                hint="merge the two items, or cite a different article",
+            )
+
+
+def body_link_warnings(assembled: Assembled) -> Iterator[SiteError]:
+    items: Iterable[Item] = assembled.site.items
+    for item in items:
+        for link in item.links:
+            yield from _url_warnings(link.url, item.path, link.line, link.col, "link")
+
+
+def _url_warnings(
+    url: str, path: str, line: int, col: int | None, what: str
+) -> Iterator[SiteError]:
+    names = sorted(
+        {k for k, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True) if is_tracking(k)}
+    )
+    if names:
+        yield SiteWarning(
+            f"{what} {url} has tracking parameters: {', '.join(names)}",
+            path=path,
+            line=line,
+            col=col,
+            hint=f"use {without_tracking(url)}",
+        )
+
+
+def github_annotation(problem: SiteError) -> str:
+    """A GitHub Actions workflow command that puts ``problem`` on its line in a pull request."""
+    props = []
+    if problem.path:
+        props.append(f"file={_escape_property(problem.path)}")
+    if problem.line:
+        props.append(f"line={problem.line}")
+    if problem.col:
+        props.append(f"col={problem.col}")
+    props.append("title=briefing")
+    message = problem.message + (f"; {problem.hint}" if problem.hint else "")
+    return f"::{problem.kind} {','.join(props)}::{_escape_data(message)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -1,0 +1,169 @@
+"""What each page depends on, and which pages a change reaches.
+
+A page declares its :class:`Inputs`: keys of the things it shows (an item's card
+for a listing, its body too for its own page and its edition, an edition's
+heading, a template, site.yaml) and the facts it shows besides (page 3 of 12, a
+tag's count). :func:`versions` gives every key a digest of what it stands for
+in this build; a page's :func:`signature` combines the digests of its inputs.
+A page whose signature is the one it was last written with is the same page, and
+is not rendered again; the signatures, kept between builds, are the dependency map.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from generator.model.records import Edition, Item, Site
+from generator.text.schema import thawed
+from generator.text.urls import OutputPath
+
+Versions = Mapping[str, str]
+
+
+def _digest(parts: Iterable[str]) -> str:
+    return hashlib.blake2b("\0".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What one page is made from."""
+
+    #: Keys into the build's :func:`versions`.
+    keys: tuple[str, ...] = ()
+    #: Values the page shows that no key stands for: page numbers, counts.
+    facts: tuple[str, ...] = ()
+
+    def with_keys(self, *keys: str) -> Inputs:
+        return Inputs((*self.keys, *keys), self.facts)
+
+    def with_facts(self, *facts: str) -> Inputs:
+        return Inputs(self.keys, (*self.facts, *facts))
+
+    @staticmethod
+    def card(item: Item) -> str:
+        """What lists show of an item: everything but its body."""
+        return f"card:{item.url}"
+
+    @staticmethod
+    def body(item: Item) -> str:
+        return f"body:{item.url}"
+
+    @staticmethod
+    def edition(edition: Edition) -> str:
+        """An edition as lists show it: number, title, date, counts."""
+        return f"edition:{edition.date.isoformat()}"
+
+    @staticmethod
+    def edition_full(edition: Edition) -> tuple[str, ...]:
+        """An edition in full: its heading, introduction, and every item with its body."""
+        day = edition.date.isoformat()
+        keys = [f"edition:{day}", f"intro:{day}"]
+        for section in edition.sections:
+            keys.append(f"section:{section.name or ''}")
+            for item in section.items:
+                keys += (f"card:{item.url}", f"body:{item.url}")
+        return tuple(keys)
+
+
+class Planned(Protocol):
+    """A page as :mod:`generator.engine.pages` plans it."""
+
+    @property
+    def file(self) -> OutputPath: ...
+
+    @property
+    def template(self) -> str | None: ...
+
+    @property
+    def inputs(self) -> Inputs: ...
+
+    @property
+    def uses(self) -> tuple[str, ...]: ...
+
+
+def item_card(item: Item, edition: str) -> str:
+    """A digest of every field of an item but its body (``edition``: its edition's digest)."""
+    return _digest(
+        (
+            item.path, item.title, item.slug, item.date.isoformat(), item.url,
+            *(f"{t.name}\1{t.slug}\1{t.url}" for t in item.tags), "\2",
+            *(f"{r.url}\1{r.publisher.name}\1{r.publisher.slug}\1{r.publisher.url}"
+              for r in item.references), "\2",
+            item.summary, str(item.summary_is_lead), str(item.words), str(item.draft),
+            item.feed_id, item.section or "\1", item.edition.isoformat(), edition,
+            json.dumps(thawed(item.extra), ensure_ascii=False),
+            item.updated.isoformat() if item.updated else "\1",
+            *(f"{c.date.isoformat()}\1{c.text}" for c in item.corrections), "\2",
+            *(f"{a.name}\1{a.slug}\1{a.url}\1{a.link}" for a in item.authors), "\2",
+            repr(item.image),
+        )
+    )  # fmt: skip
+
+
+def edition_heading(edition: Edition) -> str:
+    return _digest(
+        (
+            str(edition.number), edition.date.isoformat(), edition.first_day.isoformat(),
+            edition.title or "\1", edition.url, str(len(edition.items)), str(edition.words),
+        )
+    )  # fmt: skip
+
+
+def versions(site: Site, fixed: Mapping[str, str]) -> dict[str, str]:
+    """The digest of every input key of this build's pages.
+
+    ``fixed`` holds what the site model does not: ``site`` (site.yaml and briefing
+    itself), ``template:<name>`` and ``static:<name>``.
+    """
+    found = dict(fixed)
+    for edition in site.editions:
+        day = edition.date.isoformat()
+        found[f"edition:{day}"] = edition_heading(edition)
+        found[f"intro:{day}"] = _digest((edition.intro_html,))
+    for item in site.items:
+        found[f"card:{item.url}"] = item_card(item, found[f"edition:{item.edition.isoformat()}"])
+        # A picture's size is written into the body's <img>: part of the body.
+        found[f"body:{item.url}"] = _digest(
+            (item.html, *(f"{a.file}\1{a.width}\1{a.height}" for a in item.attachments))
+        )
+    for section in {s.name or "" for e in site.editions for s in e.sections}:
+        found[f"section:{section}"] = _digest((section,))
+    for page in site.pages:
+        found[f"page:{page.url}"] = _digest(
+            (
+                page.path, page.title, page.summary or "\1", page.html, str(page.words),
+                json.dumps(thawed(page.extra), ensure_ascii=False),
+                *(f"{a.file}\1{a.width}\1{a.height}" for a in page.attachments),
+            )
+        )  # fmt: skip
+    # Every page shows the menu, and with it the titles of the pages it names.
+    found["menu"] = _digest(f"{m.title}\1{m.url}\1{m.external}" for m in site.menu)
+    return found
+
+
+def signature(page: Planned, known: Versions) -> str:
+    """A digest of everything ``page`` is made from: its template, inputs and facts."""
+    inputs = page.inputs
+    template = page.template
+    parts = [template or "", known[f"template:{template}"] if template else ""]
+    for name in page.uses:
+        parts += (name, known[f"template:{name}"])
+    parts += (known[key] for key in inputs.keys)
+    parts.append("\2")
+    parts += inputs.facts
+    return _digest(parts)
+
+
+def stale(
+    pages: Sequence[Planned], signatures: Sequence[str], written: Mapping[OutputPath, str]
+) -> list[int]:
+    """Indexes of the pages whose signature is not the one they were last written with."""
+    return [
+        index
+        for index, (page, sig) in enumerate(zip(pages, signatures, strict=True))
+        if written.get(page.file) != sig
+    ]

@@ -1,0 +1,190 @@
+"""Each edition as an email: its HTML, its plain text, and the message holding both.
+
+The email is made from the same site model as the edition's page, through the
+theme's own ``email.html`` and ``email.txt``, with every link absolute (a mail is
+read far from the site). The HTML's styles are then inlined, and every picture
+fits the email's width, because Outlook sizes pictures by their attributes alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html import unescape
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.model.records import Edition, Item, Site
+from generator.newsletter.inlinestyle import inline_styles
+from generator.newsletter.message import Envelope, message_id, mime_message, subject_of
+from generator.newsletter.plaintext import References, html_text
+from generator.render.views import AbsoluteViews, View, rebase_links
+from generator.text.lines import wrap
+
+#: The folder of the emails in the output, one folder per edition date.
+EMAIL_FOLDER = "email/"
+#: The email's HTML, its plain text, and the message of both.
+EMAIL_PAGE, EMAIL_TEXT, EMAIL_MESSAGE = "index.html", "email.txt", "edition.eml"
+#: The widest the email's column is (px): what mail clients show without scrolling.
+EMAIL_WIDTH = 600
+#: The widest a picture is inside it, the column's padding taken off.
+PICTURE_WIDTH = 560
+#: Gmail cuts a message's HTML after this many bytes, behind "[Message clipped]".
+GMAIL_CLIP = 102 * 1024
+
+#: ``render(template, context)``: a theme template's bytes, or None after an error.
+Render = Callable[[str, Callable[[], dict[str, Any]]], bytes | None]
+
+_IMG = re.compile(r"<img\b[^>]*>", re.I)
+_SIZE = re.compile(r'\s(width|height)="(\d+)"')
+_SRC = re.compile(r'\ssrc="([^"]*)"')
+
+
+def email_folder(edition: Edition) -> str:
+    """Site path of an edition's email: 'email/2025-07-22/'."""
+    return f"{EMAIL_FOLDER}{edition.date.isoformat()}/"
+
+
+def fit_pictures(page: str, width: int = PICTURE_WIDTH) -> str:
+    """Every <img> sized in its attributes at most ``width`` wide, its height in step."""
+
+    def fit(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        sizes = {name: int(value) for name, value in _SIZE.findall(tag)}
+        if sizes.get("width", 0) <= width:
+            return tag
+        height = sizes.get("height")
+        scaled = {"width": width, "height": round(height * width / sizes["width"]) if height else 0}
+        return _SIZE.sub(lambda m: f' {m.group(1)}="{scaled[m.group(1)]}"', tag)
+
+    return _IMG.sub(fit, page)
+
+
+def unsized_pictures(page: str) -> list[str]:
+    """The address of each <img> without a width: a picture of unknown size (a URL),
+    which Outlook for Windows shows as wide as it is, however wide the email."""
+    found = []
+    for tag in _IMG.findall(page):
+        if not any(name == "width" for name, _ in _SIZE.findall(tag)):
+            source = _SRC.search(tag)
+            found.append(unescape(source.group(1)) if source else "")
+    return found
+
+
+class Newsletter:
+    """The emails of one site's editions."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.views = AbsoluteViews(site)
+
+    def page(self, edition: Edition, render: Render) -> bytes | None:
+        """email/<date>/index.html: email.html rendered, its styles inlined."""
+        data = render("email.html", lambda: self._page_context(edition))
+        if data is None:
+            return None
+        page = inline_styles(fit_pictures(data.decode("utf-8")), "email.html")
+        return (page.rstrip("\n") + "\n").encode("utf-8")
+
+    def text(self, edition: Edition, render: Render) -> bytes | None:
+        """email/<date>/email.txt: email.txt rendered, with CRLF-safe, unpadded lines."""
+        data = render("email.txt", lambda: self._text_context(edition))
+        if data is None:
+            return None
+        # "-- " keeps its space: it is how mail clients know the signature below it.
+        lines = [
+            line if line == "-- " else line.rstrip()
+            for line in data.decode("utf-8").strip("\n").split("\n")
+        ]
+        return ("\n".join(lines) + "\n").encode("utf-8")
+
+    def message(self, edition: Edition, render: Render) -> bytes | None:
+        """email/<date>/edition.eml: both parts as one multipart/alternative message."""
+        page, text = self.page(edition, render), self.text(edition, render)
+        if page is None or text is None:
+            return None
+        html = page.decode("utf-8")
+        settings = self.site.config.email
+        permalink = self.views.absolute(edition.url)
+        envelope = Envelope(
+            subject=subject_of(html),
+            date=edition.published,
+            message_id=message_id(permalink),
+            language=self.site.config.language,
+            sender=settings.sender if settings else None,
+            list_unsubscribe=settings.list_unsubscribe if settings else None,
+        )
+        return mime_message(envelope, text.decode("utf-8"), html)
+
+    def _email(self, edition: Edition) -> View:
+        settings = self.site.config.email
+        titles = "; ".join(item.title for item in edition.items)
+        return View(
+            browser=self.views.absolute(edition.url),
+            unsubscribe=settings.unsubscribe if settings else None,
+            # What an inbox shows after the subject: the headlines, not "View in browser".
+            preview=titles if len(titles) <= 150 else titles[:149].rsplit(" ", 1)[0] + "…",
+            width=EMAIL_WIDTH,
+            picture_width=PICTURE_WIDTH,
+        )
+
+    def _page_context(self, edition: Edition) -> dict[str, Any]:
+        views = self.views
+        intro = rebase_links(
+            edition.intro_html, edition.url, self.site.config, views.absolute, fragments=True
+        )
+        return {
+            "site": views.site_view(),
+            "edition": View({**views.edition(edition), "intro": Markup(intro)}),
+            "email": self._email(edition),
+        }
+
+    def _text_context(self, edition: Edition) -> dict[str, Any]:
+        """Views of plain text only: the template is not escaped, nothing in it is HTML."""
+        references = References()
+        views = self.views
+        config = self.site.config
+        intro = rebase_links(edition.intro_html, edition.url, config, views.absolute)
+        heading = views.edition_link(edition)
+        intro_text = html_text(intro, references)
+        sections = [
+            View(
+                name=section.name or "",
+                items=[self._text_item(i, references) for i in section.items],
+            )
+            for section in edition.sections
+        ]
+        return {
+            "site": views.site_view(),
+            "edition": View(**heading, intro=intro_text, sections=sections),
+            "email": self._email(edition),
+            "references": [View(number=n, url=url) for n, url in references.listing()],
+        }
+
+    def _text_item(self, item: Item, references: References) -> View:
+        card = self.views.card(item)
+        mark = references.mark(card["permalink"])
+        authors = [f"{a['name']} {references.mark(a['url'])}" for a in card["authors"]]
+        credit = ", ".join(f"{s['name']} {references.mark(s['url'])}" for s in card["sources"])
+        body = rebase_links(item.html, item.url, self.site.config, self.views.absolute)
+        return View(
+            **card,
+            ref=mark,
+            byline=", ".join(authors[:-1]) + " and " + authors[-1]
+            if len(authors) > 1
+            else "".join(authors),
+            credit=credit,
+            summary_text=wrap(item.summary),
+            text=html_text(body, references),
+        )
+
+
+def clipped(size: int) -> str | None:
+    """Why an email's HTML of ``size`` bytes would not be read whole in Gmail, if it would not."""
+    if size <= GMAIL_CLIP:
+        return None
+    return (
+        f"its HTML is {size // 1024} KB; Gmail shows the first 102 KB and hides the rest "
+        "behind 'View entire message'"
+    )

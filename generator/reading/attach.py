@@ -1,0 +1,106 @@
+"""Files that travel with content: the pictures and documents items link to.
+
+An item links a file relatively, as it sits beside the item's Markdown
+(``![Map](map.png)`` in ``content/2025-07-22-talks/index.md``, or beside a loose
+``content/2025-07-22-talks.md``). The file is published where that link leads from
+the item's page, so the link works as written there, and on the edition's page and
+in feeds once :func:`generator.render.views.rebase_links` points it through the base path.
+Only linked files are published: a draft's pictures stay private.
+
+A link to a local file that the build does not publish is an error at the link.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from urllib.parse import unquote, urlsplit
+
+from generator.errors import ContentError, SiteError
+from generator.model.records import Attachment, Item, Link, SitePage
+from generator.project.config import SiteConfig
+from generator.reading.assets import Asset
+from generator.text.urls import internal_target
+
+#: Links to these are pages, whose existence `briefing check` looks after.
+_PAGE_SUFFIXES = frozenset({"", ".html", ".htm", ".md"})
+
+
+def attachments(
+    links: Iterable[Link],
+    rel: str,
+    item_path: str,
+    item_url: str,
+    assets: Mapping[str, Asset],
+    config: SiteConfig,
+) -> tuple[Attachment, ...]:
+    """The files beside the item ``rel`` (relative to content/) that its links reach."""
+    folder = posixpath.dirname(rel)
+    content_dir = item_path[: len(item_path) - len(rel)]
+    found: dict[str, Attachment] = {}
+    for link in links:
+        written = _local_path(link.url)
+        if written is None:
+            continue
+        source = posixpath.normpath(posixpath.join(folder, written))
+        asset = assets.get(source)
+        target = internal_target(link.url, item_url, config.base_path, config.url)
+        if asset is None or target is None or target[0] in found:
+            continue
+        found[target[0]] = Attachment(
+            path=content_dir + source,
+            file=target[0],
+            digest=asset.digest,
+            width=asset.width,
+            height=asset.height,
+        )
+    return tuple(found.values())
+
+
+def _local_path(url: str) -> str | None:
+    """The file path of a relative link to a file ("map.png", "img/a%20b.jpg")."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+        return None
+    return unquote(parts.path)
+
+
+def missing_files(
+    items: Iterable[Item | SitePage], files: Collection[str], config: SiteConfig
+) -> Iterator[SiteError]:
+    """Links and images to files of this site (not pages) that the build does not write."""
+    for item in items:
+        for link in item.links:
+            target = internal_target(link.url, item.url, config.base_path, config.url)
+            if target is None:
+                continue
+            path = target[0]
+            if path in files or _suffix(path) in _PAGE_SUFFIXES:
+                continue
+            yield _missing(link, item, path, config)
+
+
+def _suffix(path: str) -> str:
+    name = path.rpartition("/")[2]
+    return posixpath.splitext(name)[1].lower() if not path.endswith("/") else ""
+
+
+def _missing(link: Link, item: Item | SitePage, path: str, config: SiteConfig) -> SiteError:
+    written = urlsplit(link.url).path
+    if written.startswith("/") or link.url.startswith(config.url):
+        where = f"static/{path}"
+        hint = "put the file in the site's static/ folder, or correct the link"
+    else:
+        folder = posixpath.dirname(item.path)
+        where = posixpath.normpath(posixpath.join(folder, unquote(written)))
+        hint = f"put the file beside {posixpath.basename(item.path)}, or correct the link"
+    return ContentError(
+        f"links to {link.url}, but there is no such file (looked for {where})",
+        path=item.path,
+        line=link.line,
+        col=link.col,
+        hint=hint,
+    )

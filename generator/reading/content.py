@@ -1,0 +1,446 @@
+"""Turn a content file's text into a typed :class:`Document`.
+
+The item schema lives here, in one table (:func:`item_fields`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from functools import cache
+from pathlib import PurePosixPath
+from types import MappingProxyType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from generator.errors import BuildFailed, ContentError, SiteError, SiteWarning
+from generator.model.records import (
+    Citation,
+    Correction,
+    Document,
+    EditionNote,
+    ItemMeta,
+    LeadImage,
+    PageDocument,
+)
+from generator.reading.sources import Source
+from generator.text import schema
+from generator.text.frontmatter import FENCE, Split, split
+from generator.text.schema import Field, Invalid
+from generator.text.urls import slugify
+from generator.text.yamltext import LocatedMapping, Position, load_mapping
+
+
+def datetime_in(zone: ZoneInfo) -> schema.Coercer:
+    """Coerce "2025-07-22", "2025-07-22 09:15" or full ISO 8601 to an aware datetime.
+
+    A value without an offset is wall-clock time in ``zone``; a bare date is
+    midnight there.
+    """
+
+    def coerce(value: Any) -> datetime:
+        if isinstance(value, (datetime, date)):  # only from a caller's own dict
+            raw = value.isoformat()
+        elif isinstance(value, str):
+            raw = value.strip()
+        else:
+            raise Invalid(
+                f"must be a date such as 2025-07-22 or 2025-07-22T09:15:00+03:00, not {value!r}"
+            )
+        try:
+            if len(raw) == 10:
+                parsed = datetime.combine(date.fromisoformat(raw), time())
+            else:
+                parsed = datetime.fromisoformat(raw)
+        except ValueError as exc:
+            reason = str(exc)
+            if "out of range" in reason or "must be in" in reason:
+                raise Invalid(f"is not a real date: {raw!r} ({reason})") from None
+            raise Invalid(
+                f"is not a date: {raw!r}",
+                hint="write YYYY-MM-DD, optionally with a time: 2025-07-22T09:15:00+03:00",
+            ) from None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=zone)
+        return parsed
+
+    return coerce
+
+
+def _tags(value: Any) -> tuple[str, ...]:
+    tags = schema.text_list(value)
+    for tag in tags:
+        if not slugify(tag):
+            raise Invalid(f"has a tag with no letters or digits: {tag!r}")
+    return tags
+
+
+def _citations(value: Any) -> tuple[Citation, ...]:
+    """One URL, a list of URLs, or a list of ``{url, name}`` mappings; primary first."""
+    entries = value if isinstance(value, list) else [value]
+    if not entries:
+        raise Invalid("is an empty list", hint="give the URL of the summarised article")
+    citations: list[Citation] = []
+    for entry in entries:
+        if isinstance(entry, dict):
+            unknown = set(entry) - {"url", "name"}
+            if unknown or "url" not in entry:
+                raise Invalid(
+                    "entries must have a url and may have a name",
+                    hint="write `- {url: https://..., name: Reuters}`",
+                )
+            name = schema.text(entry["name"]) if entry.get("name") is not None else None
+            citations.append(Citation(schema.web_url(entry["url"]), name))
+        else:
+            citations.append(Citation(schema.web_url(entry)))
+    return tuple(citations)
+
+
+def _edition(value: Any) -> date:
+    raw = schema.text(value)
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise Invalid(f"must be a date such as 2025-07-22, not {raw!r}") from None
+
+
+def _slug(value: Any) -> str:
+    raw = schema.text(value)
+    slug = slugify(raw)
+    if slug != raw:
+        raise Invalid(
+            f"must be lower-case letters, digits and '-': {raw!r}",
+            hint=f"use slug: {slug}" if slug else "use words such as istanbul-talks",
+        )
+    return slug
+
+
+def _corrections_in(zone: ZoneInfo) -> schema.Coercer:
+    """A list of `{date, text}`: each correction made after publication, oldest first."""
+    moment = datetime_in(zone)
+
+    def coerce(value: Any) -> tuple[Correction, ...]:
+        entries = value if isinstance(value, list) else [value]
+        found = []
+        for entry in entries:
+            if not isinstance(entry, dict) or set(entry) != {"date", "text"}:
+                raise Invalid(
+                    "entries must each have a date and a text",
+                    hint='write `- {date: 2025-07-23, text: "An earlier version said ..."}`',
+                )
+            found.append(Correction(moment(entry["date"]), schema.text(entry["text"])))
+        return tuple(sorted(found, key=lambda c: c.date))
+
+    return coerce
+
+
+def image_source(value: Any) -> str:
+    """A picture beside the item ("map.png", "img/map.png") or an https URL."""
+    src = schema.text(value)
+    if "://" in src or src.startswith("//"):
+        if not src.startswith("https://"):
+            raise Invalid(
+                f"must be a file beside the item or an https URL, not {src!r}",
+                hint="use the https address of the picture, or put the file beside the item",
+            )
+        return schema.web_url(src)
+    if any(ch.isspace() for ch in src):
+        raise Invalid(f"must not contain spaces: {src!r}", hint="rename the file, or write %20")
+    return src
+
+
+def _image(value: Any) -> LeadImage:
+    """``image: map.png`` or ``image: {src, alt, credit}``."""
+    if isinstance(value, dict):
+        unknown = set(value) - {"src", "alt", "credit"}
+        if unknown or "src" not in value:
+            raise Invalid(
+                "must have a src and may have an alt and a credit",
+                hint='write `image: {src: map.png, alt: "A map of the route", credit: Reuters}`',
+            )
+        alt = schema.text(value["alt"]) if value.get("alt") is not None else None
+        credit = schema.text(value["credit"]) if value.get("credit") is not None else None
+        return LeadImage(image_source(value["src"]), alt, credit)
+    return LeadImage(image_source(value))
+
+
+@cache
+def item_fields(zone: ZoneInfo) -> tuple[Field, ...]:
+    """The front-matter schema of an item; dates are read in ``zone``."""
+    return (
+        Field("title", schema.text, required=True, doc="the headline of your summary"),
+        Field("date", datetime_in(zone), required=True, doc="when it was published, 2025-07-22"),
+        Field("tags", _tags, default=()),
+        Field("source", _citations, required=True, doc="the URL of the summarised article"),
+        Field("source_name", schema.text),
+        Field("summary", schema.text),
+        Field("slug", _slug),
+        Field("draft", schema.boolean, default=False),
+        Field("section", schema.text),
+        Field("edition", _edition),
+        Field("id", schema.text),
+        # Jekyll's spelling of a draft; `draft: true` is briefing's (see FOREIGN_KEYS).
+        Field("published", schema.boolean, default=True),
+        Field("extra", schema.extra_data, default=MappingProxyType({})),
+        Field("updated", datetime_in(zone)),
+        Field("corrections", _corrections_in(zone), default=()),
+        Field("author", schema.text_list, default=()),
+        Field("image", _image),
+        Field("image_alt", schema.text),
+        Field("image_credit", schema.text),
+    )
+
+
+#: Front-matter keys of other generators (Jekyll, Hugo, Pelican, Eleventy, Zola), and
+#: what to write here instead: a "did you mean" by spelling would point the wrong way
+#: ("description" is not "section", "images" not "tags").
+FOREIGN_KEYS: dict[str, str] = {
+    "description": "briefing calls it `summary:`",
+    "excerpt": "briefing calls it `summary:`",
+    "abstract": "briefing calls it `summary:`",
+    "categories": "briefing has `tags:` for topics and `section:` for a part of the edition",
+    "category": "briefing has `tags:` for topics and `section:` for a part of the edition",
+    "keywords": "briefing calls them `tags:`",
+    "link": "briefing calls it `source:`",
+    "url": "write the article's address as `source:`; an item's own address comes from "
+    "its `slug:` and site.yaml's `permalink:`",
+    "permalink": "an item's address comes from its `slug:` and site.yaml's `permalink:`",
+    "aliases": "redirects from old addresses are not supported here",
+    "layout": "every item uses the theme's item.html; templates are not chosen per item",
+    "template": "every item uses the theme's item.html; templates are not chosen per item",
+    **dict.fromkeys(
+        ("authors", "byline", "creator"), "briefing calls it `author:` (one name or a list)"
+    ),
+    **dict.fromkeys(
+        ("images", "featured_image", "cover", "thumbnail"),
+        "briefing takes one lead picture as `image:` (with `image_alt:`), beside the item "
+        "or an https URL",
+    ),
+    **dict.fromkeys(("lastmod", "modified", "last_modified"), "briefing calls it `updated:`"),
+    "weight": "items are ordered by `date:`",
+    "status": "write `draft: true` to keep an item out of the site",
+    "params": "briefing calls it `extra:` (the item's own values, for the theme: "
+    "{{ item.extra.<key> }})",
+    "taxonomies": "briefing has `tags:` for topics and `section:` for a part of the edition",
+}
+
+
+def _front_matter(
+    source: Source, fields: tuple[Field, ...], what: str
+) -> tuple[dict[str, Any], Split, LocatedMapping]:
+    """Split, load and validate the front matter; raise BuildFailed with every problem."""
+    try:
+        halves = split(source.text, source.path)
+        mapping = load_mapping(
+            halves.front,
+            path=source.path,
+            error=ContentError,
+            line_offset=halves.front_line - 1,
+            what=what,
+        )
+    except ContentError as exc:
+        raise BuildFailed([exc]) from None
+    values, errors = schema.validate(
+        mapping, fields, path=source.path, error=ContentError, start=Position(1, 1), what=what,
+        foreign=FOREIGN_KEYS if what == "front matter" else None,
+    )  # fmt: skip
+    errors += _before_publication(values, mapping, source.path)
+    if errors:
+        if _says_draft(mapping):
+            raise IncompleteDraft(errors)
+        raise BuildFailed(errors)
+    return values, halves, mapping
+
+
+def _before_publication(
+    values: dict[str, Any], mapping: LocatedMapping, path: str
+) -> list[SiteError]:
+    """An update or a correction dated before the item was published: a typo in a date."""
+    published = values.get("date")
+    if published is None:
+        return []
+    errors: list[SiteError] = []
+    updated = values.get("updated")
+    if updated is not None and updated < published:
+        where = mapping.value_at["updated"]
+        errors.append(
+            ContentError.at(
+                f"'updated' ({updated.isoformat()}) is before 'date' ({published.isoformat()})",
+                path=path,
+                where=where,
+                hint="an update comes after publication; check the two dates",
+            )
+        )
+    for correction in values.get("corrections") or ():
+        if correction.date < published:
+            where = mapping.value_at["corrections"]
+            errors.append(
+                ContentError.at(
+                    f"a correction dated {correction.date.isoformat()} is before 'date' "
+                    f"({published.isoformat()})",
+                    path=path,
+                    where=where,
+                    hint="a correction comes after publication; check its date",
+                )
+            )
+    return errors
+
+
+class IncompleteDraft(BuildFailed):
+    """A draft whose front matter is not finished yet.
+
+    Its errors count only when drafts are built: ``briefing new`` writes drafts
+    without a source, and an unfinished draft must not stop the published site.
+    """
+
+
+def _says_draft(mapping: LocatedMapping) -> bool:
+    return _flag(mapping, "draft", False) or not _flag(mapping, "published", True)
+
+
+def _flag(mapping: LocatedMapping, key: str, default: bool) -> bool:
+    try:
+        return schema.boolean(mapping.data[key]) if key in mapping.data else default
+    except Invalid:
+        return default
+
+
+def item_stem(rel: PurePosixPath) -> str:
+    """The name an item's default slug comes from: its file's, or for an item in a folder
+    of its own (``2025-07-22-talks/index.md``, with its pictures beside it) its folder's."""
+    if rel.name == "index.md" and len(rel.parts) > 1:
+        return rel.parent.name
+    return rel.stem
+
+
+def parse(source: Source, zone: ZoneInfo) -> Document:
+    """Parse one item file; raise BuildFailed with every problem in it."""
+    values, halves, mapping = _front_matter(source, item_fields(zone), "front matter")
+    citations: tuple[Citation, ...] = values.pop("source")
+    if not values.pop("published"):
+        values["draft"] = True  # Jekyll's `published: false`: kept out of the site alike
+    values["image"] = _with_text(values, mapping, source.path)
+    name = values.pop("source_name")
+    if name and citations[0].name is None:
+        citations = (Citation(citations[0].url, name), *citations[1:])
+    return Document(
+        path=source.path,
+        stem=item_stem(PurePosixPath(source.rel)),
+        meta=ItemMeta(sources=citations, **values),
+        body=halves.body,
+        body_line=halves.body_line,
+        value_at=mapping.value_at,
+    )
+
+
+def _with_text(values: dict[str, Any], mapping: LocatedMapping, path: str) -> LeadImage | None:
+    """The lead image with ``image_alt:`` and ``image_credit:`` folded in; both ways of
+    giving one text at once would leave one unpublished."""
+    image: LeadImage | None = values.get("image")
+    alt, credit = values.pop("image_alt"), values.pop("image_credit")
+
+    def refuse(key: str, problem: str, hint: str) -> BuildFailed:
+        where = mapping.value_at[key]
+        error = ContentError.at(problem, path=path, where=where, hint=hint)
+        return BuildFailed([error])
+
+    if image is None:
+        if alt or credit:
+            key = "image_alt" if alt else "image_credit"
+            raise refuse(
+                key,
+                f"'{key}' is given, but there is no 'image'",
+                "add `image: picture.jpg`, or delete the line",
+            )
+        return None
+    for key, given, own in (("image_alt", alt, image.alt), ("image_credit", credit, image.credit)):
+        if given and own:
+            raise refuse(
+                key, f"'{key}' and the image's own {key[6:]} are both given", "keep one of the two"
+            )
+    return LeadImage(image.src, image.alt or alt, image.credit or credit)
+
+
+def notes(doc: Document) -> tuple[SiteWarning, ...]:
+    """What the editor should know about an item that builds: keys read in another
+    generator's spelling."""
+    where = doc.value_at.get("published")
+    if where is None:
+        return ()
+    meaning = "a draft, left out of the site" if doc.meta.draft else "published"
+    return (
+        SiteWarning.at(
+            f"`published:` is Jekyll's spelling; this item is read as {meaning}",
+            path=doc.path,
+            where=where,
+            hint="write `draft: true` to keep an item out of the site, or delete the line "
+            "(items are published unless they are drafts)",
+        ),
+    )
+
+
+EDITION_FIELDS: tuple[Field, ...] = (Field("title", schema.text),)
+
+PAGE_FIELDS: tuple[Field, ...] = (
+    Field("title", schema.text, required=True, doc="the page's heading"),
+    Field("summary", schema.text),
+    Field("menu", schema.positive_int),
+    Field("draft", schema.boolean, default=False),
+    Field("extra", schema.extra_data, default=MappingProxyType({})),
+)
+
+
+def page_name(rel: PurePosixPath) -> str:
+    """A page's address from its place under pages/: ``pages/about.md`` and
+    ``pages/about/index.md`` (with its pictures beside it) are both "about"."""
+    parts = list(rel.parts[1:])
+    if parts[-1] == "index.md" and len(parts) > 1:
+        parts.pop()
+    else:
+        parts[-1] = PurePosixPath(parts[-1]).stem
+    return "/".join(parts)
+
+
+def parse_page(source: Source) -> PageDocument:
+    """Parse a standalone page, ``pages/<name>.md``: its address is its file's name."""
+    name = page_name(PurePosixPath(source.rel))
+    wrong = [part for part in name.split("/") if slugify(part) != part]
+    if wrong:
+        fixed = "/".join(slugify(part) or "page" for part in name.split("/"))
+        raise BuildFailed(
+            [
+                ContentError(
+                    f"a page's file name is its address, and {wrong[0]!r} cannot be one",
+                    path=source.path,
+                    hint=f"use lower-case letters, digits and '-': rename it to pages/{fixed}.md",
+                )
+            ]
+        )
+    values, halves, mapping = _front_matter(source, PAGE_FIELDS, "page front matter")
+    return PageDocument(
+        path=source.path,
+        name=name,
+        body=halves.body,
+        body_line=halves.body_line,
+        value_at=mapping.value_at,
+        **values,
+    )
+
+
+def parse_edition(source: Source) -> EditionNote:
+    """Parse an edition file, ``editions/<YYYY-MM-DD>.md``; front matter is optional."""
+    try:
+        day = date.fromisoformat(PurePosixPath(source.rel).stem)
+    except ValueError:
+        raise BuildFailed(
+            [
+                ContentError(
+                    f"an edition file must be named after its date, not '{source.rel.name}'",
+                    path=source.path,
+                    hint="name it editions/YYYY-MM-DD.md, e.g. editions/2025-07-22.md",
+                )
+            ]
+        ) from None
+    if not source.text.startswith(FENCE):
+        return EditionNote(source.path, day, None, source.text, 1)
+    values, halves, _ = _front_matter(source, EDITION_FIELDS, "edition front matter")
+    return EditionNote(source.path, day, values["title"], halves.body, halves.body_line)

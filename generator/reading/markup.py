@@ -1,0 +1,208 @@
+"""Render an item's Markdown body to HTML with markdown-it-py.
+
+CommonMark plus tables, strikethrough, footnotes and heading anchors. Raw HTML
+is escaped unless the site opts in, and links whose scheme could run code
+(javascript:, vbscript:, data:, file:) are left as plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from generator.errors import BuildFailed, ContentError
+from generator.model.records import Link, Rendered
+from generator.text.urls import is_safe_link, slugify
+
+#: How deep blockquotes and lists may nest. markdown-it's CommonMark preset stops at
+#: 20 and drops what lies deeper without a word; a pasted e-mail thread quotes that
+#: deep. 100 stays far inside Python's recursion limit (tests/reading/test_markup.py).
+MAX_NESTING = 100
+
+
+@cache
+def _markdown(raw_html: bool) -> MarkdownIt:
+    md = MarkdownIt(
+        "commonmark", {"html": raw_html, "typographer": False, "maxNesting": MAX_NESTING}
+    )
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify)
+    # markdown-it lets data:image/... through; an item never needs it, and
+    # refusing every data: URL keeps the rule simple to state.
+    md.validateLink = is_safe_link  # type: ignore[method-assign]
+    return md
+
+
+def render(
+    body: str, *, body_line: int = 1, raw_html: bool = False, doc_id: str = "", path: str = ""
+) -> Rendered:
+    """Render ``body``; ``body_line`` is its first line in the file, for link positions.
+
+    ``doc_id`` prefixes footnote ids so that several items can share one page. Raises
+    BuildFailed, naming ``path``, for text that Markdown would drop.
+    """
+    md = _markdown(raw_html)
+    more: int | None = None
+    if "<!--" in body:  # most bodies have no comment: no second look for them
+        body, more = without_comments(body)
+    env: dict[str, object] = {"docId": doc_id} if doc_id else {}
+    tokens = md.parse(body, env)
+    dropped = _dropped_by_depth(tokens, body)
+    if dropped is not None:
+        raise BuildFailed([_too_deep(path, body_line + dropped)])
+    html = md.renderer.render(tokens, md.options, env)
+    return Rendered(
+        html=html,
+        first_paragraph=_first_paragraph(tokens) if more is None else _before(tokens, more),
+        links=tuple(_links(tokens, body, body_line)),
+        words=len(body.split()),
+    )
+
+
+#: A line of nothing but blockquote and list markers.
+_MARKERS_ONLY = re.compile(r"[\s>*+\-\d.)]*")
+
+
+def _dropped_by_depth(tokens: Sequence[Token], body: str) -> int | None:
+    """The 0-based line of the first container whose text markdown-it dropped because it
+    nests deeper than MAX_NESTING: it has it open and close at once, with text between."""
+    lines = body.split("\n")
+    for index, token in enumerate(tokens):
+        if token.nesting != 1 or token.level < MAX_NESTING - 1 or not token.map:
+            continue
+        if tokens[index + 1].nesting == -1:
+            first, last = token.map
+            if not all(_MARKERS_ONLY.fullmatch(line) for line in lines[first:last]):
+                return first
+    return None
+
+
+def _too_deep(path: str, line: int) -> ContentError:
+    return ContentError(
+        f"blockquotes and lists nest more than {MAX_NESTING} levels deep here, and Markdown "
+        "would drop the text inside the deepest ones",
+        path=path,
+        line=line,
+        hint="flatten the quoting (quote only the message that matters) or the list",
+    )
+
+
+#: The excerpt separator of Jekyll, Hugo and WordPress: the summary ends here.
+_MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
+
+
+def without_comments(body: str) -> tuple[str, int | None]:
+    """``body`` with every HTML comment blanked out, and the line of ``<!--more-->``.
+
+    Comments are notes to editors, never text for readers; with raw HTML off,
+    markdown-it would print them. They are found by markdown-it itself (so that a
+    comment inside code stays), and overwritten with spaces, line breaks kept, so
+    that every other character keeps its line and column for link positions.
+    """
+    lines = body.split("\n")
+    more = None
+    for token in _markdown(True).parse(body):
+        if token.type == "html_block" and token.content.lstrip().startswith("<!--"):
+            first, last = token.map or (0, 0)
+            if more is None and _MORE.fullmatch(token.content.strip()):
+                more = first
+            for index in range(first, last):
+                lines[index] = " " * len(lines[index])
+        elif token.type == "inline" and token.children and token.map:
+            comments = [c.content for c in token.children if c.type == "html_inline"]
+            comments = [c for c in comments if c.startswith("<!--")]
+            if comments:
+                _blank(lines, token.map, comments)
+    return "\n".join(lines), more
+
+
+def _blank(lines: list[str], span: Sequence[int], comments: Sequence[str]) -> None:
+    """Overwrite each comment, in order, within ``lines[span[0]:span[1]]``."""
+    first, last = span[0], span[1]
+    text = "\n".join(lines[first:last])
+    cursor = 0
+    for comment in comments:
+        at = text.find(comment, cursor)
+        if at < 0:
+            continue
+        blank = "".join(ch if ch == "\n" else " " for ch in comment)
+        text = text[:at] + blank + text[at + len(comment) :]
+        cursor = at + len(comment)
+    lines[first:last] = text.split("\n")
+
+
+def _before(tokens: Sequence[Token], line: int) -> str:
+    """The text of the top-level paragraphs above ``line``: the summary <!--more--> marks."""
+    parts = [
+        plain_text(tokens[index + 1].children or [])
+        for index, token in enumerate(tokens)
+        if token.type == "paragraph_open" and token.level == 0 and (token.map or [line])[0] < line
+    ]
+    return " ".join(part for part in parts if part)
+
+
+def _first_paragraph(tokens: Sequence[Token]) -> str:
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and token.level == 0:
+            return plain_text(tokens[index + 1].children or [])
+    return ""
+
+
+def plain_text(children: Sequence[Token]) -> str:
+    """The reader-visible text of inline tokens: markup dropped, breaks as spaces."""
+    parts: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(plain_text(child.children or []))
+    return " ".join("".join(parts).split())
+
+
+def _links(tokens: Sequence[Token], body: str, body_line: int) -> list[Link]:
+    """Every link and image, placed at the line and column where its URL is written."""
+    lines = body.split("\n")
+    found: list[Link] = []
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        first, last = token.map if token.map else (0, 0)
+        cursor = (first, 0)
+        breaks = 0
+        for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):
+                breaks += 1
+            elif child.type in ("link_open", "image"):
+                image = child.type == "image"
+                url = str(child.attrs.get("src" if image else "href", ""))
+                alt = plain_text(child.children or []) if image else None
+                at = _find(lines, url, cursor, last)
+                if at is None:  # written in a form markdown-it rewrote; the line is close
+                    found.append(Link(url, body_line + first + breaks, None, alt))
+                else:
+                    found.append(Link(url, body_line + at[0], at[1] + 1, alt))
+                    cursor = (at[0], at[1] + 1)
+    return found
+
+
+def _find(lines: list[str], url: str, start: tuple[int, int], end: int) -> tuple[int, int] | None:
+    """The first place at or after ``start`` (before line ``end``) where ``url`` is written."""
+    spellings = dict.fromkeys((url, unquote(url)))
+    line, col = start
+    while line < max(end, line + 1) and line < len(lines):
+        hits = [lines[line].find(s, col) for s in spellings]
+        hits = [h for h in hits if h >= 0]
+        if hits:
+            return line, min(hits)
+        line, col = line + 1, 0
+    return None

@@ -1,0 +1,420 @@
+"""Feeds: RSS 2.0 and Atom with feedgen, JSON Feed 1.1 with the standard library.
+
+Items and editions are first turned into format-neutral :class:`Entry` records
+(absolute links, XML-safe text, stable ids); each writer then only lays them out.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from feedgen.feed import FeedGenerator
+from markupsafe import escape
+
+from generator.errors import plural
+from generator.model.records import Edition, Item, Site
+from generator.render.views import Views, rebase_links, sized_images
+from generator.text.urls import OutputPath, as_uri, tag_uri
+
+# XML 1.0 forbids these; word processors paste them into text anyway.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+#: File names of a feed in each format, under the feed's folder.
+FORMATS = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
+
+
+def xml_text(text: str) -> str:
+    """Text with the characters XML cannot carry removed."""
+    return _NOT_XML.sub("", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One feed entry, whatever the format."""
+
+    #: Never changes when a title or slug is edited (see ``Item.feed_id``).
+    id: str
+    title: str
+    #: Absolute URL of the entry's page on the site.
+    url: str
+    #: Absolute URL of the summarised article, if any.
+    external_url: str | None
+    summary: str
+    #: Full HTML, links absolute.
+    html: str
+    published: datetime
+    tags: tuple[str, ...]
+    #: When the entry last changed: its update, else its publication.
+    updated: datetime | None = None
+    #: Who wrote it: (name, URL of their page) each; empty for the channel's author.
+    authors: tuple[tuple[str, str], ...] = ()
+    #: The lead picture: absolute URL, width and height when known.
+    image: tuple[str, int | None, int | None] | None = None
+
+    @property
+    def changed(self) -> datetime:
+        return self.updated or self.published
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """What a feed is about, and where its formats live."""
+
+    title: str
+    description: str
+    #: Absolute URL of the page the feed follows (the site, a tag page, ...).
+    home: str
+    #: Absolute URL of each format's file, by format name.
+    urls: dict[str, str]
+    language: str
+    author: str
+
+
+def _credit(item: Item) -> str:
+    links = ", ".join(
+        f'<a href="{escape(ref.url)}">{escape(ref.publisher.name)}</a>' for ref in item.references
+    )
+    return f"<p>Source: {links}</p>"
+
+
+def feed_url(views: Views, site_path: str) -> str:
+    """A page's address as feeds give it: a URI, its non-ASCII letters percent-encoded
+    (RSS wants URLs, and validators and some readers fail on IRIs: /sources/例え-jp/)."""
+    url = views.absolute(site_path)
+    return as_uri(url) or url
+
+
+def _absolute_html(item: Item, views: Views) -> str:
+    """The item's HTML with every internal link absolute, in-page ones included: feed
+    readers have no base."""
+    sized = sized_images(item.html, item.attachments, item.url, views.config, views.absolute)
+    return rebase_links(sized, item.url, views.config, views.absolute, fragments=True)
+
+
+def feed_id(item: Item, views: Views) -> str:
+    """The item's id as a URI, which Atom requires: an IRI (a source URL with letters
+    beyond ASCII) percent-encoded, an id that is no URI ("12345") a tag: URI of the
+    site's host and the item's day."""
+    return as_uri(item.feed_id) or tag_uri(
+        views.config.url, item.date.date().isoformat(), item.feed_id
+    )
+
+
+def item_entry(item: Item, views: Views) -> Entry:
+    return Entry(
+        # The editor's `id`, else the first source URL: never the slug or the title.
+        id=feed_id(item, views),
+        title=xml_text(item.title),
+        url=feed_url(views, item.url),
+        external_url=item.references[0].url,
+        summary=xml_text(item.summary),
+        html=xml_text(_absolute_html(item, views) + _credit(item)),
+        published=item.date,
+        tags=tuple(xml_text(tag.name) for tag in item.tags),
+        updated=item.updated,
+        authors=tuple((xml_text(a.name), a.link or feed_url(views, a.url)) for a in item.authors),
+        image=_image(item, views),
+    )
+
+
+def _image(item: Item, views: Views) -> tuple[str, int | None, int | None] | None:
+    """The lead picture's absolute address, as a URI, and its size when known."""
+    picture = item.image
+    if picture is None:
+        return None
+    url = picture.src if picture.external else views.absolute(picture.src)
+    return (as_uri(url) or url, picture.width, picture.height)
+
+
+def edition_entries(editions: Sequence[Edition], views: Views) -> list[Entry]:
+    entries = []
+    for edition in editions:
+        link = views.edition_link(edition)
+        entries.append(
+            Entry(
+                # The date identifies an edition for good; its title may change.
+                id=link["permalink"],
+                title=xml_text(f"No. {edition.number}: {link['title']}"),
+                url=link["permalink"],
+                external_url=None,
+                summary=xml_text(
+                    f"{plural(link['item_count'], 'item')}: "
+                    + "; ".join(i.title for i in edition.items)
+                ),
+                html=xml_text(_edition_html(edition, views)),
+                published=edition.published,
+                tags=(),
+            )
+        )
+    return entries
+
+
+def _edition_html(edition: Edition, views: Views) -> str:
+    parts = [edition.intro_html]
+    for section in edition.sections:
+        if section.name:
+            parts.append(f"<h2>{escape(section.name)}</h2>")
+        for item in section.items:
+            url = escape(views.absolute(item.url))
+            parts.append(f'<h3><a href="{url}">{escape(item.title)}</a></h3>')
+            parts.append(_absolute_html(item, views))
+            parts.append(_credit(item))
+    return "\n".join(parts)
+
+
+def _generator(
+    channel: Channel, entries: Sequence[Entry], self_url: str, *, atom: bool
+) -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.id(channel.home)
+    fg.title(xml_text(channel.title))
+    subtitle = xml_text(channel.description or channel.title)
+    # Readers (feedparser among them) take RSS's channel <description> as HTML too.
+    fg.subtitle(subtitle if atom else html.escape(subtitle, quote=False))
+    fg.author({"name": xml_text(channel.author)})
+    fg.language(channel.language)
+    # feedgen's RSS <link> is the last link given, so the home page comes last.
+    fg.link(href=self_url, rel="self")
+    fg.link(href=channel.home, rel="alternate")
+    if entries:
+        # feedgen would stamp the current time; the newest entry keeps builds reproducible.
+        fg.updated(max(entry.changed for entry in entries))
+    else:
+        # feedgen has no way to leave the date out; an empty feed simply has none.
+        fg._FeedGenerator__rss_lastBuildDate = None
+        fg._FeedGenerator__atom_updated = None
+    if not atom and any(entry.authors for entry in entries):
+        fg.load_extension("dc", atom=False, rss=True)
+    if any(entry.image for entry in entries):
+        fg.load_extension("media")
+    for entry in entries:
+        fe = fg.add_entry(order="append")
+        fe.id(entry.id)
+        fe.guid(entry.id, permalink=entry.id == entry.url)
+        fe.title(entry.title)
+        # Only the entry's own page: feedgen 1.0 drops the rel of entry links, so a
+        # "related" link to the source would become a second "alternate". The source
+        # is credited in the content instead.
+        fe.link(href=entry.url, rel="alternate")
+        # The summary is text; both carry it as HTML (RSS's <description> is HTML, and an
+        # Atom text summary that looks like HTML, "<b>", makes validators and some
+        # readers guess), escaped, so that readers show exactly what was typed.
+        escaped = html.escape(entry.summary, quote=False)
+        if atom:
+            fe.summary(escaped, type="html")
+        else:
+            fe.summary(escaped)
+        # RSS carries the HTML as content:encoded in CDATA; Atom as escaped type="html".
+        fe.content(entry.html, type="html" if atom else "CDATA")
+        fe.published(entry.published)
+        fe.updated(entry.changed)
+        if entry.image:
+            url, width, height = entry.image
+            # Outside a media:group, which Media RSS keeps for several versions of one thing.
+            media: dict[str, str | None] = {"url": url, "medium": "image", "group": None}
+            if width and height:
+                media.update(width=str(width), height=str(height))
+            fe.media.content(media)
+        for name, url in entry.authors:
+            # RSS's <author> must be an e-mail address: names go in dc:creator.
+            if atom:
+                fe.author({"name": name, "uri": url})
+            else:
+                fe.dc.dc_creator(name, replace=False)
+        for tag in entry.tags:
+            fe.category(term=tag)
+    return fg
+
+
+def render_rss(channel: Channel, entries: Sequence[Entry]) -> bytes:
+    """RSS 2.0: summary as description, full HTML as content:encoded."""
+    fg = _generator(channel, entries, channel.urls["rss"], atom=False)
+    data: bytes = fg.rss_str(pretty=True)
+    return _character_references(data)
+
+
+_CDATA = re.compile(rb"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
+
+
+def _character_references(xml: bytes) -> bytes:
+    """``&`` and ``<`` in RSS text as ``&#x26;`` and ``&#x3C;``, never ``&amp;``/``&lt;``.
+
+    The same characters to an XML parser; but many RSS readers take titles apart
+    without one, decode the named entities and read HTML into the text, so
+    "Vec<T>" showed as "Vec". The W3C feed validator asks for this form. CDATA
+    sections (content:encoded) are left as they are: references mean nothing there.
+    """
+    parts = _CDATA.split(xml)
+    for index in range(0, len(parts), 2):  # the parts outside CDATA
+        parts[index] = parts[index].replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
+    return b"".join(parts)
+
+
+def render_atom(channel: Channel, entries: Sequence[Entry]) -> bytes:
+    fg = _generator(channel, entries, channel.urls["atom"], atom=True)
+    if not entries:
+        # Atom requires <updated>; with nothing published yet, the feed has no date to give.
+        fg._FeedGenerator__atom_updated = datetime(1970, 1, 1, tzinfo=UTC)
+    data: bytes = fg.atom_str(pretty=True)
+    return data
+
+
+def render_json(channel: Channel, entries: Sequence[Entry]) -> bytes:
+    """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
+    feed: dict[str, object] = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": channel.title,
+        "home_page_url": channel.home,
+        "feed_url": channel.urls["json"],
+        "description": channel.description or channel.title,
+        "language": channel.language,
+        "authors": [{"name": channel.author}],
+        "items": [
+            {
+                "id": entry.id,
+                "url": entry.url,
+                **({"external_url": entry.external_url} if entry.external_url else {}),
+                "title": entry.title,
+                "summary": entry.summary,
+                "content_html": entry.html,
+                "date_published": entry.published.isoformat(),
+                **({"date_modified": entry.updated.isoformat()} if entry.updated else {}),
+                **({"image": entry.image[0]} if entry.image else {}),
+                **({"tags": list(entry.tags)} if entry.tags else {}),
+                **(
+                    {"authors": [{"name": name, "url": url} for name, url in entry.authors]}
+                    if entry.authors
+                    else {}
+                ),
+            }
+            for entry in entries
+        ],
+    }
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+RENDERERS = {"rss": render_rss, "atom": render_atom, "json": render_json}
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One feed file: its channel, its format, and the items or editions it carries."""
+
+    file: OutputPath
+    origin: str
+    format: str
+    channel: Channel
+    #: Newest first, at most ``feed_items``; empty for a feed of editions.
+    items: tuple[Item, ...] = ()
+    #: Newest first, at most ``feed_items``; empty for a feed of items.
+    editions: tuple[Edition, ...] = ()
+
+
+def site_feeds(site: Site, views: Views) -> list[Feed]:
+    """Every feed of the site.
+
+    The site's items and its editions each get RSS, Atom and JSON Feed; every tag
+    and every source gets an RSS feed of its own, linked from its page.
+    """
+    config = site.config
+    count = config.feed_items
+
+    def channel(title: str, description: str, home: str, folder: str) -> Channel:
+        return Channel(
+            title=title,
+            description=description,
+            home=feed_url(views, home),
+            urls={fmt: feed_url(views, folder + name) for fmt, name in FORMATS.items()},
+            language=config.language,
+            author=config.feed_author,
+        )
+
+    feeds: list[Feed] = []
+    main = channel(config.title, config.description, "", "")
+    editions = channel(f"{config.title}: editions", config.description, "editions/", "editions/")
+    newest = tuple(site.editions[::-1][:count])
+    for fmt, name in FORMATS.items():
+        feeds.append(Feed(name, "the feeds", fmt, main, items=site.items[:count]))
+        feeds.append(Feed(f"editions/{name}", "the feeds", fmt, editions, editions=newest))
+    for group in site.tags:
+        tag = group.tag
+        feed = channel(f"{config.title}: {tag.name}", f"Items tagged {tag.name}", tag.url, tag.url)
+        file = tag.url + FORMATS["rss"]
+        feeds.append(Feed(file, f"the feed of tag '{tag.name}'", "rss", feed, group.items[:count]))
+    for cited in site.publishers:
+        publisher = cited.publisher
+        feed = channel(
+            f"{config.title}: {publisher.name}",
+            f"Items citing {publisher.name}",
+            publisher.url,
+            publisher.url,
+        )
+        file = publisher.url + FORMATS["rss"]
+        origin = f"the feed of source '{publisher.name}'"
+        feeds.append(Feed(file, origin, "rss", feed, cited.items[:count]))
+    for wrote in site.authors:
+        author = wrote.author
+        feed = channel(
+            f"{config.title}: {author.name}",
+            author.bio or f"Items by {author.name}",
+            author.url,
+            author.url,
+        )
+        file = author.url + FORMATS["rss"]
+        origin = f"the feed of author '{author.name}'"
+        feeds.append(Feed(file, origin, "rss", feed, wrote.items[:count]))
+    return feeds
+
+
+class FeedWriter:
+    """Renders feeds, making each item's entry once however many feeds carry it."""
+
+    def __init__(self, views: Views) -> None:
+        self.views = views
+        self.entries: dict[str, Entry] = {}
+
+    def render(self, feed: Feed) -> bytes:
+        if feed.editions:
+            entries = edition_entries(feed.editions, self.views)
+        else:
+            entries = []
+            for item in feed.items:
+                entry = self.entries.get(item.url)
+                if entry is None:
+                    entry = self.entries[item.url] = item_entry(item, self.views)
+                entries.append(entry)
+        return RENDERERS[feed.format](feed.channel, within_budget(entries))
+
+
+#: What the full texts of one feed's entries may add up to, in bytes of HTML. A reader
+#: fetches the whole file on every poll, and some give up on feeds of several MB; an
+#: item pasted by mistake (a whole report) must not make every feed carrying it huge.
+FEED_BUDGET = 1_000_000
+
+
+def within_budget(entries: Sequence[Entry], budget: int = FEED_BUDGET) -> list[Entry]:
+    """The entries, the largest full texts replaced by their summary and a link until
+    the rest fits ``budget``; the newest entries' order and everything else stay."""
+    sizes = [len(entry.html.encode()) for entry in entries]
+    total = sum(sizes)
+    result = list(entries)
+    for index in sorted(range(len(result)), key=lambda i: (-sizes[i], i)):
+        if total <= budget:
+            break
+        short = _summary_only(result[index])
+        total += len(short.html.encode()) - sizes[index]
+        result[index] = short
+    return result
+
+
+def _summary_only(entry: Entry) -> Entry:
+    html_text = (
+        f"<p>{escape(entry.summary)}</p>\n"
+        f'<p><a href="{escape(entry.url)}">Read the whole text on the site.</a></p>'
+    )
+    return replace(entry, html=html_text)

@@ -1,0 +1,542 @@
+"""Plain, read-only views of the model for templates.
+
+Templates never see the model: every link here already carries the site's base
+path, every date is already in the editorial time zone and spelled out, and HTML
+that is safe to insert is marked so; everything else is escaped by Jinja.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, KeysView, Mapping, Sequence
+from datetime import date, datetime
+from html import unescape
+from itertools import groupby
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from generator.model.records import (
+    Attachment,
+    Author,
+    Edition,
+    Item,
+    Picture,
+    Publisher,
+    Site,
+    SitePage,
+    Tag,
+)
+from generator.pictures.resize import can_resize, copy_name
+from generator.project.config import SiteConfig
+from generator.text.urls import internal_target, link, slugify
+
+
+class View:
+    """A read-only record for templates: ``view.title`` (or ``view["title"]``) is a field.
+
+    Fields are plain attributes, the first thing Jinja tries: on a dict, every
+    ``{{ item.title }}`` first fails as an attribute, which costs more than
+    rendering the text. ``**view`` spreads the fields like a mapping's.
+    """
+
+    def __init__(self, fields: Mapping[str, Any] | None = None, /, **more: Any) -> None:
+        if fields:
+            self.__dict__.update(fields)
+        self.__dict__.update(more)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.__dict__[name]
+
+    def keys(self) -> KeysView[str]:
+        return self.__dict__.keys()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, View) and self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self) -> str:
+        return f"View({self.__dict__!r})"
+
+
+#: The search page's site path, and the folder of Pagefind's bundle (Pagefind's own name).
+SEARCH_PAGE = "search/"
+SEARCH_BUNDLE = "pagefind"
+
+# Spelled out here rather than taken from the C locale, which would make the
+# output depend on the machine that builds it.
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def date_text(day: date) -> str:
+    """'22 July 2025'."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def span_text(first: date, last: date) -> str:
+    """'21–27 July 2025', '28 July – 3 August 2025', or one day's '22 July 2025'."""
+    if first == last:
+        return date_text(first)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{date_text(last)}"
+    if first.year == last.year:
+        return f"{first.day} {MONTHS[first.month - 1]} – {date_text(last)}"
+    return f"{date_text(first)} – {date_text(last)}"
+
+
+def minutes_to_read(words: int, per_minute: int) -> int:
+    """Whole minutes, at least one."""
+    return max(1, round(words / per_minute))
+
+
+_ID = re.compile(r'(\sid="|\shref="#)')
+_HEADING = re.compile(r"(</?h)([1-6])(?=[\s>])")
+
+
+def embed_html(html: str, prefix: str, shift: int) -> str:
+    """An item's HTML made to sit inside a page with others.
+
+    Every id and in-page link gets ``prefix`` so that ids stay unique, and headings
+    move ``shift`` levels down (an h2 in the item is an h4 under the edition's
+    section and story headings). markdown-it escapes '<' and quotes in text, so
+    these patterns only ever match real tags and attributes.
+    """
+    html = _ID.sub(lambda m: m.group(1) + prefix, html)
+    return _HEADING.sub(lambda m: m.group(1) + str(min(6, int(m.group(2)) + shift)), html)
+
+
+_LINK_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)"')
+#: An image as markdown-it writes it: src first, then alt and maybe title.
+_IMAGE = re.compile(r'<img src="([^"]*)"([^>]*)>')
+
+
+def srcset(
+    file: str, width: int | None, config: SiteConfig, to: Callable[[str], str]
+) -> str | None:
+    """``srcset`` of a picture (at site path ``file``) wider than ``picture_width``: its
+    smaller copy and itself."""
+    limit = config.picture_width
+    if not width or width <= limit or not can_resize(file):
+        return None
+    return f"{to(copy_name(file, limit))} {limit}w, {to(file)} {width}w"
+
+
+def sizes(config: SiteConfig) -> str:
+    return f"(max-width: {config.picture_width}px) 100vw, {config.picture_width}px"
+
+
+def sized_images(
+    html: str,
+    attachments: Sequence[Attachment],
+    page: str,
+    config: SiteConfig,
+    to: Callable[[str], str],
+) -> str:
+    """Each picture of the page's own (an item's, at ``page``) with its width and
+    height, so that the page does not jump as pictures arrive, and a large one with a
+    smaller copy in ``srcset`` (links through ``to``); every picture after the first
+    loads lazily."""
+    if "<img " not in html:
+        return html
+    known = {a.file: a for a in attachments if a.width and a.height}
+    count = 0
+
+    def size(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        src, rest = match.groups()
+        extra = ' loading="lazy"' if count > 1 and "loading=" not in rest else ""
+        target = internal_target(unescape(src), page, config.base_path, config.url)
+        found = known.get(target[0]) if target else None
+        if found and " width=" not in rest and " height=" not in rest:
+            extra = f' width="{found.width}" height="{found.height}"' + extra
+            choices = srcset(found.file, found.width, config, to)
+            if choices:
+                extra += f' srcset="{escape(choices)}" sizes="{sizes(config)}"'
+
+        return f'<img src="{src}"{extra}{rest}>'
+
+    return _IMAGE.sub(size, html)
+
+
+def rebase_links(
+    html: str, page: str, config: SiteConfig, to: Callable[[str], str], fragments: bool = False
+) -> str:
+    """Point the internal links of HTML written for the page ``page`` through ``to``.
+
+    Relative links ("../other/") only work on the page they were written for; the
+    same item also appears on its edition's page and in feeds, so each internal link
+    becomes ``to(site_path)``: a base-path link for pages, an absolute URL for feeds.
+    With ``fragments``, in-page links ("#fn1", a footnote) point at the page too: in
+    a feed reader there is no page around them, and "#fn1" would open the feed.
+    """
+    if ' href="' not in html and ' src="' not in html:
+        return html
+
+    def fix(match: re.Match[str]) -> str:
+        written = match.group(2)
+        if fragments and written.startswith("#"):
+            return f'{match.group(1)}{escape(to(page) + unescape(written))}"'
+        if written.startswith(("#", "mailto:")) or (
+            written.startswith(("https://", "http://")) and not written.startswith(config.url)
+        ):
+            return match.group(0)  # most links: elsewhere, or on this page
+        target = internal_target(unescape(written), page, config.base_path, config.url)
+        if target is None:
+            return match.group(0)
+        path, rest = target
+        return f'{match.group(1)}{escape(to(path) + rest)}"'
+
+    return _LINK_ATTR.sub(fix, html)
+
+
+#: The feed formats every page announces, by (label, file name, media type).
+FEED_LINKS = (
+    ("RSS", "feed.xml", "application/rss+xml"),
+    ("Atom", "atom.xml", "application/atom+xml"),
+    ("JSON Feed", "feed.json", "application/feed+json"),
+)
+
+
+def json_script(data: object) -> Markup:
+    """JSON safe inside <script>: '<', '>' and '&' escaped so that no text can end it."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+class Views:
+    """Makes template views for one site; links carry the base path."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.config: SiteConfig = site.config
+        self.base = self.config.base_path
+        self.editions = {edition.date: edition for edition in site.editions}
+        self._cards: dict[str, View] = {}
+        self._bodies: dict[str, str] = {}
+        self._edition_links: dict[date, View] = {}
+
+    def href(self, site_path: str) -> str:
+        return link(self.base, site_path)
+
+    def absolute(self, site_path: str) -> str:
+        return self.config.url + link("", site_path)
+
+    def minutes(self, words: int) -> int:
+        return minutes_to_read(words, self.config.words_per_minute)
+
+    def site_view(self) -> View:
+        config = self.config
+        return View(
+            title=config.title,
+            description=config.description,
+            language=config.language,
+            url=config.url,
+            home=self.href(""),
+            feed=self.href("feed.xml"),
+            editions_feed=self.href("editions/feed.xml"),
+            archive=self.href("archive/"),
+            corrections=self.href("corrections/"),
+            items_index=self.href("items/"),
+            tags_index=self.href("tags/"),
+            sources_index=self.href("sources/"),
+            authors_index=self.href("authors/") if self.site.authors else None,
+            search=self.href(SEARCH_PAGE) if config.search else None,
+            search_bundle=self.href(SEARCH_BUNDLE + "/") if config.search else None,
+            search_script=self.href("assets/search.js"),
+            image=self.picture(self.site.preview),
+            stylesheet=self.href("assets/style.css"),
+            favicon=self.href("assets/favicon.svg"),
+            extra=config.extra,
+            menu=[
+                View(title=entry.title, url=entry.url if entry.external else self.href(entry.url))
+                for entry in self.site.menu
+            ],
+            feeds=[
+                View(
+                    title=f"{config.title}: {what} ({kind})",
+                    url=self.href(folder + name),
+                    type=media,
+                )
+                for what, folder in (("editions", "editions/"), ("items", ""))
+                for kind, name, media in FEED_LINKS
+            ],  # fmt: skip
+        )
+
+    def tag(self, tag: Tag, count: int | None = None) -> View:
+        return View(
+            name=tag.name,
+            slug=tag.slug,
+            url=self.href(tag.url),
+            count=count,
+            feed=self.href(tag.url + "feed.xml"),
+        )
+
+    def publisher(self, publisher: Publisher, count: int | None = None) -> View:
+        return View(
+            name=publisher.name,
+            url=self.href(publisher.url),
+            count=count,
+            feed=self.href(publisher.url + "feed.xml"),
+        )
+
+    def author(self, author: Author, count: int | None = None) -> View:
+        return View(
+            name=author.name,
+            slug=author.slug,
+            url=self.href(author.url),
+            bio=author.bio,
+            link=author.link,
+            count=count,
+            feed=self.href(author.url + "feed.xml"),
+        )
+
+    def picture(self, picture: Picture | None) -> View | None:
+        """A picture for <img> (``src``) and for link previews and feeds (``absolute``)."""
+        if picture is None:
+            return None
+        return View(
+            src=picture.src if picture.external else self.href(picture.src),
+            absolute=picture.src if picture.external else self.absolute(picture.src),
+            alt=picture.alt or "",
+            credit=picture.credit,
+            width=picture.width,
+            height=picture.height,
+            srcset=None
+            if picture.external
+            else srcset(picture.src, picture.width, self.config, self.href),
+            sizes=sizes(self.config),
+        )
+
+    def card(self, item: Item) -> View:
+        """What every list shows of an item; made once per item and shared, read-only."""
+        view = self._cards.get(item.url)
+        if view is not None:
+            return view
+        local: datetime = item.date.astimezone(self.config.timezone)
+        sources = [
+            View(
+                url=ref.url,
+                name=ref.publisher.name,
+                publisher_url=self.href(ref.publisher.url),
+            )
+            for ref in item.references
+        ]
+        view = View(
+            title=item.title,
+            slug=item.slug,
+            url=self.href(item.url),
+            permalink=self.absolute(item.url),
+            date_iso=local.isoformat(),
+            date_text=date_text(local.date()),
+            time_text=f"{local.hour:02d}:{local.minute:02d}",
+            tags=[self.tag(tag) for tag in item.tags],
+            sources=sources,
+            source=sources[0],
+            summary=item.summary,
+            summary_is_lead=item.summary_is_lead,
+            words=item.words,
+            minutes=self.minutes(item.words),
+            section=item.section,
+            edition=self.edition_link(self.editions[item.edition]),
+            extra=item.extra,
+            authors=[self.author(author) for author in item.authors],
+            image=self.picture(item.image),
+            **self._updated(item),
+            corrections=[
+                View(
+                    date_iso=c.date.astimezone(self.config.timezone).isoformat(),
+                    date_text=date_text(c.date.astimezone(self.config.timezone).date()),
+                    text=c.text,
+                )
+                for c in item.corrections
+            ],
+        )
+        self._cards[item.url] = view
+        return view
+
+    def body(self, item: Item) -> str:
+        """The item's HTML with its internal links pointing under the base path.
+
+        Made once per item: both the item's page and its edition's page show it.
+        """
+        # markdown-it escaped everything the editor wrote (unless raw_html is on).
+        html = self._bodies.get(item.url)
+        if html is None:
+            sized = sized_images(item.html, item.attachments, item.url, self.config, self.href)
+            html = self._bodies[item.url] = rebase_links(sized, item.url, self.config, self.href)
+        return html
+
+    def item(self, item: Item) -> View:
+        """An item in full, for its own page."""
+        local: datetime = item.date.astimezone(self.config.timezone)
+        return View(
+            **self.card(item),
+            html=Markup(self.body(item)),
+            json_ld=json_script(self.news_article(item, local)),
+        )
+
+    def standalone(self, page: SitePage) -> View:
+        """A standalone page (About, Subscribe), for page.html."""
+        sized = sized_images(page.html, page.attachments, page.url, self.config, self.href)
+        return View(
+            title=page.title,
+            summary=page.summary,
+            name=page.name,
+            url=self.href(page.url),
+            permalink=self.absolute(page.url),
+            html=Markup(rebase_links(sized, page.url, self.config, self.href)),
+            words=page.words,
+            minutes=self.minutes(page.words),
+            extra=page.extra,
+        )
+
+    def corrections(self) -> list[View]:
+        """Every correction on the site, newest first, each with its item."""
+        found = [(c, item) for item in self.site.items for c in item.corrections]
+        found.sort(key=lambda pair: (-pair[0].date.timestamp(), pair[1].url))
+        return [
+            View(
+                date_iso=c.date.astimezone(self.config.timezone).isoformat(),
+                date_text=date_text(c.date.astimezone(self.config.timezone).date()),
+                text=c.text,
+                item=self.card(item),
+            )
+            for c, item in found
+        ]
+
+    def _updated(self, item: Item) -> dict[str, str | None]:
+        """When the item changed after publication, for "Updated ..." and <time>."""
+        if item.updated is None:
+            return {"updated_iso": None, "updated_text": None}
+        local = item.updated.astimezone(self.config.timezone)
+        return {
+            "updated_iso": local.isoformat(),
+            "updated_text": f"{date_text(local.date())}, {local.hour:02d}:{local.minute:02d}",
+        }
+
+    def news_article(self, item: Item, local: datetime) -> dict[str, Any]:
+        """schema.org NewsArticle for search engines."""
+        config = self.config
+        publisher = {"@type": "Organization", "name": config.title, "url": config.url}
+        return {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": item.title,
+            "description": item.summary,
+            "datePublished": local.isoformat(),
+            **(
+                {"dateModified": item.updated.astimezone(self.config.timezone).isoformat()}
+                if item.updated
+                else {}
+            ),
+            "url": self.absolute(item.url),
+            "mainEntityOfPage": self.absolute(item.url),
+            "inLanguage": config.language,
+            "author": [
+                {
+                    "@type": "Person",
+                    "name": author.name,
+                    "url": author.link or self.absolute(author.url),
+                }
+                for author in item.authors
+            ]
+            or {"@type": "Organization", "name": config.feed_author},
+            "publisher": publisher,
+            **({"image": [self._absolute_picture(item.image)]} if item.image else {}),
+            "isBasedOn": [ref.url for ref in item.references],
+            "keywords": [tag.name for tag in item.tags],
+            **({"articleSection": item.section} if item.section else {}),
+        }
+
+    def _absolute_picture(self, picture: Picture) -> str:
+        return picture.src if picture.external else self.absolute(picture.src)
+
+    def edition_link(self, edition: Edition) -> View:
+        """What a list of editions shows of one; made once per edition, read-only."""
+        if edition.date in self._edition_links:
+            return self._edition_links[edition.date]
+        when = self.edition_when(edition)
+        self._edition_links[edition.date] = view = View(
+            number=edition.number,
+            url=self.href(edition.url),
+            permalink=self.absolute(edition.url),
+            date_iso=edition.date.isoformat(),
+            when=when,
+            title=edition.title or when,
+            item_count=len(edition.items),
+            minutes=self.minutes(edition.words),
+        )
+        return view
+
+    def edition_when(self, edition: Edition) -> str:
+        if edition.first_day == edition.date:
+            return f"{WEEKDAYS[edition.date.weekday()]}, {date_text(edition.date)}"
+        return span_text(edition.first_day, edition.date)
+
+    def edition(self, edition: Edition) -> View:
+        """An edition in full: introduction, contents and every item."""
+        sections = []
+        for section in edition.sections:
+            name = section.name or ("More" if len(edition.sections) > 1 else "")
+            items = []
+            for item in section.items:
+                html = embed_html(self.body(item), f"{item.slug}--", shift=2)
+                items.append(View(**self.card(item), anchor=item.slug, html=Markup(html)))
+            anchor = "section-" + (slugify(name) or "items")
+            sections.append(View(name=name, anchor=anchor, items=items))
+        index = edition.number - 1
+        previous = self.site.editions[index - 1] if index > 0 else None
+        following = self.site.editions[index + 1] if index + 1 < len(self.site.editions) else None
+        return View(
+            **self.edition_link(edition),
+            intro=Markup(edition.intro_html),
+            sections=sections,
+            # What stands for the edition in link previews: its first item's picture.
+            image=next((i["image"] for s in sections for i in s["items"] if i["image"]), None),
+            previous=self.edition_link(previous) if previous else None,
+            next=self.edition_link(following) if following else None,
+        )
+
+    def archive(self) -> list[View]:
+        """Editions by year and month, newest first."""
+        newest_first = list(reversed(self.site.editions))
+        years = []
+        for year, in_year in groupby(newest_first, key=lambda e: e.date.year):
+            months = [
+                View(name=MONTHS[month - 1], editions=[self.edition_link(e) for e in in_month])
+                for month, in_month in groupby(in_year, key=lambda e: e.date.month)
+            ]
+            years.append(View(year=year, months=months))
+        return years
+
+    def items(self, items: Sequence[Item]) -> list[View]:
+        return [self.card(item) for item in items]
+
+
+class AbsoluteViews(Views):
+    """Views whose every link is an absolute URL: for an email, read far from the site.
+
+    In-page links (a footnote's "#fn1") point at the item's page too: a mail client
+    has no page around them, and many drop the ids they would land on.
+    """
+
+    def href(self, site_path: str) -> str:
+        return self.absolute(site_path)
+
+    def body(self, item: Item) -> str:
+        html = self._bodies.get(item.url)
+        if html is None:
+            to = self.absolute
+            sized = sized_images(item.html, item.attachments, item.url, self.config, to)
+            html = self._bodies[item.url] = rebase_links(
+                sized, item.url, self.config, to, fragments=True
+            )
+        return html

@@ -1,0 +1,537 @@
+"""Safe YAML mappings with the file position of every top-level key and value.
+
+One parse gives both the data and the positions: we compose the node graph
+with PyYAML's C parser when it is available, note the marks, then construct
+plain Python values with the safe constructor.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+import yaml.constructor
+import yaml.reader
+
+from generator.errors import SiteError
+from generator.text.controls import name
+
+_NULL = "tag:yaml.org,2002:null"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _plain_text_loader(base: type[Any]) -> type[Any]:
+    """The safe loader ``base``, with every plain scalar read as text (or null).
+
+    YAML 1.1 guesses types from spelling: `title: No` becomes False, `title: 3.10`
+    becomes 3.1, `date: 2025-02-30` raises deep inside PyYAML. Our schemas know
+    what each key holds, so they convert text themselves and can say where and
+    why a value is wrong, in the editor's own spelling.
+    """
+    resolvers = {
+        first: [(tag, rx) for tag, rx in found if tag in (_NULL, _MERGE)]
+        for first, found in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    # A plain `<<` resolves as a merge key wherever it is; as a key, flatten_mapping
+    # takes it out before anything is constructed, so one left to construct is a value,
+    # and means the text "<<".
+    constructors = {
+        **base.yaml_constructors,
+        _MERGE: yaml.constructor.SafeConstructor.construct_yaml_str,
+    }
+    return type(
+        f"PlainText{base.__name__}",
+        (base,),
+        {"yaml_implicit_resolvers": resolvers, "yaml_constructors": constructors},
+    )
+
+
+#: A block scalar's header after its `|` or `>`: chomping and indentation, either order.
+_BLOCK_HEADER = re.compile(r"(?:([-+])([0-9])?|([0-9])([-+])?)")
+#: A `#` right after a block scalar's header, which only could be one: read as a
+#: comment by LibYAML (the value is then empty) and refused by PyYAML's own parser.
+_GLUED_COMMENT = re.compile(r"[|>][-+0-9]{0,2}#")
+
+
+class _TabsAsLibYAML:
+    """PyYAML's own scanner, skipping tabs where LibYAML does: after a key's colon and
+    inside [...] and {...}. Without this, `title:<tab>Talks` builds where PyYAML was
+    compiled with LibYAML and fails where it was not. Mirrors LibYAML's
+    yaml_parser_scan_to_next_token; the rest is PyYAML's Scanner.scan_to_next_token."""
+
+    def scan_to_next_token(self: Any) -> None:
+        if self.index == 0 and self.peek() == "\ufeff":
+            self.forward()
+        while True:
+            while self.peek() == " " or (
+                self.peek() == "\t" and (self.flow_level or not self.allow_simple_key)
+            ):
+                self.forward()
+            if self.peek() == "#":
+                while self.peek() not in "\0\r\n\x85\u2028\u2029":
+                    self.forward()
+            if not self.scan_line_break():
+                return
+            if not self.flow_level:
+                self.allow_simple_key = True
+
+    def scan_plain_spaces(self: Any, indent: int, start_mark: Any) -> list[str] | None:
+        """PyYAML's, with tabs between words of a plain scalar kept, as LibYAML keeps
+        them (`title: a<tab>b` is the text "a<tab>b" in both), and tabs after the
+        indentation of a continued line skipped, as LibYAML skips them."""
+        chunks: list[str] = []
+        length = 0
+        while self.peek(length) in " \t":
+            length += 1
+        whitespaces = self.prefix(length)
+        self.forward(length)
+        if self.peek() not in "\r\n\x85\u2028\u2029":
+            return [whitespaces] if whitespaces else chunks
+        line_break = self.scan_line_break()
+        self.allow_simple_key = True
+        if self._document_marker():
+            return None
+        breaks = []
+        while self.peek() in " \t\r\n\x85\u2028\u2029":
+            if self.peek() == "\t" and self.column < indent:
+                raise self._tab_in_indentation("while scanning a plain scalar", start_mark)
+            # A tab after the indentation of a continued line separates words, as in
+            # LibYAML (`edition: 2025-07-22` then ` <tab>x` on the next line).
+            if self.peek() in " \t":
+                self.forward()
+            else:
+                breaks.append(self.scan_line_break())
+                if self._document_marker():
+                    return None
+        if line_break != "\n":
+            chunks.append(line_break)
+        elif not breaks:
+            chunks.append(" ")
+        chunks.extend(breaks)
+        return chunks
+
+    def scan_block_scalar_indicators(self: Any, start_mark: Any) -> tuple[bool | None, int | None]:
+        """PyYAML's, with a tab after the header (`text: |<tab># note`) read as the
+        space LibYAML reads it as."""
+        header = _BLOCK_HEADER.match(self.prefix(2))
+        chomping = header.group(1) or header.group(4) if header else None
+        digit = header.group(2) or header.group(3) if header else None
+        if digit == "0":
+            self.forward(header.group().index("0") if header else 0)
+            raise yaml.scanner.ScannerError(
+                "while scanning a block scalar",
+                start_mark,
+                "expected indentation indicator in the range 1-9, but found 0",
+                self.get_mark(),
+            )
+        self.forward(header.end() if header else 0)
+        if self.peek() not in "\0 \t\r\n\x85\u2028\u2029":
+            raise yaml.scanner.ScannerError(
+                "while scanning a block scalar",
+                start_mark,
+                f"expected chomping or indentation indicators, but found {self.peek()!r}",
+                self.get_mark(),
+            )
+        return (None if chomping is None else chomping == "+"), (int(digit) if digit else None)
+
+    def scan_block_scalar_ignored_line(self: Any, start_mark: Any) -> None:
+        """PyYAML's, skipping tabs before a comment as LibYAML does."""
+        while self.peek() in " \t":
+            self.forward()
+        if self.peek() == "#":
+            while self.peek() not in "\0\r\n\x85\u2028\u2029":
+                self.forward()
+        if self.peek() not in "\0\r\n\x85\u2028\u2029":
+            raise yaml.scanner.ScannerError(
+                "while scanning a block scalar",
+                start_mark,
+                f"expected a comment or a line break, but found {self.peek()!r}",
+                self.get_mark(),
+            )
+        self.scan_line_break()
+
+    def scan_block_scalar_indentation(self: Any) -> tuple[list[str], int, Any]:
+        """PyYAML's, refusing a tab where the indentation of `|` or `>` text is still
+        being found, as LibYAML does (PyYAML would keep it as text)."""
+        found = super().scan_block_scalar_indentation()  # type: ignore[misc]
+        if self.peek() == "\t":
+            raise self._tab_in_indentation("while scanning a block scalar", found[2])
+        return found  # type: ignore[no-any-return]
+
+    def scan_block_scalar_breaks(self: Any, indent: int) -> tuple[list[str], Any]:
+        """PyYAML's, refusing a tab inside the indentation of `|` or `>` text, as
+        LibYAML does."""
+        found = super().scan_block_scalar_breaks(indent)  # type: ignore[misc]
+        if self.peek() == "\t" and self.column < indent:
+            raise self._tab_in_indentation("while scanning a block scalar", found[1])
+        return found  # type: ignore[no-any-return]
+
+    def _tab_in_indentation(self: Any, context: str, start_mark: Any) -> Exception:
+        return yaml.scanner.ScannerError(
+            context, start_mark, "found a tab character that violates indentation", self.get_mark()
+        )
+
+    def _document_marker(self: Any) -> bool:
+        return bool(
+            self.prefix(3) in ("---", "...") and self.peek(3) in "\0 \t\r\n\x85\u2028\u2029"
+        )
+
+
+#: Loaders by whether they use LibYAML, the C parser (about 10x faster) that not
+#: every PyYAML is built with. Both must read every text alike (tests/text/test_properties.py).
+LOADERS: dict[bool, type[Any]] = {
+    False: _plain_text_loader(type("SafeLoader", (_TabsAsLibYAML, yaml.SafeLoader), {})),
+    **({True: _plain_text_loader(yaml.CSafeLoader)} if hasattr(yaml, "CSafeLoader") else {}),
+}
+#: Whether this PyYAML has LibYAML; tests turn it off to read as PyYAML's own parser.
+LIBYAML = True in LOADERS
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """1-based line and column in the file."""
+
+    line: int
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class LocatedMapping:
+    """A YAML mapping with where each key and value starts."""
+
+    data: dict[str, Any]
+    key_at: Mapping[str, Position]
+    value_at: Mapping[str, Position]
+    #: Unquoted values YAML read as less than was typed, by key: the value as typed
+    #: (to the end of its line) and what YAML took out of it ("#1 in 30 countries", a
+    #: comment; "&Co", an anchor). Schemas refuse these in text fields.
+    cut: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def _pos(mark: Any, line_offset: int) -> Position:
+    return Position(mark.line + 1 + line_offset, mark.column + 1)
+
+
+def load_mapping(
+    text: str,
+    *,
+    path: str,
+    error: type[SiteError],
+    line_offset: int = 0,
+    what: str = "front matter",
+) -> LocatedMapping:
+    """Parse ``text`` as a YAML mapping; positions are shifted by ``line_offset`` lines."""
+    place = _Where(path, error, line_offset, what)
+    odd = _parsers_disagree(text, place)
+    if odd is not None:
+        raise odd
+    try:
+        # PyYAML's own reader checks the characters here; LibYAML when parsing.
+        loader = LOADERS[LIBYAML](text)
+    except yaml.reader.ReaderError as exc:
+        raise _unreadable(exc, text, place) from None
+    try:
+        refused = _refused_token(text, place)
+        if refused is not None:
+            raise refused
+        node = loader.get_single_node()
+        if node is None:
+            return LocatedMapping({}, {}, {})
+        if not isinstance(node, yaml.MappingNode):
+            start = _pos(node.start_mark, line_offset)
+            raise _odd_space(text, place) or error(
+                f"{what} must be a mapping of `key: value` lines, not a {_node_kind(node)}",
+                path=path,
+                line=start.line,
+                col=start.col,
+                hint="write one `key: value` per line",
+            )
+        key_at: dict[str, Position] = {}
+        value_at: dict[str, Position] = {}
+        cut: dict[str, tuple[str, str]] = {}
+        lines = text.split("\n")
+        data: dict[str, Any] = {}
+        owned: set[str] = set()
+        own = {id(k) for k, _ in node.value if k.tag != _MERGE}
+        loader.flatten_mapping(node)  # resolve `<<: *anchor` merges, keeping positions
+        for key_node, value_node in node.value:
+            where = _pos(key_node.start_mark, line_offset)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise error.at(
+                    f"{what} keys must be plain words",
+                    path=path,
+                    where=where,
+                )
+            key = str(key_node.value)
+            # flatten_mapping lists merged keys first: a key of the mapping's own
+            # overrides a merged one, as YAML says; two of its own are a mistake.
+            if key in owned and id(key_node) in own:
+                first = key_at[key]
+                raise error.at(
+                    f"duplicate key '{key}' (first given on line {first.line})",
+                    path=path,
+                    where=where,
+                    hint="keep one of them",
+                )
+            if id(key_node) in own:
+                owned.add(key)
+            key_at[key] = where
+            value_at[key] = _pos(value_node.start_mark, line_offset)
+            data[key] = loader.construct_object(value_node, deep=True)
+            lost = _lost(value_node, lines)
+            if lost:
+                cut[key] = lost
+    except yaml.MarkedYAMLError as exc:
+        raise _invalid(exc, text, place) from None
+    except RecursionError:
+        raise error(
+            f"{what} nests lists or mappings hundreds of levels deep, more than can be read",
+            path=path,
+            line=line_offset + 1,
+            col=1,
+            hint="flatten it: a value is text, a list or a mapping of a few levels",
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        raise _unreadable(exc, text, place) from None
+    except yaml.YAMLError as exc:
+        raise error(f"invalid YAML in {what}: {exc}", path=path) from None
+    finally:
+        loader.dispose()
+    return LocatedMapping(data, key_at, value_at, cut)
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """What an error about the YAML text needs to say where it is."""
+
+    path: str
+    error: type[SiteError]
+    line_offset: int
+    what: str
+
+    def at(self, message: str, line: int, col: int, hint: str) -> SiteError:
+        """An error at a 0-based line and column of the YAML text."""
+        where = Position(line + 1 + self.line_offset, col + 1)
+        return self.error.at(message, path=self.path, where=where, hint=hint)
+
+    def at_index(self, text: str, index: int, message: str, hint: str) -> SiteError:
+        """An error at the character ``text[index]``."""
+        line = text.count("\n", 0, index)
+        return self.at(message, line, index - (text.rfind("\n", 0, index) + 1), hint)
+
+
+def _invalid(exc: yaml.MarkedYAMLError, text: str, where: _Where) -> SiteError:
+    """The YAML error, said in an editor's terms where we can tell what caused it."""
+    refused = _refused_at(exc, text, where)
+    if refused is not None:
+        return refused
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark is not None and mark is not None and mark.index >= len(text.rstrip()):
+        # An unclosed [ or " is only noticed at the end of the text; the place
+        # where it was opened is where the editor has to look.
+        mark = exc.context_mark
+    odd = _odd_space(text, where)
+    if odd is not None:
+        return odd
+    problem = exc.problem or exc.context or "cannot be parsed"
+    if mark is None:
+        return where.error(f"invalid YAML in {where.what}: {problem}", path=where.path)
+    if text[mark.index : mark.index + 1] == "\t":
+        return where.at(
+            f"a tab indents this line of {where.what}, and YAML allows only spaces for indentation",
+            mark.line,
+            mark.column,
+            "replace the tab with spaces",
+        )
+    if isinstance(exc, yaml.constructor.ConstructorError) and "for the tag" in problem:
+        tag = problem.split("for the tag", 1)[1].strip(" '\"").removeprefix("tag:yaml.org,2002:")
+        return _tag_refused(f"!!{tag}", mark.line, mark.column, where)
+    return where.at(
+        f"invalid YAML in {where.what}: {problem}",
+        mark.line,
+        mark.column,
+        "check the indentation, and quote values that contain ': ', '#' or start with '['",
+    )
+
+
+def _refused_at(exc: yaml.MarkedYAMLError, text: str, where: _Where) -> SiteError | None:
+    """A tag or a glued '#' where PyYAML's own scanner stops at it: LibYAML reads on
+    and gives the token, which _refused_token refuses; both must say the same."""
+    problem = exc.problem_mark
+    if exc.context == "while scanning a tag" and exc.context_mark is not None:
+        # PyYAML trips over what follows a tag (a tab) where LibYAML reads on.
+        start = exc.context_mark
+        written = text.split("\n")[start.line][start.column :].split()
+        return _tag_refused(written[0] if written else "!", start.line, start.column, where)
+    if exc.context != "while scanning a block scalar" or problem is None:
+        return None
+    if text[problem.index : problem.index + 1] == "#":
+        return _glued_comment(text, problem.line, problem.column, where)
+    return None
+
+
+#: Characters YAML 1.1 reads as line breaks besides '\n' (carriage returns are gone).
+_YAML_ONLY_BREAK = re.compile("[\x85\u2028\u2029\ufeff]")
+
+#: Spaces that look like a space but are not one to YAML.
+_ODD_SPACES = "\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff"
+_ODD_SPACE = re.compile(f"^ *(?:[\\w-]+:)?([{_ODD_SPACES}])", re.MULTILINE)
+
+
+def _odd_space(text: str, where: _Where) -> SiteError | None:
+    """A non-breaking (or other look-alike) space where YAML needs an ordinary one:
+    after a key's colon, or indenting a line. YAML reports it a line later, or as a
+    mapping that is not one."""
+    found = _ODD_SPACE.search(text)
+    if found is None:
+        return None
+    char = found.group(1)
+    kind = unicodedata.name(char, f"U+{ord(char):04X}").lower()
+    place = "after the colon" if text[found.start(1) - 1] == ":" else "at the start of the line"
+    return where.at_index(
+        text,
+        found.start(1),
+        f"the space {place} is a {kind} (U+{ord(char):04X}), which YAML does not read as a space",
+        "type an ordinary space instead (word processors and some keyboards insert these)",
+    )
+
+
+def _unreadable(exc: yaml.reader.ReaderError, text: str, where: _Where) -> SiteError:
+    """A character YAML refuses to read (a control character), at its line and column."""
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    # The first such character is where reading stopped; LibYAML's position counts bytes.
+    at = text.find(char)
+    return where.at_index(
+        text,
+        at if at >= 0 else exc.position,
+        f"{name(char)} is an invisible control character, which YAML does not allow",
+        "delete it (it often comes with text pasted from a word processor or a PDF)",
+    )
+
+
+def _parsers_disagree(text: str, where: _Where) -> SiteError | None:
+    """Characters LibYAML and PyYAML read differently, or YAML and editors do."""
+    found = _YAML_ONLY_BREAK.search(text)
+    if found is None:
+        return None
+    if found.group() == "\ufeff":
+        return where.at_index(
+            text,
+            found.start(),
+            "U+FEFF (a byte-order mark) inside the text, which YAML parsers read differently",
+            "delete it (it is invisible; it comes with text pasted from other files)",
+        )
+    # YAML counts these as line breaks, editors and we do not: every line and column
+    # after one would be wrong, and a value would end where none seems to.
+    return where.at_index(
+        text,
+        found.start(),
+        f"{name(found.group())} is a line break to YAML, though editors do not show one",
+        "delete it, or type an ordinary line break or space instead",
+    )
+
+
+def _refused_token(text: str, where: _Where) -> SiteError | None:
+    """The first token of the text that briefing refuses, as an error: an explicit type
+    tag (`!!int 3`, `!!set {a}`, `!x`), or a `#` glued to a block scalar's header.
+
+    Every tag is refused rather than constructed: a tagged value is never text the
+    editor meant, and PyYAML's constructors raise bare exceptions on bad ones
+    (`!!int x`, `!!timestamp 2025-02-30`). The scanner's tokens find each one
+    wherever it is: after an anchor, a comment or a line break, at any depth. The
+    pure-Python scanner raises at a glued `#` itself (see _invalid), in the same
+    order.
+    """
+    # Neither without a "!" or a glued "#": most front matter is spared the scan.
+    if "!" not in text and not _GLUED_COMMENT.search(text):
+        return None
+    # A scanner reads ahead of the tokens it gives (LibYAML further than PyYAML), so a
+    # problem on a later line can stop it before it gives a tag on an earlier one:
+    # scan again up to that line, so that both parsers report what comes first.
+    lines = text.split("\n")
+    end = len(text)
+    first: yaml.MarkedYAMLError | None = None
+    while True:
+        try:
+            return _first_refused(text[:end], lines, where)
+        except yaml.MarkedYAMLError as exc:
+            first = first or exc
+            mark = exc.problem_mark or exc.context_mark
+            line_start = sum(len(line) + 1 for line in lines[: mark.line]) if mark else 0
+            if line_start == 0 or line_start >= end:
+                raise first from None
+            end = line_start
+
+
+def _first_refused(text: str, lines: list[str], where: _Where) -> SiteError | None:
+    """The first tag or glued '#' among the tokens of ``text`` (a prefix of the lines)."""
+    scanner = LOADERS[LIBYAML](text)
+    try:
+        while not scanner.check_token(yaml.StreamEndToken):
+            token = scanner.get_token()
+            mark = token.start_mark
+            if isinstance(token, yaml.TagToken):
+                written = lines[mark.line][mark.column :].split()
+                return _tag_refused(written[0] if written else "!", mark.line, mark.column, where)
+            if isinstance(token, yaml.ScalarToken) and token.style in ("|", ">"):
+                line = lines[mark.line]
+                header = _BLOCK_HEADER.match(line, mark.column + 1)
+                after = header.end() if header else mark.column + 1
+                if line[after : after + 1] == "#":
+                    return _glued_comment(text, mark.line, after, where)
+    finally:
+        scanner.dispose()
+    return None
+
+
+def _tag_refused(tag: str, line: int, col: int, where: _Where) -> SiteError:
+    """The error for a type tag at a 0-based line and column of the YAML text."""
+    return where.at(
+        f"'{tag}' is a YAML type tag, which briefing does not read",
+        line,
+        col,
+        'quote the whole value if the text starts with "!", or delete the tag',
+    )
+
+
+def _glued_comment(text: str, line: int, col: int, where: _Where) -> SiteError:
+    """The error for a `#` right after a block scalar's header (`tags: |#`), at it.
+
+    YAML wants a space before a comment; LibYAML reads one anyway (`tags: |#` is then
+    empty), PyYAML's own parser refuses it: the same file would build on one machine and
+    fail on another."""
+    header = text.split("\n")[line][:col].rstrip("-+0123456789")[-1]
+    return where.at(
+        f"'#' right after '{header}' needs a space before it to start a comment; without "
+        "one, YAML parsers read this value differently (LibYAML drops the rest of the line)",
+        line,
+        col,
+        f"put a space before '#' to write a comment ('{header} # note'), or quote the value "
+        f"if '{header}#' is text",
+    )
+
+
+def _lost(node: yaml.Node, lines: list[str]) -> tuple[str, str] | None:
+    """What YAML took out of an unquoted value: a comment after it or an anchor before
+    it (a tag was refused by _first_tag). None for quoted values, lists and mappings,
+    and whole values."""
+    if not isinstance(node, yaml.ScalarNode) or node.style not in (None, ""):
+        return None
+    start, end = node.start_mark, node.end_mark
+    typed = lines[start.line][start.column :].strip()
+    if typed.startswith("&"):
+        return typed, typed.split()[0]
+    rest = lines[end.line][end.column :] if end.line < len(lines) else ""
+    if rest.strip().startswith("#") and rest[:1].isspace():
+        return typed, rest.strip()
+    return None
+
+
+def _node_kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "list"
+    return "single value"

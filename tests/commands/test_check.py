@@ -1,0 +1,528 @@
+"""``briefing check``: build errors, broken internal links and link hygiene, nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SITE_YAML, MakeSite, item, run
+
+from generator.commands.check import github_annotation
+from generator.errors import ContentError, SiteError, SiteWarning
+
+NOW = "2025-07-23T12:00:00+03:00"
+
+
+def check(*argv: str) -> tuple[int, str, str]:
+    """``briefing check`` in the current folder, at a fixed moment."""
+    return run("check", "--now", NOW, *argv)
+
+
+@pytest.fixture
+def site(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> MakeSite:
+    """make_site, run from inside the site so that messages name content/a.md."""
+
+    def make(files: dict[str, str]) -> Path:
+        root = make_site(files)
+        monkeypatch.chdir(root)
+        return root
+
+    return make
+
+
+def other() -> str:
+    return item(
+        "Other item",
+        "2025-07-21T08:00:00+03:00",
+        tags="[energy]",
+        source="https://apnews.com/article/other",
+    )
+
+
+def linking(url: str) -> dict[str, str]:
+    """content/a.md links to ``url`` at line 8, column 12."""
+    return {
+        "content/2025-07-21-other.md": other(),
+        "content/a.md": item(body=f"Intro.\nSee [more]({url}) here."),
+    }
+
+
+# A clean site ------------------------------------------------------------
+
+
+def test_a_clean_site_passes_and_writes_nothing(site: MakeSite) -> None:
+    root = site(
+        {
+            "content/2025-07-21-other.md": other(),
+            "content/a.md": item(
+                body="See [the other item](../../21/other/) and [AP](https://apnews.com/)."
+            ),
+        }
+    )
+    assert check() == (0, "check passed: 0 errors, 0 warnings in 2 items\n", "")
+    assert sorted(p.name for p in root.iterdir()) == ["content", "site.yaml"]
+
+
+def test_quiet_prints_nothing_on_a_clean_site(site: MakeSite) -> None:
+    root = site({"content/a.md": item()})
+    assert check("-q") == (0, "", "")
+    assert not (root / "_site").exists()
+
+
+# Build errors --------------------------------------------------------------
+
+
+BROKEN = {
+    "content/a.md": "---\ntitle: A\ndate: nope\nsource: https://x.org/a\n---\n",
+    "content/b.md": "Just text, no front matter.\n",
+    "content/c.md": item(section="World"),
+}
+
+
+def test_build_errors_are_reported_as_build_reports_them(site: MakeSite) -> None:
+    root = site(BROKEN)
+    code, out, err = check()
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "content/a.md:3:7: 'date' is not a date: 'nope'; "
+        "write YYYY-MM-DD, optionally with a time: 2025-07-22T09:15:00+03:00",
+        "content/b.md:1:1: no front matter: the file must start with a line of three dashes "
+        "'---'; add '---', the title: date: source: lines, and another '---' at the top",
+        "content/c.md:6:10: section 'World' is given, but site.yaml lists no sections; "
+        "list the sections in site.yaml, e.g. sections: [Top stories, World]",
+        "3 errors",
+    ]
+    _, _, build_err = run("build", "--now", NOW)
+    assert build_err.splitlines()[:-1] == err.splitlines()
+    assert not (root / "_site").exists()
+
+
+def test_build_errors_as_github_annotations(site: MakeSite) -> None:
+    site(BROKEN)
+    code, out, err = check("--format", "github")
+    assert code == 1
+    assert out.splitlines() == [
+        "::error file=content/a.md,line=3,col=7,title=briefing::'date' is not a date: 'nope'; "
+        "write YYYY-MM-DD, optionally with a time: 2025-07-22T09:15:00+03:00",
+        "::error file=content/b.md,line=1,col=1,title=briefing::no front matter: the file must "
+        "start with a line of three dashes '---'; add '---', the title: date: source: lines, "
+        "and another '---' at the top",
+        "::error file=content/c.md,line=6,col=10,title=briefing::section 'World' is given, but "
+        "site.yaml lists no sections; list the sections in site.yaml, e.g. sections: "
+        "[Top stories, World]",
+    ]
+    assert err.splitlines()[-1] == "3 errors"
+
+
+@pytest.mark.parametrize(
+    ("site_yaml", "annotation"),
+    [
+        (
+            SITE_YAML.replace("Europe/Kyiv", "Europe/Kiev2"),
+            "::error file=site.yaml,line=4,col=11,title=briefing::'timezone' is not a known "
+            "IANA time zone: 'Europe/Kiev2'; did you mean 'Europe/Kiev'?",
+        ),
+        (
+            SITE_YAML.replace("paginate: 2", "paginate: two"),
+            "::error file=site.yaml,line=5,col=11,title=briefing::'paginate' must be a whole "
+            "number of 1 or more, not 'two'",
+        ),
+    ],
+)
+def test_config_errors_as_github_annotations(
+    site: MakeSite, site_yaml: str, annotation: str
+) -> None:
+    site({"site.yaml": site_yaml, "content/a.md": item()})
+    code, out, _ = check("--format", "github")
+    assert (code, out) == (1, annotation + "\n")
+
+
+# Internal links --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "../../21/other/",  # relative to content/a.md's page /2025/07/22/a/
+        "../../21/other",
+        "/2025/07/21/other/",
+        "/tags/energy/",  # from the site root, without the base path
+        "/briefing/tags/energy/",
+        "/briefing/tags/energy/#top",
+        "https://briefing-dev.github.io/briefing/archive/",
+        "/briefing/archive",  # served by archive/index.html
+        "/briefing/editions/2025-07-21/",
+        "/briefing/sources/apnews-com/",
+        "/briefing/tags/",
+        "/briefing/",
+        "/briefing/feed.xml",
+        # Not checked: other sites, fragments on the same page, mail.
+        "https://www.reuters.com/no/such/page/",
+        "#notes",
+        "mailto:desk@example.org",
+    ],
+)
+def test_links_that_resolve_or_leave_the_site_pass(site: MakeSite, url: str) -> None:
+    site(linking(url))
+    assert check() == (0, "check passed: 0 errors, 0 warnings in 2 items\n", "")
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (
+            "/briefing/tags/energyy/",
+            "broken link: /briefing/tags/energyy/ is not a page of this site; "
+            "did you mean /briefing/tags/energy/?",
+        ),
+        (
+            "/tags/energyy/",
+            "broken link: /briefing/tags/energyy/ is not a page of this site; "
+            "did you mean /briefing/tags/energy/?",
+        ),
+        (
+            "../../21/othre/",
+            "broken link: /briefing/2025/07/21/othre/ is not a page of this site; "
+            "did you mean /briefing/2025/07/21/other/?",
+        ),
+        (
+            "https://briefing-dev.github.io/briefing/archiv/",
+            "broken link: /briefing/archiv/ is not a page of this site; "
+            "did you mean /briefing/archive/?",
+        ),
+        (
+            "/briefing/sources/apnews/#latest",
+            "broken link: /briefing/sources/apnews/ is not a page of this site; "
+            "did you mean /briefing/sources/apnews-com/?",
+        ),
+        (
+            "/briefing/qqqqqqqqqqqqqqqqqqqqqqqqqqqq",
+            "broken link: /briefing/qqqqqqqqqqqqqqqqqqqqqqqqqqqq is not a page of this site; "
+            "link to an item, tag, edition or source page that exists",
+        ),
+    ],
+)
+def test_a_broken_internal_link_is_an_error_where_its_url_is_written(
+    site: MakeSite, url: str, message: str
+) -> None:
+    root = site(linking(url))
+    code, out, err = check()
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        f"content/a.md:8:12: {message}",
+        "check failed: 1 error, 0 warnings in 2 items",
+    ]
+    assert not (root / "_site").exists()
+
+
+def test_a_link_to_a_draft_or_a_scheduled_item_is_broken(site: MakeSite) -> None:
+    site(
+        {
+            "content/2025-07-21-other.md": item("Other", "2025-07-21T08:00:00+03:00", draft="true"),
+            "content/2025-07-30-later.md": item("Later", "2025-07-30T08:00:00+03:00"),
+            "content/a.md": item(body="[x](/briefing/2025/07/21/other/)\n[y](../../30/later/)"),
+        }
+    )
+    code, _, err = check()
+    assert code == 1
+    assert err.splitlines()[:2] == [
+        "content/a.md:7:5: broken link: /briefing/2025/07/21/other/ is not a page of this "
+        "site; did you mean /briefing/2025/07/22/a/?",
+        "content/a.md:8:5: broken link: /briefing/2025/07/30/later/ is not a page of this "
+        "site; did you mean /briefing/2025/07/22/a/?",
+    ]
+    # Both are pages once drafts and scheduled items are included.
+    assert check("--drafts", "--future")[0] == 0
+
+
+@pytest.mark.parametrize("url", ["/briefing/tags/київ/", "/tags/%D0%BA%D0%B8%D1%97%D0%B2/"])
+def test_a_link_to_a_non_ascii_tag_page_that_exists_passes(site: MakeSite, url: str) -> None:
+    root = site({"content/a.md": item(tags="[Київ]", body=f"Intro.\nSee [more]({url}).")})
+    assert run("build", "-q", "--now", NOW) == (0, "", "")
+    assert (root / "_site/tags/київ/index.html").is_file()
+    assert check() == (0, "check passed: 0 errors, 0 warnings in 1 item\n", "")
+
+
+# Warnings ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("files", "warning"),
+    [
+        (
+            {"content/a.md": item(source="https://www.reuters.com/world/a?utm_source=tw&id=7")},
+            "content/a.md:5:9: warning: source https://www.reuters.com/world/a?utm_source=tw&id=7"
+            " has tracking parameters: utm_source; use https://www.reuters.com/world/a?id=7",
+        ),
+        (
+            {"content/a.md": item(source="https://apnews.com/x?gclid=1&fbclid=2")},
+            "content/a.md:5:9: warning: source https://apnews.com/x?gclid=1&fbclid=2 has "
+            "tracking parameters: fbclid, gclid; use https://apnews.com/x",
+        ),
+        (
+            {
+                "content/a.md": item(
+                    source="[https://apnews.com/x, https://bbc.com/y?utm_medium=social]"
+                )
+            },
+            "content/a.md:5:9: warning: source https://bbc.com/y?utm_medium=social has "
+            "tracking parameters: utm_medium; use https://bbc.com/y",
+        ),
+        (
+            {"content/a.md": item(body="Intro.\nSee [AP](https://apnews.com/x?utm_campaign=z#p).")},
+            "content/a.md:8:10: warning: link https://apnews.com/x?utm_campaign=z#p has "
+            "tracking parameters: utm_campaign; use https://apnews.com/x#p",
+        ),
+        (
+            {"content/a.md": item(source="http://apnews.com/x")},
+            "content/a.md:5:9: warning: source http://apnews.com/x is plain http; "
+            "use https:// if the publisher supports it",
+        ),
+    ],
+)
+def test_link_hygiene_warnings_fail_only_with_strict(
+    site: MakeSite, files: dict[str, str], warning: str
+) -> None:
+    site(files)
+    assert check() == (0, "check passed: 0 errors, 1 warning in 1 item\n", warning + "\n")
+    assert check("--strict") == (
+        1,
+        "",
+        warning + "\ncheck failed: 0 errors, 1 warning in 1 item (--strict: warnings fail)\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "clean"),
+    [
+        ("https://apnews.com/x?print&utm_source=tw", "https://apnews.com/x?print"),
+        ("https://apnews.com/x?ids=1,2&utm_source=tw", "https://apnews.com/x?ids=1,2"),
+        (
+            "https://www.theguardian.com/live?page=with:block-1&utm_source=tw",
+            "https://www.theguardian.com/live?page=with:block-1",
+        ),
+    ],
+)
+def test_the_tracking_hint_keeps_the_other_parameters_as_written(
+    site: MakeSite, source: str, clean: str
+) -> None:
+    site({"content/a.md": item(source=source)})
+    assert check()[2] == (
+        f"content/a.md:5:9: warning: source {source} has tracking parameters: utm_source; "
+        f"use {clean}\n"
+    )
+
+
+def test_quiet_prints_warnings_but_no_verdict_unless_they_fail(site: MakeSite) -> None:
+    site({"content/a.md": item(source="http://apnews.com/x")})
+    warning = (
+        "content/a.md:5:9: warning: source http://apnews.com/x is plain http; "
+        "use https:// if the publisher supports it\n"
+    )
+    assert check("-q") == (0, "", warning)
+    assert check("-q", "--strict") == (
+        1,
+        "",
+        warning + "check failed: 0 errors, 1 warning in 1 item (--strict: warnings fail)\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("https://www.reuters.com/world/talks", "https://reuters.com/world/talks"),
+        ("https://reuters.com/world/talks", "http://reuters.com/world/talks"),
+        ("https://reuters.com/world/talks/", "https://reuters.com/world/talks"),
+        ("https://reuters.com/world/talks?utm_source=x", "https://reuters.com/world/talks"),
+        ("https://reuters.com/world/talks#top", "https://reuters.com/world/talks"),
+        ("http://www.reuters.com/world/talks/?fbclid=1", "https://reuters.com/world/talks"),
+    ],
+)
+def test_the_same_article_summarised_twice_warns_on_both_files(
+    site: MakeSite, first: str, second: str
+) -> None:
+    site(
+        {
+            "content/a.md": item("One", source=first),
+            "content/b.md": item("Two", "2025-07-21T08:00:00+03:00", source=second),
+        }
+    )
+    code, _, err = check()
+    assert code == 0
+    same = [line for line in err.splitlines() if "same article" in line]
+    assert same == [
+        "content/a.md:5:9: warning: summarises the same article as content/b.md; "
+        "merge the two items, or cite a different article",
+        "content/b.md:5:9: warning: summarises the same article as content/a.md; "
+        "merge the two items, or cite a different article",
+    ]
+    assert check("--strict")[0] == 1
+
+
+def test_three_items_on_one_article_each_name_the_other_two(site: MakeSite) -> None:
+    site(
+        {
+            "content/a.md": item("One", source="https://apnews.com/x"),
+            "content/b.md": item("Two", source="https://www.apnews.com/x/"),
+            "content/c.md": item("Three", source="https://apnews.com/x?utm_source=rss"),
+        }
+    )
+    _, _, err = check()
+    assert [line for line in err.splitlines() if "same article" in line] == [
+        "content/a.md:5:9: warning: summarises the same article as content/b.md, content/c.md; "
+        "merge the two items, or cite a different article",
+        "content/b.md:5:9: warning: summarises the same article as content/a.md, content/c.md; "
+        "merge the two items, or cite a different article",
+        "content/c.md:5:9: warning: summarises the same article as content/a.md, content/b.md; "
+        "merge the two items, or cite a different article",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("https://reuters.com/world/talks", "https://reuters.com/world/talks-2"),
+        ("https://reuters.com/article?id=1", "https://reuters.com/article?id=2"),
+        ("https://reuters.com/world/talks", "https://apnews.com/world/talks"),
+        ("https://uk.reuters.com/world/talks", "https://reuters.com/world/talks"),
+    ],
+)
+def test_different_articles_are_not_the_same(site: MakeSite, first: str, second: str) -> None:
+    site({"content/a.md": item("One", source=first), "content/b.md": item("Two", source=second)})
+    assert check() == (0, "check passed: 0 errors, 0 warnings in 2 items\n", "")
+
+
+# GitHub annotations ----------------------------------------------------------
+
+
+def test_warnings_and_errors_as_github_annotations(site: MakeSite) -> None:
+    site(
+        {
+            "content/2025-07-21-other.md": other(),
+            "content/a.md": item(
+                source="http://apnews.com/y", body="Intro.\nSee [more](/qqqqqqqqqqqqqqqqqqqq/)."
+            ),
+        }
+    )
+    code, out, _ = check("--format", "github")
+    assert code == 1
+    assert out.splitlines() == [
+        "::warning file=content/a.md,line=5,col=9,title=briefing::source http://apnews.com/y "
+        "is plain http; use https:// if the publisher supports it",
+        "::error file=content/a.md,line=8,col=12,title=briefing::broken link: "
+        "/briefing/qqqqqqqqqqqqqqqqqqqq/ is not a page of this site; "
+        "link to an item, tag, edition or source page that exists",
+    ]
+
+
+def test_a_warning_alone_as_a_github_annotation_passes(site: MakeSite) -> None:
+    site({"content/a.md": item(source="http://apnews.com/y")})
+    assert check("--format", "github") == (
+        0,
+        "::warning file=content/a.md,line=5,col=9,title=briefing::source http://apnews.com/y "
+        "is plain http; use https:// if the publisher supports it\n"
+        "check passed: 0 errors, 1 warning in 1 item\n",
+        "",
+    )
+
+
+@pytest.mark.parametrize(
+    ("problem", "annotation"),
+    [
+        (
+            ContentError("broken", path="content/a.md", line=8, col=12, hint="fix it"),
+            "::error file=content/a.md,line=8,col=12,title=briefing::broken; fix it",
+        ),
+        (
+            SiteWarning("plain http", path="content/a.md", line=5, col=9),
+            "::warning file=content/a.md,line=5,col=9,title=briefing::plain http",
+        ),
+        (
+            SiteError("template failed", path="themes/x/item.html", line=2),
+            "::error file=themes/x/item.html,line=2,title=briefing::template failed",
+        ),
+        (
+            SiteError("the whole file", path="content/a.md"),
+            "::error file=content/a.md,title=briefing::the whole file",
+        ),
+        (
+            SiteError("no site.yaml in ."),
+            "::error title=briefing::no site.yaml in .",
+        ),
+        (
+            SiteWarning("odd", path="content/2025:07,22 100%.md", line=1, col=1),
+            "::warning file=content/2025%3A07%2C22 100%25.md,line=1,col=1,title=briefing::odd",
+        ),
+        (
+            SiteError("50% off:\nsecond line\r", path="a.md", line=1, hint="a, b: 10%"),
+            "::error file=a.md,line=1,title=briefing::50%25 off:%0Asecond line%0D; a, b: 10%25",
+        ),
+        (
+            SiteError("100%0A literally", path="a.md"),
+            "::error file=a.md,title=briefing::100%250A literally",
+        ),
+    ],
+)
+def test_github_annotation_escapes_properties_and_data(problem: SiteError, annotation: str) -> None:
+    assert github_annotation(problem) == annotation
+
+
+# A placeholder url -------------------------------------------------------------
+
+PLACEHOLDER = SITE_YAML.replace(
+    "url: https://briefing-dev.github.io/briefing/", "url: https://example.github.io/mysite/"
+)
+PLACEHOLDER_WORDS = (
+    "url is a placeholder (https://example.github.io/mysite/): feeds, canonical links, link "
+    "previews and emails would send readers to example.github.io; set it to where the site "
+    "is published, e.g. https://OWNER.github.io/REPOSITORY/ or your own domain"
+)
+
+
+def test_a_placeholder_url_is_a_warning_at_its_line(site: MakeSite) -> None:
+    site({"site.yaml": PLACEHOLDER, "content/a.md": item()})
+    assert check() == (
+        0,
+        "check passed: 0 errors, 1 warning in 1 item\n",
+        f"site.yaml:2:6: warning: {PLACEHOLDER_WORDS}\n",
+    )
+
+
+def test_a_placeholder_url_fails_the_deploy_workflows_check(site: MakeSite) -> None:
+    """`--format github` is how the Pages workflow checks: a site with the placeholder
+    is not published until its url is set."""
+    site({"site.yaml": PLACEHOLDER, "content/a.md": item()})
+    code, out, err = check("--format", "github")
+    assert code == 1
+    assert out == f"::error file=site.yaml,line=2,col=6,title=briefing::{PLACEHOLDER_WORDS}\n"
+    assert err.endswith("check failed: 1 error, 0 warnings in 1 item\n")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/",
+        "https://news.example.com/briefing/",
+        "https://owner.github.io/briefing/",
+        "http://localhost:8000/",
+        "http://127.0.0.1:8000/",
+        "https://briefing.test/",
+    ],
+)
+def test_placeholder_hosts_are_noticed(site: MakeSite, url: str) -> None:
+    site({"site.yaml": SITE_YAML.replace("https://briefing-dev.github.io/briefing/", url),
+          "content/a.md": item()})  # fmt: skip
+    code, out, err = check()
+    assert code == 0 and "1 warning" in out
+    assert err.startswith(f"site.yaml:2:6: warning: url is a placeholder ({url}): ")
+
+
+def test_a_real_address_is_not_a_placeholder(site: MakeSite) -> None:
+    for url in (
+        "https://exampleorg.com/",
+        "https://news.examples.org/",
+        "https://desk.github.io/x/",
+    ):
+        site({"site.yaml": SITE_YAML.replace("https://briefing-dev.github.io/briefing/", url),
+              "content/a.md": item()})  # fmt: skip
+        assert check() == (0, "check passed: 0 errors, 0 warnings in 1 item\n", ""), url

@@ -1,0 +1,397 @@
+"""Search: the documents indexed, Pagefind's bundle in the build, and the search page
+in headless Chromium under a GitHub Pages project path."""
+
+from __future__ import annotations
+
+import gzip
+import http.server
+import json
+import os
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import urlopen
+
+import pytest
+from conftest import REPO, SITE_YAML, MakeSite, item, run, serve_pages, start_chromium
+
+from generator.engine.build import BuildOptions, assemble, build
+from generator.render.views import Views
+from generator.search import index as searchindex
+from generator.search.documents import search_documents
+
+AXE = REPO / ".ci/node_modules/axe-core/axe.min.js"
+
+SECTIONS = SITE_YAML + "sections: [World, Economy]\npublishers: {reuters.com: Reuters}\n"
+
+
+def grain_site(make_site: MakeSite) -> Path:
+    return make_site(
+        {
+            "site.yaml": SECTIONS,
+            "content/grain.md": item(
+                "Grain deal extended for Black Sea ports",
+                date="2025-05-14T09:00:00+03:00",
+                tags="[trade, ukraine]",
+                source="https://www.reuters.com/world/grain-deal",
+                section="World",
+                body="Ships carrying wheat may leave Odesa for another 120 days.",
+            ),
+            "content/rates.md": item(
+                "Central bank holds rates",
+                date="2025-07-22T09:00:00+03:00",
+                tags="[economy]",
+                source="https://apnews.com/article/rates",
+                section="Economy",
+                body="The deposit rate stays at 2 percent; grain prices were not discussed.",
+            ),
+            "content/energy.md": item(
+                "Gas storage <b>full</b> before winter",
+                date="2025-07-22T10:00:00+03:00",
+                tags="[energy]",
+                source="https://www.bbc.co.uk/news/gas",
+                body="Storage sites are 95 percent full.",
+            ),
+            "content/editions/2025-07-22.md": (
+                "---\ntitle: Rates day\n---\nA quiet day for markets.\n"
+            ),
+        }
+    )
+
+
+def bundle(out: Path) -> dict[str, bytes]:
+    folder = out / "pagefind"
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def fragments(out: Path) -> list[dict[str, object]]:
+    """The indexed pages as Pagefind stores them (gzip, a signature, then JSON)."""
+    found = []
+    for path in sorted((out / "pagefind" / "fragment").iterdir()):
+        raw = gzip.decompress(path.read_bytes())
+        found.append(json.loads(raw.removeprefix(b"pagefind_dcd")))
+    return found
+
+
+# What is indexed -----------------------------------------------------------
+
+
+def test_items_are_indexed_with_their_filters_and_editions_by_their_own_words(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site_dir = grain_site(make_site)
+    site = assemble(BuildOptions(site_dir=site_dir, output=tmp_path / "out")).site
+    documents = {d.file: d.html for d in search_documents(site, Views(site))}
+    assert set(documents) == {
+        "2025/05/14/grain/index.html",
+        "2025/07/22/rates/index.html",
+        "2025/07/22/energy/index.html",
+        # The edition with an introduction; the one without has no words of its own.
+        "editions/2025-07-22/index.html",
+    }
+    grain = documents["2025/05/14/grain/index.html"]
+    assert '<span data-pagefind-filter="section">World</span>' in grain
+    assert '<span data-pagefind-filter="tag">trade</span>' in grain
+    assert '<span data-pagefind-filter="publisher">Reuters</span>' in grain
+    assert '<span data-pagefind-filter="year">2025</span>' in grain
+    assert "Ships carrying wheat" in grain
+    # Another item's words are not in this one's document, nor the edition's.
+    assert "deposit rate" not in documents["editions/2025-07-22/index.html"]
+    # A title is text: escaped here, read back as text by Pagefind.
+    energy = documents["2025/07/22/energy/index.html"]
+    assert "Gas storage &lt;b&gt;full&lt;/b&gt;" in energy and "<b>full" not in energy
+
+
+def test_the_build_indexes_items_with_filters_and_meta(make_site: MakeSite, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(BuildOptions(site_dir=grain_site(make_site), output=out))
+    pages = {f["url"]: f for f in fragments(out)}
+    assert set(pages) == {
+        "/2025/05/14/grain/",
+        "/2025/07/22/rates/",
+        "/2025/07/22/energy/",
+        "/editions/2025-07-22/",
+    }
+    grain = pages["/2025/05/14/grain/"]
+    assert grain["filters"] == {
+        "publisher": ["Reuters"],
+        "section": ["World"],
+        "tag": ["trade", "ukraine"],
+        "year": ["2025"],
+    }
+    meta = grain["meta"]
+    assert isinstance(meta, dict)
+    assert meta["title"] == "Grain deal extended for Black Sea ports"
+    assert meta["date"] == "14 May 2025"
+    assert meta["edition_url"] == "/briefing/editions/2025-05-14/"
+    assert "Ships carrying wheat may leave Odesa" in str(grain["content"])
+    # Filters, metadata and sort keys are not words of the page.
+    assert "Reuters" not in str(grain["content"])
+    energy = pages["/2025/07/22/energy/"]
+    assert energy["meta"]["title"] == "Gas storage <b>full</b> before winter"  # type: ignore[index]
+    assert (out / "search/index.html").is_file()
+    assert "search/" not in (out / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_the_index_is_the_same_bytes_whatever_the_folder(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    """Pagefind 1.5.2 orders filter values by a hash map seeded per process: briefing
+    puts them in order. Different folders, on another file system where there is one."""
+    site_dir = grain_site(make_site)
+    shm = Path("/dev/shm")
+    elsewhere = shm / f"briefing-test-{os.getpid()}" if shm.is_dir() else tmp_path / "b"
+    outputs = [tmp_path / "a" / "out", elsewhere / "out"]
+    try:
+        for out in outputs:
+            for _ in range(2):  # and a clean build twice, in new processes of Pagefind
+                build(BuildOptions(site_dir=site_dir, output=out, use_cache=False))
+        first, second = (bundle(out) for out in outputs)
+        assert len(first) > 10 and first == second
+        assert any(name.startswith("filter/") for name in first)
+    finally:
+        import shutil
+
+        shutil.rmtree(elsewhere, ignore_errors=True)
+
+
+def test_a_build_that_changes_no_words_keeps_the_index(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site_dir = grain_site(make_site)
+    out = tmp_path / "out"
+    build(BuildOptions(site_dir=site_dir, output=out))
+    before = {name: (out / "pagefind" / name).stat().st_ino for name in bundle(out)}
+    calls: list[int] = []
+    real = searchindex.index_bundle
+
+    def counted(*args: object) -> dict[str, bytes]:
+        calls.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(searchindex, "index_bundle", counted)
+    # The look changes (site.yaml): every page is rendered again, the words are not.
+    (site_dir / "site.yaml").write_text(
+        SECTIONS.replace("A test briefing.", "Another."), encoding="utf-8"
+    )
+    report = build(BuildOptions(site_dir=site_dir, output=out))
+    assert calls == [] and report.written > 0
+    after = {name: (out / "pagefind" / name).stat().st_ino for name in bundle(out)}
+    assert after == before  # the same files, not written again
+
+    # One edit: the index is made again, and holds the new words.
+    grain = site_dir / "content/grain.md"
+    grain.write_text(grain.read_text().replace("wheat", "barley"), encoding="utf-8")
+    build(BuildOptions(site_dir=site_dir, output=out))
+    assert calls == [1]
+    text = " ".join(str(f["content"]) for f in fragments(out))
+    assert "barley" in text and "wheat" not in text
+    # Only what changed is written: the other pages' fragments keep their files.
+    unchanged = [
+        n for n in bundle(out) if n in before and before[n] == (out / "pagefind" / n).stat().st_ino
+    ]
+    assert sum(1 for n in unchanged if n.startswith("fragment/")) == 3
+
+
+def test_a_file_of_the_index_replaced_by_a_link_is_made_again(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    """The build never follows a link put in its output; a kept index is then made
+    afresh for the files it cannot link (the same bytes: the index is repeatable)."""
+    site_dir = grain_site(make_site)
+    out = tmp_path / "out"
+    build(BuildOptions(site_dir=site_dir, output=out))
+    entry = out / "pagefind/pagefind-entry.json"
+    good = entry.read_bytes()
+    entry.unlink()
+    (tmp_path / "elsewhere.json").write_text("{}", encoding="utf-8")
+    entry.symlink_to(tmp_path / "elsewhere.json")
+    (site_dir / "site.yaml").write_text(
+        SECTIONS.replace("A test briefing.", "Another."), encoding="utf-8"
+    )
+    build(BuildOptions(site_dir=site_dir, output=out))
+    assert not entry.is_symlink() and entry.read_bytes() == good
+
+
+def test_search_off_writes_no_index_page_or_box(make_site: MakeSite, tmp_path: Path) -> None:
+    site_dir = grain_site(make_site)
+    (site_dir / "site.yaml").write_text(SECTIONS + "search: false\n", encoding="utf-8")
+    out = tmp_path / "out"
+    build(BuildOptions(site_dir=site_dir, output=out))
+    assert not (out / "pagefind").exists() and not (out / "search").exists()
+    assert 'role="search"' not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_missing_pagefind_is_a_clear_error_and_the_site_stays(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site_dir = grain_site(make_site)
+    out = tmp_path / "out"
+    build(BuildOptions(site_dir=site_dir, output=out))
+    published = (out / "index.html").read_bytes()
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    (site_dir / "content/new.md").write_text(item("A new item"), encoding="utf-8")
+    code, _, err = run("build", "--site", str(site_dir), "--output", str(out))
+    assert code == 1
+    assert "cannot make the search index: Pagefind is not installed" in err
+    assert "pip install 'pagefind[bin]'" in err and "search: false" in err
+    assert "Traceback" not in err
+    assert (out / "index.html").read_bytes() == published
+    assert not (out / "2025/07/22/a-new-item").exists()
+
+
+def test_a_static_file_where_the_index_goes_is_an_error(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site_dir = grain_site(make_site)
+    (site_dir / "static/pagefind").mkdir(parents=True)
+    (site_dir / "static/pagefind/pagefind.js").write_text("// mine", encoding="utf-8")
+    code, _, err = run("build", "--site", str(site_dir), "--output", str(tmp_path / "out"))
+    assert code == 1 and "pagefind/pagefind.js" in err and "the search index" in err
+
+
+# The search page in Chromium -----------------------------------------------
+
+RUN_AXE = """
+var done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ["violations"]}).then(function (result) {
+  done(result.violations.map(function (v) { return v.id + ": " + v.help; }));
+});
+"""
+
+
+def _results(driver: object) -> list[str]:
+    return driver.execute_script(  # type: ignore[attr-defined,no-any-return]
+        "return [...document.querySelectorAll('#search-results h2 a')].map(a => a.href)"
+    )
+
+
+def _wait(driver: object, condition: str, timeout: float = 20) -> object:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(  # type: ignore[arg-type]
+        lambda d: d.execute_script(f"return {condition}")
+    )
+
+
+class _Elsewhere(http.server.BaseHTTPRequestHandler):
+    """Stands for every host but this machine (Chromium's proxy): notes each request
+    and answers none. Pages and their web workers alike go through a proxy."""
+
+    asked: list[str]
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        self.asked.append(self.path)
+        self.send_error(502)
+
+    do_CONNECT = do_POST = do_HEAD = do_GET  # noqa: N815
+
+
+def _browser_own(asked: str) -> bool:
+    host = urlsplit(asked if "//" in asked else f"//{asked}").hostname or ""
+    return host == "google.com" or host.endswith((".google.com", ".googleapis.com", ".gvt1.com"))
+
+
+@pytest.fixture
+def watched_chromium() -> Iterator[tuple[object, list[str]]]:
+    """Chromium whose every request for another host reaches a recorder instead."""
+    asked: list[str] = []
+    recorder = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), type("Recorder", (_Elsewhere,), {"asked": asked})
+    )
+    threading.Thread(target=recorder.serve_forever, daemon=True).start()
+    driver = start_chromium(f"--proxy-server=http://127.0.0.1:{recorder.server_address[1]}")
+    try:
+        yield driver, asked
+    finally:
+        driver.quit()  # type: ignore[attr-defined]
+        recorder.shutdown()
+        recorder.server_close()
+
+
+def test_a_reader_finds_an_item_and_narrows_by_filter_under_a_project_path(
+    make_site: MakeSite, tmp_path: Path, watched_chromium: tuple[object, list[str]]
+) -> None:
+    if not AXE.is_file():
+        pytest.skip(f"needs axe-core: npm install --prefix .ci axe-core (looked for {AXE})")
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver, elsewhere = watched_chromium
+    top = tmp_path / "pages"
+    build(BuildOptions(site_dir=grain_site(make_site), output=top / "briefing"))
+    with serve_pages(top, "/briefing/") as url:
+        # From the header's box on the front page, with the keyboard alone.
+        driver.get(url)  # type: ignore[attr-defined]
+        box = driver.find_element(By.ID, "site-search")  # type: ignore[attr-defined]
+        box.send_keys("grain deal", Keys.ENTER)
+        _wait(driver, "document.querySelectorAll('#search-results li').length > 0")
+        assert driver.current_url == url + "search/?q=grain+deal"  # type: ignore[attr-defined]
+        found = _results(driver)
+        assert found[0] == url + "2025/05/14/grain/"
+        assert urlopen(found[0]).status == 200
+        status = driver.find_element(By.ID, "search-status").text  # type: ignore[attr-defined]
+        assert re.fullmatch(r"\d+ results? for “grain deal”\.", status), status
+        first = driver.find_element(By.CSS_SELECTOR, "#search-results li")  # type: ignore[attr-defined]
+        assert "14 May 2025" in first.text
+        marks = [m.text.lower() for m in first.find_elements(By.TAG_NAME, "mark")]
+        assert "grain" in marks
+
+        # Typing: "grain" is in two items; the section filter leaves one.
+        query = driver.find_element(By.ID, "search-query")  # type: ignore[attr-defined]
+        query.clear()
+        query.send_keys("grain")
+        _wait(driver, "document.querySelectorAll('#search-results li').length === 2")
+        choice = driver.find_element(By.ID, "search-section")  # type: ignore[attr-defined]
+        options = [o.get_attribute("value") for o in choice.find_elements(By.TAG_NAME, "option")]
+        assert options == ["", "Economy", "World"]
+        choice.send_keys("Economy")  # a <select> takes its choice from the keyboard
+        _wait(driver, "document.querySelectorAll('#search-results li').length === 1")
+        assert _results(driver) == [url + "2025/07/22/rates/"]
+        assert "section=Economy" in driver.current_url  # type: ignore[attr-defined]
+
+        # A title with markup in it is shown as the text it is.
+        query.clear()
+        choice.send_keys("Any")
+        query.send_keys("storage")
+        _wait(driver, "document.querySelectorAll('#search-results li').length === 1")
+        title = driver.find_element(By.CSS_SELECTOR, "#search-results h2 a")  # type: ignore[attr-defined]
+        assert title.text == "Gas storage <b>full</b> before winter"
+
+        driver.execute_script(AXE.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+        assert driver.execute_async_script(RUN_AXE) == []  # type: ignore[attr-defined]
+        requested = driver.execute_script(  # type: ignore[attr-defined]
+            "return performance.getEntriesByType('resource').map(e => e.name)"
+        )
+        assert any("/briefing/pagefind/" in r for r in requested)
+        assert all(r.startswith(url) for r in requested), requested
+        # Nor from Pagefind's web worker, whose fetches the page's entries do not list:
+        # Chromium's proxy (for every host but this machine) was asked for nothing.
+        # Chromium's own calls home (clients2.google.com's clock, its component and
+        # safe-browsing hosts) come from the browser, not the page: left out by host.
+        assert [a for a in elsewhere if not _browser_own(a)] == []
+        severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]  # type: ignore[attr-defined]
+        assert severe == []
+
+
+def test_without_javascript_the_search_page_points_to_the_archive(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build(BuildOptions(site_dir=grain_site(make_site), output=out))
+    page = (out / "search/index.html").read_text(encoding="utf-8")
+    noscript = re.search(r"<noscript>(.*?)</noscript>", page, re.S)
+    assert noscript and "needs JavaScript" in noscript.group(1)
+    assert 'href="/briefing/archive/"' in noscript.group(1)
+    # The form is shown by the script; without it there is only the note.
+    assert re.search(r'<form id="search"[^>]* hidden', page)
+    assert '<meta name="robots" content="noindex">' in page
