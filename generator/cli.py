@@ -13,8 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from generator import __version__
-from generator.engine.stage import OUTPUT_DIR
+from generator.arguments import parser
 from generator.errors import BuildFailed, SiteError, plural
 from generator.text.urls import placeholder_host
 
@@ -26,184 +25,6 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_FAILED = 1
-
-
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    pass
-
-
-def _site_options(command: argparse.ArgumentParser, *, scheduling: bool = True) -> None:
-    command.add_argument(
-        "--site", type=Path, default=Path("."), metavar="DIR",
-        help="the site folder holding site.yaml (default: the current folder)",
-    )  # fmt: skip
-    if scheduling:
-        command.add_argument(
-            "--jobs", "-j", type=int, default=None, metavar="N",
-            help="processes for Markdown and templates (default: one per CPU core)",
-        )  # fmt: skip
-        command.add_argument(
-            "--drafts", action="store_true", help="include items marked draft: true"
-        )
-        command.add_argument(
-            "--future", action="store_true", help="include items dated after now (scheduled items)"
-        )
-        command.add_argument(
-            "--now", type=_moment, default=None, metavar="DATETIME",
-            help="decide which items are due as if it were this ISO 8601 moment, "
-            "e.g. 2025-07-22T09:00:00+03:00 (default: the current time)",
-        )  # fmt: skip
-    group = command.add_mutually_exclusive_group()
-    group.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-    group.add_argument("-v", "--verbose", action="store_true", help="print more detail")
-
-
-def _moment(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an ISO 8601 date and time: {text!r}") from None
-    if moment.tzinfo is None:
-        raise argparse.ArgumentTypeError(f"give an offset, e.g. {text}+03:00")
-    return moment
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="briefing",
-        description="Build and preview a static news-briefing site from Markdown summaries.",
-        epilog="Run 'briefing COMMAND --help' for a command's options.",
-        formatter_class=_Formatter,
-    )
-    parser.add_argument("--version", action="version", version=f"briefing {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    cmd = commands.add_parser(
-        "build",
-        help="build the site into _site/",
-        description="Read site.yaml and content/, and write the static site. Nothing is "
-        "written when any file has an error; the previous site stays as it was.",
-        epilog="examples:\n  briefing build\n  briefing build --site my-briefing --output public"
-        "\n  briefing build --drafts --future     # preview everything",
-        formatter_class=_Formatter,
-    )
-    _site_options(cmd)
-    cmd.add_argument(
-        "--output", "-o", type=Path, default=None, metavar="DIR",
-        help=f"where to write the site (default: SITE/{OUTPUT_DIR})",
-    )  # fmt: skip
-    cmd.add_argument(
-        "--clean", action="store_true",
-        help="ignore the build cache (.briefing-cache/) and parse and render everything",
-    )  # fmt: skip
-    cmd.add_argument(
-        "--force", action="store_true",
-        help="build into a folder briefing did not make: its files are kept, except where "
-        "the site puts its own",
-    )  # fmt: skip
-    cmd.add_argument(
-        "--report", type=Path, default=None, metavar="FILE",
-        help="also write what the build did as JSON, for scripts: counts, and next_due, "
-        "the UTC moment the next scheduled item falls due (null when none is)",
-    )  # fmt: skip
-
-    cmd = commands.add_parser(
-        "check",
-        help="check site.yaml, content and links without writing anything",
-        description="Report every error a build would, plus broken links to pages of this "
-        "site (errors) and curated-link hygiene (warnings): tracking parameters, the same "
-        "article summarised twice, plain-http sources. Exit status 0 when clean.",
-        epilog="examples:\n  briefing check\n  briefing check --strict --format github",
-        formatter_class=_Formatter,
-    )
-    _site_options(cmd)
-    cmd.add_argument("--strict", action="store_true", help="fail on warnings too")
-    cmd.add_argument(
-        "--format", choices=("text", "github"), default="text",
-        help="'github' prints GitHub Actions annotations for pull requests (default: text)",
-    )  # fmt: skip
-
-    cmd = commands.add_parser(
-        "new",
-        help="start a new item file in content/",
-        description="Write content/<date>-<slug>.md with its front matter filled in (the "
-        "current time in the site's timezone, draft: true) and print its path. An existing "
-        "item with the same slug is an error; nothing is overwritten.",
-        epilog='example:\n  briefing new "ECB holds rates" --tags economy,europe \\\n'
-        "      --source https://www.reuters.com/... --section Economy",
-        formatter_class=_Formatter,
-    )
-    cmd.add_argument("title", help="the item's title")
-    cmd.add_argument("--tags", default="", metavar="A,B", help="comma-separated tags")
-    cmd.add_argument("--source", default=None, metavar="URL", help="the summarised article")
-    cmd.add_argument("--section", default=None, metavar="NAME", help="one of site.yaml's sections")
-    _site_options(cmd, scheduling=False)
-
-    cmd = commands.add_parser(
-        "init",
-        help="create a new briefing site, ready for GitHub Pages",
-        description="Create site.yaml (with comments), a first item, the theme folder and a "
-        "GitHub Actions workflow that checks, builds and publishes the site to GitHub Pages. "
-        "The folder must be new or empty.",
-        epilog='example:\n  briefing init my-briefing --title "Morning Briefing" '
-        "--timezone Europe/Kyiv\n  cd my-briefing && briefing serve",
-        formatter_class=_Formatter,
-    )
-    cmd.add_argument("folder", type=Path, help="the folder to create the site in")
-    cmd.add_argument("--title", default=None, help="the site's name (default: from the folder)")
-    cmd.add_argument(
-        "--url", default=None,
-        help="where it will be published (default: from the folder's GitHub remote)",
-    )  # fmt: skip
-    cmd.add_argument("--timezone", default="UTC", help="the editorial time zone (default: UTC)")
-    cmd.add_argument(
-        "--generator", default=None, metavar="SPEC",
-        help="what the Pages workflow installs: git+https://HOST/OWNER/REPO@COMMIT (a full "
-        "commit), or a folder of the site holding briefing (default: the Git URL and commit "
-        "this briefing was installed from; an error when that cannot be told)",
-    )  # fmt: skip
-    group = cmd.add_mutually_exclusive_group()
-    group.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-    group.add_argument("-v", "--verbose", action="store_true", help="list the files written")
-
-    cmd = commands.add_parser(
-        "email",
-        help="build, and show or copy an edition as an email for a newsletter service",
-        description="Build the site with the emails asked for (every build writes the "
-        f"newest editions as emails into {OUTPUT_DIR}/email/<date>/: index.html with its "
-        "styles inlined, email.txt, and edition.eml holding both; site.yaml's email.latest "
-        "says how many), then name each email asked for, and copy it with --output.",
-        epilog="examples:\n  briefing email                 # the latest edition\n"
-        "  briefing email 2025-07-22      # by date, or by number: briefing email 12\n"
-        "  briefing email --all --output outbox",
-        formatter_class=_Formatter,
-    )
-    cmd.add_argument(
-        "edition", nargs="?", default=None, metavar="EDITION",
-        help="a date (2025-07-22) or number (12); default: the latest",
-    )  # fmt: skip
-    cmd.add_argument("--all", action="store_true", help="every edition")
-    cmd.add_argument(
-        "--output", "-o", type=Path, default=None, metavar="DIR",
-        help="copy each email's files into DIR/<date>/ as well",
-    )  # fmt: skip
-    _site_options(cmd)
-
-    cmd = commands.add_parser(
-        "serve",
-        help="preview the site, rebuilding and reloading as you edit",
-        description="Build into a temporary folder and serve it on 127.0.0.1 under the same "
-        "path as the published site. Changes to content/, themes/ and site.yaml rebuild it "
-        "and reload open pages; a failed rebuild keeps the last good site and shows the "
-        "errors over the page. Ctrl-C stops it.",
-        epilog="examples:\n  briefing serve\n  briefing serve --port 8080 --drafts --future",
-        formatter_class=_Formatter,
-    )
-    _site_options(cmd)
-    cmd.add_argument(
-        "--port", "-p", type=int, default=8000, help="port (default: 8000; 0 picks one)"
-    )
-    return parser
 
 
 #: The exit status of a command stopped by Ctrl-C, as shells report it (128 + SIGINT).
@@ -230,7 +51,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
 
 def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     try:
-        args = _parser().parse_args(argv)
+        args = parser().parse_args(argv)
     except SystemExit as exc:  # argparse exits on --help and on bad usage
         return int(exc.code or 0)
     if args.command == "serve":
