@@ -20,7 +20,8 @@ from generator.text.urls import placeholder_host
 # The stages are imported by the commands that use them: a command line starts in
 # a few milliseconds, and `serve` can take over Ctrl-C before anything slow runs.
 if TYPE_CHECKING:
-    from generator.engine.build import BuildOptions, BuildReport, Scheduled
+    from generator.engine.build import BuildReport
+    from generator.engine.options import BuildOptions, Scheduled
     from generator.project.config import SiteConfig
 
 EXIT_OK = 0
@@ -70,7 +71,7 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
 
 
 def _options(args: argparse.Namespace, err: TextIO, output: Path | None = None) -> BuildOptions:
-    from generator.engine.build import BuildOptions
+    from generator.engine.options import BuildOptions
     from generator.engine.workers import default_jobs
 
     return BuildOptions(
@@ -223,7 +224,8 @@ def next_due(scheduled: Sequence[Scheduled], config: SiteConfig) -> str:
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from generator.commands.check import check_site, github_annotation
-    from generator.engine.build import assemble, rehearse
+    from generator.engine.assemble import assemble
+    from generator.engine.publish import rehearse
 
     github = args.format == "github"
     options = _options(args, err)
@@ -323,9 +325,9 @@ def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
-        from generator.engine.build import BuildOptions
+        from generator.engine.options import BuildOptions
         from generator.engine.workers import default_jobs
-        from generator.serve.serve import ServeOptions, serve
+        from generator.serve.command import ServeOptions, serve
     except KeyboardInterrupt:
         print("stopped", file=out)
         return EXIT_OK

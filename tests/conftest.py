@@ -77,6 +77,21 @@ def without_file_privileges() -> None:
             raise OSError(ctypes.get_errno(), "cannot drop file capabilities")
 
 
+#: Set by .ci/run: there every test must run, so a test that skips (Java, Chromium,
+#: axe-core or mount(8) missing) fails instead of dropping out without a word.
+NO_SKIPS = os.environ.get("BRIEFING_TESTS_NO_SKIPS") == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if NO_SKIPS and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped where every test must run (BRIEFING_TESTS_NO_SKIPS=1): {reason}"
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _own_secret_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Builds under test keep their cache key in a folder of the test run, not in the

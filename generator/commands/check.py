@@ -14,7 +14,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
 
-from generator.engine.build import Assembled
+from generator.engine.state import Assembled
 from generator.errors import ConfigError, ContentError, SiteError, SiteWarning
 from generator.model.records import Document, Item, SitePage
 from generator.project.config import SiteConfig

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from generator.engine.build import CONTENT_DIR, EDITIONS_DIR
+from generator.engine.options import CONTENT_DIR, EDITIONS_DIR
 from generator.errors import BuildFailed, ContentError
 from generator.project.config import SiteConfig
 from generator.reading import content
-from generator.reading.collect import item_slug, stem_slug
+from generator.reading.naming import item_slug, stem_slug
 from generator.reading.sources import discover
 from generator.text import schema
 from generator.text.schema import Invalid

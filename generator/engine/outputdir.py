@@ -21,21 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import BuildFailed, OutputError
+from generator.plan.page import MANIFEST
 from generator.text.urls import OutputPath
 
-#: The manifest's name inside the output folder. Published with the site, it says
-#: nothing the site does not: the list of its files.
-MANIFEST = ".briefing-output.json"
 #: Never counted, carried or removed: a gh-pages worktree keeps its .git.
 KEEP = frozenset({".git"})
 #: How many of a folder's files an error names before it says "and N more".
 SHOWN = 5
-
-
-def manifest_text(files: Iterable[OutputPath]) -> bytes:
-    """The manifest of a site of ``files`` (which include the manifest itself)."""
-    listing = {"written by": "briefing", "files": sorted(files)}
-    return (json.dumps(listing, ensure_ascii=False, indent=0) + "\n").encode()
 
 
 def read_manifest(output: Path) -> set[OutputPath] | None:

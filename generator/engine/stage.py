@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import hashlib
 import os
 import shutil
 import stat
@@ -27,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from generator.errors import BuildFailed, OutputError
+from generator.plan.page import digest
 from generator.text.urls import OutputPath, is_inside
 
 #: The output folder, inside the site folder, unless told otherwise.
@@ -36,10 +36,6 @@ KEEP = frozenset({".git"})
 
 #: What a file of the site holds, by path: the digest of its bytes.
 Manifest = Mapping[OutputPath, str]
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def check_output_dir(output: Path, site_dir: Path) -> None:

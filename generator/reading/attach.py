@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from generator.errors import ContentError, SiteError
@@ -104,3 +105,13 @@ def _missing(link: Link, item: Item | SitePage, path: str, config: SiteConfig) -
         col=link.col,
         hint=hint,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ContentFiles:
+    """The content folder's files besides the parsed ones: what items may link to."""
+
+    #: Each item's path relative to content/, by the path messages show.
+    rels: Mapping[str, str] = field(default_factory=dict)
+    #: Every file that is not Markdown, by path relative to content/.
+    assets: Mapping[str, Asset] = field(default_factory=dict)

@@ -1,5 +1,5 @@
 """`briefing serve`: the preview's HTTP server, the watcher of the site folder, the reload
 channel to open pages, and the session of builds it keeps.
 
-May use: errors, text, project, model, render, search, engine.
+May use: errors, text, project, model, reading, render, search, plan, engine.
 """

@@ -250,41 +250,7 @@ def load_mapping(
                 col=start.col,
                 hint="write one `key: value` per line",
             )
-        key_at: dict[str, Position] = {}
-        value_at: dict[str, Position] = {}
-        cut: dict[str, tuple[str, str]] = {}
-        lines = text.split("\n")
-        data: dict[str, Any] = {}
-        owned: set[str] = set()
-        own = {id(k) for k, _ in node.value if k.tag != _MERGE}
-        loader.flatten_mapping(node)  # resolve `<<: *anchor` merges, keeping positions
-        for key_node, value_node in node.value:
-            where = _pos(key_node.start_mark, line_offset)
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise error.at(
-                    f"{what} keys must be plain words",
-                    path=path,
-                    where=where,
-                )
-            key = str(key_node.value)
-            # flatten_mapping lists merged keys first: a key of the mapping's own
-            # overrides a merged one, as YAML says; two of its own are a mistake.
-            if key in owned and id(key_node) in own:
-                first = key_at[key]
-                raise error.at(
-                    f"duplicate key '{key}' (first given on line {first.line})",
-                    path=path,
-                    where=where,
-                    hint="keep one of them",
-                )
-            if id(key_node) in own:
-                owned.add(key)
-            key_at[key] = where
-            value_at[key] = _pos(value_node.start_mark, line_offset)
-            data[key] = loader.construct_object(value_node, deep=True)
-            lost = _lost(value_node, lines)
-            if lost:
-                cut[key] = lost
+        return _located(loader, node, text, place)
     except yaml.MarkedYAMLError as exc:
         raise _invalid(exc, text, place) from None
     except RecursionError:
@@ -301,6 +267,42 @@ def load_mapping(
         raise error(f"invalid YAML in {what}: {exc}", path=path) from None
     finally:
         loader.dispose()
+
+
+def _located(loader: Any, node: yaml.MappingNode, text: str, place: _Where) -> LocatedMapping:
+    """The mapping's values, constructed, with where each key and value starts."""
+    key_at: dict[str, Position] = {}
+    value_at: dict[str, Position] = {}
+    cut: dict[str, tuple[str, str]] = {}
+    lines = text.split("\n")
+    data: dict[str, Any] = {}
+    owned: set[str] = set()
+    own = {id(k) for k, _ in node.value if k.tag != _MERGE}
+    loader.flatten_mapping(node)  # resolve `<<: *anchor` merges, keeping positions
+    for key_node, value_node in node.value:
+        where = _pos(key_node.start_mark, place.line_offset)
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise place.error.at(
+                f"{place.what} keys must be plain words", path=place.path, where=where
+            )
+        key = str(key_node.value)
+        # flatten_mapping lists merged keys first: a key of the mapping's own
+        # overrides a merged one, as YAML says; two of its own are a mistake.
+        if key in owned and id(key_node) in own:
+            raise place.error.at(
+                f"duplicate key '{key}' (first given on line {key_at[key].line})",
+                path=place.path,
+                where=where,
+                hint="keep one of them",
+            )
+        if id(key_node) in own:
+            owned.add(key)
+        key_at[key] = where
+        value_at[key] = _pos(value_node.start_mark, place.line_offset)
+        data[key] = loader.construct_object(value_node, deep=True)
+        lost = _lost(value_node, lines)
+        if lost:
+            cut[key] = lost
     return LocatedMapping(data, key_at, value_at, cut)
 
 

@@ -9,7 +9,8 @@ import feedparser
 import pytest
 from conftest import SITE_YAML, MakeSite, item
 
-from generator.engine.build import BuildOptions, build
+from generator.engine.build import build
+from generator.engine.options import BuildOptions
 from generator.errors import BuildFailed
 
 

@@ -22,7 +22,9 @@ from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.engine import cache, store
-from generator.engine.build import BuildOptions, BuildReport, Session, build
+from generator.engine.build import BuildReport, build
+from generator.engine.options import BuildOptions
+from generator.engine.state import Session
 from generator.errors import BuildFailed
 from generator.machinekey import Seal, load_secret
 

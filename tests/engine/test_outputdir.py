@@ -12,8 +12,8 @@ import pytest
 from conftest import MakeSite, item, run
 
 from generator.engine import outputdir
-from generator.engine.outputdir import MANIFEST
 from generator.engine.stage import survey
+from generator.plan.page import MANIFEST
 
 
 def fill(folder: Path, files: dict[str, str]) -> dict[str, str]:

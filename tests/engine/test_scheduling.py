@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import MakeSite, item, run
 
-from generator.engine.build import BuildOptions, Scheduled, build
+from generator.engine.build import build
+from generator.engine.options import BuildOptions, Scheduled
 
 NOW = "2025-07-22T12:00:00+03:00"
 

@@ -450,11 +450,11 @@ with locked(Path(sys.argv[1])):
 """
 
 WAIT = """
-import sys
+import sys, time
 from pathlib import Path
 from generator.engine.stage import locked
 with locked(Path(sys.argv[1]), lambda message: print(message, flush=True)):
-    print("locked", flush=True)
+    print("locked at", time.monotonic(), flush=True)
 """
 
 
@@ -486,14 +486,15 @@ def test_a_build_in_another_process_waits_for_this_one(output: Path) -> None:
             assert waiter.stdout.readline() == (
                 f"another build into {output} is running; waiting for it to finish\n"
             )
-            time.sleep(0.2)
-            assert waiter.poll() is None  # still waiting
         except BaseException:
             waiter.kill()
             waiter.communicate()
             raise
+        releasing = time.monotonic()  # the lock goes a moment after this
     out, _ = waiter.communicate(timeout=10)
-    assert (out, waiter.returncode) == ("locked\n", 0)
+    assert waiter.returncode == 0 and out.startswith("locked at ")
+    # CLOCK_MONOTONIC is one clock for every process: it got in after we let go.
+    assert float(out.split()[-1]) >= releasing
 
 
 def test_the_lock_of_a_killed_build_is_released(output: Path) -> None:

@@ -8,7 +8,8 @@ import pytest
 from conftest import MakeSite, item
 
 from generator.engine import workers
-from generator.engine.build import BuildOptions, build
+from generator.engine.build import build
+from generator.engine.options import BuildOptions
 from generator.errors import BuildFailed
 
 TAGS = ["energy", "europe", "markets", "київ", "climate"]

@@ -11,7 +11,7 @@ from urllib.request import urlopen
 import pytest
 from conftest import WAIT, MakeSite, item, png, run, start
 
-import generator.engine.pages
+import generator.plan.attached
 from generator.machinekey import Seal
 from generator.pictures.cache import PictureCache
 
@@ -85,13 +85,13 @@ def site(make_site: MakeSite) -> Path:
 def resizes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The pictures resized in this process (builds run in it through ``run``)."""
     made: list[str] = []
-    real = generator.engine.pages.resized
+    real = generator.plan.attached.resized
 
     def counted(data: bytes, file: str, width: int) -> bytes:
         made.append(file)
         return real(data, file, width)
 
-    monkeypatch.setattr(generator.engine.pages, "resized", counted)
+    monkeypatch.setattr(generator.plan.attached, "resized", counted)
     return made
 
 

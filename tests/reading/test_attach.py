@@ -13,7 +13,7 @@ import pytest
 from conftest import MakeSite, item, png, run
 from PIL import Image
 
-import generator.engine.pages
+import generator.plan.attached
 from generator.reading.assets import Asset, describe, picture_size
 
 NOW = "2025-07-23T12:00:00+03:00"
@@ -200,14 +200,14 @@ def test_a_file_that_vanishes_while_the_build_reads_it_fails_the_build_cleanly(
     assert run("build", "--now", NOW)[0] == 0
     pdf = site / "content/2025-07-22-talks/communique.pdf"
     pdf.write_bytes(b"%PDF-1.4\n%revised\n")
-    real = generator.engine.pages.read_file
+    real = generator.plan.attached.read_file
 
     def vanishing(path: str, shown: str) -> bytes:
         if path.endswith("communique.pdf"):
             Path(path).unlink()  # deleted after the build saw it, before it copies it
         return real(path, shown)
 
-    monkeypatch.setattr(generator.engine.pages, "read_file", vanishing)
+    monkeypatch.setattr(generator.plan.attached, "read_file", vanishing)
     code, _, err = run("build", "--now", NOW)
     assert code == 1
     assert "communique.pdf: vanished while the build read it" in err

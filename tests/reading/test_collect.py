@@ -13,7 +13,8 @@ from generator.errors import BuildFailed
 from generator.model.records import Citation, Site
 from generator.project.config import SiteConfig
 from generator.reading import content, markup
-from generator.reading.collect import collect_site, publisher_name
+from generator.reading.collect import collect_site
+from generator.reading.naming import publisher_name
 from generator.reading.sources import Source
 
 

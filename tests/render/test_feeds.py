@@ -11,7 +11,8 @@ import feedparser
 import pytest
 from conftest import SITE_YAML, MakeSite, item
 
-from generator.engine.build import BuildOptions, build
+from generator.engine.build import build
+from generator.engine.options import BuildOptions
 from generator.render.feeds import FEED_BUDGET, _character_references
 from generator.text.urls import as_uri, tag_uri
 

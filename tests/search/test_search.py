@@ -17,7 +17,9 @@ from urllib.request import urlopen
 import pytest
 from conftest import REPO, SITE_YAML, MakeSite, item, run, serve_pages, start_chromium
 
-from generator.engine.build import BuildOptions, assemble, build
+from generator.engine.assemble import assemble
+from generator.engine.build import build
+from generator.engine.options import BuildOptions
 from generator.render.views import Views
 from generator.search import index as searchindex
 from generator.search.documents import search_documents

@@ -34,7 +34,8 @@ from conftest import SITE_YAML, MakeSite, item
 
 import generator
 from generator.engine import cache, stage, store
-from generator.engine.build import BuildOptions, build
+from generator.engine.build import build
+from generator.engine.options import BuildOptions
 
 NOW = datetime(2025, 8, 1, 12, 0, tzinfo=UTC)
 #: Enough items that a build takes most of a second, and that --jobs 2 forks workers.
@@ -157,11 +158,12 @@ def killed_build(root: Path, jobs: int, delay: float) -> int:
 
 
 def lock_is_free(output: Path) -> bool:
-    """Whether no process holds the output's lock now."""
+    """Whether no process holds the output's lock now. Builds lock with lockf (a POSIX
+    record lock), which an flock probe would never see."""
     fd = os.open(stage.lock_file(output), os.O_RDWR | os.O_CREAT)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except (BlockingIOError, PermissionError):  # EAGAIN, or EACCES on some systems
         return False
     finally:
         os.close(fd)  # and with it the lock, had we got it

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from conftest import TESTS
 
-from generator.engine.build import BuildOptions, build
+from generator.engine.build import build
+from generator.engine.options import BuildOptions
 
 SITE = TESTS / "fixtures" / "sites" / "basic"
 GOLDEN = TESTS / "golden" / "basic"

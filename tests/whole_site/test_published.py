@@ -32,7 +32,8 @@ from conftest import REPO, serve_pages
 
 from generator.commands import provenance
 from generator.commands.init import init_site
-from generator.engine.build import BuildOptions, build
+from generator.engine.build import build
+from generator.engine.options import BuildOptions
 
 ARTIFACTS = REPO / "test-artifacts"
 BASE = "/briefing/"

@@ -10,7 +10,8 @@ import feedparser
 import pytest
 from conftest import REPO
 
-from generator.engine.build import BuildOptions, build
+from generator.engine.build import build
+from generator.engine.options import BuildOptions
 from generator.project.config import load_config
 
 

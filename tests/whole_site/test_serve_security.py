@@ -23,7 +23,7 @@ from urllib.parse import quote
 import pytest
 from conftest import SITE_YAML, WAIT, MakeSite, Server, item, start
 
-from generator.serve.serve import MAX_CONNECTIONS, REQUEST_SECONDS
+from generator.serve.server import MAX_CONNECTIONS, REQUEST_SECONDS
 
 PAGE = "/briefing/2025/07/22/talks/"
 HEADING = b"<h1>Talks in Istanbul</h1>"

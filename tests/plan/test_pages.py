@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 from conftest import SITE_YAML, MakeSite, item
 
-from generator.engine.build import Assembled, BuildOptions, assemble
-from generator.engine.graph import Inputs
-from generator.engine.pages import Page, plan
+from generator.engine.assemble import assemble
+from generator.engine.options import BuildOptions
+from generator.engine.state import Assembled
 from generator.errors import BuildFailed, OutputError
+from generator.plan.graph import Inputs
+from generator.plan.page import Page
+from generator.plan.pages import plan
 from generator.project.config import SiteConfig
 from generator.render import discovery
 from generator.render.views import Views

@@ -70,7 +70,7 @@ class Inputs:
 
 
 class Planned(Protocol):
-    """A page as :mod:`generator.engine.pages` plans it."""
+    """A page as :mod:`generator.plan.pages` plans it."""
 
     @property
     def file(self) -> OutputPath: ...

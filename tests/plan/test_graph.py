@@ -10,8 +10,6 @@ from typing import Any
 
 import pytest
 
-from generator.engine import graph
-from generator.engine.graph import Inputs, item_card, signature, stale, versions
 from generator.model.records import (
     Attachment,
     Author,
@@ -26,6 +24,8 @@ from generator.model.records import (
     Site,
     Tag,
 )
+from generator.plan import graph
+from generator.plan.graph import Inputs, item_card, signature, stale, versions
 from generator.project.config import SiteConfig
 from generator.text.urls import OutputPath
 

@@ -1,0 +1,187 @@
+"""A site read, checked, modelled and planned, every problem reported at once; with the
+search index's files when what it indexes changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from generator.engine.options import BuildOptions, Clock, Scheduled
+from generator.engine.parse import assets_of, parse_content, read_inputs
+from generator.engine.state import Assembled, Inputs, Session
+from generator.engine.store import (
+    OutputState,
+)
+from generator.errors import (
+    BuildFailed,
+    ConfigError,
+    ErrorLog,
+    SiteError,
+)
+from generator.model.records import Document, EditionNote, PageDocument
+from generator.plan.page import digest
+from generator.plan.pages import bundle_pages, joined, plan
+from generator.project.config import SiteConfig
+from generator.project.theme import ThemeFiles
+from generator.reading.assets import picture_size
+from generator.reading.attach import ContentFiles, missing_files
+from generator.reading.collect import collect_site
+from generator.render.views import SEARCH_BUNDLE, Views
+from generator.search import index as searchindex
+from generator.search.documents import search_documents
+from generator.text.urls import OutputPath
+
+
+def assemble(
+    options: BuildOptions,
+    session: Session | None = None,
+    inputs: Inputs | None = None,
+    now: datetime | None = None,
+    clock: Clock | None = None,
+) -> Assembled:
+    """Read, check, model and plan the whole site; raise BuildFailed listing every problem."""
+    clock = clock or Clock(options.progress)
+    session = session or Session.in_memory()
+    now = now or options.now or datetime.now(UTC)
+    errors = ErrorLog()
+    if inputs is None:
+        with clock.stage("read"):
+            inputs = read_inputs(options, session.seen if options.use_cache else {})
+    config = inputs.config
+    errors.extend(inputs.discovery.errors)
+    with clock.stage("parse"):
+        parsed, cached, failures = parse_content(options, session, inputs, config)
+        errors.extend(failures.errors)
+    documents = [p.document for p in parsed if isinstance(p.document, Document)]
+    notes = [(p.document, p.rendered) for p in parsed if isinstance(p.document, EditionNote)]
+    standalone = [
+        (p.document, p.rendered)
+        for p in parsed
+        if isinstance(p.document, PageDocument) and (options.drafts or not p.document.draft)
+    ]
+    rendered = {p.document.path: p.rendered for p in parsed}
+    drafts_left_out = failures.drafts + sum(
+        1 for p in parsed if _is_draft(p.document) and not options.drafts
+    )
+    due = [doc for doc in documents if options.drafts or not doc.meta.draft]
+    scheduled = sorted(
+        (Scheduled(doc.path, doc.meta.date) for doc in due if doc.meta.date > now),
+        key=lambda s: (s.date, s.path),
+    )
+    if not options.future:
+        due = [doc for doc in due if doc.meta.date <= now]
+    with clock.stage("collect"):
+        files = ContentFiles(
+            rels={p.document.path: p.rel for p in parsed},
+            assets=assets_of(inputs.discovery.seen),
+        )
+        due_pairs = [(d, rendered[d.path]) for d in due]
+        preview_size = _preview_size(config, inputs.theme)
+        site, collisions = collect_site(config, due_pairs, notes, files, standalone, preview_size)
+        errors.extend(collisions)
+    errors.raise_if_any()
+    with clock.stage("plan"):
+        pages, clashes = plan(site, Views(site), inputs.theme, options.emails, session.pictures)
+        errors.extend(clashes)
+        planned = {page.file for page in pages}
+        errors.extend(missing_files((*site.items, *site.pages), planned, config))
+        errors.extend(_missing_preview(config, planned))
+    errors.raise_if_any()
+    return Assembled(
+        site=site,
+        config_bytes=inputs.config_bytes,
+        theme=inputs.theme,
+        theme_digest=inputs.theme_digest,
+        pages=pages,
+        documents=tuple(documents),
+        drafts_left_out=drafts_left_out,
+        scheduled=tuple(scheduled) if not options.future else (),
+        cached=sum(1 for d in due if d.path in cached),
+        due_from=None if options.future else max((d.meta.date for d in due), default=None),
+        due_until=None if options.future or not scheduled else scheduled[0].date,
+        warnings=tuple(sorted((w for p in parsed for w in p.warnings), key=SiteError.sort_key)),
+    )
+
+
+def with_search(options: BuildOptions, assembled: Assembled, state: OutputState) -> Assembled:
+    """The plan with the search index's files: Pagefind runs only when what it indexes
+    differs from what the published index was made from.
+
+    Pagefind cannot update an index, only make it whole (3.6 s at 1,000 items, 35 s at
+    10,000); a build that changed no searchable words keeps the published files.
+    """
+    site = assembled.site
+    if not (site.config.search and options.search_index):
+        return assembled
+    documents = search_documents(site, Views(site))
+    language = site.config.language
+    key = searchindex.index_key(documents, language)
+    published = {
+        file: digest
+        for file, (_, digest) in (state.live or {}).items()
+        if file.startswith(SEARCH_BUNDLE + "/")
+    }
+    if published and state.summary.get("search") == key:
+        bundle = _Bundle(lambda: searchindex.index_bundle(documents, language))
+        digests = published
+    else:
+        files = searchindex.index_bundle(documents, language)
+        bundle = _Bundle(lambda: files)
+        digests = {file: digest(data) for file, data in files.items()}
+    pages, clashes = joined(assembled.pages, bundle_pages(digests, bundle.file))
+    if clashes:
+        raise BuildFailed(clashes)
+    return replace(assembled, pages=pages, search_key=key)
+
+
+class _Bundle:
+    """The index's files, made when first asked for: a build that keeps the published
+    index asks only if a published file was changed by hand."""
+
+    def __init__(self, make: Callable[[], dict[OutputPath, bytes]]) -> None:
+        self.make = make
+        self.files: dict[OutputPath, bytes] | None = None
+
+    def file(self, path: OutputPath) -> bytes:
+        if self.files is None:
+            self.files = self.make()
+        if path not in self.files:
+            raise SiteError(
+                "the search index came out different from the published one",
+                path=path,
+                hint="build again with --clean",
+            )
+        return self.files[path]
+
+
+def _preview_size(config: SiteConfig, theme: ThemeFiles) -> tuple[int, int] | None:
+    """The size of site.yaml's preview picture, when it is a static file of the site or
+    the theme (its header only is read, from the bytes read already)."""
+    if config.image is None or config.image.startswith("https://"):
+        return None
+    file = theme.site_static.get(config.image) or theme.static.get(config.image)
+    return picture_size(file.data) if file else None
+
+
+def _missing_preview(config: SiteConfig, planned: Collection[str]) -> list[SiteError]:
+    """site.yaml's preview picture, when it names a file the site does not publish."""
+    image = config.image
+    if image is None or image.startswith("https://") or image in planned:
+        return []
+    where = config.value_at.get("image")
+    return [
+        ConfigError.at(
+            f"'image' names {image}, but the site publishes no such file (looked for "
+            f"static/{image})",
+            path=config.path,
+            where=where,
+            hint="put the picture in the site's static/ folder, or correct the name",
+        )
+    ]
+
+
+def _is_draft(document: Document | EditionNote | PageDocument) -> bool:
+    if isinstance(document, Document):
+        return document.meta.draft
+    return isinstance(document, PageDocument) and document.draft

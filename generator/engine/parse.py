@@ -1,0 +1,168 @@
+"""Read site.yaml, the theme and the content folder, and parse the content files that
+changed, in worker processes, keeping the rest from the session."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from generator.engine import cache, workers
+from generator.engine.cache import Parsed
+from generator.engine.options import CONTENT_DIR, EDITIONS_DIR, PAGES_DIR, BuildOptions
+from generator.engine.state import Inputs, Session
+from generator.errors import (
+    BuildFailed,
+    ConfigError,
+    SiteError,
+    SiteWarning,
+)
+from generator.project.config import CONFIG_FILE, SiteConfig, config_from, read_config
+from generator.project.theme import find_theme, read_theme
+from generator.reading import content, markup
+from generator.reading.assets import Asset
+from generator.reading.sources import (
+    FileSeen,
+    Source,
+    discover,
+    is_markdown,
+    read_source,
+)
+from generator.text import controls
+
+
+def read_inputs(
+    options: BuildOptions, seen: Mapping[str, FileSeen], changed: Collection[str] | None = None
+) -> Inputs:
+    """Read site.yaml and the theme whole, and the content files that changed."""
+    site_dir = options.site_dir
+    config_path = site_dir / CONFIG_FILE
+    config_bytes = read_config(site_dir)
+    config = config_from(config_bytes, config_path)
+    try:
+        theme = read_theme(find_theme(site_dir, config.theme))
+    except (ConfigError, BuildFailed) as exc:
+        # Report the content's unreadable files and links with the theme's, in one go.
+        content = discover(site_dir / CONTENT_DIR, {}, None, site_dir)
+        theirs = [exc] if isinstance(exc, ConfigError) else list(exc.errors)
+        raise BuildFailed([*theirs, *content.errors]) from None
+    content = discover(site_dir / CONTENT_DIR, seen, changed if seen else None, site_dir)
+    return Inputs(config_path, config_bytes, config, theme, theme.digest(), content)
+
+
+@dataclass
+class Failures:
+    errors: list[SiteError] = field(default_factory=list)
+    #: Drafts whose front matter is unfinished: left out, and only wrong with --drafts.
+    drafts: int = 0
+
+
+def parse_content(
+    options: BuildOptions, session: Session, inputs: Inputs, config: SiteConfig
+) -> tuple[list[Parsed], set[str], Failures]:
+    """Every content file parsed and rendered: from the session when unchanged, else afresh."""
+    content_dir = options.site_dir / CONTENT_DIR
+    context = f"{config.timezone.key}\0{config.raw_html}"
+    seen = inputs.discovery.seen
+    if options.use_cache:
+        session.load_parsed(lambda rel: str(content_dir / rel))
+    if session.context != context or not options.use_cache:
+        session.parsed, session.context = {}, context
+    fresh = {source.rel.as_posix(): source for source in inputs.discovery.changed}
+    missing = [rel for rel, s in seen.items() if s.key not in session.parsed and is_markdown(rel)]
+    sources = [fresh.get(rel) or read_content(content_dir, rel) for rel in missing]
+    vanished = [rel for rel, source in zip(missing, sources, strict=True) if source is None]
+
+    def send(outcome: Parsed | BuildFailed) -> tuple[str, str] | BuildFailed:
+        return cache.encode(outcome) if isinstance(outcome, Parsed) else outcome
+
+    def receive(sent: tuple[str, str] | BuildFailed) -> Parsed | BuildFailed:
+        if isinstance(sent, BuildFailed):
+            return sent
+        return cache.decode(*sent, lambda rel: str(content_dir / rel))
+
+    outcomes = workers.spread(
+        [s for s in sources if s is not None],
+        lambda source: parse_one(source, config),
+        options.jobs,
+        send,
+        receive,
+    )
+    # The texts are parsed: let them go (300 MB at 100,000 items).
+    inputs.discovery.changed.clear()
+    del sources, fresh
+    failures = Failures()
+    for outcome in outcomes:
+        if isinstance(outcome, content.IncompleteDraft):
+            failures.drafts += 1
+            if options.drafts:
+                failures.errors.extend(outcome.errors)
+        elif isinstance(outcome, BuildFailed):
+            failures.errors.extend(outcome.errors)
+        else:
+            session.parsed[seen[outcome.rel].key] = outcome
+    for rel in vanished:
+        failures.errors.append(
+            SiteError("vanished while the build read it", path=content_dir / rel)
+        )
+    reparsed = set(missing)
+    cached = {session.parsed[s.key].document.path for rel, s in seen.items()
+              if rel not in reparsed and s.key in session.parsed}  # fmt: skip
+    parsed = [session.parsed[s.key] for s in seen.values() if s.key in session.parsed]
+    return parsed, cached, failures
+
+
+def read_content(content_dir: Path, rel: str) -> Source | None:
+    return read_source(content_dir, rel, content_dir.parent)
+
+
+def assets_of(seen: Mapping[str, FileSeen]) -> dict[str, Asset]:
+    """The content files that are not Markdown, from their keys: no file is read again."""
+    found = {}
+    for rel, file in seen.items():
+        asset = Asset.from_key(file.key)
+        if asset is not None:
+            found[rel] = asset
+    return found
+
+
+def parse_one(source: Source, config: SiteConfig) -> Parsed | BuildFailed:
+    """One file parsed and its Markdown rendered; a failure is returned, not raised, so
+    that workers hand back every file's outcome in order."""
+    text, strays = controls.without_strays(source.text)
+    warnings = tuple(_stray_warning(stray, source.path) for stray in strays)
+    source = replace(source, text=text) if strays else source
+    try:
+        if source.rel.parts[0] == EDITIONS_DIR:
+            note = content.parse_edition(source)
+            rendered = markup.render(
+                note.body, body_line=note.body_line, raw_html=config.raw_html, path=source.path
+            )
+            return Parsed(source.rel.as_posix(), note, rendered, warnings)
+        if source.rel.parts[0] == PAGES_DIR and len(source.rel.parts) > 1:
+            page = content.parse_page(source)
+            rendered = markup.render(
+                page.body,
+                body_line=page.body_line,
+                raw_html=config.raw_html,
+                path=source.path,
+            )
+            return Parsed(source.rel.as_posix(), page, rendered, warnings)
+        doc = content.parse(source, config.timezone)
+        rendered = markup.render(
+            doc.body, body_line=doc.body_line, raw_html=config.raw_html, path=source.path
+        )
+        return Parsed(source.rel.as_posix(), doc, rendered, warnings + content.notes(doc))
+    except BuildFailed as failed:
+        return failed
+
+
+def _stray_warning(stray: controls.Stray, path: str) -> SiteWarning:
+    return SiteWarning(
+        stray.describe(),
+        path=path,
+        line=stray.line,
+        col=stray.col,
+        hint="readers never see these characters, and HTML and feeds forbid them (they come "
+        "with text pasted from word processors and PDFs); delete them to silence this warning",
+    )

@@ -1,0 +1,272 @@
+"""Where each HTML page goes and what it shows: the front page, item pages, editions,
+tag, source and author listings, paginated, each with the inputs it depends on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from generator.model.records import Author, Item, Site
+from generator.plan.graph import Inputs
+from generator.plan.page import PARTING, Page
+from generator.render.discovery import UNLISTED
+from generator.render.templates import Context, page_path, paginate
+from generator.render.views import SEARCH_PAGE, View, Views
+from generator.search.documents import FILTERS
+from generator.text.urls import (
+    output_file,
+)
+
+
+class Layout:
+    """Collects the HTML pages of one site, each with its inputs and context."""
+
+    def __init__(self, site: Site, views: Views) -> None:
+        self.site = site
+        self.views = views
+        self.pages: list[Page] = []
+        self.common: dict[str, Any] = {"site": views.site_view()}
+
+    def page(
+        self,
+        template: str,
+        site_path: str,
+        origin: str,
+        inputs: Inputs,
+        context: Context,
+        parting: str = PARTING,
+    ) -> None:
+        views, common = self.views, self.common
+        file = output_file(site_path)
+
+        def full() -> dict[str, Any]:
+            return {
+                "page_url": views.href(site_path),
+                # Unlisted pages (404, search) have no address of their own to share.
+                "canonical": None if file in UNLISTED else views.absolute(site_path),
+                **common,
+                **context(),
+            }
+
+        inputs = inputs.with_keys("site", "menu")
+        self.pages.append(Page(file, origin, template, inputs, full, parting))
+
+    def listing(
+        self,
+        template: str,
+        first: str,
+        origin: str,
+        entries: Sequence[Item],
+        inputs: Inputs,
+        extra: Context,
+    ) -> None:
+        views = self.views
+        chunks = paginate(entries, self.site.config.paginate)
+        for number, chunk in enumerate(chunks, start=1):
+            pagination = _pagination(first, number, len(chunks), views.href)
+            self.page(
+                template,
+                page_path(first, number),
+                origin,
+                inputs.with_keys(*(Inputs.card(item) for item in chunk)).with_facts(
+                    f"page {number} of {len(chunks)}"
+                ),
+                lambda chunk=chunk, pagination=pagination: {  # type: ignore[misc]
+                    "items": views.items(chunk),
+                    "pagination": pagination,
+                    **extra(),
+                },
+            )
+
+
+def html_pages(site: Site, views: Views) -> list[Page]:
+    layout = Layout(site, views)
+    editions = site.editions
+    latest = editions[-1] if editions else None
+    recent = list(reversed(editions[-RECENT_EDITIONS - 1 : -1]))
+    layout.page(
+        "index.html",
+        "",
+        "the front page",
+        Inputs(
+            (
+                *(Inputs.edition_full(latest) if latest else ()),
+                *(Inputs.edition(e) for e in recent),
+            ),
+            (str(len(editions)),),
+        ),  # fmt: skip
+        lambda: {
+            "edition": views.edition(latest) if latest else None,
+            "recent": [views.edition_link(e) for e in recent],
+        },
+    )
+    for index, edition in enumerate(editions):
+        neighbours = editions[max(0, index - 1) : index + 2]
+        layout.page(
+            "edition.html",
+            edition.url,
+            f"edition {edition.date}",
+            Inputs(
+                (*Inputs.edition_full(edition), *(Inputs.edition(e) for e in neighbours)),
+                (str(index), str(len(editions))),
+            ),
+            lambda edition=edition: _edition_context(views.edition(edition)),  # type: ignore[misc]
+        )
+    layout.page(
+        "archive.html",
+        "archive/",
+        "the archive",
+        Inputs(tuple(Inputs.edition(e) for e in editions)),
+        lambda: {"years": views.archive(), "edition_count": len(editions)},
+    )
+    layout.listing("items.html", "items/", "the list of all items", site.items, Inputs(), dict)
+    corrected = [item for item in site.items if item.corrections]
+    layout.page(
+        "corrections.html",
+        "corrections/",
+        "the corrections page",
+        Inputs(tuple(Inputs.card(item) for item in corrected)),
+        lambda: {"corrections": views.corrections()},
+    )
+    _item_pages(layout, site.items)
+    _group_pages(layout, site)
+    _author_pages(layout, site)
+    if site.config.search:
+        filters = [View(name=name, label=label) for name, label in FILTERS]
+        layout.page(
+            "search.html", SEARCH_PAGE, "the search page", Inputs(), lambda: {"filters": filters}
+        )
+    layout.page("404.html", "404.html", "the 404 page", Inputs(), dict)
+    return layout.pages
+
+
+def _item_pages(layout: Layout, items: Sequence[Item]) -> None:
+    for index in range(len(items)):
+        _item_page(layout, items, index)
+
+
+def item_page(site: Site, views: Views, index: int) -> Page:
+    """The page of ``site.items[index]`` alone, exactly as :func:`plan` lays it out."""
+    layout = Layout(site, views)
+    _item_page(layout, site.items, index)
+    return layout.pages[0]
+
+
+def _item_page(layout: Layout, items: Sequence[Item], index: int) -> None:
+    views = layout.views
+    item = items[index]
+    newer = items[index - 1] if index > 0 else None
+    older = items[index + 1] if index + 1 < len(items) else None
+    layout.page(
+        "item.html",
+        item.url,
+        item.path,
+        Inputs(
+            (
+                Inputs.card(item),
+                Inputs.body(item),
+                *(Inputs.card(other) for other in (newer, older) if other),
+            ),
+            ("newer" if newer else "", "older" if older else ""),
+        ),
+        lambda: {
+            "item": views.item(item),
+            "newer": _neighbour(newer, views),
+            "older": _neighbour(older, views),
+        },
+    )
+
+
+def _group_pages(layout: Layout, site: Site) -> None:
+    views = layout.views
+    layout.page(
+        "tags.html",
+        "tags/",
+        "the tag index",
+        Inputs(facts=tuple(f"{g.tag.name}\0{g.tag.slug}\0{len(g.items)}" for g in site.tags)),
+        lambda: {"tags": [views.tag(group.tag, len(group.items)) for group in site.tags]},
+    )
+    for group in site.tags:
+        layout.listing(
+            "tag.html",
+            group.tag.url,
+            f"the page of tag '{group.tag.name}'",
+            group.items,
+            Inputs(facts=(group.tag.name, str(len(group.items)))),
+            lambda group=group: {"tag": views.tag(group.tag, len(group.items))},  # type: ignore[misc]
+        )
+    layout.page(
+        "sources.html",
+        "sources/",
+        "the sources index",
+        Inputs(
+            facts=tuple(
+                f"{g.publisher.name}\0{g.publisher.slug}\0{len(g.items)}" for g in site.publishers
+            )
+        ),
+        lambda: {
+            "publishers": [views.publisher(g.publisher, len(g.items)) for g in site.publishers]
+        },
+    )
+    for cited in site.publishers:
+        layout.listing(
+            "source.html",
+            cited.publisher.url,
+            f"the page of source '{cited.publisher.name}'",
+            cited.items,
+            Inputs(facts=(cited.publisher.name, str(len(cited.items)))),
+            lambda cited=cited: {  # type: ignore[misc]
+                "publisher": views.publisher(cited.publisher, len(cited.items))
+            },
+        )
+
+
+def _author_pages(layout: Layout, site: Site) -> None:
+    """An index of authors and a page of each one's items, when items have bylines."""
+    if not site.authors:
+        return
+    views = layout.views
+    layout.page(
+        "authors.html",
+        "authors/",
+        "the authors index",
+        Inputs(facts=tuple(_author_facts(g.author, len(g.items)) for g in site.authors)),
+        lambda: {"authors": [views.author(g.author, len(g.items)) for g in site.authors]},
+    )
+    for group in site.authors:
+        author = group.author
+        layout.listing(
+            "author.html",
+            author.url,
+            f"the page of author '{author.name}'",
+            group.items,
+            Inputs(facts=(_author_facts(author, len(group.items)),)),
+            lambda group=group: {"author": views.author(group.author, len(group.items))},  # type: ignore[misc]
+        )
+
+
+def _author_facts(author: Author, count: int) -> str:
+    return "\0".join((author.name, author.slug, author.bio or "", author.link or "", str(count)))
+
+
+def _neighbour(item: Item | None, views: Views) -> View | None:
+    return None if item is None else View(title=item.title, url=views.href(item.url))
+
+
+def _pagination(first: str, number: int, total: int, href: Callable[[str], str]) -> View:
+    return View(
+        number=number,
+        total=total,
+        previous=href(page_path(first, number - 1)) if number > 1 else None,
+        next=href(page_path(first, number + 1)) if number < total else None,
+    )
+
+
+#: Editions linked from the front page below the latest one.
+RECENT_EDITIONS = 10
+
+
+def _edition_context(edition: View) -> dict[str, Any]:
+    """An edition's page: the edition, and its picture as the page's own (base.html's
+    link preview; the front page, showing the latest edition, keeps the site's)."""
+    return {"edition": edition, "picture": edition["image"]}

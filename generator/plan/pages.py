@@ -1,0 +1,280 @@
+"""Every file of the site, and what each is made from.
+
+:func:`plan` lays out the whole site: each HTML page, feed, sitemap part and
+static file, with the inputs it depends on (the keys of :mod:`generator.plan.graph`)
+and how to make it. Nothing is rendered here; a build renders only the pages
+whose inputs changed.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+
+from generator.errors import OutputError, SiteError
+from generator.model.records import Edition, Site
+from generator.newsletter.emails import (
+    EMAIL_MESSAGE,
+    EMAIL_PAGE,
+    EMAIL_TEXT,
+    Newsletter,
+    email_folder,
+)
+from generator.pictures.cache import PictureCache
+from generator.plan.attached import attachment_pages
+from generator.plan.graph import Inputs
+from generator.plan.layout import Layout, html_pages
+from generator.plan.page import MANIFEST, Page, digest, manifest_text
+from generator.project.theme import ThemeFiles
+from generator.render.discovery import github_pages_files, render_robots, sitemap_files
+from generator.render.feeds import FeedWriter, site_feeds
+from generator.render.views import Views
+from generator.text.urls import (
+    OutputPath,
+    is_inside,
+    portability_problem,
+    portable_key,
+)
+
+
+def plan(
+    site: Site,
+    views: Views,
+    theme: ThemeFiles,
+    emails: Sequence[str] = (),
+    pictures: PictureCache | None = None,
+) -> tuple[list[Page], list[SiteError]]:
+    """Every file of the site in a fixed order, and the errors of files that would clash;
+    ``emails`` names editions to write as emails besides the newest (see
+    :func:`emailed`); smaller copies of pictures are taken from ``pictures`` when
+    it has them."""
+    pages = [
+        *html_pages(site, views),
+        *_feed_pages(site, views),
+        *_static_pages(theme),
+        *_standalone_pages(site, views),
+        *attachment_pages(site, pictures),
+        *_email_pages(site, emails),
+    ]
+    config = site.config
+    for file, data in github_pages_files(config).items():
+        pages.append(_fixed(file, "GitHub Pages settings", data))
+    pages.append(_fixed("robots.txt", "robots.txt", render_robots(config)))
+    for sitemap in sitemap_files(config, [page.file for page in pages]):
+        inputs = Inputs(("site",), (str(sitemap.index), *sitemap.urls))
+        pages.append(Page(sitemap.file, "the sitemap", None, inputs, sitemap.render))
+    pages += _site_static_pages(theme)
+    return _with_manifest(pages)
+
+
+def joined(planned: Sequence[Page], more: Sequence[Page]) -> tuple[list[Page], list[SiteError]]:
+    """A plan with ``more`` files (the search index, made once the plan is known), and
+    the errors of those that clash with a planned file."""
+    return _with_manifest([*(page for page in planned if page.file != MANIFEST), *more])
+
+
+def bundle_pages(
+    digests: Mapping[OutputPath, str], make: Callable[[OutputPath], bytes]
+) -> list[Page]:
+    """The search index's files: each is the same page while its bytes are the same."""
+    return [
+        Page(file, "the search index", None, Inputs(facts=(digest,)), functools.partial(make, file))
+        for file, digest in sorted(digests.items())
+    ]
+
+
+def _with_manifest(pages: list[Page]) -> tuple[list[Page], list[SiteError]]:
+    """Each file once, and last the manifest that lists them all."""
+    planned, errors = _without_clashes([*pages, _fixed(MANIFEST, "the output manifest", b"")])
+    files = tuple(page.file for page in planned)
+    manifest = Page(
+        MANIFEST, "the output manifest", None, Inputs(("site",), files),
+        lambda: manifest_text(files),
+    )  # fmt: skip
+    return [manifest if page.file == MANIFEST else page for page in planned], errors
+
+
+def _fixed(file: OutputPath, origin: str, data: bytes) -> Page:
+    return Page(file, origin, None, Inputs(("site",), (data.hex(),)), lambda: data)
+
+
+def _without_clashes(pages: list[Page]) -> tuple[list[Page], list[SiteError]]:
+    """Each file once: the first page keeps it, every later one is an error naming both.
+
+    Two names that one file system tells apart and another does not (case, Unicode
+    form, ß) clash too: the site must build the same on an editor's Mac or Windows
+    laptop as on Linux.
+    """
+    seen: dict[OutputPath, Page] = {}
+    folded: dict[str, Page] = {}
+    reported: set[tuple[str, str]] = set()
+    errors: list[SiteError] = []
+    for page in pages:
+        problem = portability_problem(page.file)
+        if not is_inside(page.file) or problem:
+            errors.append(
+                OutputError(
+                    f"refusing to write outside the output folder: {page.file}"
+                    if problem is None
+                    else f"refusing to write {page.file}: {problem}",
+                    path=page.origin,
+                )
+            )
+            continue
+        first = seen.get(page.file) or folded.get(portable_key(page.file))
+        if first is None:
+            seen[page.file] = folded[portable_key(page.file)] = page
+            continue
+        names = _differing(first.file, page.file)
+        if names in reported:
+            continue  # the rest of two folders that are one: said once
+        reported.add(names)
+        # Point at a content file when one of the two is an item: that is what to fix.
+        at = (
+            first.origin
+            if first.origin.endswith(".md") and not page.origin.endswith(".md")
+            else page.origin
+        )
+        what = (
+            f"{page.file} would be written twice"
+            if first.file == page.file
+            else f"{names[0]} and {names[1]} would be one on macOS and Windows, "
+            "which ignore case and Unicode form in names"
+        )
+        errors.append(
+            OutputError(
+                f"{what}: by {first.origin} and by {page.origin}",
+                path=at,
+                hint=page.parting,
+            )
+        )
+    return list(seen.values()), errors
+
+
+def _differing(first: OutputPath, second: OutputPath) -> tuple[str, str]:
+    """The shortest leading parts in which two paths differ: "tags/straße/" and
+    "tags/strasse/" for two files of those folders."""
+    a, b = first.split("/"), second.split("/")
+    for index, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            tail = "/" if index + 1 < len(a) else ""
+            return "/".join(a[: index + 1]) + tail, "/".join(b[: index + 1]) + tail
+    return first, second
+
+
+def _static_pages(theme: ThemeFiles) -> list[Page]:
+    """The theme's static files under assets/; a file of the site's static/ folder of the
+    same name (static/assets/style.css) replaces the theme's."""
+    return [
+        Page(
+            f"assets/{name}",
+            str(file.path),
+            None,
+            Inputs((f"static:{name}",)),
+            lambda data=file.data: data,
+        )
+        for name, file in theme.static.items()
+        if f"assets/{name}" not in theme.site_static
+    ]
+
+
+def _site_static_pages(theme: ThemeFiles) -> list[Page]:
+    """The site's static/ folder, at the root of the output as it is. Planned after every
+    file briefing makes, so that a clash names the static file."""
+    return [
+        Page(
+            name,
+            str(file.path),
+            None,
+            Inputs((), (digest(file.data),)),
+            lambda data=file.data: data,
+            parting=f"briefing writes {name} itself; rename or remove {file.path}",
+        )
+        for name, file in theme.site_static.items()
+    ]
+
+
+def _standalone_pages(site: Site, views: Views) -> list[Page]:
+    """The standalone pages, planned after every page briefing makes itself, so that
+    a page at a taken address (content/pages/archive.md) is the one named."""
+    layout = Layout(site, views)
+    for page in site.pages:
+        layout.page(
+            "page.html",
+            page.url,
+            page.path,
+            Inputs((f"page:{page.url}",)),
+            lambda page=page: {"page": views.standalone(page)},  # type: ignore[misc]
+            parting=f"briefing writes /{page.url} itself; rename {page.path}",
+        )
+    return layout.pages
+
+
+def emailed(site: Site, asked: Sequence[str]) -> list[Edition]:
+    """The editions written as emails: site.yaml's ``email.latest`` newest, and those
+    ``asked`` for by date or number, or every one for "all"."""
+    settings = site.config.email
+    if settings is None:
+        return []
+    editions = site.editions
+    newest = (
+        {e.date for e in editions[max(0, len(editions) - settings.latest) :]}
+        if settings.latest
+        else set()
+    )
+    return [
+        e
+        for e in editions
+        if e.date in newest
+        or "all" in asked
+        or e.date.isoformat() in asked
+        or str(e.number) in asked
+    ]
+
+
+def _email_pages(site: Site, asked: Sequence[str]) -> list[Page]:
+    """Each edition emailed: its HTML, its text and the message of both."""
+    newsletter = Newsletter(site)
+    made = (
+        (EMAIL_PAGE, ("email.html",), newsletter.page),
+        (EMAIL_TEXT, ("email.txt",), newsletter.text),
+        (EMAIL_MESSAGE, ("email.html", "email.txt"), newsletter.message),
+    )
+    pages = []
+    for edition in emailed(site, asked):
+        # The email shows no neighbours, unlike the edition's page; only its own items.
+        inputs = Inputs((*Inputs.edition_full(edition), "site"))
+        folder = email_folder(edition)
+        for name, uses, make in made:
+            pages.append(
+                Page(
+                    folder + name,
+                    f"the email of edition {edition.date}",
+                    None,
+                    inputs,
+                    functools.partial(make, edition),
+                    uses=uses,
+                )
+            )
+    return pages
+
+
+def _feed_pages(site: Site, views: Views) -> list[Page]:
+    writer = FeedWriter(views)
+    pages = []
+    for feed in site_feeds(site, views):
+        keys = ["site"]
+        for edition in feed.editions:
+            keys += Inputs.edition_full(edition)
+        for item in feed.items:
+            keys += (Inputs.card(item), Inputs.body(item))
+        pages.append(
+            Page(
+                feed.file,
+                feed.origin,
+                None,
+                Inputs(tuple(keys)),
+                lambda feed=feed: writer.render(feed),
+            )
+        )
+    return pages
