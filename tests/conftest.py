@@ -32,6 +32,9 @@ from generator.text.urls import slugify
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 
+#: The tests' site. Search is off: Pagefind is a process of its own, started by every
+#: build that indexes; tests of search (tests/search/, the golden and sample sites) turn
+#: it on, as site.yaml does by default.
 SITE_YAML = """\
 title: Test Briefing
 url: https://briefing-dev.github.io/briefing/
@@ -39,7 +42,10 @@ description: A test briefing.
 timezone: Europe/Kyiv
 paginate: 2
 feed_items: 3
+search: false
 """
+#: The tests' site with search on.
+SEARCH_SITE_YAML = SITE_YAML.replace("search: false\n", "")
 
 
 def item(

@@ -14,7 +14,7 @@ from conftest import SITE_YAML, MakeSite, item, run
 
 def test_build_prints_one_summary_line(make_site: MakeSite) -> None:
     # Search off: the index is as many files as Pagefind makes (tests/search/test_search.py).
-    no_search = {"site.yaml": SITE_YAML + "search: false\n"}
+    no_search = {"site.yaml": SITE_YAML}
     root = make_site({**no_search, "content/a.md": item(), "content/b.md": item("B", draft="true")})
     code, out, err = run("build", "--site", str(root))
     assert code == 0 and err == ""
@@ -28,7 +28,7 @@ def test_build_prints_one_summary_line(make_site: MakeSite) -> None:
 
 
 def test_quiet_prints_nothing_and_verbose_prints_stages(make_site: MakeSite) -> None:
-    root = make_site({"site.yaml": SITE_YAML + "search: false\n", "content/a.md": item()})
+    root = make_site({"site.yaml": SITE_YAML, "content/a.md": item()})
     assert run("build", "-q", "--site", str(root)) == (0, "", "")
     code, out, _ = run("build", "-v", "--clean", "--site", str(root))
     assert code == 0 and "parse" in out and "render" in out and "write" in out
@@ -62,6 +62,7 @@ def test_output_option_writes_elsewhere(make_site: MakeSite, tmp_path: Path) -> 
     assert not (root / "_site").exists()
 
 
+@pytest.mark.slow
 def test_the_console_script_and_python_m_work_without_traceback(make_site: MakeSite) -> None:
     root = make_site({"content/a.md": "---\ntitle: x\ndate: nope\nsource: https://x.org/\n---\n"})
     proc = subprocess.run(
@@ -72,6 +73,7 @@ def test_the_console_script_and_python_m_work_without_traceback(make_site: MakeS
     assert proc.stderr.startswith("content/a.md:3:7: 'date' is not a date: 'nope'")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["build", "check", "new", "serve"])
 def test_help_explains_each_option_with_an_example(command: str) -> None:
     proc = subprocess.run(
@@ -82,12 +84,14 @@ def test_help_explains_each_option_with_an_example(command: str) -> None:
         assert option in proc.stdout
 
 
+@pytest.mark.slow
 def test_every_command_is_listed_in_the_main_help() -> None:
     proc = subprocess.run(["briefing", "--help"], capture_output=True, text=True, check=True)
     for command in ("build", "check", "new", "serve"):
         assert f"    {command} " in proc.stdout
 
 
+@pytest.mark.slow
 def test_a_reader_that_leaves_early_gets_no_traceback(make_site: MakeSite) -> None:
     """`briefing build | head -1`: head exits after a line; the build must not complain."""
     root = make_site({"content/a.md": item(), "content/b.md": item("Later", "2030-01-01")})

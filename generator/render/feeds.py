@@ -18,6 +18,7 @@ from markupsafe import escape
 
 from generator.errors import plural
 from generator.model.records import Edition, Item, Site
+from generator.render.feedgen_dates import leave_out_dates, set_atom_updated
 from generator.render.views import Views, rebase_links, sized_images
 from generator.text.urls import OutputPath, as_uri, tag_uri
 
@@ -185,9 +186,8 @@ def _generator(
         # feedgen would stamp the current time; the newest entry keeps builds reproducible.
         fg.updated(max(entry.changed for entry in entries))
     else:
-        # feedgen has no way to leave the date out; an empty feed simply has none.
-        fg._FeedGenerator__rss_lastBuildDate = None
-        fg._FeedGenerator__atom_updated = None
+        # An empty feed simply has no date (feedgen would stamp the current time).
+        leave_out_dates(fg)
     if not atom and any(entry.authors for entry in entries):
         fg.load_extension("dc", atom=False, rss=True)
     if any(entry.image for entry in entries):
@@ -259,7 +259,7 @@ def render_atom(channel: Channel, entries: Sequence[Entry]) -> bytes:
     fg = _generator(channel, entries, channel.urls["atom"], atom=True)
     if not entries:
         # Atom requires <updated>; with nothing published yet, the feed has no date to give.
-        fg._FeedGenerator__atom_updated = datetime(1970, 1, 1, tzinfo=UTC)
+        set_atom_updated(fg, datetime(1970, 1, 1, tzinfo=UTC))
     data: bytes = fg.atom_str(pretty=True)
     return data
 

@@ -161,6 +161,7 @@ def test_the_workflow_installs_what_briefing_was_installed_from(
     assert install_step(workflow_of(tmp_path / "site")) == f"python -m pip install {requirement}"
 
 
+@pytest.mark.slow
 def test_an_editable_checkout_gives_its_remote_and_commit_and_says_what_is_missing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -260,6 +261,7 @@ def test_init_outside_a_github_clone_says_its_url_is_a_placeholder(tmp_path: Pat
     )
 
 
+@pytest.mark.slow
 def test_init_in_a_github_clone_takes_the_pages_url_from_its_remote(tmp_path: Path) -> None:
     site = tmp_path / "morning"
     site.mkdir()
@@ -356,6 +358,7 @@ def run_step(script: str, folder: Path, **env: str) -> dict[str, str]:
     return dict(line.split("=", 1) for line in output.read_text().splitlines())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("event", "deployed", "build"),
     [
@@ -382,6 +385,7 @@ def test_an_hourly_run_builds_only_when_something_fell_due_or_changed(
     assert outputs == {"build": build}
 
 
+@pytest.mark.slow
 def test_a_deploy_notes_its_commit_and_when_the_next_item_falls_due(
     flow: dict[str, Any], tmp_path: Path
 ) -> None:

@@ -54,7 +54,7 @@ def cli(*argv: str) -> tuple[int, str, str]:
 
 #: The counts here are of briefing's pages: the search index, Pagefind's files (as many
 #: as Pagefind makes), is off; tests/search/test_search.py follows it through builds.
-NO_SEARCH = SITE_YAML + "search: false\n"
+NO_SEARCH = SITE_YAML
 
 
 def four_items() -> dict[str, str]:
@@ -358,8 +358,16 @@ def clean_copy(model: Model, mirror: Path) -> dict[str, bytes]:
     return tree(mirror / "out")
 
 
+@pytest.mark.slow
+#: The same 25 sequences of edits on every run and every machine (CI included): a
+#: failure is one anybody can run again. Exploring further is a deliberate act: raise
+#: max_examples, or turn derandomize off, locally.
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(ops=st.lists(operations, min_size=1, max_size=6))
 def test_incremental_builds_equal_a_clean_build_after_any_edits(ops: list[tuple[Any, ...]]) -> None:

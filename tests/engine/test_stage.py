@@ -465,6 +465,7 @@ def python(script: str, *args: str) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow
 def test_a_second_build_waits_until_the_first_releases_the_lock(output: Path) -> None:
     with python(HOLD, str(output), "0.5") as holder:
         assert holder.stdout is not None
@@ -478,6 +479,7 @@ def test_a_second_build_waits_until_the_first_releases_the_lock(output: Path) ->
     assert waited > 0.2
 
 
+@pytest.mark.slow
 def test_a_build_in_another_process_waits_for_this_one(output: Path) -> None:
     with locked(output):
         waiter = python(WAIT, str(output))
@@ -497,6 +499,7 @@ def test_a_build_in_another_process_waits_for_this_one(output: Path) -> None:
     assert float(out.split()[-1]) >= releasing
 
 
+@pytest.mark.slow
 def test_the_lock_of_a_killed_build_is_released(output: Path) -> None:
     with python(HOLD, str(output), "60") as holder:
         assert holder.stdout is not None

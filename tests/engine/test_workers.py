@@ -12,6 +12,9 @@ from generator.engine.build import build
 from generator.engine.options import BuildOptions
 from generator.errors import BuildFailed
 
+#: Every build here forks worker processes.
+pytestmark = pytest.mark.slow
+
 TAGS = ["energy", "europe", "markets", "київ", "climate"]
 
 

@@ -286,6 +286,7 @@ def browser(chromium: object) -> object:
     return chromium
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width", [600, 360])
 def test_the_email_in_chromium_fits_loads_only_the_sites_pictures_and_passes_axe(
     built: Built, browser: object, width: int

@@ -135,6 +135,7 @@ def test_copies_no_picture_needs_are_deleted_and_clean_starts_afresh(
     assert kept_copies(site) == [at_800]
 
 
+@pytest.mark.slow
 def test_serve_starts_with_the_copies_earlier_builds_made(site: Path) -> None:
     assert run("build", "-q", "--site", str(site))[0] == 0
     (kept,) = kept_copies(site)

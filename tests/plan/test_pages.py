@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import SITE_YAML, MakeSite, item
+from conftest import SEARCH_SITE_YAML, SITE_YAML, MakeSite, item
 
 from generator.engine.assemble import assemble
 from generator.engine.options import BuildOptions
@@ -29,7 +29,9 @@ A, B, C, D = "2025/07/20/a/", "2025/07/21/b/", "2025/07/22/c/", "2025/07/23/d/"
 
 
 def four_items() -> dict[str, str]:
+    """Four items, on a site with search on (its page and script are planned files)."""
     return {
+        "site.yaml": SEARCH_SITE_YAML,
         "content/a.md": item("Grain deal", "2025-07-20T08:00:00+03:00", tags="[ukraine]"),
         "content/b.md": item("Rates held", "2025-07-21T10:00:00+03:00", tags="[economy]"),
         "content/c.md": item("Heat wave", "2025-07-22T09:15:00+03:00", tags="[ukraine]"),
@@ -109,7 +111,7 @@ def test_plan_lists_every_output_file_once_in_a_fixed_order(make_site: MakeSite)
 
 
 def test_plan_of_a_site_without_items(make_site: MakeSite) -> None:
-    pages = assembled(make_site({})).pages
+    pages = assembled(make_site({"site.yaml": SEARCH_SITE_YAML})).pages
     assert [page.file for page in pages] == [
         "index.html",
         "archive/index.html",

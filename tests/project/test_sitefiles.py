@@ -122,7 +122,7 @@ def test_a_theme_is_a_folder_name_under_themes_never_a_path(
     code, _, err = run("build", "--site", str(root))
     assert code == 1
     assert err.splitlines()[0] == (
-        f"{root}/site.yaml:7:8: 'theme' must be the name of a folder under themes/, not a path: "
+        f"{root}/site.yaml:8:8: 'theme' must be the name of a folder under themes/, not a path: "
         f"{theme!r}; move the theme into the site as themes/<name>/ and write `theme: <name>`"
     )
 
@@ -234,6 +234,7 @@ def build_unprivileged(root: Path, command: str = "build") -> subprocess.Complet
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "unreadable",
     ["content/b.md", "content/sub", "themes/default/templates/item.html", "site.yaml"],

@@ -166,4 +166,4 @@ def test_an_authors_entry_with_an_unknown_field_is_an_error(site: Path) -> None:
     (site / "site.yaml").write_text(SITE_YAML + "authors:\n  sam: {name: Sam, email: s@x.org}\n")
     code, _, err = run("build", "--now", NOW)
     assert code == 1
-    assert "site.yaml:8:3: 'authors' has 'sam' with email" in err
+    assert "site.yaml:9:3: 'authors' has 'sam' with email" in err

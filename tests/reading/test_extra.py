@@ -118,6 +118,6 @@ def test_site_extra_is_read_and_hugos_params_points_to_it() -> None:
     with pytest.raises(BuildFailed) as failed:
         config_from(SITE_YAML.encode() + b"params:\n  desk: Kyiv\n", Path("site.yaml"))
     assert [str(e) for e in failed.value.errors] == [
-        "site.yaml:7:1: unknown key 'params' in site.yaml; briefing calls it `extra:` (the "
+        "site.yaml:8:1: unknown key 'params' in site.yaml; briefing calls it `extra:` (the "
         "site's own values, for the theme: {{ site.extra.<key> }})"
     ]

@@ -184,7 +184,7 @@ def test_the_sites_preview_image_stands_in_for_pages_without_one(
     code, _, err = run("build", "--now", NOW)
     assert code == 1
     assert err.splitlines()[0] == (
-        "site.yaml:7:8: 'image' names preview.png, but the site publishes no such file "
+        "site.yaml:8:8: 'image' names preview.png, but the site publishes no such file "
         "(looked for static/preview.png); put the picture in the site's static/ folder, or "
         "correct the name"
     )

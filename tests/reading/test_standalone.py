@@ -128,7 +128,7 @@ def test_a_menu_entry_without_its_page_is_an_error_at_site_yaml(site: Path) -> N
     code, _, err = run("build", "--now", NOW)
     assert code == 1
     assert err.splitlines()[0] == (
-        "site.yaml:7:7: the menu names the page 'abuot', but there is no "
+        "site.yaml:8:7: the menu names the page 'abuot', but there is no "
         "content/pages/abuot.md; did you mean 'about'?"
     )
 

@@ -15,7 +15,16 @@ from urllib.parse import urlsplit
 from urllib.request import urlopen
 
 import pytest
-from conftest import REPO, SITE_YAML, MakeSite, item, run, serve_pages, start_chromium
+from conftest import (
+    REPO,
+    SEARCH_SITE_YAML,
+    SITE_YAML,
+    MakeSite,
+    item,
+    run,
+    serve_pages,
+    start_chromium,
+)
 
 from generator.engine.assemble import assemble
 from generator.engine.build import build
@@ -24,9 +33,12 @@ from generator.render.views import Views
 from generator.search import index as searchindex
 from generator.search.documents import search_documents
 
+#: Every build here runs Pagefind, a process of its own; some run Chromium.
+pytestmark = pytest.mark.slow
+
 AXE = REPO / ".ci/node_modules/axe-core/axe.min.js"
 
-SECTIONS = SITE_YAML + "sections: [World, Economy]\npublishers: {reuters.com: Reuters}\n"
+SECTIONS = SEARCH_SITE_YAML + "sections: [World, Economy]\npublishers: {reuters.com: Reuters}\n"
 
 
 def grain_site(make_site: MakeSite) -> Path:
@@ -223,7 +235,8 @@ def test_a_file_of_the_index_replaced_by_a_link_is_made_again(
 
 def test_search_off_writes_no_index_page_or_box(make_site: MakeSite, tmp_path: Path) -> None:
     site_dir = grain_site(make_site)
-    (site_dir / "site.yaml").write_text(SECTIONS + "search: false\n", encoding="utf-8")
+    no_search = SITE_YAML + "sections: [World, Economy]\n"
+    (site_dir / "site.yaml").write_text(no_search, encoding="utf-8")
     out = tmp_path / "out"
     build(BuildOptions(site_dir=site_dir, output=out))
     assert not (out / "pagefind").exists() and not (out / "search").exists()

@@ -26,7 +26,7 @@ from generator.model.records import Document, EditionNote, Rendered
 from generator.project import config
 from generator.reading import content, markup
 from generator.reading.sources import Source, decode
-from generator.text import yamltext
+from generator.text import yamlscan, yamltext
 
 #: A failing example makes hypothesis import libcst (to print a patch adding it as an
 #: @example), whose import warns through mypy_extensions; under `filterwarnings = error`
@@ -64,13 +64,13 @@ LOADER_CHOICES = [
         True,
         id="libyaml",
         marks=pytest.mark.skipif(
-            True not in yamltext.LOADERS, reason="this PyYAML is built without LibYAML"
+            True not in yamlscan.LOADERS, reason="this PyYAML is built without LibYAML"
         ),
     ),
     pytest.param(False, id="pure-python"),
 ]
 BOTH_LOADERS = pytest.mark.skipif(
-    True not in yamltext.LOADERS, reason="this PyYAML is built without LibYAML: nothing to compare"
+    True not in yamlscan.LOADERS, reason="this PyYAML is built without LibYAML: nothing to compare"
 )
 
 
@@ -239,6 +239,7 @@ def builds_or_fails_located(kind: str, key: str, after: str) -> None:
 # Properties --------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("libyaml", LOADER_CHOICES)
 @pytest.mark.parametrize("key", ITEM_FIELDS)
 @PROPERTY
@@ -248,6 +249,7 @@ def test_any_item_field_value_builds_or_fails_located(key: str, libyaml: bool, a
         builds_or_fails_located("item", key, after)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("libyaml", LOADER_CHOICES)
 @pytest.mark.parametrize("key", EDITION_FIELDS)
 @PROPERTY
@@ -259,6 +261,7 @@ def test_any_edition_field_value_builds_or_fails_located(
         builds_or_fails_located("edition", key, after)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("libyaml", LOADER_CHOICES)
 @pytest.mark.parametrize("key", CONFIG_FIELDS)
 @PROPERTY
@@ -323,6 +326,7 @@ markdown_text = st.one_of(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("raw_html", [False, True], ids=["escaped-html", "raw-html"])
 @PROPERTY
 @given(body=markdown_text)
@@ -408,6 +412,7 @@ def reads_alike(kind: str, key: str, after: str) -> None:
         assert_same_with_both_parsers(lambda: content.parse(source, UTC))
 
 
+@pytest.mark.slow
 @BOTH_LOADERS
 @pytest.mark.parametrize("key", ITEM_FIELDS)
 @PROPERTY
@@ -419,6 +424,7 @@ def test_front_matter_reads_alike_with_both_parsers(key: str, after: str) -> Non
 field_names = st.one_of(st.sampled_from(ITEM_FIELDS), st.text(characters, max_size=8))
 
 
+@pytest.mark.slow
 @BOTH_LOADERS
 @PROPERTY
 @given(
@@ -439,6 +445,7 @@ def test_whole_front_matter_reads_alike_with_both_parsers(
     assert_same_with_both_parsers(lambda: content.parse(source, UTC))
 
 
+@pytest.mark.slow
 @BOTH_LOADERS
 @pytest.mark.parametrize("key", CONFIG_FIELDS)
 @PROPERTY

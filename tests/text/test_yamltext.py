@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.errors import ConfigError, ContentError
-from generator.text import yamltext
+from generator.text import yamlscan, yamltext
 from generator.text.yamltext import Position, load_mapping
 
 HINT = "check the indentation, and quote values that contain ': ', '#' or start with '['"
@@ -194,7 +194,7 @@ def test_errors(text: str, line_offset: int, message: str) -> None:
 ODD_SPACE_HINT = "type an ordinary space instead (word processors and some keyboards insert these)"
 
 
-@pytest.mark.parametrize("libyaml", sorted(yamltext.LOADERS))
+@pytest.mark.parametrize("libyaml", sorted(yamlscan.LOADERS))
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -254,7 +254,7 @@ def test_look_alike_spaces_tabs_and_controls_are_named_where_they_are(
     assert str(excinfo.value) == message
 
 
-@pytest.mark.parametrize("libyaml", sorted(yamltext.LOADERS))
+@pytest.mark.parametrize("libyaml", sorted(yamlscan.LOADERS))
 def test_a_tab_after_the_colon_reads_alike_with_and_without_libyaml(
     libyaml: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -299,7 +299,7 @@ def test_every_key_is_kept_as_written_with_its_position(
     )
 
 
-@pytest.mark.parametrize("libyaml", sorted(yamltext.LOADERS))
+@pytest.mark.parametrize("libyaml", sorted(yamlscan.LOADERS))
 @pytest.mark.parametrize(
     ("text", "data"),
     [
@@ -334,7 +334,7 @@ def test_merge_keys_are_flattened_at_the_position_inside_the_anchor() -> None:
     )
 
 
-@pytest.mark.parametrize("libyaml", sorted(yamltext.LOADERS))
+@pytest.mark.parametrize("libyaml", sorted(yamlscan.LOADERS))
 def test_a_tag_followed_by_a_tab_is_refused_as_a_tag_by_both_parsers(
     libyaml: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -346,7 +346,7 @@ def test_a_tag_followed_by_a_tab_is_refused_as_a_tag_by_both_parsers(
     assert excinfo.value.message == "'!!int' is a YAML type tag, which briefing does not read"
 
 
-@pytest.mark.parametrize("libyaml", sorted(yamltext.LOADERS))
+@pytest.mark.parametrize("libyaml", sorted(yamlscan.LOADERS))
 @pytest.mark.parametrize(
     ("text", "line", "col"),
     [
@@ -373,7 +373,7 @@ GLUED = (
 )
 
 
-@pytest.mark.parametrize("libyaml", sorted(yamltext.LOADERS))
+@pytest.mark.parametrize("libyaml", sorted(yamlscan.LOADERS))
 @pytest.mark.parametrize(
     ("text", "line", "col", "indicator"),
     [
@@ -400,7 +400,7 @@ def test_a_hash_glued_to_a_block_scalar_header_is_an_error_with_both_parsers(
     )
 
 
-@pytest.mark.parametrize("libyaml", sorted(yamltext.LOADERS))
+@pytest.mark.parametrize("libyaml", sorted(yamlscan.LOADERS))
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -30,12 +30,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SITE_YAML, MakeSite, item
+from conftest import SEARCH_SITE_YAML, MakeSite, item
 
 import generator
 from generator.engine import cache, stage, store
 from generator.engine.build import build
 from generator.engine.options import BuildOptions
+
+#: Every test here runs builds as processes and kills them, or fills and freezes disks.
+pytestmark = pytest.mark.slow
 
 NOW = datetime(2025, 8, 1, 12, 0, tzinfo=UTC)
 #: Enough items that a build takes most of a second, and that --jobs 2 forks workers.
@@ -82,6 +85,13 @@ def story(number: int, version: int = 0, body: str = "") -> str:
     )
 
 
+@pytest.fixture
+def make_site(make_site: MakeSite) -> MakeSite:
+    """The sites here index for search, as site.yaml does by default: a kill may land
+    while Pagefind makes the index, and the published site must stay whole then too."""
+    return lambda files: make_site({"site.yaml": SEARCH_SITE_YAML, **files})
+
+
 def stories(count: int) -> dict[str, str]:
     return {f"content/story-{n:04d}.md": story(n) for n in range(count)}
 
@@ -98,7 +108,7 @@ def edit(root: Path, rng: random.Random, version: int) -> None:
         (content / f"story-{number:04d}.md").write_text(story(number, version), encoding="utf-8")
     if version % 2:
         title = f"title: Briefing, version {version}"
-        (root / "site.yaml").write_text(SITE_YAML.replace("title: Test Briefing", title))
+        (root / "site.yaml").write_text(SEARCH_SITE_YAML.replace("title: Test Briefing", title))
 
 
 def command(root: Path, *extra: str) -> list[str]:

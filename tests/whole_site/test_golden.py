@@ -13,10 +13,14 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import TESTS
 
 from generator.engine.build import build
 from generator.engine.options import BuildOptions
+
+#: The golden site has search on: its build runs Pagefind, a process of its own.
+pytestmark = pytest.mark.slow
 
 SITE = TESTS / "fixtures" / "sites" / "basic"
 GOLDEN = TESTS / "golden" / "basic"

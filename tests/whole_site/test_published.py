@@ -35,6 +35,9 @@ from generator.commands.init import init_site
 from generator.engine.build import build
 from generator.engine.options import BuildOptions
 
+#: The Nu checker, a crawl and Chromium on whole built sites.
+pytestmark = pytest.mark.slow
+
 ARTIFACTS = REPO / "test-artifacts"
 BASE = "/briefing/"
 AXE = Path(os.environ.get("AXE_CORE_JS", REPO / ".ci/node_modules/axe-core/axe.min.js"))

@@ -14,6 +14,9 @@ from generator.engine.build import build
 from generator.engine.options import BuildOptions
 from generator.project.config import load_config
 
+#: The sample site has search on: its build runs Pagefind, a process of its own.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -19,10 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WAIT, MakeSite, Server, eventually, item, start
+from conftest import SEARCH_SITE_YAML, WAIT, MakeSite, Server, eventually, item, start
 
 from generator.engine.build import build
 from generator.engine.options import BuildOptions
+
+#: Every test here runs briefing serve as a process.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
@@ -140,15 +143,14 @@ def test_ctrl_c_while_the_search_index_is_made_stops_pagefind_and_leaves_nothing
     """The index is made in a thread after the first build (a few seconds for these 400
     items): Ctrl-C then ends Pagefind's process too, and nothing is written after the
     temporary folder goes."""
-    root = make_site(
-        {
-            f"content/2025-07-{1 + n % 28:02d}-story-{n}.md": item(
-                f"Story {n}", f"2025-07-{1 + n % 28:02d}T{n % 24:02d}:00:00+03:00",
-                body=" ".join(["Words for the search index to read."] * 40),
-            )
-            for n in range(400)
-        }
-    )  # fmt: skip
+    stories = {
+        f"content/2025-07-{1 + n % 28:02d}-story-{n}.md": item(
+            f"Story {n}", f"2025-07-{1 + n % 28:02d}T{n % 24:02d}:00:00+03:00",
+            body=" ".join(["Words for the search index to read."] * 40),
+        )
+        for n in range(400)
+    }  # fmt: skip
+    root = make_site({"site.yaml": SEARCH_SITE_YAML, **stories})
     tag = f"briefing-test-{os.getpid()}-{time.monotonic_ns()}"
     running = start(root, "--verbose", env={**os.environ, "BRIEFING_TEST_TAG": tag})
     assert running.state()["search"] == 0  # still at work
@@ -317,10 +319,13 @@ def test_the_served_site_equals_a_clean_build_after_each_edit(
 ) -> None:
     root = make_site(
         {
-            f"content/2025-07-{day:02d}-story-{day}.md": item(
-                f"Story {day}", f"2025-07-{day:02d}T09:00:00+03:00", tags="[energy, europe]"
-            )
-            for day in range(10, 16)
+            "site.yaml": SEARCH_SITE_YAML,
+            **{
+                f"content/2025-07-{day:02d}-story-{day}.md": item(
+                    f"Story {day}", f"2025-07-{day:02d}T09:00:00+03:00", tags="[energy, europe]"
+                )
+                for day in range(10, 16)
+            },
         }
     )
     running = start(root)

@@ -25,6 +25,9 @@ from conftest import SITE_YAML, WAIT, MakeSite, Server, item, start
 
 from generator.serve.server import MAX_CONNECTIONS, REQUEST_SECONDS
 
+#: Every test here runs briefing serve as a process.
+pytestmark = pytest.mark.slow
+
 PAGE = "/briefing/2025/07/22/talks/"
 HEADING = b"<h1>Talks in Istanbul</h1>"
 
