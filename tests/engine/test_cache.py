@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import pickle
 import shutil
 import sqlite3
@@ -358,13 +359,15 @@ def clean_copy(model: Model, mirror: Path) -> dict[str, bytes]:
     return tree(mirror / "out")
 
 
-@pytest.mark.slow
 #: The same 25 sequences of edits on every run and every machine (CI included): a
-#: failure is one anybody can run again. Exploring further is a deliberate act: raise
-#: max_examples, or turn derandomize off, locally.
+#: failure is one anybody can run again. BRIEFING_EXPLORE=N draws N new ones instead.
+EXPLORE = int(os.environ.get("BRIEFING_EXPLORE", "0"))
+
+
+@pytest.mark.slow
 @settings(
-    max_examples=25,
-    derandomize=True,
+    max_examples=EXPLORE or 25,
+    derandomize=not EXPLORE,
     database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
