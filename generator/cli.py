@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -58,7 +59,7 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     if args.command == "serve":
         # Started in the background by a script, a process inherits SIGINT ignored;
         # the preview must stop on Ctrl-C whatever it is doing, even starting up.
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGINT, _interrupt_starting)
     commands: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
         "build": _build,
         "check": _check,
@@ -68,6 +69,21 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
         "serve": _serve,
     }
     return commands[args.command](args, out, err)
+
+
+#: How long after Ctrl-C a preview still starting up ends at the latest.
+STARTING_SECONDS = 2.0
+
+
+def _interrupt_starting(signum: int, frame: object) -> None:
+    """Ctrl-C while ``serve`` starts (its modules load for a second or more): raise
+    KeyboardInterrupt, and end the process STARTING_SECONDS later should Python drop it
+    (raised inside a finalizer, "Exception ignored in ..."): a preview that went on
+    starting would then serve until killed. Once serving, serve's own handler takes over."""
+    timer = threading.Timer(STARTING_SECONDS, os._exit, args=(EXIT_INTERRUPTED,))
+    timer.daemon = True
+    timer.start()
+    raise KeyboardInterrupt
 
 
 def _options(args: argparse.Namespace, err: TextIO, output: Path | None = None) -> BuildOptions:
