@@ -20,7 +20,7 @@ from generator.errors import (
     SiteError,
 )
 from generator.model.records import Document, EditionNote, PageDocument
-from generator.plan.page import digest
+from generator.plan.manifest import digest
 from generator.plan.pages import bundle_pages, joined, plan
 from generator.project.config import SiteConfig
 from generator.project.theme import ThemeFiles

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import BuildFailed, OutputError
-from generator.plan.page import MANIFEST
+from generator.plan.manifest import MANIFEST
 from generator.text.urls import OutputPath
 
 #: Never counted, carried or removed: a gh-pages worktree keeps its .git.

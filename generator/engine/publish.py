@@ -25,7 +25,8 @@ from generator.errors import (
     SiteError,
 )
 from generator.plan import graph
-from generator.plan.page import Page, digest
+from generator.plan.manifest import digest
+from generator.plan.page import Page
 from generator.render.templates import (
     Renderer,
     first_of_each,

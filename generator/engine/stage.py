@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from generator.errors import BuildFailed, OutputError
-from generator.plan.page import digest
+from generator.plan.manifest import digest
 from generator.text.urls import OutputPath, is_inside
 
 #: The output folder, inside the site folder, unless told otherwise.

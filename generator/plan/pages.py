@@ -24,7 +24,8 @@ from generator.pictures.cache import PictureCache
 from generator.plan.attached import attachment_pages
 from generator.plan.graph import Inputs
 from generator.plan.layout import Layout, html_pages
-from generator.plan.page import MANIFEST, Page, digest, manifest_text
+from generator.plan.manifest import MANIFEST, digest, manifest_text
+from generator.plan.page import Page
 from generator.project.theme import ThemeFiles
 from generator.render.discovery import github_pages_files, render_robots, sitemap_files
 from generator.render.feeds import FeedWriter, site_feeds

@@ -13,7 +13,7 @@ from conftest import MakeSite, item, run
 
 from generator.engine import outputdir
 from generator.engine.stage import survey
-from generator.plan.page import MANIFEST
+from generator.plan.manifest import MANIFEST
 
 
 def fill(folder: Path, files: dict[str, str]) -> dict[str, str]:
