@@ -608,7 +608,7 @@ def print_pictures(clean: float, fresh: float) -> None:
 
 def bench_search(site: Path, jobs: str | None) -> SearchFigures:
     output = site / "_site"
-    if not (output / "pagefind" / "pagefind-entry.json").is_file():
+    if not (output / "pagefind" / "parts.json").is_file():
         briefing(site, "--clean", *(["--jobs", jobs] if jobs else []))
     bundle = [p for p in (output / "pagefind").rglob("*") if p.is_file()]
     figures = SearchFigures(len(bundle), sum(p.stat().st_size for p in bundle))

@@ -1,36 +1,26 @@
-"""A site read, checked, modelled and planned, every problem reported at once; with the
-search index's files when what it indexes changed."""
+"""A site read, checked, modelled and planned, every problem reported at once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
-from dataclasses import replace
+from collections.abc import Collection
 from datetime import UTC, datetime
 
 from generator.engine.options import BuildOptions, Clock, Scheduled
 from generator.engine.parse import assets_of, parse_content, read_inputs
 from generator.engine.state import Assembled, Inputs, Session
-from generator.engine.store import (
-    OutputState,
-)
 from generator.errors import (
-    BuildFailed,
     ConfigError,
     ErrorLog,
     SiteError,
 )
 from generator.model.records import Document, EditionNote, PageDocument
-from generator.plan.manifest import digest
-from generator.plan.pages import bundle_pages, joined, plan
+from generator.plan.pages import plan
 from generator.project.config import SiteConfig
 from generator.project.theme import ThemeFiles
 from generator.reading.assets import picture_size
 from generator.reading.attach import ContentFiles, missing_files
 from generator.reading.collect import collect_site
-from generator.render.views import SEARCH_BUNDLE, Views
-from generator.search import index as searchindex
-from generator.search.documents import search_documents
-from generator.text.urls import OutputPath
+from generator.render.views import Views
 
 
 def assemble(
@@ -102,57 +92,6 @@ def assemble(
         due_until=None if options.future or not scheduled else scheduled[0].date,
         warnings=tuple(sorted((w for p in parsed for w in p.warnings), key=SiteError.sort_key)),
     )
-
-
-def with_search(options: BuildOptions, assembled: Assembled, state: OutputState) -> Assembled:
-    """The plan with the search index's files: Pagefind runs only when what it indexes
-    differs from what the published index was made from.
-
-    Pagefind cannot update an index, only make it whole (3.6 s at 1,000 items, 35 s at
-    10,000); a build that changed no searchable words keeps the published files.
-    """
-    site = assembled.site
-    if not (site.config.search and options.search_index):
-        return assembled
-    documents = search_documents(site, Views(site))
-    language = site.config.language
-    key = searchindex.index_key(documents, language)
-    published = {
-        file: digest
-        for file, (_, digest) in (state.live or {}).items()
-        if file.startswith(SEARCH_BUNDLE + "/")
-    }
-    if published and state.summary.get("search") == key:
-        bundle = _Bundle(lambda: searchindex.index_bundle(documents, language))
-        digests = published
-    else:
-        files = searchindex.index_bundle(documents, language)
-        bundle = _Bundle(lambda: files)
-        digests = {file: digest(data) for file, data in files.items()}
-    pages, clashes = joined(assembled.pages, bundle_pages(digests, bundle.file))
-    if clashes:
-        raise BuildFailed(clashes)
-    return replace(assembled, pages=pages, search_key=key)
-
-
-class _Bundle:
-    """The index's files, made when first asked for: a build that keeps the published
-    index asks only if a published file was changed by hand."""
-
-    def __init__(self, make: Callable[[], dict[OutputPath, bytes]]) -> None:
-        self.make = make
-        self.files: dict[OutputPath, bytes] | None = None
-
-    def file(self, path: OutputPath) -> bytes:
-        if self.files is None:
-            self.files = self.make()
-        if path not in self.files:
-            raise SiteError(
-                "the search index came out different from the published one",
-                path=path,
-                hint="build again with --clean",
-            )
-        return self.files[path]
 
 
 def _preview_size(config: SiteConfig, theme: ThemeFiles) -> tuple[int, int] | None:

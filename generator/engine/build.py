@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from generator.engine import outputdir, stage
-from generator.engine.assemble import assemble, with_search
+from generator.engine.assemble import assemble
 from generator.engine.options import BuildOptions, Clock, Scheduled
 from generator.engine.parse import read_inputs
 from generator.engine.publish import (
@@ -32,6 +32,7 @@ from generator.engine.publish import (
     survey_output,
     write_failed,
 )
+from generator.engine.searchparts import with_search
 from generator.engine.state import Assembled, Inputs, Session
 from generator.engine.store import (
     CacheDamaged,

@@ -207,5 +207,5 @@ def summary_of(assembled: Assembled, site_dir: Path) -> dict[str, Any]:
         "due_from": assembled.due_from.isoformat() if assembled.due_from else None,
         "due_until": assembled.due_until.isoformat() if assembled.due_until else None,
         "warnings": [str(w) for w in assembled.warnings],
-        "search": assembled.search_key,
+        "search_parts": dict(assembled.search_parts or {}),
     }

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -198,8 +198,9 @@ class Assembled:
     due_until: datetime | None
     #: What the editor should know about the content files, though it stops nothing.
     warnings: tuple[SiteWarning, ...] = ()
-    #: The digest of what the search index was made from (None: no index).
-    search_key: str | None = None
+    #: Each part of the search index by name, with the key of what it was made from
+    #: (None: no index).
+    search_parts: Mapping[str, str] | None = None
 
     @property
     def files(self) -> frozenset[OutputPath]:

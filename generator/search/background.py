@@ -1,11 +1,11 @@
 """The search index of ``serve``, made beside its builds rather than inside them.
 
-Pagefind makes an index whole, never in part: 3.6 s at 1,000 items, 35 s at 10,000.
-Inside each rebuild that would hold every edit back until the index is done; here
-a thread of its own makes the index after a rebuild, while the edited page is
-already shown, and the preview serves ``/pagefind/`` from the newest index made.
-Edits that come while it works are folded into the next index: it never makes
-one for a site that is already out of date.
+An edit re-indexes the part of the index that holds the page (well under a second),
+but the first index of a large site is made whole (about 10 s at 10,000 items), and
+no rebuild should wait for either. A thread of its own makes the parts after a
+rebuild, while the edited page is already shown, and the preview serves each part
+from the newest files made for it. Edits that come while it works are folded into
+the next round: it never indexes a site that is already out of date.
 """
 
 from __future__ import annotations
@@ -20,31 +20,36 @@ from pathlib import Path
 
 from generator.errors import BuildFailed
 from generator.model.records import Site
-from generator.render.views import Views
+from generator.render.views import SEARCH_BUNDLE, Views
 from generator.search.documents import search_documents
-from generator.search.index import index_bundle, index_key
+from generator.search.index import MANIFEST, SCRIPT, index_parts, part_key, parts_manifest
+from generator.search.parts import search_parts
 
 
 class BackgroundIndex:
-    """Makes the newest site's index in ``folder``, one at a time, in a daemon thread."""
+    """Makes the newest site's index in ``folder``, one round at a time, in a daemon
+    thread, with up to ``jobs`` Pagefind services at once."""
 
-    def __init__(self, folder: Path, report: Callable[[str], None]) -> None:
+    def __init__(self, folder: Path, report: Callable[[str], None], jobs: int = 1) -> None:
         self.folder = folder
         self.report = report
+        self.jobs = jobs
         self._wake = threading.Condition()
         self._site: Site | None = None
         self._number = 0
         #: The number of the build whose site the served index was made from.
         self.indexed = 0
         self._stopped = False
-        #: Pagefind's service while it works, to be stopped with the preview.
-        self._pid: int | None = None
-        self._key: str | None = None
+        #: Pagefind's services while they work, to be stopped with the preview.
+        self._pids: set[int] = set()
+        #: The served parts' keys, by name.
+        self._keys: dict[str, str] = {}
         #: The site the served index was last made or confirmed for.
         self._site_indexed: Site | None = None
         self._made = 0
-        #: The folder that holds the bundle being served (its ``pagefind/``), or None.
-        self.current: Path | None = None
+        #: The folder that holds each served name under ``pagefind/``: a part's folder,
+        #: the script, the list of parts.
+        self._served: dict[str, Path] = {}
         self._thread = threading.Thread(target=self._run, name="briefing-search", daemon=True)
 
     def start(self) -> None:
@@ -57,15 +62,20 @@ class BackgroundIndex:
             self._site, self._number = site, number
             self._wake.notify()
 
+    def folder_for(self, rel: str) -> Path | None:
+        """The folder that holds ``rel`` (``pagefind/...``) as served now, if any."""
+        name = rel.removeprefix(SEARCH_BUNDLE + "/").partition("/")[0]
+        return self._served.get(name)
+
     def stop(self) -> None:
-        """End the thread, and a Pagefind at work with it: the preview's folder is about
+        """End the thread, and Pagefind at work with it: the preview's folder is about
         to go, and nothing may be written into it after."""
         with self._wake:
             self._stopped = True
             self._wake.notify()
-            if self._pid is not None:
+            for pid in self._pids:
                 try:
-                    os.kill(self._pid, signal.SIGKILL)
+                    os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
 
@@ -86,33 +96,40 @@ class BackgroundIndex:
     def _index(self, site: Site) -> bool:
         """Whether the served index now holds ``site``'s words."""
         if not site.config.search:
-            self._publish(None, None)
+            self._publish({}, {})
             return True
         if site is self._site_indexed:
             return True  # a rebuild that changed nothing: not even the documents are made
-        documents = search_documents(site, Views(site))
-        key = index_key(documents, site.config.language)
-        if key == self._key:
-            self._site_indexed = site
-            return True
+        language = site.config.language
+        parts = search_parts(search_documents(site, Views(site)))
+        keys = {part.name: part_key(part, language, i == 0) for i, part in enumerate(parts)}
+        todo = [(p, i == 0) for i, p in enumerate(parts) if self._keys.get(p.name) != keys[p.name]]
         try:
-            files = index_bundle(documents, site.config.language, self._started)
+            made = index_parts(todo, language, self.jobs, self._started) if todo else {}
         except BuildFailed as failed:
             if not self._stopped:
                 self.report("\n".join(str(e) for e in failed.errors))
             return False
         finally:
-            self._pid = None
+            with self._wake:
+                self._pids.clear()
         self._made += 1
-        made = self.folder / f"index-{self._made}"
+        round_folder = self.folder / f"round-{self._made}"
+        files = {MANIFEST: parts_manifest(keys)}
+        for part_files in made.values():
+            files.update(part_files)
         with self._wake:  # stop() waits for this, and none is written after it
             for rel, data in files.items():
                 if self._stopped:
                     return False
-                path = made / rel
+                path = round_folder / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
-            self._publish(made, key)
+            served = {name: self._served[name] for name in keys if name not in made}
+            served |= {name: round_folder for name in made}
+            served[MANIFEST.rpartition("/")[2]] = round_folder
+            served[SCRIPT] = served[parts[0].name] if parts else round_folder
+            self._publish(served, keys)
             self._site_indexed = site
         return True
 
@@ -123,13 +140,14 @@ class BackgroundIndex:
         except OSError:
             pass
         with self._wake:
-            self._pid = pid
+            self._pids.add(pid)
             if self._stopped:
                 os.kill(pid, signal.SIGKILL)
 
-    def _publish(self, made: Path | None, key: str | None) -> None:
-        before, self.current, self._key = self.current, made, key
-        if before is not None:
-            # A reader's browser may still be fetching from the old one: it answers 404
+    def _publish(self, served: dict[str, Path], keys: dict[str, str]) -> None:
+        before = set(self._served.values())
+        self._served, self._keys = served, keys
+        for folder in before - set(served.values()):
+            # A reader's browser may still be fetching from an old one: it answers 404
             # and Pagefind's script shows no result for that word, until the next search.
-            shutil.rmtree(before, ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)

@@ -18,6 +18,7 @@ filters and metadata, not words).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,6 +45,9 @@ class SearchDocument:
     #: The page's output file: Pagefind makes the result's URL from it.
     file: OutputPath
     html: str
+    #: The day of the edition the page belongs to (None for a standalone page): it
+    #: decides the part of the index that holds the page.
+    day: dt.date | None = None
 
 
 def search_documents(site: Site, views: Views) -> list[SearchDocument]:
@@ -83,7 +87,7 @@ def _item(item: Item, site: Site, views: Views, language: str) -> SearchDocument
         ("edition_url", edition["url"]),
     ]
     summary = "" if item.summary_is_lead else f"<p>{escape(item.summary)}</p>\n"
-    return _document(
+    document = _document(
         output_file(item.url),
         language,
         item.title,
@@ -92,12 +96,13 @@ def _item(item: Item, site: Site, views: Views, language: str) -> SearchDocument
         meta,
         local.isoformat(),
     )
+    return SearchDocument(document.file, document.html, item.edition)
 
 
 def _edition(edition: Edition, views: Views, language: str) -> SearchDocument:
     link = views.edition_link(edition)
     title = f"Edition {edition.number}: {link['title']}" if edition.title else link["title"]
-    return _document(
+    document = _document(
         output_file(edition.url),
         language,
         title,
@@ -106,6 +111,7 @@ def _edition(edition: Edition, views: Views, language: str) -> SearchDocument:
         [("date", link["when"])],
         edition.date.isoformat(),
     )
+    return SearchDocument(document.file, document.html, edition.date)
 
 
 def _page(page: SitePage, language: str) -> SearchDocument:

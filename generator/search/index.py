@@ -1,4 +1,5 @@
-"""The search index: the site's search documents through Pagefind, as a bundle of files.
+"""The search index: the site's search documents through Pagefind, part by part, as a
+bundle of files.
 
 Pagefind's Python API runs its binary (from ``pagefind[bin]``) as a service and
 talks to it over a pipe. Documents are sent one by one, in the site's order, so
@@ -11,14 +12,16 @@ never touching the disk, and is made repeatable by :mod:`generator.search.bundle
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata
 
 from generator.errors import BuildFailed, OutputError
 from generator.render.views import SEARCH_BUNDLE
 from generator.search.bundle import repeatable
-from generator.search.documents import SearchDocument, documents_digest
+from generator.search.documents import documents_digest
 from generator.search.pagefind import index_files
+from generator.search.parts import SearchPart
 from generator.text.urls import OutputPath
 
 #: Pagefind's ready-made interfaces, left out: a theme searches through pagefind.js, as
@@ -30,6 +33,12 @@ PAGEFIND_UI = (
     "pagefind-component-ui.",
     "pagefind-highlight.",
 )
+#: The script themes import, at the bundle's top.
+SCRIPT = "pagefind.js"
+#: What pagefind.js loads beside the primary part's index; the other parts leave it out.
+RUNTIME = ("pagefind-worker.js", "wasm.")
+#: The list of parts the search page reads first.
+MANIFEST = f"{SEARCH_BUNDLE}/parts.json"
 HINT = (
     "install it with `pip install 'pagefind[bin]'`, or turn search off with "
     "`search: false` in site.yaml"
@@ -47,31 +56,73 @@ def engine_version() -> str:
     return " ".join(found) or "none"
 
 
-def index_key(documents: Sequence[SearchDocument], language: str) -> str:
-    """What an index is made from: the documents, the language and Pagefind's version.
-    The same key, the same index."""
-    return documents_digest(documents, f"{language}\0{engine_version()}")
+def part_key(part: SearchPart, language: str, primary: bool) -> str:
+    """What a part's files are made from: its documents, the language, Pagefind's version,
+    and whether it is the primary part (which carries Pagefind's runtime). The same key,
+    the same files."""
+    role = "primary" if primary else "merged"
+    return documents_digest(part.documents, f"{language}\0{engine_version()}\0{part.name}\0{role}")
 
 
-def index_bundle(
-    documents: Sequence[SearchDocument],
+def index_parts(
+    parts: Sequence[tuple[SearchPart, bool]],
     language: str,
+    jobs: int,
     started: Callable[[int], None] | None = None,
-) -> dict[OutputPath, bytes]:
-    """The bundle's files by output path (``pagefind/...``); raise BuildFailed if Pagefind
-    is missing or fails. ``started`` is told the process id of Pagefind's service, for a
-    caller in another thread that may have to stop it."""
+) -> dict[str, dict[OutputPath, bytes]]:
+    """Each part's files by output path, for ``(part, primary)`` pairs, made by up to
+    ``jobs`` Pagefind services at once; raise BuildFailed if Pagefind is missing or
+    fails. ``started`` is told the process id of each service, for a caller in another
+    thread that may have to stop it."""
     try:
-        files = asyncio.run(index_files(documents, language, started))
+        return asyncio.run(_index_all(parts, language, max(1, jobs), started))
     except (ImportError, FileNotFoundError) as exc:
         raise _failed(f"Pagefind is not installed ({exc})") from None
     except Exception as exc:  # noqa: BLE001 - Pagefind reports its errors as Exception
         raise _failed(f"Pagefind failed: {exc}") from None
-    return {
-        f"{SEARCH_BUNDLE}/{rel}": data
-        for rel, data in sorted(repeatable(files).items())
-        if not rel.startswith(PAGEFIND_UI)
-    }
+
+
+async def _index_all(
+    parts: Sequence[tuple[SearchPart, bool]],
+    language: str,
+    jobs: int,
+    started: Callable[[int], None] | None,
+) -> dict[str, dict[OutputPath, bytes]]:
+    # Each part has a service (a process) of its own, so parts are indexed on every
+    # core; the slots keep as many at work as the build may use.
+    slots = asyncio.Semaphore(jobs)
+
+    async def one(part: SearchPart, primary: bool) -> tuple[str, dict[OutputPath, bytes]]:
+        async with slots:
+            files = await index_files(part.documents, language, started)
+        return part.name, part_files(part.name, files, primary)
+
+    return dict(await asyncio.gather(*(one(part, primary) for part, primary in parts)))
+
+
+def part_files(name: str, files: Mapping[str, bytes], primary: bool) -> dict[OutputPath, bytes]:
+    """A part's files, made repeatable, under ``pagefind/<name>/``; the primary part keeps
+    Pagefind's runtime (its worker and WebAssembly beside its index, the script that
+    loads them at the bundle's top, where themes import it)."""
+    out: dict[OutputPath, bytes] = {}
+    for rel, data in sorted(repeatable(files).items()):
+        if rel.startswith(PAGEFIND_UI):
+            continue
+        if rel == SCRIPT:
+            if primary:
+                out[f"{SEARCH_BUNDLE}/{SCRIPT}"] = data
+        elif primary or not rel.startswith(RUNTIME):
+            out[f"{SEARCH_BUNDLE}/{name}/{rel}"] = data
+    return out
+
+
+def parts_manifest(keys: Mapping[str, str]) -> bytes:
+    """``pagefind/parts.json``: the parts in search order (the primary first), each with
+    a short form of its key, which the search page passes to Pagefind so that a part's
+    entry file is cached until the part changes."""
+    listed = [{"name": name, "key": key[:16]} for name, key in keys.items()]
+    text = json.dumps({"version": 1, "parts": listed}, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8") + b"\n"
 
 
 def _failed(message: str) -> BuildFailed:

@@ -91,7 +91,9 @@ def _start(
         if log:
             log(f"building into {folder}")
         search = BackgroundIndex(
-            folder / "search", lambda message: print(f"search index: {message}", file=err)
+            folder / "search",
+            lambda message: print(f"search index: {message}", file=err),
+            options.build.jobs,
         )
         try:
             server = PreviewServer(

@@ -162,7 +162,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             return
         rel = path[len(base) :]
         if self.search is not None and rel.startswith(SEARCH_BUNDLE + "/"):
-            index = self.search.current
+            index = self.search.folder_for(rel)
             found = _site_file(index, rel) if index is not None else None
             if found is not None:
                 self._send_file(200, found, head)

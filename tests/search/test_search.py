@@ -29,9 +29,10 @@ from conftest import (
 from generator.engine.assemble import assemble
 from generator.engine.build import build
 from generator.engine.options import BuildOptions
+from generator.engine import searchparts
 from generator.render.views import Views
-from generator.search import index as searchindex
 from generator.search.documents import search_documents
+from generator.search.parts import SearchPart
 
 #: Every build here runs Pagefind, a process of its own; some run Chromium.
 pytestmark = pytest.mark.slow
@@ -87,7 +88,7 @@ def bundle(out: Path) -> dict[str, bytes]:
 def fragments(out: Path) -> list[dict[str, object]]:
     """The indexed pages as Pagefind stores them (gzip, a signature, then JSON)."""
     found = []
-    for path in sorted((out / "pagefind" / "fragment").iterdir()):
+    for path in sorted((out / "pagefind").glob("*/fragment/*")):
         raw = gzip.decompress(path.read_bytes())
         found.append(json.loads(raw.removeprefix(b"pagefind_dcd")))
     return found
@@ -168,7 +169,7 @@ def test_the_index_is_the_same_bytes_whatever_the_folder(
                 build(BuildOptions(site_dir=site_dir, output=out, use_cache=False))
         first, second = (bundle(out) for out in outputs)
         assert len(first) > 10 and first == second
-        assert any(name.startswith("filter/") for name in first)
+        assert any(name.startswith("2025/filter/") for name in first)
     finally:
         import shutil
 
@@ -178,39 +179,40 @@ def test_the_index_is_the_same_bytes_whatever_the_folder(
 def test_a_build_that_changes_no_words_keeps_the_index(
     make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site_dir = grain_site(make_site)
+    site_dir = parts_site(make_site)
     out = tmp_path / "out"
     build(BuildOptions(site_dir=site_dir, output=out))
     before = {name: (out / "pagefind" / name).stat().st_ino for name in bundle(out)}
-    calls: list[int] = []
-    real = searchindex.index_bundle
+    indexed: list[list[str]] = []
+    real = searchparts.index_parts
 
-    def counted(*args: object) -> dict[str, bytes]:
-        calls.append(1)
-        return real(*args)  # type: ignore[arg-type]
+    def counted(
+        parts: list[tuple[SearchPart, bool]], *args: object
+    ) -> dict[str, dict[str, bytes]]:
+        indexed.append([part.name for part, _ in parts])
+        return real(parts, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(searchindex, "index_bundle", counted)
+    monkeypatch.setattr(searchparts, "index_parts", counted)
     # The look changes (site.yaml): every page is rendered again, the words are not.
     (site_dir / "site.yaml").write_text(
-        SECTIONS.replace("A test briefing.", "Another."), encoding="utf-8"
+        SEARCH_SITE_YAML.replace("A test briefing.", "Another."), encoding="utf-8"
     )
     report = build(BuildOptions(site_dir=site_dir, output=out))
-    assert calls == [] and report.written > 0
+    assert indexed == [] and report.written > 0
     after = {name: (out / "pagefind" / name).stat().st_ino for name in bundle(out)}
     assert after == before  # the same files, not written again
 
-    # One edit: the index is made again, and holds the new words.
-    grain = site_dir / "content/grain.md"
-    grain.write_text(grain.read_text().replace("wheat", "barley"), encoding="utf-8")
+    # One edit to the oldest item: its part alone is made again, with the new words.
+    corridor = site_dir / "content/corridor.md"
+    corridor.write_text(corridor.read_text().replace("Odesa", "Chornomorsk"), encoding="utf-8")
     build(BuildOptions(site_dir=site_dir, output=out))
-    assert calls == [1]
+    assert indexed == [["2023"]]
     text = " ".join(str(f["content"]) for f in fragments(out))
-    assert "barley" in text and "wheat" not in text
-    # Only what changed is written: the other pages' fragments keep their files.
-    unchanged = [
-        n for n in bundle(out) if n in before and before[n] == (out / "pagefind" / n).stat().st_ino
-    ]
-    assert sum(1 for n in unchanged if n.startswith("fragment/")) == 3
+    assert "Chornomorsk" in text and "Odesa" not in text
+    # The other parts keep their files, and the script and runtime with the newest.
+    kept = {n for n in bundle(out) if before.get(n) == (out / "pagefind" / n).stat().st_ino}
+    assert {n for n in before if not n.startswith("2023/")} - {"parts.json"} <= kept
+    assert not any(n.startswith("2023/fragment/") for n in kept)
 
 
 def test_a_file_of_the_index_replaced_by_a_link_is_made_again(
@@ -221,7 +223,7 @@ def test_a_file_of_the_index_replaced_by_a_link_is_made_again(
     site_dir = grain_site(make_site)
     out = tmp_path / "out"
     build(BuildOptions(site_dir=site_dir, output=out))
-    entry = out / "pagefind/pagefind-entry.json"
+    entry = out / "pagefind/2025/pagefind-entry.json"
     good = entry.read_bytes()
     entry.unlink()
     (tmp_path / "elsewhere.json").write_text("{}", encoding="utf-8")
@@ -410,3 +412,78 @@ def test_without_javascript_the_search_page_points_to_the_archive(
     # The form is shown by the script; without it there is only the note.
     assert re.search(r'<form id="search"[^>]* hidden', page)
     assert '<meta name="robots" content="noindex">' in page
+
+
+def parts_site(make_site: MakeSite) -> Path:
+    """Items of three years: three parts of the index, which the reader searches as one."""
+    filler = " ".join(["Traders watched freight rates and insurance premiums closely."] * 12)
+    return make_site(
+        {
+            "site.yaml": SEARCH_SITE_YAML,
+            "content/corridor.md": item(
+                "Grain corridor reopens",
+                date="2023-08-01T09:00:00+03:00",
+                tags="[trade]",
+                body="Ships left Odesa under the new arrangement.",
+            ),
+            "content/ports.md": item(
+                "Black Sea ports busy again",
+                date="2024-03-05T09:00:00+03:00",
+                tags="[shipping]",
+                body=f"{filler} Some carried grain. {filler}",
+            ),
+            "content/freight.md": item(
+                "Freight costs ease",
+                date="2025-06-10T09:00:00+03:00",
+                tags="[shipping]",
+                body=f"{filler} A little grain was among the cargo. {filler}",
+            ),
+            # In the newest part with the one above, and a far better match than it.
+            "content/exports.md": item(
+                "Grain exports hit a record",
+                date="2025-01-15T09:00:00+03:00",
+                tags="[trade]",
+                body="Grain, grain and more grain left the ports.",
+            ),
+        }
+    )
+
+
+def test_a_search_finds_in_every_part_ranks_a_title_first_and_orders_newest_across_parts(
+    make_site: MakeSite, tmp_path: Path, watched_chromium: tuple[object, list[str]]
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver, _ = watched_chromium
+    top = tmp_path / "pages"
+    build(BuildOptions(site_dir=parts_site(make_site), output=top / "briefing"))
+    listed = json.loads((top / "briefing/pagefind/parts.json").read_bytes())
+    assert [part["name"] for part in listed["parts"]] == ["2025", "2024", "2023"]
+    with serve_pages(top, "/briefing/") as url:
+        driver.get(url + "search/?q=grain")  # type: ignore[attr-defined]
+        _wait(driver, "document.querySelectorAll('#search-results li').length === 4")
+        # The old item's title has the word; two newer ones mention it in passing.
+        found = _results(driver)
+        assert found.index(url + "2023/08/01/corridor/") < 2
+        assert set(found[2:]) == {url + "2025/06/10/freight/", url + "2024/03/05/ports/"}
+
+        choice = driver.find_element(By.ID, "search-sort")  # type: ignore[attr-defined]
+        choice.send_keys("Newest first")
+        _wait(driver, "location.search.includes('sort=newest')")
+        _wait(driver, "document.querySelectorAll('#search-results li').length === 4")
+        assert _results(driver) == [
+            url + "2025/06/10/freight/",
+            url + "2025/01/15/exports/",
+            url + "2024/03/05/ports/",
+            url + "2023/08/01/corridor/",
+        ]
+
+        # Filters gather their values from every part, and narrow across them.
+        year = driver.find_element(By.ID, "search-year")  # type: ignore[attr-defined]
+        values = [o.get_attribute("value") for o in year.find_elements(By.TAG_NAME, "option")]
+        assert values == ["", "2025", "2024", "2023"]
+        year.send_keys("2024")
+        _wait(driver, "document.querySelectorAll('#search-results li').length === 1")
+        assert _results(driver) == [url + "2024/03/05/ports/"]
+        severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]  # type: ignore[attr-defined]
+        assert severe == []

@@ -1,6 +1,9 @@
 // The search page: Pagefind's index (in /pagefind/ under the base path), read in small
 // pieces as the reader types. Nothing is fetched from anywhere but the site itself.
 // Results are built as DOM nodes: no text from the index is ever parsed as HTML.
+//
+// The index is in parts, newest first, listed in parts.json: the first is Pagefind's
+// primary index, the others are merged into it, and a search looks in all of them.
 
 const PAGE = 10;
 const form = document.getElementById("search");
@@ -14,11 +17,9 @@ async function start(form) {
   const order = document.getElementById("search-sort");
   const choices = [...form.querySelectorAll("select[data-filter]")];
   form.hidden = false;
-  let pagefind;
+  let pagefind, parts;
   try {
-    pagefind = await import(form.dataset.bundle + "pagefind.js");
-    await pagefind.options({ basePath: form.dataset.bundle, baseUrl: form.dataset.base, excerptLength: 30 });
-    await pagefind.init();
+    ({ pagefind, parts } = await load(form.dataset.bundle, form.dataset.base));
   } catch (error) {
     status.textContent = "The search index could not be loaded. Try again in a moment, or browse the archive.";
     return;
@@ -48,11 +49,11 @@ async function start(form) {
       more.hidden = true;
       return;
     }
-    const options = { filters };
-    if (order.value === "newest") options.sort = { date: "desc" };
-    const found = await pagefind.search(words || null, options);
+    const found = order.value === "newest"
+      ? await newestFirst(pagefind, parts, words || null, filters)
+      : (await pagefind.search(words || null, { filters })).results;
     if (mine !== run) return; // the reader typed on: a newer search is under way
-    results = found.results;
+    results = found;
     shown = 0;
     list.replaceChildren();
     const what = words ? `for “${words}”` : "";
@@ -85,6 +86,34 @@ async function start(form) {
   for (const choice of [...choices, order]) choice.addEventListener("change", search);
   more.addEventListener("click", () => showMore(run, true));
   if (query.value || choices.some((choice) => choice.value)) search();
+}
+
+// Pagefind, with every part of the index. Each part's entry file is cached under its
+// key, which changes when the part does.
+async function load(bundle, base) {
+  const answer = await fetch(bundle + "parts.json", { cache: "no-cache" });
+  if (!answer.ok) throw new Error(`parts.json: ${answer.status}`);
+  const parts = (await answer.json()).parts;
+  const pagefind = await import(bundle + "pagefind.js");
+  const common = { baseUrl: base, excerptLength: 30 };
+  const [primary, ...merged] = parts;
+  await pagefind.options({ ...common, basePath: `${bundle}${primary.name}/`, metaCacheTag: primary.key, mergeFilter: { part: primary.name } });
+  await pagefind.init();
+  await Promise.all(merged.map((part) =>
+    pagefind.mergeIndex(`${bundle}${part.name}/`, { ...common, metaCacheTag: part.key, mergeFilter: { part: part.name } })));
+  return { pagefind, parts };
+}
+
+// Newest first across parts: Pagefind orders each part's results by date, but merges
+// parts by score. The parts hold consecutive stretches of the calendar, newest first,
+// so each is asked in turn (its "part" filter leaves the others out).
+async function newestFirst(pagefind, parts, words, filters) {
+  const found = [];
+  for (const part of parts) {
+    const options = { filters: { ...filters, part: part.name }, sort: { date: "desc" } };
+    found.push(...(await pagefind.search(words, options)).results);
+  }
+  return found;
 }
 
 async function fillChoices(pagefind, choices, asked) {

@@ -1,0 +1,117 @@
+"""The search index's files in the plan: a part of the index is made again only when
+the documents it holds differ from those its published files were made from.
+
+Parts that need making are indexed together, one Pagefind service per core; a part
+that is kept plans its published files as they are, and is made again only if one
+of them was changed by hand (then the build must write it, and asks for its bytes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+
+from generator.engine.options import BuildOptions
+from generator.engine.state import Assembled
+from generator.engine.store import OutputState
+from generator.errors import BuildFailed, SiteError
+from generator.plan.manifest import digest
+from generator.plan.pages import bundle_pages, joined
+from generator.render.views import SEARCH_BUNDLE, Views
+from generator.search.documents import search_documents
+from generator.search.index import MANIFEST, SCRIPT, index_parts, part_key, parts_manifest
+from generator.search.parts import SearchPart, search_parts
+from generator.text.urls import OutputPath
+
+
+def with_search(options: BuildOptions, assembled: Assembled, state: OutputState) -> Assembled:
+    """The plan with the search index's files, its parts made where their pages changed."""
+    site = assembled.site
+    if not (site.config.search and options.search_index):
+        return assembled
+    language = site.config.language
+    parts = search_parts(search_documents(site, Views(site)))
+    keys = {part.name: part_key(part, language, i == 0) for i, part in enumerate(parts)}
+    published = _published_parts(state)
+    live = {file: d for file, (_, d) in (state.live or {}).items() if _in_bundle(file)}
+    kept = {
+        part.name
+        for part in parts
+        if published.get(part.name) == keys[part.name] and _files_of(part.name, live)
+    }
+    todo = [(part, i == 0) for i, part in enumerate(parts) if part.name not in kept]
+    made = index_parts(todo, language, options.jobs) if todo else {}
+    bundle = _Bundle(parts, language, made)
+    digests: dict[OutputPath, str] = {}
+    for i, part in enumerate(parts):
+        if part.name in made:
+            digests.update((file, digest(data)) for file, data in made[part.name].items())
+        else:
+            digests.update(_files_of(part.name, live, primary=i == 0))
+    manifest = parts_manifest(keys)
+    digests[MANIFEST] = digest(manifest)
+    bundle.files[MANIFEST] = manifest
+    pages, clashes = joined(assembled.pages, bundle_pages(digests, bundle.file))
+    if clashes:
+        raise BuildFailed(clashes)
+    return replace(assembled, pages=pages, search_parts=keys)
+
+
+def _published_parts(state: OutputState) -> Mapping[str, str]:
+    found = state.summary.get("search_parts")
+    if not isinstance(found, dict):
+        return {}  # no index published, or one made whole by an earlier briefing
+    return {str(name): str(key) for name, key in found.items()}
+
+
+def _in_bundle(file: OutputPath) -> bool:
+    return file.startswith(SEARCH_BUNDLE + "/")
+
+
+def _files_of(name: str, live: Mapping[OutputPath, str], primary: bool = False) -> dict[str, str]:
+    """A part's published files and their digests; with the script, for the primary."""
+    folder = f"{SEARCH_BUNDLE}/{name}/"
+    found = {file: d for file, d in live.items() if file.startswith(folder)}
+    script = f"{SEARCH_BUNDLE}/{SCRIPT}"
+    if primary and script in live:
+        found[script] = live[script]
+    return found
+
+
+class _Bundle:
+    """The index's files by output path: those made in this build, and a kept part's
+    made again when first asked for (only if a published file was changed by hand)."""
+
+    def __init__(
+        self,
+        parts: list[SearchPart],
+        language: str,
+        made: Mapping[str, Mapping[OutputPath, bytes]],
+    ) -> None:
+        self.parts = {part.name: (part, i == 0) for i, part in enumerate(parts)}
+        self.primary = parts[0].name if parts else ""
+        self.language = language
+        self.files: dict[OutputPath, bytes] = {
+            f: d for files in made.values() for f, d in files.items()
+        }
+        self.make: Callable[
+            [list[tuple[SearchPart, bool]]], Mapping[str, Mapping[OutputPath, bytes]]
+        ] = lambda todo: index_parts(todo, language, 1)
+
+    def file(self, path: OutputPath) -> bytes:
+        if path not in self.files:
+            name = self._part_of(path)
+            if name in self.parts:
+                for files in self.make([self.parts[name]]).values():
+                    self.files.update(files)
+        if path not in self.files:
+            raise SiteError(
+                "the search index came out different from the published one",
+                path=path,
+                hint="build again with --clean",
+            )
+        return self.files[path]
+
+    def _part_of(self, path: OutputPath) -> str:
+        rel = path.removeprefix(SEARCH_BUNDLE + "/")
+        return self.primary if rel == SCRIPT else rel.partition("/")[0]
