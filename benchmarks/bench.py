@@ -15,6 +15,9 @@ reuse. Each build scenario runs `briefing build` as a fresh process, --runs time
           also fills the staging folder with hard links)
   edit2   the same item's body changed again right after: the steady state
   add     one new item
+  recent  the newest item's body changed (where nearly every edit lands: one small
+          part of the search index is made again)
+  archive the oldest item's body changed (its part of the index, in the archive)
 
 A round runs the build scenarios in that order, each after the ones before it
 (run but not reported when left out of --scenarios), so a figure means the same
@@ -58,6 +61,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import json
 import os
 import queue
 import re
@@ -69,6 +73,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -88,7 +93,7 @@ feed_items: 20
 """
 
 #: Build scenarios in the order a round runs them; each depends on the ones before.
-BUILD_CHAIN = ("cold", "warm", "edit", "edit2", "add")
+BUILD_CHAIN = ("cold", "warm", "edit", "edit2", "add", "recent", "archive")
 SCENARIOS = (*BUILD_CHAIN, "serve", "search", "email", "pictures")
 #: The pictures scenario's site: this many of the corpus's items, each with a photo.
 PICTURES = 50
@@ -173,12 +178,19 @@ class Changes:
     victim: Path
     original: str
     added: Path
+    #: The newest and the oldest item, with their texts.
+    ends: dict[str, tuple[Path, str]]
 
     @classmethod
     def of(cls, site: Path) -> Changes:
         victim = middle_item(site)
         added = site / "content" / "zz-bench-added-item.md"
-        return cls(victim, victim.read_text(encoding="utf-8"), added)
+        dated = sorted((item_date(item), item) for item in (site / "content").glob("*.md"))
+        ends = {
+            step: (item, item.read_text(encoding="utf-8"))
+            for step, (_, item) in (("recent", dated[-1]), ("archive", dated[0]))
+        }
+        return cls(victim, victim.read_text(encoding="utf-8"), added, ends)
 
     def make(self, step: str, number: int) -> None:
         """Make the change that ``step`` measures, in round ``number``."""
@@ -189,6 +201,9 @@ class Changes:
             # As many words as edit's sentence: the same pages change (reading times).
             self.victim.write_text(self.original + f"\nOne more sentence, again {number}.\n",
                                    encoding="utf-8")  # fmt: skip
+        elif step in self.ends:
+            item, text = self.ends[step]
+            item.write_text(text + f"\nOne more sentence, {step} {number}.\n", encoding="utf-8")
         elif step == "add":
             self.added.write_text(
                 self.original.replace("title: ", f"title: Added {number} ", 1).replace(
@@ -199,6 +214,8 @@ class Changes:
 
     def undo(self) -> None:
         self.victim.write_text(self.original, encoding="utf-8")
+        for item, text in self.ends.values():
+            item.write_text(text, encoding="utf-8")
         self.added.unlink(missing_ok=True)
 
 
@@ -222,7 +239,7 @@ def bench_briefing(site: Path, runs: int, jobs: str | None, wanted: set[str]
                 result = briefing(site, *(["--clean"] if step == "cold" else []), *jobs_args)
                 if step in results:
                     results[step].append(result)
-            if set(steps) & {"edit", "edit2", "add"}:  # back to the corpus as made
+            if set(steps) & {"edit", "edit2", "add", "recent", "archive"}:  # back to the corpus
                 changes.undo()
                 briefing(site, *jobs_args)
     finally:
@@ -230,16 +247,19 @@ def bench_briefing(site: Path, runs: int, jobs: str | None, wanted: set[str]
     return results
 
 
-def bench_hugo(items: int, work: Path, runs: int) -> list[Run]:
+def bench_hugo(items: int, work: Path, runs: int) -> tuple[list[Run], list[Run]]:
+    """Hugo's cold builds, and the Pagefind CLI (from the pagefind package briefing uses)
+    over each build's output, as a Hugo site with search is made."""
     site = corpus(items, work, "hugo")
     out = work / f"hugo-out-{items}"
-    times = []
+    times, indexes = [], []
     for _ in range(runs):
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(site / "resources", ignore_errors=True)
         times.append(run(["hugo", "--quiet", "--source", str(site), "--destination", str(out)],
                          site))  # fmt: skip
-    return times
+        indexes.append(run([sys.executable, "-m", "pagefind", "--site", str(out)], site))
+    return times, indexes
 
 
 def item_path(item: Path) -> str:
@@ -248,11 +268,15 @@ def item_path(item: Path) -> str:
     That is the default permalink and the bench site's timezone; make_corpus file
     names are the bare slug.
     """
+    return f"/{item_date(item):%Y/%m/%d}/{item.stem}/"
+
+
+def item_date(item: Path) -> datetime:
+    """A corpus item's date, in UTC."""
     found = re.search(r"^date:\s*(.+?)\s*$", item.read_text(encoding="utf-8"), re.M)
     if found is None:
         sys.exit(f"{item}: no date: line")
-    moment = datetime.fromisoformat(found.group(1).strip("\"'")).astimezone(UTC)
-    return f"/{moment:%Y/%m/%d}/{item.stem}/"
+    return datetime.fromisoformat(found.group(1).strip("\"'")).astimezone(UTC)
 
 
 #: Straight to 127.0.0.1, whatever http_proxy says.
@@ -365,6 +389,28 @@ class ServeRun:
     peak_mib: float = 0.0
     problems: list[str] = field(default_factory=list)
     output: list[str] = field(default_factory=list)
+    #: Seconds from start until the search index holds the first build's words.
+    index_ready: float | None = None
+    #: Seconds from each write until the preview's search index holds it.
+    searchable: list[float] = field(default_factory=list)
+
+
+def serve_state(origin: str) -> dict[str, int]:
+    """serve's state: its build numbers, and the build whose words the index holds."""
+    status, body = fetch(f"{origin}/__briefing__/state")
+    found = json.loads(body) if status == 200 else {}
+    return {"good": int(found.get("good", -1)), "search": int(found.get("search", -2))}
+
+
+def indexed_at(origin: str, after: int, timeout: float) -> float | None:
+    """The time at which the index holds a good build newer than ``after``, all caught up."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        state = serve_state(origin)
+        if state["good"] > after and state["search"] == state["good"]:
+            return time.perf_counter()
+        time.sleep(POLL_SECONDS)
+    return None
 
 
 def serve_round(site: Path, tmp: Path, jobs: str | None, edits: int, number: int) -> ServeRun:
@@ -382,13 +428,18 @@ def serve_round(site: Path, tmp: Path, jobs: str | None, edits: int, number: int
             return result
         result.startup = ready[0] - server.started
         url = ready[1].group(1).rstrip("/") + item_path(victim)
+        origin = "{0.scheme}://{0.netloc}".format(urllib.parse.urlsplit(url))
         status, _ = fetch(url)
         if status != 200:
             result.problems.append(f"GET {url} answered {status} before any edit")
             return result
+        ready_at = indexed_at(origin, 0, START_TIMEOUT)
+        if ready_at is not None:
+            result.index_ready = ready_at - server.started
         for edit in range(edits):
             # Letters and digits only, so that no typography or escaping changes it.
             sentence = f"Serve probe {os.getpid()} round {number} edit {edit} here."
+            before = serve_state(origin)["good"]
             written = time.perf_counter()
             victim.write_text(original + f"\n{sentence}\n", encoding="utf-8")
             served = served_at(url, sentence.encode(), EDIT_TIMEOUT)
@@ -396,6 +447,9 @@ def serve_round(site: Path, tmp: Path, jobs: str | None, edits: int, number: int
                 result.problems.append(f"edit {edit} not served after {EDIT_TIMEOUT:.0f} s")
                 break
             result.latencies.append(served - written)
+            searchable = indexed_at(origin, before, EDIT_TIMEOUT)
+            if searchable is not None:
+                result.searchable.append(searchable - written)
             # An editor saves every few seconds: the next edit finds serve idle, done with
             # the rebuild that confirms this one (back-to-back edits wait for it).
             time.sleep(SERVE_PAUSE)
@@ -446,15 +500,16 @@ def bench_serve(site: Path, work: Path, runs: int, jobs: str | None, edits: int
 
 def print_table(results: dict[str, list[Run]], serves: list[ServeRun], hugo: float | None
                 ) -> None:  # fmt: skip
-    print(f"\n{'scenario':<8} {'median s':>9} {'peak MiB':>9} {'written':>8}"
+    print(f"\n{'scenario':<8} {'median s':>9} {'peak MiB':>9} {'written':>8} {'search s':>8}"
           + (f" {'x Hugo':>7}" if hugo else ""))  # fmt: skip
     rows = [(name, median([r.seconds for r in runs]), median([r.peak_mib for r in runs]),
-             f"{median([files_written(r.output) for r in runs]):8.0f}")
+             f"{median([files_written(r.output) for r in runs]):8.0f} "
+             f"{median([stages(r.output).get('search', 0.0) for r in runs]):8.2f}")
             for name, runs in results.items()]  # fmt: skip
     started = [s for s in serves if s.startup]  # its time: the first build, to "Serving"
     if started:
         rows.append(("serve", median([s.startup for s in started]),
-                     median([s.peak_mib for s in started]), f"{'-':>8}"))  # fmt: skip
+                     median([s.peak_mib for s in started]), f"{'-':>8} {'-':>8}"))  # fmt: skip
     for name, seconds, peak, written in rows:
         line = f"{name:<8} {seconds:9.2f} {peak:9.0f} {written}"
         if hugo:
@@ -462,6 +517,13 @@ def print_table(results: dict[str, list[Run]], serves: list[ServeRun], hugo: flo
         print(line)
     if hugo:
         print(f"{'hugo':<8} {hugo:9.2f}")
+
+
+def print_hugo(hugo_runs: list[Run], pagefind_runs: list[Run]) -> None:
+    both = [h.seconds + p.seconds for h, p in zip(hugo_runs, pagefind_runs, strict=True)]
+    peak = max(median([r.peak_mib for r in hugo_runs]), median([r.peak_mib for r in pagefind_runs]))
+    alone = median([r.seconds for r in pagefind_runs])
+    print(f"{'hugo+pf':<8} {median(both):9.2f} {peak:9.0f}   (Pagefind CLI alone {alone:.2f} s)")
 
 
 def print_stages(cold_runs: list[Run]) -> None:
@@ -486,6 +548,8 @@ def print_serve(serves: list[ServeRun], edits: int) -> None:
     figure("serve's own first build", [s.first_build for s in serves if s.first_build], "s")
     figure("write to page served", latencies, "ms")
     figure("serve's own rebuild", [t for s in serves for t in s.rebuilds], "ms")
+    figure("start to index ready", [s.index_ready for s in serves if s.index_ready], "s")
+    figure("write to searchable", [t for s in serves for t in s.searchable], "ms")
     figure("SIGINT to exit", [s.stop for s in serves], "s")
     problems = [p for s in serves for p in s.problems]
     for problem in problems[:20]:
@@ -702,11 +766,14 @@ def main() -> None:
         pictures = bench_pictures(site, args.work, args.runs, args.jobs)
     hugo = None
     if args.hugo:
-        hugo = median([r.seconds for r in bench_hugo(args.items, args.work, args.runs)])
+        hugo_runs, pagefind_runs = bench_hugo(args.items, args.work, args.runs)
+        hugo = median([r.seconds for r in hugo_runs])
         version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout
         print(f"hugo: {version.strip()}")
 
     print_table(results, serves, hugo)
+    if args.hugo:
+        print_hugo(hugo_runs, pagefind_runs)
     if "cold" in results:
         print_stages(results["cold"])
     if serves:

@@ -51,7 +51,8 @@ SITE = Option(
 )  # fmt: skip
 #: Which items a build takes, and with how many processes.
 SCHEDULING = (
-    Option(("--jobs", "-j"), "processes for Markdown and templates (default: one per CPU core)",
+    Option(("--jobs", "-j"),
+           "processes for Markdown, templates and the search index (default: one per CPU core)",
            {"type": int, "default": None, "metavar": "N"}),
     Option(("--drafts",), "include items marked draft: true", {"action": "store_true"}),
     Option(("--future",), "include items dated after now (scheduled items)",

@@ -26,10 +26,10 @@ from conftest import (
     start_chromium,
 )
 
+from generator.engine import searchparts
 from generator.engine.assemble import assemble
 from generator.engine.build import build
 from generator.engine.options import BuildOptions
-from generator.engine import searchparts
 from generator.render.views import Views
 from generator.search.documents import search_documents
 from generator.search.parts import SearchPart
@@ -186,9 +186,7 @@ def test_a_build_that_changes_no_words_keeps_the_index(
     indexed: list[list[str]] = []
     real = searchparts.index_parts
 
-    def counted(
-        parts: list[tuple[SearchPart, bool]], *args: object
-    ) -> dict[str, dict[str, bytes]]:
+    def counted(parts: list[tuple[SearchPart, bool]], *args: object) -> dict[str, dict[str, bytes]]:
         indexed.append([part.name for part, _ in parts])
         return real(parts, *args)  # type: ignore[arg-type]
 

@@ -16,7 +16,11 @@ async function start(form) {
   const more = document.getElementById("search-more");
   const order = document.getElementById("search-sort");
   const choices = [...form.querySelectorAll("select[data-filter]")];
+  const asked = new URLSearchParams(location.search);
+  query.value = asked.get("q") || "";
+  order.value = asked.get("sort") === "newest" ? "newest" : "";
   form.hidden = false;
+  // Words typed while the index loads stay in the box, and are searched once it has.
   let pagefind, parts;
   try {
     ({ pagefind, parts } = await load(form.dataset.bundle, form.dataset.base));
@@ -24,9 +28,6 @@ async function start(form) {
     status.textContent = "The search index could not be loaded. Try again in a moment, or browse the archive.";
     return;
   }
-  const asked = new URLSearchParams(location.search);
-  query.value = asked.get("q") || "";
-  order.value = asked.get("sort") === "newest" ? "newest" : "";
   await fillChoices(pagefind, choices, asked);
   // On a phone the filters would fill the screen: folded there, unless one is chosen.
   const options = document.getElementById("search-options");
