@@ -7,7 +7,9 @@ cache entry carries a MAC (keyed BLAKE2b) under a secret that never enters the
 repository: 32 random bytes in the user's own cache folder, readable by that user
 alone. A cache made anywhere else, or changed since, fails verification and is
 discarded. On a CI runner the secret is new with every run, so no cache there is
-ever trusted from a checkout.
+ever trusted from a checkout, unless the deploy gives a secret of its own in
+``BRIEFING_CACHE_SECRET`` (a repository secret): then the cache a deploy saved is
+trusted by the next deploy, and by nothing that does not hold the secret.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ from pathlib import Path
 #: Bytes of secret; BLAKE2b takes keys of up to 64.
 SECRET_BYTES = 32
 SECRET_NAME = "cache-secret"
+#: A secret given by the environment (a CI secret), used instead of the user's own.
+SECRET_ENV = "BRIEFING_CACHE_SECRET"
+#: The shortest secret taken from the environment: 128 bits written in hex.
+SECRET_ENV_MIN = 32
 
 
 class NoSecret(Exception):
@@ -45,7 +51,18 @@ def secret_dir() -> Path:
 
 
 def load_secret(folder: Path | None = None) -> bytes:
-    """This user's secret, made on first use; NoSecret says why there is none."""
+    """The secret of ``BRIEFING_CACHE_SECRET`` if set, else this user's own, made on
+    first use; NoSecret says why there is none."""
+    given = os.environ.get(SECRET_ENV, "")
+    if given:
+        if len(given) < SECRET_ENV_MIN:
+            raise NoSecret(
+                f"{SECRET_ENV} is too short to keep a cache safe ({len(given)} characters, "
+                f"at least {SECRET_ENV_MIN}); make one with `openssl rand -hex 32`"
+            )
+        return hashlib.blake2b(
+            given.encode(), digest_size=SECRET_BYTES, person=b"briefing-secret"
+        ).digest()
     folder = secret_dir() if folder is None else folder
     path = folder / SECRET_NAME
     try:

@@ -28,7 +28,7 @@ MAY_USE: dict[str, set[str]] = {
     "reading": {"errors", "text", "project", "model"},
     "pictures": {"errors", "machinekey"},
     "render": {"errors", "text", "project", "model", "pictures"},
-    "search": {"errors", "text", "project", "model", "render"},
+    "search": {"errors", "machinekey", "text", "project", "model", "render"},
     "newsletter": {"errors", "text", "project", "model", "render"},
     "plan": {"errors", "text", "project", "model", "pictures", "render", "search", "newsletter"},
     "engine": {

@@ -129,11 +129,34 @@ def test_a_cache_written_by_hand_is_discarded_too(make_site: MakeSite, tmp_path:
     assert survey(tmp_path / "published") == survey(clean)
 
 
-def test_the_pages_workflow_builds_with_a_clean_cache(tmp_path: Path) -> None:
-    """A cache committed by a contributor is not even opened on the Pages runner
-    (tests/commands/test_init.py: this repository's workflow is the same)."""
+def test_the_pages_workflow_builds_clean_unless_the_deploy_holds_a_secret(tmp_path: Path) -> None:
+    """A cache committed by a contributor is not even opened on the Pages runner, unless
+    the deploy's own secret is set: then only entries it proves are used (the steps are
+    run in tests/commands/test_init.py; this repository's workflow is the same)."""
     init_site(tmp_path / "site", datetime(2025, 7, 22, tzinfo=UTC), provenance.given("."))
     workflow = (tmp_path / "site/.github/workflows/pages.yml").read_text(encoding="utf-8")
     steps = yaml.safe_load(workflow)["jobs"]["build"]["steps"]
-    builds = [step["run"] for step in steps if "briefing build" in step.get("run", "")]
-    assert builds == ['briefing build --clean --report "$RUNNER_TEMP/build.json"']
+    (script,) = [step["run"] for step in steps if "briefing build" in step.get("run", "")]
+    assert script.splitlines() == [
+        'if [ -n "$BRIEFING_CACHE_SECRET" ]; then',
+        '  briefing build --report "$RUNNER_TEMP/build.json"',
+        "else",
+        '  briefing build --clean --report "$RUNNER_TEMP/build.json"',
+        "fi",
+    ]
+
+
+def test_a_deploys_secret_from_the_environment_stands_for_the_users_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CI has no lasting home folder: BRIEFING_CACHE_SECRET, a repository secret, keys
+    the cache the same way on every runner, and nothing is written to the home."""
+    monkeypatch.setenv("BRIEFING_CACHE_SECRET", "a" * 64)
+    first = load_secret(tmp_path / "runner-1")
+    assert load_secret(tmp_path / "runner-2") == first and len(first) == 32
+    assert not (tmp_path / "runner-1").exists()
+    monkeypatch.setenv("BRIEFING_CACHE_SECRET", "b" * 64)
+    assert load_secret(tmp_path / "runner-1") != first
+    monkeypatch.setenv("BRIEFING_CACHE_SECRET", "b" * 31)
+    with pytest.raises(NoSecret, match="too short"):
+        load_secret(tmp_path / "runner-1")

@@ -107,6 +107,14 @@ jobs:
     runs-on: ubuntu-latest
     permissions:
       contents: read
+    env:
+      # Optional: a repository secret (Settings > Secrets and variables > Actions >
+      # New repository secret, BRIEFING_CACHE_SECRET, a value from
+      # `openssl rand -hex 32`). With it, each deploy keeps its build cache for the
+      # next, which proves the cache with the secret: a deploy after one edit parses,
+      # renders and indexes for search only what changed. Without it, every deploy
+      # builds from nothing.
+      BRIEFING_CACHE_SECRET: ${{ secrets.BRIEFING_CACHE_SECRET }}
     outputs:
       build: ${{ steps.due.outputs.build }}
       deployed: ${{ steps.note.outputs.deployed }}
@@ -150,10 +158,29 @@ jobs:
       - name: Check content and links
         if: steps.due.outputs.build == 'true'
         run: briefing check --format github
+      - name: The last deploy's build cache
+        if: steps.due.outputs.build == 'true' && env.BRIEFING_CACHE_SECRET != ''
+        uses: actions/cache/restore@v6
+        with:
+          path: .briefing-cache
+          key: briefing-cache-${{ github.run_id }}
+          restore-keys: briefing-cache-
       - name: Build
         if: steps.due.outputs.build == 'true'
-        # --clean: a build cache committed to the repository is never used here.
-        run: briefing build --clean --report "$RUNNER_TEMP/build.json"
+        # Without the secret, --clean: no cache is used, whatever the checkout holds.
+        # With it, a cache that the secret does not prove is discarded, entry by entry.
+        run: |
+          if [ -n "$BRIEFING_CACHE_SECRET" ]; then
+            briefing build --report "$RUNNER_TEMP/build.json"
+          else
+            briefing build --clean --report "$RUNNER_TEMP/build.json"
+          fi
+      - name: Keep the build cache for the next deploy
+        if: steps.due.outputs.build == 'true' && env.BRIEFING_CACHE_SECRET != ''
+        uses: actions/cache/save@v6
+        with:
+          path: .briefing-cache
+          key: briefing-cache-${{ github.run_id }}-${{ github.run_attempt }}
       - name: Note what this deploy holds
         id: note
         if: steps.due.outputs.build == 'true'

@@ -122,7 +122,7 @@ def _build(
     with _collector_paused():
         assembled = assemble(options, session, inputs, now, clock)
         with clock.stage("search"):
-            assembled = with_search(options, assembled, state)
+            assembled = with_search(options, assembled, state, session.search_parts)
         site, pages = assembled.site, assembled.pages
         with clock.stage("plan"):
             signatures = page_signatures(assembled, session.key)

@@ -20,12 +20,19 @@ from generator.plan.pages import bundle_pages, joined
 from generator.render.views import SEARCH_BUNDLE, Views
 from generator.search.documents import search_documents
 from generator.search.index import MANIFEST, SCRIPT, index_parts, part_key, parts_manifest
+from generator.search.kept import KeptParts
 from generator.search.parts import SearchPart, search_parts
 from generator.text.urls import OutputPath
 
 
-def with_search(options: BuildOptions, assembled: Assembled, state: OutputState) -> Assembled:
-    """The plan with the search index's files, its parts made where their pages changed."""
+def with_search(
+    options: BuildOptions,
+    assembled: Assembled,
+    state: OutputState,
+    kept: KeptParts | None = None,
+) -> Assembled:
+    """The plan with the search index's files, its parts made where their pages changed
+    (or taken from ``kept``, the parts an earlier build made, when they are there)."""
     site = assembled.site
     if not (site.config.search and options.search_index):
         return assembled
@@ -34,20 +41,28 @@ def with_search(options: BuildOptions, assembled: Assembled, state: OutputState)
     keys = {part.name: part_key(part, language, i == 0) for i, part in enumerate(parts)}
     published = _published_parts(state)
     live = {file: d for file, (_, d) in (state.live or {}).items() if _in_bundle(file)}
-    kept = {
-        part.name
-        for part in parts
-        if published.get(part.name) == keys[part.name] and _files_of(part.name, live)
+    on_site = {
+        p.name for p in parts if published.get(p.name) == keys[p.name] and _files_of(p.name, live)
     }
-    todo = [(part, i == 0) for i, part in enumerate(parts) if part.name not in kept]
-    made = index_parts(todo, language, options.jobs) if todo else {}
-    bundle = _Bundle(parts, language, made)
     digests: dict[OutputPath, str] = {}
+    made: dict[str, Mapping[OutputPath, bytes]] = {}
+    todo: list[tuple[SearchPart, bool]] = []
     for i, part in enumerate(parts):
-        if part.name in made:
-            digests.update((file, digest(data)) for file, data in made[part.name].items())
-        else:
+        if part.name in on_site:
             digests.update(_files_of(part.name, live, primary=i == 0))
+        elif kept is not None and (found := kept.get(keys[part.name])) is not None:
+            made[part.name] = found
+        else:
+            todo.append((part, i == 0))
+    new = index_parts(todo, language, options.jobs) if todo else {}
+    if kept is not None:
+        for name, part_files in new.items():
+            kept.put(keys[name], part_files)
+        kept.prune(keys.values())
+    made |= new
+    for files in made.values():
+        digests.update((file, digest(data)) for file, data in files.items())
+    bundle = _Bundle(parts, made, lambda todo: index_parts(todo, language, 1))
     manifest = parts_manifest(keys)
     digests[MANIFEST] = digest(manifest)
     bundle.files[MANIFEST] = manifest
@@ -79,24 +94,20 @@ def _files_of(name: str, live: Mapping[OutputPath, str], primary: bool = False) 
 
 
 class _Bundle:
-    """The index's files by output path: those made in this build, and a kept part's
-    made again when first asked for (only if a published file was changed by hand)."""
+    """The index's files by output path: those made (or taken from the kept parts) in
+    this build, and a published part's made again when first asked for (only if one of
+    its files was changed by hand)."""
 
     def __init__(
         self,
         parts: list[SearchPart],
-        language: str,
         made: Mapping[str, Mapping[OutputPath, bytes]],
+        make: Callable[[list[tuple[SearchPart, bool]]], Mapping[str, Mapping[OutputPath, bytes]]],
     ) -> None:
         self.parts = {part.name: (part, i == 0) for i, part in enumerate(parts)}
         self.primary = parts[0].name if parts else ""
-        self.language = language
-        self.files: dict[OutputPath, bytes] = {
-            f: d for files in made.values() for f, d in files.items()
-        }
-        self.make: Callable[
-            [list[tuple[SearchPart, bool]]], Mapping[str, Mapping[OutputPath, bytes]]
-        ] = lambda todo: index_parts(todo, language, 1)
+        self.files = {file: data for files in made.values() for file, data in files.items()}
+        self.make = make
 
     def file(self, path: OutputPath) -> bytes:
         if path not in self.files:

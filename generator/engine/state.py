@@ -41,6 +41,7 @@ from generator.render.templates import (
     fresh,
     make_environment,
 )
+from generator.search.kept import KeptParts
 from generator.text.urls import OutputPath
 
 
@@ -73,6 +74,8 @@ class Session:
     linked: frozenset[str] = frozenset()
     #: Smaller copies of pictures kept on disk; None when no secret can seal them.
     pictures: PictureCache | None = None
+    #: Parts of the search index kept on disk; None when no secret can seal them.
+    search_parts: KeptParts | None = None
 
     @classmethod
     def in_memory(cls) -> Session:
@@ -86,6 +89,7 @@ class Session:
         with contextlib.suppress(NoSecret):
             secret = Seal(load_secret())
             session.pictures = PictureCache.in_cache(options.cache_dir, secret, session.key)
+            session.search_parts = KeptParts.in_cache(options.cache_dir, secret, session.key)
         return session
 
     @classmethod
@@ -114,9 +118,12 @@ class Session:
             warnings,
         )
         pictures = PictureCache.in_cache(folder, seal, key)
+        search_parts = KeptParts.in_cache(folder, seal, key)
         if not options.use_cache:
             pictures.prune(())
+            search_parts.prune(())
         session = cls(key, log or MemoryLog(), items=items, warnings=warnings, pictures=pictures)
+        session.search_parts = search_parts
         if items is not None and options.use_cache:
             try:
                 session.seen, session.context = items.seen(), items.context()

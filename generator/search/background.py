@@ -23,7 +23,8 @@ from generator.model.records import Site
 from generator.render.views import SEARCH_BUNDLE, Views
 from generator.search.documents import search_documents
 from generator.search.index import MANIFEST, SCRIPT, index_parts, part_key, parts_manifest
-from generator.search.parts import search_parts
+from generator.search.kept import KeptParts
+from generator.search.parts import SearchPart, search_parts
 
 
 class BackgroundIndex:
@@ -50,6 +51,8 @@ class BackgroundIndex:
         #: The folder that holds each served name under ``pagefind/``: a part's folder,
         #: the script, the list of parts.
         self._served: dict[str, Path] = {}
+        #: Parts kept between builds in the build cache, when a secret can seal them.
+        self.kept: KeptParts | None = None
         self._thread = threading.Thread(target=self._run, name="briefing-search", daemon=True)
 
     def start(self) -> None:
@@ -104,8 +107,10 @@ class BackgroundIndex:
         parts = search_parts(search_documents(site, Views(site)))
         keys = {part.name: part_key(part, language, i == 0) for i, part in enumerate(parts)}
         todo = [(p, i == 0) for i, p in enumerate(parts) if self._keys.get(p.name) != keys[p.name]]
+        made = self._from_kept(todo, keys)
+        todo = [(part, primary) for part, primary in todo if part.name not in made]
         try:
-            made = index_parts(todo, language, self.jobs, self._started) if todo else {}
+            new = index_parts(todo, language, self.jobs, self._started) if todo else {}
         except BuildFailed as failed:
             if not self._stopped:
                 self.report("\n".join(str(e) for e in failed.errors))
@@ -113,6 +118,10 @@ class BackgroundIndex:
         finally:
             with self._wake:
                 self._pids.clear()
+        if self.kept is not None:
+            for name, part_files in new.items():
+                self.kept.put(keys[name], part_files)
+        made |= new
         self._made += 1
         round_folder = self.folder / f"round-{self._made}"
         files = {MANIFEST: parts_manifest(keys)}
@@ -132,6 +141,14 @@ class BackgroundIndex:
             self._publish(served, keys)
             self._site_indexed = site
         return True
+
+    def _from_kept(
+        self, todo: list[tuple[SearchPart, bool]], keys: dict[str, str]
+    ) -> dict[str, dict[str, bytes]]:
+        if self.kept is None:
+            return {}
+        found = {part.name: self.kept.get(keys[part.name]) for part, _ in todo}
+        return {name: files for name, files in found.items() if files is not None}
 
     def _started(self, pid: int) -> None:
         # The editor's rebuilds come first: Pagefind gets the cores they leave.

@@ -48,6 +48,8 @@ class Preview:
         self.out, self.err = out, err
         self.quiet = quiet
         self.session = Session.for_preview(options)
+        # Parts an earlier build or preview made: a start indexes only what changed since.
+        search.kept = self.session.search_parts
         self.serving = False
         #: After a failed rebuild, the next looks at every file: the files that failed
         #: it are no longer among the changes it hears of.

@@ -326,13 +326,40 @@ def test_pip_cache_is_kept_between_runs(flow: dict[str, Any]) -> None:
 
 def test_the_repositorys_own_workflow_is_inits_for_a_generator_in_the_site() -> None:
     """One workflow to keep current: this repository's is what `init` writes for a site
-    that holds briefing itself (and both build with a clean cache)."""
+    that holds briefing itself."""
     ours = (REPO / ".github/workflows/pages.yml").read_text(encoding="utf-8")
     assert ours == workflow(provenance.given("."))
-    build = [
-        s["run"] for s in yaml.safe_load(ours)["jobs"]["build"]["steps"] if "Build" == s.get("name")
-    ]
-    assert build == ['briefing build --clean --report "$RUNNER_TEMP/build.json"']
+
+
+def test_the_build_trusts_a_cache_only_with_the_deploys_secret(
+    flow: dict[str, Any], tmp_path: Path
+) -> None:
+    """Without BRIEFING_CACHE_SECRET the build is clean and no cache is restored or kept;
+    with it, the cache is restored before the build and saved after."""
+    job = flow["jobs"]["build"]
+    assert job["env"] == {"BRIEFING_CACHE_SECRET": "${{ secrets.BRIEFING_CACHE_SECRET }}"}
+    steps = job["steps"]
+    names = [step.get("name") for step in steps]
+    restore, build, save = (
+        names.index(n)
+        for n in (
+            "The last deploy's build cache",
+            "Build",
+            "Keep the build cache for the next deploy",
+        )
+    )
+    assert names.index(None) < restore < build < save  # after the checkout
+    for step in (steps[restore], steps[save]):
+        assert "env.BRIEFING_CACHE_SECRET != ''" in step["if"]
+        assert step["with"]["path"] == ".briefing-cache"
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "briefing").write_text('#!/bin/sh\necho "$@" > "$RUNNER_TEMP/args"\n')
+    (fake / "briefing").chmod(0o755)
+    path = f"{fake}:{os.environ['PATH']}"
+    for secret, expected in (("", "build --clean --report"), ("s" * 64, "build --report")):
+        run_step(steps[build]["run"], tmp_path, PATH=path, BRIEFING_CACHE_SECRET=secret)
+        assert (tmp_path / "args").read_text().startswith(expected)
 
 
 # The hourly run that finds nothing to publish -------------------------------------

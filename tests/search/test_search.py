@@ -485,3 +485,116 @@ def test_a_search_finds_in_every_part_ranks_a_title_first_and_orders_newest_acro
         assert _results(driver) == [url + "2024/03/05/ports/"]
         severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]  # type: ignore[attr-defined]
         assert severe == []
+
+
+def test_an_index_made_edit_by_edit_is_the_clean_builds_bytes(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    """Parts kept, made again, born and gone over a run of edits: the published index is
+    byte for byte the one a clean build makes of the same content."""
+    site_dir = parts_site(make_site)
+    out = tmp_path / "out"
+    build(BuildOptions(site_dir=site_dir, output=out))
+    edits: list[tuple[str, str | None]] = [
+        ("content/old.md", item("From the archive", date="2021-02-03T09:00:00+03:00")),
+        ("content/corridor.md", None),  # 2023's only item: its part goes
+        ("content/new.md", item("The newest", date="2026-01-02T09:00:00+03:00")),  # a new primary
+        ("content/new.md", None),  # and back: 2025 is the primary again
+        ("content/pages/about.md", "---\ntitle: About\n---\nWho we are.\n"),
+    ]
+    for rel, text in edits:
+        path = site_dir / rel
+        if text is None:
+            path.unlink()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        build(BuildOptions(site_dir=site_dir, output=out))
+        clean = tmp_path / f"clean-{len(list(tmp_path.iterdir()))}"
+        build(BuildOptions(site_dir=site_dir, output=clean, use_cache=False))
+        assert bundle(out) == bundle(clean), rel
+    listed = json.loads((out / "pagefind/parts.json").read_bytes())
+    assert [part["name"] for part in listed["parts"]] == ["2025", "2024", "2021", "pages"]
+
+
+# Parts kept between builds, and a deploy's cache -----------------------------
+
+
+@pytest.fixture
+def indexed(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The names of the parts each build hands to Pagefind."""
+    calls: list[list[str]] = []
+    real = searchparts.index_parts
+
+    def counted(parts: list[tuple[SearchPart, bool]], *args: object) -> dict[str, dict[str, bytes]]:
+        calls.append([part.name for part, _ in parts])
+        return real(parts, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(searchparts, "index_parts", counted)
+    return calls
+
+
+def test_a_new_output_folder_takes_the_kept_parts(
+    make_site: MakeSite, tmp_path: Path, indexed: list[list[str]]
+) -> None:
+    site_dir = parts_site(make_site)
+    build(BuildOptions(site_dir=site_dir, output=tmp_path / "one"))
+    assert indexed == [["2025", "2024", "2023"]]
+    build(BuildOptions(site_dir=site_dir, output=tmp_path / "two"))
+    assert indexed == [["2025", "2024", "2023"]]  # no Pagefind at all
+    assert bundle(tmp_path / "two") == bundle(tmp_path / "one")
+
+
+def test_a_deploy_trusts_the_last_deploys_cache_only_with_its_secret(
+    make_site: MakeSite,
+    tmp_path: Path,
+    indexed: list[list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each deploy runs on a new machine (a new home, so no secret of the user's) in a
+    new checkout; actions/cache brings the last deploy's .briefing-cache."""
+    import shutil
+
+    def deploy(number: int, secret: str, cache: Path | None) -> Path:
+        site_dir = tmp_path / f"checkout-{number}"
+        shutil.copytree(first, site_dir)
+        if cache is not None:
+            shutil.copytree(cache, site_dir / ".briefing-cache")
+        monkeypatch.setenv("BRIEFING_SECRET_DIR", str(tmp_path / f"home-{number}"))
+        monkeypatch.setenv("BRIEFING_CACHE_SECRET", secret)
+        build(BuildOptions(site_dir=site_dir, output=site_dir / "_site"))
+        return site_dir
+
+    first = parts_site(make_site)
+    secret = "0123456789abcdef" * 4
+    one = deploy(1, secret, None)
+    assert indexed == [["2025", "2024", "2023"]]
+    # The next deploy, with the same secret: the cache is proven, nothing is indexed.
+    two = deploy(2, secret, one / ".briefing-cache")
+    assert indexed == [["2025", "2024", "2023"]]
+    assert bundle(two / "_site") == bundle(one / "_site")
+    # Another secret (a planted cache, or the secret changed): every part made again.
+    three = deploy(3, "f" * 64, one / ".briefing-cache")
+    assert indexed[1:] == [["2025", "2024", "2023"]]
+    assert bundle(three / "_site") == bundle(one / "_site")
+    # A kept part changed on disk is refused too, and made again byte for byte.
+    cache = tmp_path / "tampered"
+    shutil.copytree(one / ".briefing-cache", cache)
+    (kept,) = [p for p in (cache / "search").iterdir() if b"2024/" in p.read_bytes()]
+    data = bytearray(kept.read_bytes())
+    data[-1] ^= 1
+    kept.write_bytes(bytes(data))
+    four = deploy(4, secret, cache)
+    assert indexed[2:] == [["2024"]]
+    assert bundle(four / "_site") == bundle(one / "_site")
+
+
+def test_a_short_cache_secret_is_refused_with_a_warning(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRIEFING_CACHE_SECRET", "short")
+    code, _, err = run(
+        "build", "--site", str(grain_site(make_site)), "--output", str(tmp_path / "o")
+    )
+    assert code == 0
+    assert "BRIEFING_CACHE_SECRET is too short" in err and "openssl rand -hex 32" in err
