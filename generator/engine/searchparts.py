@@ -63,7 +63,7 @@ def with_search(
     for files in made.values():
         digests.update((file, digest(data)) for file, data in files.items())
     bundle = _Bundle(parts, made, lambda todo: index_parts(todo, language, 1))
-    manifest = parts_manifest(keys)
+    manifest = parts_manifest(keys, parts)
     digests[MANIFEST] = digest(manifest)
     bundle.files[MANIFEST] = manifest
     pages, clashes = joined(assembled.pages, bundle_pages(digests, bundle.file))

@@ -124,7 +124,7 @@ class BackgroundIndex:
         made |= new
         self._made += 1
         round_folder = self.folder / f"round-{self._made}"
-        files = {MANIFEST: parts_manifest(keys)}
+        files = {MANIFEST: parts_manifest(keys, parts)}
         for part_files in made.values():
             files.update(part_files)
         with self._wake:  # stop() waits for this, and none is written after it

@@ -48,6 +48,8 @@ class SearchDocument:
     #: The day of the edition the page belongs to (None for a standalone page): it
     #: decides the part of the index that holds the page.
     day: dt.date | None = None
+    #: The filters' values for the page, as in its HTML: the search page lists them.
+    filters: tuple[tuple[str, str], ...] = ()
 
 
 def search_documents(site: Site, views: Views) -> list[SearchDocument]:
@@ -96,22 +98,23 @@ def _item(item: Item, site: Site, views: Views, language: str) -> SearchDocument
         meta,
         local.isoformat(),
     )
-    return SearchDocument(document.file, document.html, item.edition)
+    return SearchDocument(document.file, document.html, item.edition, tuple(filters))
 
 
 def _edition(edition: Edition, views: Views, language: str) -> SearchDocument:
     link = views.edition_link(edition)
     title = f"Edition {edition.number}: {link['title']}" if edition.title else link["title"]
+    filters = [("year", str(edition.date.year))]
     document = _document(
         output_file(edition.url),
         language,
         title,
         edition.intro_html,
-        [("year", str(edition.date.year))],
+        filters,
         [("date", link["when"])],
         edition.date.isoformat(),
     )
-    return SearchDocument(document.file, document.html, edition.date)
+    return SearchDocument(document.file, document.html, edition.date, tuple(filters))
 
 
 def _page(page: SitePage, language: str) -> SearchDocument:

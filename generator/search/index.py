@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata
 
@@ -116,13 +117,21 @@ def part_files(name: str, files: Mapping[str, bytes], primary: bool) -> dict[Out
     return out
 
 
-def parts_manifest(keys: Mapping[str, str]) -> bytes:
+def parts_manifest(keys: Mapping[str, str], parts: Sequence[SearchPart]) -> bytes:
     """``pagefind/parts.json``: the parts in search order (the primary first), each with
     a short form of its key, which the search page passes to Pagefind so that a part's
-    entry file is cached until the part changes."""
+    entry file is cached until the part changes; and each filter's values with the
+    number of pages that have them, which the search page lists without asking every
+    part of the index for its filter files (80 KiB at 10,000 items)."""
     listed = [{"name": name, "key": key[:16]} for name, key in keys.items()]
-    text = json.dumps({"version": 1, "parts": listed}, ensure_ascii=False, separators=(",", ":"))
-    return text.encode("utf-8") + b"\n"
+    counts: dict[str, Counter[str]] = {}
+    for part in parts:
+        for document in part.documents:
+            for name, value in dict.fromkeys(document.filters):
+                counts.setdefault(name, Counter())[value] += 1
+    filters = {name: dict(sorted(counts[name].items())) for name in sorted(counts)}
+    manifest = {"version": 1, "parts": listed, "filters": filters}
+    return json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
 
 def _failed(message: str) -> BuildFailed:

@@ -7,12 +7,21 @@ one (``mergeIndex`` in pagefind.js). An edit re-indexes the part that holds the
 page, and a part whose pages did not change keeps its files.
 
 A page's part follows from the calendar and the site's content, never from the
-build's history: a year is one part while it holds at most ``LIMIT`` pages, else
-its quarters are; a quarter too full splits into months, a month into thirds
-(days 1-10, 11-20, 21 to the end), a third into days. A daily briefing of a few
-items a day gets a part a quarter or a month; a wire desk's hundred a day, a
-part a third of a month. Standalone pages (About) make a part of their own. The
-same pages give the same parts, whatever edits led to them.
+build's history: a year is one part while it holds few enough pages, else its
+quarters are; a quarter too full splits into months, a month into thirds (days
+1-10, 11-20, 21 to the end), a third into days. Standalone pages (About) make a
+part of their own. The same pages give the same parts, whatever edits led to them.
+
+How many pages are too many is a trade between the editor and the reader. A part
+costs the build about 1.7 ms of Pagefind's time and 0.19 MiB of its memory per
+page; every part costs the reader's first query its entry and metadata, and each
+word searched one chunk of each part (15-20 KiB, whatever the part's size). So
+the periods that hold the site's newest day, where nearly every edit lands, are
+split at ``RECENT`` pages (a part made in under a second); the archive, which
+changes rarely, at ``ARCHIVE``, so that a query fetches a few parts, not dozens.
+When the newest day moves on to a new period, the last one's small parts merge
+into an archive part, once. At 10,000 items over two years (the shared benchmark
+corpus), that is the newest quarter in months and the rest in quarters: 10 parts.
 """
 
 from __future__ import annotations
@@ -23,11 +32,12 @@ from dataclasses import dataclass
 
 from generator.search.documents import SearchDocument
 
-#: The most pages a part holds, unless a single day holds more. Pagefind indexes
-#: about 700 pages a second and needs about 100 MiB for 500 (measured with
-#: benchmarks/bench.py): a part is made in well under a second, and a reader's query
-#: fetches a few parts' chunks, not hundreds.
-LIMIT = 500
+#: The most pages of a part in the periods that hold the newest day (unless a single
+#: day holds more): Pagefind makes 500 in 0.86 s with a peak of 93 MiB.
+RECENT = 500
+#: The most pages of an archive part: 1,500 take Pagefind about 2.5 s and 280 MiB,
+#: and make a query at 10,000 items fetch 8 chunks a word rather than 24.
+ARCHIVE = 1500
 
 #: The part of the pages with no date: standalone pages.
 PAGES = "pages"
@@ -70,11 +80,14 @@ PERIODS = (
 )
 
 
-def search_parts(documents: Sequence[SearchDocument], limit: int = LIMIT) -> list[SearchPart]:
+def search_parts(
+    documents: Sequence[SearchDocument], recent: int = RECENT, archive: int = ARCHIVE
+) -> list[SearchPart]:
     """The documents in parts, newest part first and standalone pages last; each part
     keeps the documents in the order given."""
     dated = [d for d in documents if d.day is not None]
-    parts = _split(dated, 0, limit)
+    newest = max((d.day for d in dated if d.day is not None), default=None)
+    parts = _split(dated, 0, _Limits(newest, recent, archive))
     parts.sort(key=lambda found: found[0], reverse=True)
     named = [part for _, part in parts]
     undated = tuple(d for d in documents if d.day is None)
@@ -83,8 +96,20 @@ def search_parts(documents: Sequence[SearchDocument], limit: int = LIMIT) -> lis
     return named
 
 
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    newest: dt.date | None
+    recent: int
+    archive: int
+
+    def of(self, period: _Period, name: str) -> int:
+        """The limit of the period called ``name``: the recent one if it holds the newest day."""
+        holds_newest = self.newest is not None and period.name(self.newest) == name
+        return self.recent if holds_newest else self.archive
+
+
 def _split(
-    documents: list[SearchDocument], level: int, limit: int
+    documents: list[SearchDocument], level: int, limits: _Limits
 ) -> list[tuple[dt.date, SearchPart]]:
     period = PERIODS[level]
     groups: dict[str, list[SearchDocument]] = {}
@@ -97,8 +122,8 @@ def _split(
         starts.setdefault(name, period.start(day))
     found: list[tuple[dt.date, SearchPart]] = []
     for name, group in groups.items():
-        if len(group) <= limit or level == len(PERIODS) - 1:
+        if len(group) <= limits.of(period, name) or level == len(PERIODS) - 1:
             found.append((starts[name], SearchPart(name, tuple(group))))
         else:
-            found += _split(group, level + 1, limit)
+            found += _split(group, level + 1, limits)
     return found

@@ -21,14 +21,14 @@ async function start(form) {
   order.value = asked.get("sort") === "newest" ? "newest" : "";
   form.hidden = false;
   // Words typed while the index loads stay in the box, and are searched once it has.
-  let pagefind, parts;
+  let pagefind, parts, listed;
   try {
-    ({ pagefind, parts } = await load(form.dataset.bundle, form.dataset.base));
+    ({ pagefind, parts, listed } = await load(form.dataset.bundle, form.dataset.base));
   } catch (error) {
     status.textContent = "The search index could not be loaded. Try again in a moment, or browse the archive.";
     return;
   }
-  await fillChoices(pagefind, choices, asked);
+  fillChoices(listed.filters || {}, choices, asked);
   // On a phone the filters would fill the screen: folded there, unless one is chosen.
   const options = document.getElementById("search-options");
   if (matchMedia("(max-width: 40rem)").matches && !choices.some((choice) => choice.value)) {
@@ -94,7 +94,8 @@ async function start(form) {
 async function load(bundle, base) {
   const answer = await fetch(bundle + "parts.json", { cache: "no-cache" });
   if (!answer.ok) throw new Error(`parts.json: ${answer.status}`);
-  const parts = (await answer.json()).parts;
+  const listed = await answer.json();
+  const parts = listed.parts;
   const pagefind = await import(bundle + "pagefind.js");
   const common = { baseUrl: base, excerptLength: 30 };
   const [primary, ...merged] = parts;
@@ -102,7 +103,7 @@ async function load(bundle, base) {
   await pagefind.init();
   await Promise.all(merged.map((part) =>
     pagefind.mergeIndex(`${bundle}${part.name}/`, { ...common, metaCacheTag: part.key, mergeFilter: { part: part.name } })));
-  return { pagefind, parts };
+  return { pagefind, parts, listed };
 }
 
 // Newest first across parts: Pagefind orders each part's results by date, but merges
@@ -117,8 +118,9 @@ async function newestFirst(pagefind, parts, words, filters) {
   return found;
 }
 
-async function fillChoices(pagefind, choices, asked) {
-  const counts = await pagefind.filters();
+// The filters' values and counts come with the list of parts, made by the build:
+// asking Pagefind would fetch every part's filter files first.
+function fillChoices(counts, choices, asked) {
   for (const choice of choices) {
     const name = choice.dataset.filter;
     const values = Object.entries(counts[name] || {});
