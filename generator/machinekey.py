@@ -18,9 +18,12 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import stat
 import sys
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 #: Bytes of secret; BLAKE2b takes keys of up to 64.
@@ -151,3 +154,69 @@ class Seal:
         name = kind.encode()
         digest.update(b"%d:" % len(name) + name)
         return digest
+
+
+#: A sealed file's name: a 40-digit hex digest; nothing else we write looks like one.
+_SEALED_NAME = re.compile(r"[0-9a-f]{40}")
+_MAC_BYTES = 16
+
+
+@dataclass(frozen=True, slots=True)
+class SealedFiles:
+    """A folder of the build cache that keeps one file per entry, each sealed under the
+    secret: read back only when the seal proves it was written here, unchanged."""
+
+    folder: Path
+    seal: Seal
+    #: What the files hold ("picture"): a file of one kind never passes for another.
+    kind: str
+
+    def read(self, name: str) -> bytes | None:
+        """The entry called ``name``, if there is one and the seal proves it."""
+        if not _SEALED_NAME.fullmatch(name) or self.folder.is_symlink():
+            return None
+        try:
+            # O_NOFOLLOW: a link put in the cache's place is not read through.
+            handle = os.open(self.folder / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(handle, "rb") as file:
+                data = file.read()
+        except OSError:
+            return None
+        mac, body = data[:_MAC_BYTES], data[_MAC_BYTES:]
+        return body if self.seal.valid(mac, self.kind, name, _digest(body)) else None
+
+    def write(self, name: str, body: bytes) -> None:
+        """Keep an entry; a cache that cannot be written only slows a later build."""
+        if not _SEALED_NAME.fullmatch(name) or self.folder.is_symlink():
+            return
+        mac = self.seal.mac(self.kind, name, _digest(body))
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".briefing-")
+        except OSError:
+            return
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(mac + body)
+            os.replace(temp, self.folder / name)
+        except OSError:
+            Path(temp).unlink(missing_ok=True)
+
+    def prune(self, keep: Collection[str]) -> None:
+        """Delete the entries not named in ``keep``; nothing else in the folder."""
+        if self.folder.is_symlink():
+            return
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return
+        for name in names:
+            if _SEALED_NAME.fullmatch(name) and name not in keep:
+                try:
+                    os.unlink(self.folder / name)
+                except OSError:
+                    pass  # in use elsewhere, or gone: a later build tries again
+
+
+def _digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()

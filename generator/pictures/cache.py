@@ -13,21 +13,14 @@ here, by this code, from these bytes.
 from __future__ import annotations
 
 import hashlib
-import os
-import re
-import tempfile
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.machinekey import Seal
+from generator.machinekey import Seal, SealedFiles
 
 #: The cache's folder for pictures, inside the build cache's.
 PICTURES_DIR = "pictures"
-#: What a copy's file is called: its key, and nothing else we write looks like one.
-_NAME = re.compile(r"[0-9a-f]{40}")
-#: The seal's length at the start of each file.
-_MAC_BYTES = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +37,10 @@ class PictureCache:
     def in_cache(cls, cache_dir: Path, seal: Seal, code: str) -> PictureCache:
         return cls(cache_dir / PICTURES_DIR, seal, code)
 
+    @property
+    def _files(self) -> SealedFiles:
+        return SealedFiles(self.folder, self.seal, "picture")
+
     def key(self, digest: str, file: str, width: int) -> str:
         """A copy's name: the source picture's digest, its file name (the format),
         the width, and the code that makes it."""
@@ -52,50 +49,12 @@ class PictureCache:
 
     def get(self, key: str) -> bytes | None:
         """The copy called ``key``, if there is one and this user's seal proves it."""
-        if not _NAME.fullmatch(key) or self.folder.is_symlink():
-            return None
-        try:
-            # O_NOFOLLOW: a link put in the cache's place is not read through.
-            handle = os.open(self.folder / key, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-            with os.fdopen(handle, "rb") as file:
-                data = file.read()
-        except OSError:
-            return None
-        mac, body = data[:_MAC_BYTES], data[_MAC_BYTES:]
-        return body if self.seal.valid(mac, "picture", key, _digest(body)) else None
+        return self._files.read(key)
 
     def put(self, key: str, body: bytes) -> None:
         """Keep a copy; a cache that cannot be written only slows the next build."""
-        if not _NAME.fullmatch(key) or self.folder.is_symlink():
-            return
-        mac = self.seal.mac("picture", key, _digest(body))
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".briefing-")
-        except OSError:
-            return
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(mac + body)
-            os.replace(temp, self.folder / key)
-        except OSError:
-            Path(temp).unlink(missing_ok=True)
+        self._files.write(key, body)
 
     def prune(self, keep: Collection[str]) -> None:
         """Delete the copies no picture of the site needs now; nothing else in the folder."""
-        if self.folder.is_symlink():
-            return
-        try:
-            names = os.listdir(self.folder)
-        except OSError:
-            return
-        for name in names:
-            if _NAME.fullmatch(name) and name not in keep:
-                try:
-                    os.unlink(self.folder / name)
-                except OSError:
-                    pass  # in use elsewhere, or gone: the next build tries again
-
-
-def _digest(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()
+        self._files.prune(keep)

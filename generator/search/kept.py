@@ -15,21 +15,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import re
-import tempfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.machinekey import Seal
+from generator.machinekey import Seal, SealedFiles
 from generator.text.urls import OutputPath
 
 #: The cache's folder for search parts, inside the build cache's.
 SEARCH_DIR = "search"
-#: What a part's file is called: nothing else we write looks like one.
-_NAME = re.compile(r"[0-9a-f]{40}")
-_MAC_BYTES = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,61 +39,26 @@ class KeptParts:
     def in_cache(cls, cache_dir: Path, seal: Seal, code: str) -> KeptParts:
         return cls(cache_dir / SEARCH_DIR, seal, code)
 
+    @property
+    def _files(self) -> SealedFiles:
+        return SealedFiles(self.folder, self.seal, "search part")
+
     def name(self, part_key: str) -> str:
         """A kept part's file name: its key and the code that made it."""
         return hashlib.blake2b(f"{part_key}\0{self.code}".encode(), digest_size=20).hexdigest()
 
     def get(self, part_key: str) -> dict[OutputPath, bytes] | None:
         """The files of the part made from ``part_key``, if kept and sealed by this secret."""
-        name = self.name(part_key)
-        if self.folder.is_symlink():
-            return None
-        try:
-            # O_NOFOLLOW: a link put in the cache's place is not read through.
-            handle = os.open(self.folder / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-            with os.fdopen(handle, "rb") as file:
-                data = file.read()
-        except OSError:
-            return None
-        mac, body = data[:_MAC_BYTES], data[_MAC_BYTES:]
-        if not self.seal.valid(mac, "search part", name, hashlib.sha256(body).hexdigest()):
-            return None
-        return _unpacked(body)
+        body = self._files.read(self.name(part_key))
+        return None if body is None else _unpacked(body)
 
     def put(self, part_key: str, files: Mapping[OutputPath, bytes]) -> None:
         """Keep a part; a cache that cannot be written only slows a later build."""
-        name = self.name(part_key)
-        if self.folder.is_symlink():
-            return
-        body = _packed(files)
-        mac = self.seal.mac("search part", name, hashlib.sha256(body).hexdigest())
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".briefing-")
-        except OSError:
-            return
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(mac + body)
-            os.replace(temp, self.folder / name)
-        except OSError:
-            Path(temp).unlink(missing_ok=True)
+        self._files.write(self.name(part_key), _packed(files))
 
     def prune(self, keep: Collection[str]) -> None:
         """Delete the kept parts but those made from the ``keep`` keys; nothing else."""
-        if self.folder.is_symlink():
-            return
-        wanted = {self.name(key) for key in keep}
-        try:
-            names = os.listdir(self.folder)
-        except OSError:
-            return
-        for name in names:
-            if _NAME.fullmatch(name) and name not in wanted:
-                try:
-                    os.unlink(self.folder / name)
-                except OSError:
-                    pass  # in use elsewhere, or gone: a later build tries again
+        self._files.prune({self.name(key) for key in keep})
 
 
 def _packed(files: Mapping[OutputPath, bytes]) -> bytes:
