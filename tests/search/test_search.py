@@ -591,3 +591,42 @@ def test_a_short_cache_secret_is_refused_with_a_warning(
     )
     assert code == 0
     assert "BRIEFING_CACHE_SECRET is too short" in err and "openssl rand -hex 32" in err
+
+
+def test_newest_first_pages_on_from_one_part_into_the_next(
+    make_site: MakeSite, tmp_path: Path, watched_chromium: tuple[object, list[str]]
+) -> None:
+    """The first page comes from the newest part alone; "Show more" goes on into the
+    older part, still newest first."""
+    from selenium.webdriver.common.by import By
+
+    driver, _ = watched_chromium
+    files = {
+        f"content/new-{day}.md": item(
+            f"Harbour report {day}", date=f"2025-03-{day:02}T09:00:00+03:00", body="Harbour news."
+        )
+        for day in range(1, 13)
+    }
+    files |= {
+        f"content/old-{day}.md": item(
+            f"Harbour review {day}", date=f"2024-05-{day:02}T09:00:00+03:00", body="Harbour news."
+        )
+        for day in range(1, 4)
+    }
+    top = tmp_path / "pages"
+    build(
+        BuildOptions(
+            site_dir=make_site({"site.yaml": SEARCH_SITE_YAML, **files}), output=top / "briefing"
+        )
+    )
+    with serve_pages(top, "/briefing/") as url:
+        driver.get(url + "search/?q=harbour&sort=newest")  # type: ignore[attr-defined]
+        _wait(driver, "document.querySelectorAll('#search-results li').length === 10")
+        status = driver.find_element(By.ID, "search-status").text  # type: ignore[attr-defined]
+        assert status.startswith("15 results")
+        driver.find_element(By.ID, "search-more").click()  # type: ignore[attr-defined]
+        _wait(driver, "document.querySelectorAll('#search-results li').length === 15")
+        expected = [url + f"2025/03/{day:02}/new-{day}/" for day in range(12, 0, -1)]
+        expected += [url + f"2024/05/{day:02}/old-{day}/" for day in range(3, 0, -1)]
+        assert _results(driver) == expected
+        assert driver.find_element(By.ID, "search-more").get_attribute("hidden")  # type: ignore[attr-defined]
