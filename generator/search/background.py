@@ -121,6 +121,9 @@ class BackgroundIndex:
         if self.kept is not None:
             for name, part_files in new.items():
                 self.kept.put(keys[name], part_files)
+            # Each edit makes its part anew: without this, a day of editing would leave
+            # hundreds of stale parts in the cache until the next build.
+            self.kept.prune(keys.values())
         made |= new
         self._made += 1
         round_folder = self.folder / f"round-{self._made}"

@@ -1,0 +1,69 @@
+"""serve's search index, made in a thread beside its builds: only the parts an edit
+touched are indexed, parts kept in the build cache are taken, and the cache keeps
+only the parts of the newest site."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from conftest import SEARCH_SITE_YAML, MakeSite, item
+
+from generator.engine.assemble import assemble
+from generator.engine.options import BuildOptions
+from generator.engine.state import Session
+from generator.model.records import Site
+from generator.search.background import BackgroundIndex
+from generator.search.kept import SEARCH_DIR
+
+#: Pagefind runs here, a process of its own.
+pytestmark = pytest.mark.slow
+
+
+def site_of(site_dir: Path, tmp_path: Path) -> Site:
+    return assemble(BuildOptions(site_dir=site_dir, output=tmp_path / "unused")).site
+
+
+def indexed(index: BackgroundIndex, site: Site, number: int) -> None:
+    index.update(site, number)
+    deadline = time.monotonic() + 60
+    while index.indexed != number:
+        assert time.monotonic() < deadline, "the index did not catch up in 60 s"
+        time.sleep(0.02)
+
+
+def test_edits_index_their_part_and_the_cache_keeps_only_the_newest_parts(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site_dir = make_site(
+        {
+            "site.yaml": SEARCH_SITE_YAML,
+            "content/old.md": item("Grain corridor", date="2023-08-01T09:00:00+03:00"),
+            "content/new.md": item("Freight costs ease", date="2025-06-10T09:00:00+03:00"),
+        }
+    )
+    options = BuildOptions(site_dir=site_dir, output=tmp_path / "unused")
+    reports: list[str] = []
+    index = BackgroundIndex(tmp_path / "search", reports.append)
+    index.kept = Session.for_preview(options).search_parts
+    assert index.kept is not None
+    index.start()
+    try:
+        indexed(index, site_of(site_dir, tmp_path), 1)
+        kept = tmp_path / "search"
+        cache = site_dir / ".briefing-cache" / SEARCH_DIR
+        assert len(list(cache.iterdir())) == 2  # 2025 and 2023
+        old_part = index.folder_for("pagefind/2023/pagefind-entry.json")
+        for number in (2, 3, 4):  # an editor at work on the newest item
+            new = site_dir / "content/new.md"
+            new.write_text(new.read_text() + f"\nSentence {number}.\n", encoding="utf-8")
+            indexed(index, site_of(site_dir, tmp_path), number)
+        # The old part was never made again; the cache holds the two parts of now.
+        assert index.folder_for("pagefind/2023/pagefind-entry.json") == old_part
+        assert len(list(cache.iterdir())) == 2
+        served = index.folder_for("pagefind/2025/pagefind-entry.json")
+        assert served is not None and (served / "pagefind/2025/pagefind-entry.json").is_file()
+        assert kept.is_dir() and reports == []
+    finally:
+        index.stop()
