@@ -8,7 +8,7 @@ of them was changed by hand (then the build must write it, and asks for its byte
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 
 from generator.engine.options import BuildOptions
@@ -17,9 +17,16 @@ from generator.engine.store import OutputState
 from generator.errors import BuildFailed, SiteError
 from generator.plan.manifest import digest
 from generator.plan.pages import bundle_pages, joined
-from generator.render.views import SEARCH_BUNDLE, Views
+from generator.render.views import Views
 from generator.search.documents import search_documents
-from generator.search.index import MANIFEST, SCRIPT, index_parts, part_key, parts_manifest
+from generator.search.index import (
+    MANIFEST,
+    index_parts,
+    made_parts,
+    part_keys,
+    part_of,
+    parts_manifest,
+)
 from generator.search.kept import KeptParts
 from generator.search.parts import SearchPart, search_parts
 from generator.text.urls import OutputPath
@@ -38,32 +45,24 @@ def with_search(
         return assembled
     language = site.config.language
     parts = search_parts(search_documents(site, Views(site)))
-    keys = {part.name: part_key(part, language, i == 0) for i, part in enumerate(parts)}
+    keys = part_keys(parts, language)
     published = _published_parts(state)
     live = _published_files(state)
     digests: dict[OutputPath, str] = {}
-    made: dict[str, Mapping[OutputPath, bytes]] = {}
     todo: list[tuple[SearchPart, bool]] = []
     for i, part in enumerate(parts):
         if published.get(part.name) == keys[part.name] and part.name in live:
             digests.update(live[part.name])
             if i == 0:
                 digests.update(live.get("", {}))  # the script beside the bundle's parts
-        elif kept is not None and (found := kept.get(keys[part.name])) is not None:
-            made[part.name] = found
         else:
             todo.append((part, i == 0))
-    new = index_parts(todo, language, options.jobs) if todo else {}
-    if kept is not None:
-        for name, part_files in new.items():
-            kept.put(keys[name], part_files)
-        kept.prune(keys.values())
-    made |= new
+    made = made_parts(todo, keys, language, options.jobs, kept)
     for files in made.values():
         digests.update((file, digest(data)) for file, data in files.items())
-    bundle = _Bundle(parts, made, lambda todo: index_parts(todo, language, 1))
     manifest = parts_manifest(keys, parts)
     digests[MANIFEST] = digest(manifest)
+    bundle = _Bundle(parts, made, language)
     bundle.files[MANIFEST] = manifest
     pages, clashes = joined(assembled.pages, bundle_pages(digests, bundle.file))
     if clashes:
@@ -83,12 +82,8 @@ def _published_files(state: OutputState) -> dict[str, dict[OutputPath, str]]:
     grouped once, for 100,000 items have as many files."""
     found: dict[str, dict[OutputPath, str]] = {}
     for file, (_, file_digest) in (state.live or {}).items():
-        if file == f"{SEARCH_BUNDLE}/{SCRIPT}":
-            found.setdefault("", {})[file] = file_digest
-        elif file.startswith(SEARCH_BUNDLE + "/"):
-            part = file.removeprefix(SEARCH_BUNDLE + "/").partition("/")
-            if part[1]:  # in a part's folder, not parts.json
-                found.setdefault(part[0], {})[file] = file_digest
+        if (name := part_of(file)) is not None:
+            found.setdefault(name, {})[file] = file_digest
     return found
 
 
@@ -101,19 +96,19 @@ class _Bundle:
         self,
         parts: list[SearchPart],
         made: Mapping[str, Mapping[OutputPath, bytes]],
-        make: Callable[[list[tuple[SearchPart, bool]]], Mapping[str, Mapping[OutputPath, bytes]]],
+        language: str,
     ) -> None:
         self.parts = {part.name: (part, i == 0) for i, part in enumerate(parts)}
         self.primary = parts[0].name if parts else ""
         self.files = {file: data for files in made.values() for file, data in files.items()}
-        self.make = make
+        self.language = language
 
     def file(self, path: OutputPath) -> bytes:
-        if path not in self.files:
-            name = self._part_of(path)
-            if name in self.parts:
-                for files in self.make([self.parts[name]]).values():
-                    self.files.update(files)
+        name = part_of(path)
+        name = self.primary if name == "" else name
+        if path not in self.files and name in self.parts:
+            for files in index_parts([self.parts[name]], self.language, 1).values():
+                self.files.update(files)
         if path not in self.files:
             raise SiteError(
                 "the search index came out different from the published one",
@@ -121,7 +116,3 @@ class _Bundle:
                 hint="build again with --clean",
             )
         return self.files[path]
-
-    def _part_of(self, path: OutputPath) -> str:
-        rel = path.removeprefix(SEARCH_BUNDLE + "/")
-        return self.primary if rel == SCRIPT else rel.partition("/")[0]

@@ -122,8 +122,14 @@ class Session:
         if not options.use_cache:
             pictures.prune(())
             search_parts.prune(())
-        session = cls(key, log or MemoryLog(), items=items, warnings=warnings, pictures=pictures)
-        session.search_parts = search_parts
+        session = cls(
+            key,
+            log or MemoryLog(),
+            items=items,
+            warnings=warnings,
+            pictures=pictures,
+            search_parts=search_parts,
+        )
         if items is not None and options.use_cache:
             try:
                 session.seen, session.context = items.seen(), items.context()

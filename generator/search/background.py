@@ -22,9 +22,9 @@ from generator.errors import BuildFailed
 from generator.model.records import Site
 from generator.render.views import SEARCH_BUNDLE, Views
 from generator.search.documents import search_documents
-from generator.search.index import MANIFEST, SCRIPT, index_parts, part_key, parts_manifest
+from generator.search.index import MANIFEST, SCRIPT, made_parts, part_keys, parts_manifest
 from generator.search.kept import KeptParts
-from generator.search.parts import SearchPart, search_parts
+from generator.search.parts import search_parts
 
 
 class BackgroundIndex:
@@ -105,12 +105,12 @@ class BackgroundIndex:
             return True  # a rebuild that changed nothing: not even the documents are made
         language = site.config.language
         parts = search_parts(search_documents(site, Views(site)))
-        keys = {part.name: part_key(part, language, i == 0) for i, part in enumerate(parts)}
+        keys = part_keys(parts, language)
         todo = [(p, i == 0) for i, p in enumerate(parts) if self._keys.get(p.name) != keys[p.name]]
-        made = self._from_kept(todo, keys)
-        todo = [(part, primary) for part, primary in todo if part.name not in made]
         try:
-            new = index_parts(todo, language, self.jobs, self._started) if todo else {}
+            # Each edit makes its part anew, and the kept parts are pruned to the site's:
+            # a day of editing leaves no hundreds of stale parts in the cache.
+            made = made_parts(todo, keys, language, self.jobs, self.kept, self._started)
         except BuildFailed as failed:
             if not self._stopped:
                 self.report("\n".join(str(e) for e in failed.errors))
@@ -118,13 +118,6 @@ class BackgroundIndex:
         finally:
             with self._wake:
                 self._pids.clear()
-        if self.kept is not None:
-            for name, part_files in new.items():
-                self.kept.put(keys[name], part_files)
-            # Each edit makes its part anew: without this, a day of editing would leave
-            # hundreds of stale parts in the cache until the next build.
-            self.kept.prune(keys.values())
-        made |= new
         self._made += 1
         round_folder = self.folder / f"round-{self._made}"
         files = {MANIFEST: parts_manifest(keys, parts)}
@@ -144,14 +137,6 @@ class BackgroundIndex:
             self._publish(served, keys)
             self._site_indexed = site
         return True
-
-    def _from_kept(
-        self, todo: list[tuple[SearchPart, bool]], keys: dict[str, str]
-    ) -> dict[str, dict[str, bytes]]:
-        if self.kept is None:
-            return {}
-        found = {part.name: self.kept.get(keys[part.name]) for part, _ in todo}
-        return {name: files for name, files in found.items() if files is not None}
 
     def _started(self, pid: int) -> None:
         # The editor's rebuilds come first: Pagefind gets the cores they leave.

@@ -89,7 +89,7 @@ def _item(item: Item, site: Site, views: Views, language: str) -> SearchDocument
         ("edition_url", edition["url"]),
     ]
     summary = "" if item.summary_is_lead else f"<p>{escape(item.summary)}</p>\n"
-    document = _document(
+    return _document(
         output_file(item.url),
         language,
         item.title,
@@ -97,24 +97,23 @@ def _item(item: Item, site: Site, views: Views, language: str) -> SearchDocument
         filters,
         meta,
         local.isoformat(),
+        item.edition,
     )
-    return SearchDocument(document.file, document.html, item.edition, tuple(filters))
 
 
 def _edition(edition: Edition, views: Views, language: str) -> SearchDocument:
     link = views.edition_link(edition)
     title = f"Edition {edition.number}: {link['title']}" if edition.title else link["title"]
-    filters = [("year", str(edition.date.year))]
-    document = _document(
+    return _document(
         output_file(edition.url),
         language,
         title,
         edition.intro_html,
-        filters,
+        [("year", str(edition.date.year))],
         [("date", link["when"])],
         edition.date.isoformat(),
+        edition.date,
     )
-    return SearchDocument(document.file, document.html, edition.date, tuple(filters))
 
 
 def _page(page: SitePage, language: str) -> SearchDocument:
@@ -130,6 +129,7 @@ def _document(
     filters: list[tuple[str, str]],
     meta: list[tuple[str, str]],
     sort_date: str,
+    day: dt.date | None = None,
 ) -> SearchDocument:
     """The HTML Pagefind reads: the words in the body, filters and metadata beside them.
 
@@ -148,4 +148,4 @@ def _document(
         f'<h1 data-pagefind-meta="title">{escape(title)}</h1>\n{body}\n'
         f"<div data-pagefind-ignore>{''.join(marks)}</div>\n</main>\n</body>\n</html>\n"
     )
-    return SearchDocument(file, html)
+    return SearchDocument(file, html, day, tuple(filters))

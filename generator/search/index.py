@@ -21,6 +21,7 @@ from generator.errors import BuildFailed, OutputError
 from generator.render.views import SEARCH_BUNDLE
 from generator.search.bundle import repeatable
 from generator.search.documents import documents_digest
+from generator.search.kept import KeptParts
 from generator.search.pagefind import index_files
 from generator.search.parts import SearchPart
 from generator.text.urls import OutputPath
@@ -63,6 +64,45 @@ def part_key(part: SearchPart, language: str, primary: bool) -> str:
     the same files."""
     role = "primary" if primary else "merged"
     return documents_digest(part.documents, f"{language}\0{engine_version()}\0{part.name}\0{role}")
+
+
+def part_keys(parts: Sequence[SearchPart], language: str) -> dict[str, str]:
+    """Each part's key by name; the first part is the primary."""
+    return {part.name: part_key(part, language, i == 0) for i, part in enumerate(parts)}
+
+
+def part_of(path: OutputPath) -> str | None:
+    """The part whose files hold ``path`` (``pagefind/<part>/...``): "" for the script at
+    the bundle's top (the primary's), None for the list of parts or a file elsewhere."""
+    if path == f"{SEARCH_BUNDLE}/{SCRIPT}":
+        return ""
+    name, slash, _ = path.removeprefix(SEARCH_BUNDLE + "/").partition("/")
+    return name if slash and path.startswith(SEARCH_BUNDLE + "/") else None
+
+
+def made_parts(
+    todo: Sequence[tuple[SearchPart, bool]],
+    keys: Mapping[str, str],
+    language: str,
+    jobs: int,
+    kept: KeptParts | None,
+    started: Callable[[int], None] | None = None,
+) -> dict[str, dict[OutputPath, bytes]]:
+    """The files of the ``todo`` parts: taken from ``kept`` where it holds them sealed,
+    else made by Pagefind and kept. The kept parts are pruned to those of ``keys``, the
+    site's parts now."""
+    made: dict[str, dict[OutputPath, bytes]] = {}
+    if kept is not None:
+        for part, _ in todo:
+            if (found := kept.get(keys[part.name])) is not None:
+                made[part.name] = found
+    rest = [(part, primary) for part, primary in todo if part.name not in made]
+    new = index_parts(rest, language, jobs, started) if rest else {}
+    if kept is not None:
+        for name, files in new.items():
+            kept.put(keys[name], files)
+        kept.prune(keys.values())
+    return made | new
 
 
 def index_parts(

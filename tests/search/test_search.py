@@ -26,11 +26,11 @@ from conftest import (
     start_chromium,
 )
 
-from generator.engine import searchparts
 from generator.engine.assemble import assemble
 from generator.engine.build import build
 from generator.engine.options import BuildOptions
 from generator.render.views import Views
+from generator.search import index as searchindex
 from generator.search.documents import search_documents
 from generator.search.parts import SearchPart
 
@@ -517,13 +517,13 @@ def test_an_index_made_edit_by_edit_is_the_clean_builds_bytes(
 def indexed(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """The names of the parts each build hands to Pagefind."""
     calls: list[list[str]] = []
-    real = searchparts.index_parts
+    real = searchindex.index_parts
 
     def counted(parts: list[tuple[SearchPart, bool]], *args: object) -> dict[str, dict[str, bytes]]:
         calls.append([part.name for part, _ in parts])
         return real(parts, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(searchparts, "index_parts", counted)
+    monkeypatch.setattr(searchindex, "index_parts", counted)
     return calls
 
 
