@@ -87,14 +87,15 @@ def first_by_slug(
     found: dict[str, V] = {}
     first: dict[str, Spelling] = {}
     told: set[tuple[str, str]] = set()
+    slugs: dict[str, str] = {}  # a name is written by many items: made once each
     for spelling in spellings:
         name, doc, key = spelling
-        slug = slugify(name)
+        slug = slugs.get(name) or slugs.setdefault(name, slugify(name))
         if slug not in found:
             found[slug], first[slug] = make(name, slug), spelling
             continue
         earlier = first[slug][0]
-        if _one_word(name) == _one_word(earlier) or (earlier, name) in told:
+        if name == earlier or (earlier, name) in told or _one_word(name) == _one_word(earlier):
             continue
         told.add((earlier, name))
         where = doc.value_at.get(key)
