@@ -16,7 +16,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 from generator.engine import outputdir, stage
@@ -121,8 +121,10 @@ def _build(
         found = survey_output(output, state, options)
     with _collector_paused():
         assembled = assemble(options, session, inputs, now, clock)
+        with clock.stage("plan"):
+            assembled = replace(assembled, versions=graph.versions(assembled.site))
         with clock.stage("search"):
-            assembled = with_search(options, assembled, state, session.search_parts)
+            assembled = with_search(options, assembled, state, session.key, session.search_parts)
         site, pages = assembled.site, assembled.pages
         with clock.stage("plan"):
             signatures = page_signatures(assembled, session.key)

@@ -37,7 +37,8 @@ from generator.text.urls import OutputPath
 
 
 def page_signatures(assembled: Assembled, key: str) -> list[str]:
-    """Every page's signature, in plan order; ``key`` stands for briefing's own code."""
+    """Every page's signature, in plan order; ``key`` stands for briefing's own code.
+    The digests of the site model's inputs are the assembled ones (``versions``)."""
     templates = assembled.theme.templates
     texts = {name: file.data.decode("utf-8", "replace") for name, file in templates.items()}
     site = hashlib.blake2b(key.encode() + b"\0" + assembled.config_bytes, digest_size=16)
@@ -56,7 +57,7 @@ def page_signatures(assembled: Assembled, key: str) -> list[str]:
         fixed[f"template:{name}"] = uses.hexdigest() if used is not None else every
     for name, file in assembled.theme.static.items():
         fixed[f"static:{name}"] = digest(file.data)
-    versions = graph.versions(assembled.site, fixed)
+    versions = {**fixed, **(assembled.versions or graph.versions(assembled.site))}
     return [graph.signature(page, versions) for page in assembled.pages]
 
 

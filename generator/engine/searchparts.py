@@ -15,16 +15,23 @@ from generator.engine.options import BuildOptions
 from generator.engine.state import Assembled
 from generator.engine.store import OutputState
 from generator.errors import BuildFailed, SiteError
+from generator.plan import graph
 from generator.plan.manifest import digest
 from generator.plan.pages import bundle_pages, joined
-from generator.render.views import Views
-from generator.search.documents import search_documents
+from generator.search.documents import (
+    Documents,
+    SearchEntry,
+    document_settings,
+    search_entries,
+)
 from generator.search.index import (
     MANIFEST,
+    documents,
     index_parts,
     made_parts,
     part_keys,
     part_of,
+    part_tag,
     parts_manifest,
 )
 from generator.search.kept import KeptParts
@@ -36,33 +43,44 @@ def with_search(
     options: BuildOptions,
     assembled: Assembled,
     state: OutputState,
+    code: str,
     kept: KeptParts | None = None,
 ) -> Assembled:
     """The plan with the search index's files, its parts made where their pages changed
-    (or taken from ``kept``, the parts an earlier build made, when they are there)."""
+    (or taken from ``kept``, the parts an earlier build made, when they are there);
+    ``code`` stands for briefing's own code.
+
+    Whether a part changed is told by its pages' input digests, which the plan makes
+    anyway: a document is made only for a part Pagefind indexes."""
     site = assembled.site
     if not (site.config.search and options.search_index):
         return assembled
     language = site.config.language
-    parts = search_parts(search_documents(site, Views(site)))
-    keys = part_keys(parts, language)
+    versions = assembled.versions or graph.versions(site)
+    parts = search_parts(search_entries(site, versions))
+    keys = part_keys(parts, document_settings(site, code))
+    make = Documents(site)
     published = _published_parts(state)
     live = _published_files(state)
     digests: dict[OutputPath, str] = {}
-    todo: list[tuple[SearchPart, bool]] = []
+    tags: dict[str, str] = {}
+    todo: list[tuple[SearchPart[SearchEntry], bool]] = []
     for i, part in enumerate(parts):
         if published.get(part.name) == keys[part.name] and part.name in live:
             digests.update(live[part.name])
+            tags[part.name] = part_tag(live[part.name])
             if i == 0:
                 digests.update(live.get("", {}))  # the script beside the bundle's parts
         else:
             todo.append((part, i == 0))
-    made = made_parts(todo, keys, language, options.jobs, kept)
-    for files in made.values():
-        digests.update((file, digest(data)) for file, data in files.items())
-    manifest = parts_manifest(keys, parts)
+    made = made_parts(todo, keys, make, language, options.jobs, kept)
+    for name, files in made.items():
+        made_digests = {file: digest(data) for file, data in files.items()}
+        digests.update(made_digests)
+        tags[name] = part_tag({f: d for f, d in made_digests.items() if part_of(f) == name})
+    manifest = parts_manifest(tags, parts)
     digests[MANIFEST] = digest(manifest)
-    bundle = _Bundle(parts, made, language)
+    bundle = _Bundle(parts, made, make, language)
     bundle.files[MANIFEST] = manifest
     pages, clashes = joined(assembled.pages, bundle_pages(digests, bundle.file))
     if clashes:
@@ -94,11 +112,13 @@ class _Bundle:
 
     def __init__(
         self,
-        parts: list[SearchPart],
+        parts: list[SearchPart[SearchEntry]],
         made: Mapping[str, Mapping[OutputPath, bytes]],
+        make: Documents,
         language: str,
     ) -> None:
         self.parts = {part.name: (part, i == 0) for i, part in enumerate(parts)}
+        self.make = make
         self.primary = parts[0].name if parts else ""
         self.files = {file: data for files in made.values() for file, data in files.items()}
         self.language = language
@@ -107,7 +127,9 @@ class _Bundle:
         name = part_of(path)
         name = self.primary if name == "" else name
         if path not in self.files and name in self.parts:
-            for files in index_parts([self.parts[name]], self.language, 1).values():
+            part, primary = self.parts[name]
+            made = index_parts([(documents(part, self.make), primary)], self.language, 1)
+            for files in made.values():
                 self.files.update(files)
         if path not in self.files:
             raise SiteError(

@@ -214,6 +214,9 @@ class Assembled:
     #: Each part of the search index by name, with the key of what it was made from
     #: (None: no index).
     search_parts: Mapping[str, str] | None = None
+    #: The digests of the pages' inputs that the site model holds (plan.graph.versions),
+    #: once made: the plan's signatures and the search index's part keys share them.
+    versions: Mapping[str, str] | None = None
 
     @property
     def files(self) -> frozenset[OutputPath]:

@@ -86,10 +86,12 @@ class Planned(Protocol):
 
 
 def item_card(item: Item, edition: str) -> str:
-    """A digest of every field of an item but its body (``edition``: its edition's digest)."""
+    """A digest of every field of an item but its body (``edition``: its edition's digest)
+    and its file's path, which no page shows: the same item in another checkout (a
+    deploy's) has the same card, and its search document the same key."""
     return _digest(
         (
-            item.path, item.title, item.slug, item.date.isoformat(), item.url,
+            item.title, item.slug, item.date.isoformat(), item.url,
             *(f"{t.name}\1{t.slug}\1{t.url}" for t in item.tags), "\2",
             *(f"{r.url}\1{r.publisher.name}\1{r.publisher.slug}\1{r.publisher.url}"
               for r in item.references), "\2",
@@ -113,13 +115,14 @@ def edition_heading(edition: Edition) -> str:
     )  # fmt: skip
 
 
-def versions(site: Site, fixed: Mapping[str, str]) -> dict[str, str]:
-    """The digest of every input key of this build's pages.
+def versions(site: Site) -> dict[str, str]:
+    """The digest of every input key of this build's pages that the site model holds.
 
-    ``fixed`` holds what the site model does not: ``site`` (site.yaml and briefing
-    itself), ``template:<name>`` and ``static:<name>``.
+    The others, ``site`` (site.yaml and briefing itself), ``template:<name>`` and
+    ``static:<name>``, come from the theme and the settings (``page_signatures``).
+    The search index keys its parts with these digests too.
     """
-    found = dict(fixed)
+    found: dict[str, str] = {}
     for edition in site.editions:
         day = edition.date.isoformat()
         found[f"edition:{day}"] = edition_heading(edition)
@@ -135,7 +138,7 @@ def versions(site: Site, fixed: Mapping[str, str]) -> dict[str, str]:
     for page in site.pages:
         found[f"page:{page.url}"] = _digest(
             (
-                page.path, page.title, page.summary or "\1", page.html, str(page.words),
+                page.title, page.summary or "\1", page.html, str(page.words),
                 json.dumps(thawed(page.extra), ensure_ascii=False),
                 *(f"{a.file}\1{a.width}\1{a.height}" for a in page.attachments),
             )

@@ -15,13 +15,13 @@ import shutil
 import signal
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from generator.errors import BuildFailed
 from generator.model.records import Site
-from generator.render.views import SEARCH_BUNDLE, Views
-from generator.search.documents import search_documents
+from generator.render.views import SEARCH_BUNDLE
+from generator.search.documents import Documents, document_settings, search_entries
 from generator.search.index import MANIFEST, SCRIPT, made_parts, part_keys, parts_manifest
 from generator.search.kept import KeptParts
 from generator.search.parts import search_parts
@@ -37,6 +37,7 @@ class BackgroundIndex:
         self.jobs = jobs
         self._wake = threading.Condition()
         self._site: Site | None = None
+        self._versions: Mapping[str, str] = {}
         self._number = 0
         #: The number of the build whose site the served index was made from.
         self.indexed = 0
@@ -53,16 +54,18 @@ class BackgroundIndex:
         self._served: dict[str, Path] = {}
         #: Parts kept between builds in the build cache, when a secret can seal them.
         self.kept: KeptParts | None = None
+        #: Stands for briefing's own code, part of each part's key (Session.key).
+        self.code = ""
         self._thread = threading.Thread(target=self._run, name="briefing-search", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
-    def update(self, site: Site, number: int) -> None:
-        """Index ``site`` (of build ``number``) when the thread is free, unless a newer
-        site comes first."""
+    def update(self, site: Site, versions: Mapping[str, str], number: int) -> None:
+        """Index ``site`` (of build ``number``, whose pages' inputs have ``versions`` for
+        digests) when the thread is free, unless a newer site comes first."""
         with self._wake:
-            self._site, self._number = site, number
+            self._site, self._versions, self._number = site, versions, number
             self._wake.notify()
 
     def folder_for(self, rel: str) -> Path | None:
@@ -88,15 +91,16 @@ class BackgroundIndex:
                 self._wake.wait_for(lambda: self._site is not None or self._stopped)
                 if self._stopped:
                     return
-                site, number, self._site = self._site, self._number, None
+                site, versions, number = self._site, self._versions, self._number
+                self._site = None
             assert site is not None
             try:
-                if self._index(site):
+                if self._index(site, versions):
                     self.indexed = number
             except Exception:  # noqa: BLE001 - a bug must not end the preview's search
                 self.report("internal error:\n" + traceback.format_exc())
 
-    def _index(self, site: Site) -> bool:
+    def _index(self, site: Site, versions: Mapping[str, str]) -> bool:
         """Whether the served index now holds ``site``'s words."""
         if not site.config.search:
             self._publish({}, {})
@@ -104,13 +108,15 @@ class BackgroundIndex:
         if site is self._site_indexed:
             return True  # a rebuild that changed nothing: not even the documents are made
         language = site.config.language
-        parts = search_parts(search_documents(site, Views(site)))
-        keys = part_keys(parts, language)
+        parts = search_parts(search_entries(site, versions))
+        keys = part_keys(parts, document_settings(site, self.code))
         todo = [(p, i == 0) for i, p in enumerate(parts) if self._keys.get(p.name) != keys[p.name]]
         try:
             # Each edit makes its part anew, and the kept parts are pruned to the site's:
             # a day of editing leaves no hundreds of stale parts in the cache.
-            made = made_parts(todo, keys, language, self.jobs, self.kept, self._started)
+            made = made_parts(
+                todo, keys, Documents(site), language, self.jobs, self.kept, self._started
+            )
         except BuildFailed as failed:
             if not self._stopped:
                 self.report("\n".join(str(e) for e in failed.errors))
@@ -120,7 +126,9 @@ class BackgroundIndex:
                 self._pids.clear()
         self._made += 1
         round_folder = self.folder / f"round-{self._made}"
-        files = {MANIFEST: parts_manifest(keys, parts)}
+        # The preview's tags are its keys: it publishes nothing, and a part made again
+        # has a new key.
+        files = {MANIFEST: parts_manifest({name: key[:16] for name, key in keys.items()}, parts)}
         for part_files in made.values():
             files.update(part_files)
         with self._wake:  # stop() waits for this, and none is written after it

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -52,37 +52,121 @@ class SearchDocument:
     filters: tuple[tuple[str, str], ...] = ()
 
 
-def search_documents(site: Site, views: Views) -> list[SearchDocument]:
-    """Every searchable page, in a fixed order: items newest first, editions, pages."""
-    language = site.config.language
-    found = [_item(item, site, views, language) for item in site.items]
-    found += [_edition(e, views, language) for e in reversed(site.editions) if _has_words(e)]
-    found += [_page(page, language) for page in site.pages]
+#: A searchable page's source in the site model.
+Searchable = Item | Edition | SitePage
+
+
+@dataclass(frozen=True, slots=True)
+class SearchEntry:
+    """A searchable page before its document is made: enough to put it in a part of the
+    index, to count its filters, and to tell whether its document changed."""
+
+    file: OutputPath
+    #: See :attr:`SearchDocument.day`.
+    day: dt.date | None
+    filters: tuple[tuple[str, str], ...]
+    #: The digests of what the page's document is made from (the plan's digests of its
+    #: inputs): the same key, the same document, given the same settings.
+    key: str
+    page: Searchable
+
+
+def search_entries(site: Site, versions: Mapping[str, str]) -> list[SearchEntry]:
+    """Every searchable page, in a fixed order: items newest first, editions, pages.
+
+    ``versions`` holds the digests of the pages' inputs by name (the plan's
+    ``card:``/``body:``, ``edition:``/``intro:`` and ``page:`` digests, made for every
+    build anyway): a part's key is made from them, so a build learns that nothing
+    changed without making 10,000 documents again.
+    """
+    zone = site.config.timezone
+    found = [
+        SearchEntry(
+            output_file(item.url),
+            item.edition,
+            _item_filters(item, item.date.astimezone(zone).year),
+            versions[f"card:{item.url}"] + versions[f"body:{item.url}"],
+            item,
+        )
+        for item in site.items
+    ]
+    found += [
+        SearchEntry(
+            output_file(e.url),
+            e.date,
+            (("year", str(e.date.year)),),
+            versions[f"edition:{e.date.isoformat()}"] + versions[f"intro:{e.date.isoformat()}"],
+            e,
+        )
+        for e in reversed(site.editions)
+        if _has_words(e)
+    ]
+    found += [
+        SearchEntry(output_file(p.url), None, (), versions[f"page:{p.url}"], p) for p in site.pages
+    ]
     return found
 
 
-def documents_digest(documents: Sequence[SearchDocument], settings: str) -> str:
-    """A digest of every document and of ``settings`` (language, Pagefind's version)."""
+def document_settings(site: Site, code: str) -> str:
+    """What every document of ``site`` is made from besides its page's inputs: the
+    language, the time zone (dates and years), the base path (links to editions) and
+    ``code``, briefing's own version (the documents' form)."""
+    config = site.config
+    return f"{config.language}\0{config.timezone}\0{config.base_path}\0{code}"
+
+
+def entries_digest(entries: Sequence[SearchEntry], settings: str) -> str:
+    """A digest of every entry's file and key, and of ``settings`` (everything else a
+    document is made from: language, time zone, base path, briefing's and Pagefind's
+    versions)."""
     digest = hashlib.blake2b(settings.encode("utf-8"), digest_size=16)
-    for document in documents:
-        digest.update(b"\0" + document.file.encode("utf-8") + b"\0" + document.html.encode())
+    for entry in entries:
+        digest.update(f"\0{entry.file}\0{entry.key}".encode())
     return digest.hexdigest()
+
+
+class Documents:
+    """Makes the search documents of one site, only those asked for."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self._views: Views | None = None
+
+    def __call__(self, entry: SearchEntry) -> SearchDocument:
+        views = self._views = self._views or Views(self.site)
+        language = self.site.config.language
+        page = entry.page
+        if isinstance(page, Item):
+            return _item(page, self.site, views, language)
+        if isinstance(page, Edition):
+            return _edition(page, views, language)
+        return _page(page, language)
+
+
+def search_documents(site: Site, versions: Mapping[str, str]) -> list[SearchDocument]:
+    """Every searchable page's document, in the order of :func:`search_entries`."""
+    make = Documents(site)
+    return [make(entry) for entry in search_entries(site, versions)]
 
 
 def _has_words(edition: Edition) -> bool:
     return bool(edition.title or edition.intro_html)
 
 
-def _item(item: Item, site: Site, views: Views, language: str) -> SearchDocument:
-    local = item.date.astimezone(site.config.timezone)
-    edition = views.edition_link(views.editions[item.edition])
-    filters = [("year", str(local.year))]
+def _item_filters(item: Item, year: int) -> tuple[tuple[str, str], ...]:
+    filters = [("year", str(year))]
     filters += [("section", item.section)] if item.section else []
     filters += [("tag", tag.name) for tag in item.tags]
     filters += [
         ("publisher", name) for name in dict.fromkeys(r.publisher.name for r in item.references)
     ]
     filters += [("author", author.name) for author in item.authors]
+    return tuple(filters)
+
+
+def _item(item: Item, site: Site, views: Views, language: str) -> SearchDocument:
+    local = item.date.astimezone(site.config.timezone)
+    edition = views.edition_link(views.editions[item.edition])
     meta = [
         ("date", date_text(local.date())),
         ("edition", edition["title"]),
@@ -94,7 +178,7 @@ def _item(item: Item, site: Site, views: Views, language: str) -> SearchDocument
         language,
         item.title,
         summary + item.html,
-        filters,
+        list(_item_filters(item, local.year)),
         meta,
         local.isoformat(),
         item.edition,

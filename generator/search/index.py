@@ -12,6 +12,7 @@ never touching the disk, and is made repeatable by :mod:`generator.search.bundle
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -20,7 +21,7 @@ from importlib import metadata
 from generator.errors import BuildFailed, OutputError
 from generator.render.views import SEARCH_BUNDLE
 from generator.search.bundle import repeatable
-from generator.search.documents import documents_digest
+from generator.search.documents import SearchDocument, SearchEntry, entries_digest
 from generator.search.kept import KeptParts
 from generator.search.pagefind import index_files
 from generator.search.parts import SearchPart
@@ -58,17 +59,17 @@ def engine_version() -> str:
     return " ".join(found) or "none"
 
 
-def part_key(part: SearchPart, language: str, primary: bool) -> str:
-    """What a part's files are made from: its documents, the language, Pagefind's version,
-    and whether it is the primary part (which carries Pagefind's runtime). The same key,
-    the same files."""
+def part_key(part: SearchPart[SearchEntry], settings: str, primary: bool) -> str:
+    """What a part's files are made from: its pages' entries, ``settings`` (what else
+    their documents are made from), Pagefind's version, and whether it is the primary
+    part (which carries Pagefind's runtime). The same key, the same files."""
     role = "primary" if primary else "merged"
-    return documents_digest(part.documents, f"{language}\0{engine_version()}\0{part.name}\0{role}")
+    return entries_digest(part.pages, f"{settings}\0{engine_version()}\0{part.name}\0{role}")
 
 
-def part_keys(parts: Sequence[SearchPart], language: str) -> dict[str, str]:
+def part_keys(parts: Sequence[SearchPart[SearchEntry]], settings: str) -> dict[str, str]:
     """Each part's key by name; the first part is the primary."""
-    return {part.name: part_key(part, language, i == 0) for i, part in enumerate(parts)}
+    return {part.name: part_key(part, settings, i == 0) for i, part in enumerate(parts)}
 
 
 def part_of(path: OutputPath) -> str | None:
@@ -81,22 +82,23 @@ def part_of(path: OutputPath) -> str | None:
 
 
 def made_parts(
-    todo: Sequence[tuple[SearchPart, bool]],
+    todo: Sequence[tuple[SearchPart[SearchEntry], bool]],
     keys: Mapping[str, str],
+    make: Callable[[SearchEntry], SearchDocument],
     language: str,
     jobs: int,
     kept: KeptParts | None,
     started: Callable[[int], None] | None = None,
 ) -> dict[str, dict[OutputPath, bytes]]:
     """The files of the ``todo`` parts: taken from ``kept`` where it holds them sealed,
-    else made by Pagefind and kept. The kept parts are pruned to those of ``keys``, the
-    site's parts now."""
+    else made by Pagefind from their documents (``make`` makes one) and kept. The kept
+    parts are pruned to those of ``keys``, the site's parts now."""
     made: dict[str, dict[OutputPath, bytes]] = {}
     if kept is not None:
         for part, _ in todo:
             if (found := kept.get(keys[part.name])) is not None:
                 made[part.name] = found
-    rest = [(part, primary) for part, primary in todo if part.name not in made]
+    rest = [(documents(part, make), primary) for part, primary in todo if part.name not in made]
     new = index_parts(rest, language, jobs, started) if rest else {}
     if kept is not None:
         for name, files in new.items():
@@ -105,8 +107,15 @@ def made_parts(
     return made | new
 
 
+def documents(
+    part: SearchPart[SearchEntry], make: Callable[[SearchEntry], SearchDocument]
+) -> SearchPart[SearchDocument]:
+    """The part with its pages' documents, made now: only the parts Pagefind indexes."""
+    return SearchPart(part.name, tuple(make(entry) for entry in part.pages))
+
+
 def index_parts(
-    parts: Sequence[tuple[SearchPart, bool]],
+    parts: Sequence[tuple[SearchPart[SearchDocument], bool]],
     language: str,
     jobs: int,
     started: Callable[[int], None] | None = None,
@@ -124,7 +133,7 @@ def index_parts(
 
 
 async def _index_all(
-    parts: Sequence[tuple[SearchPart, bool]],
+    parts: Sequence[tuple[SearchPart[SearchDocument], bool]],
     language: str,
     jobs: int,
     started: Callable[[int], None] | None,
@@ -133,9 +142,11 @@ async def _index_all(
     # core; the slots keep as many at work as the build may use.
     slots = asyncio.Semaphore(jobs)
 
-    async def one(part: SearchPart, primary: bool) -> tuple[str, dict[OutputPath, bytes]]:
+    async def one(
+        part: SearchPart[SearchDocument], primary: bool
+    ) -> tuple[str, dict[OutputPath, bytes]]:
         async with slots:
-            files = await index_files(part.documents, language, started)
+            files = await index_files(part.pages, language, started)
         return part.name, part_files(part.name, files, primary)
 
     return dict(await asyncio.gather(*(one(part, primary) for part, primary in parts)))
@@ -157,17 +168,27 @@ def part_files(name: str, files: Mapping[str, bytes], primary: bool) -> dict[Out
     return out
 
 
-def parts_manifest(keys: Mapping[str, str], parts: Sequence[SearchPart]) -> bytes:
+def part_tag(files: Mapping[OutputPath, str]) -> str:
+    """A short digest of a part's files (``files``: each one's digest): the search page
+    passes it to Pagefind, which caches the part's metadata until it changes. Made from
+    the files, not the part's key, so that the site does not change with briefing's
+    version while its index stays the same."""
+    tag = hashlib.blake2b(digest_size=8)
+    for file, file_digest in sorted(files.items()):
+        tag.update(f"{file}\0{file_digest}\0".encode())
+    return tag.hexdigest()
+
+
+def parts_manifest(tags: Mapping[str, str], parts: Sequence[SearchPart[SearchEntry]]) -> bytes:
     """``pagefind/parts.json``: the parts in search order (the primary first), each with
-    a short form of its key, which the search page passes to Pagefind so that a part's
-    entry file is cached until the part changes; and each filter's values with the
-    number of pages that have them, which the search page lists without asking every
-    part of the index for its filter files (80 KiB at 10,000 items)."""
-    listed = [{"name": name, "key": key[:16]} for name, key in keys.items()]
+    its tag (:func:`part_tag`); and each filter's values with the number of pages that
+    have them, which the search page lists without asking every part of the index for
+    its filter files (80 KiB at 10,000 items)."""
+    listed = [{"name": part.name, "key": tags[part.name]} for part in parts]
     counts: dict[str, Counter[str]] = {}
     for part in parts:
-        for document in part.documents:
-            for name, value in dict.fromkeys(document.filters):
+        for entry in part.pages:
+            for name, value in dict.fromkeys(entry.filters):
                 counts.setdefault(name, Counter())[value] += 1
     filters = {name: dict(sorted(counts[name].items())) for name in sorted(counts)}
     manifest = {"version": 1, "parts": listed, "filters": filters}

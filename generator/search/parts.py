@@ -29,8 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-from generator.search.documents import SearchDocument
+from typing import Generic, Protocol, TypeVar
 
 #: The most pages of a part in the periods that hold the newest day (unless a single
 #: day holds more): Pagefind makes 500 in 0.86 s with a peak of 93 MiB.
@@ -43,14 +42,25 @@ ARCHIVE = 1500
 PAGES = "pages"
 
 
+class Dated(Protocol):
+    """A searchable page as parts see it: its edition's day (None: a standalone page)."""
+
+    @property
+    def day(self) -> dt.date | None: ...
+
+
+Page = TypeVar("Page", bound=Dated)
+
+
 @dataclass(frozen=True, slots=True)
-class SearchPart:
-    """Some of the site's search documents, indexed together."""
+class SearchPart(Generic[Page]):
+    """Some of the site's searchable pages, indexed together: their entries while the
+    build decides which parts to make, their documents when a part is made."""
 
     #: The part's folder under the search bundle: ``2025``, ``2025-q3``, ``2025-07``,
     #: ``2025-07-t2``, ``2025-07-14`` or ``pages``.
     name: str
-    documents: tuple[SearchDocument, ...]
+    pages: tuple[Page, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,16 +91,16 @@ PERIODS = (
 
 
 def search_parts(
-    documents: Sequence[SearchDocument], recent: int = RECENT, archive: int = ARCHIVE
-) -> list[SearchPart]:
-    """The documents in parts, newest part first and standalone pages last; each part
-    keeps the documents in the order given."""
-    dated = [d for d in documents if d.day is not None]
+    pages: Sequence[Page], recent: int = RECENT, archive: int = ARCHIVE
+) -> list[SearchPart[Page]]:
+    """The pages in parts, newest part first and standalone pages last; each part
+    keeps the pages in the order given."""
+    dated = [d for d in pages if d.day is not None]
     newest = max((d.day for d in dated if d.day is not None), default=None)
     parts = _split(dated, 0, _Limits(newest, recent, archive))
     parts.sort(key=lambda found: found[0], reverse=True)
     named = [part for _, part in parts]
-    undated = tuple(d for d in documents if d.day is None)
+    undated = tuple(d for d in pages if d.day is None)
     if undated:
         named.append(SearchPart(PAGES, undated))
     return named
@@ -109,18 +119,18 @@ class _Limits:
 
 
 def _split(
-    documents: list[SearchDocument], level: int, limits: _Limits
-) -> list[tuple[dt.date, SearchPart]]:
+    pages: list[Page], level: int, limits: _Limits
+) -> list[tuple[dt.date, SearchPart[Page]]]:
     period = PERIODS[level]
-    groups: dict[str, list[SearchDocument]] = {}
+    groups: dict[str, list[Page]] = {}
     starts: dict[str, dt.date] = {}
-    for document in documents:
-        day = document.day
+    for page in pages:
+        day = page.day
         assert day is not None
         name = period.name(day)
-        groups.setdefault(name, []).append(document)
+        groups.setdefault(name, []).append(page)
         starts.setdefault(name, period.start(day))
-    found: list[tuple[dt.date, SearchPart]] = []
+    found: list[tuple[dt.date, SearchPart[Page]]] = []
     for name, group in groups.items():
         if len(group) <= limits.of(period, name) or level == len(PERIODS) - 1:
             found.append((starts[name], SearchPart(name, tuple(group))))

@@ -20,6 +20,7 @@ from generator.engine.state import Session
 from generator.engine.store import MemoryLog
 from generator.errors import BuildFailed, SiteError, plural
 from generator.model.records import Document, Rendered
+from generator.plan import graph
 from generator.plan.layout import item_page
 from generator.project.config import SiteConfig, load_config
 from generator.reading import collect
@@ -50,6 +51,7 @@ class Preview:
         self.session = Session.for_preview(options)
         # Parts an earlier build or preview made: a start indexes only what changed since.
         search.kept = self.session.search_parts
+        search.code = self.session.key
         self.serving = False
         #: After a failed rebuild, the next looks at every file: the files that failed
         #: it are no longer among the changes it hears of.
@@ -93,8 +95,10 @@ class Preview:
 
     def index(self) -> None:
         """Have the last good build's site indexed for search, once the thread is free."""
-        if self.session.last is not None:
-            self.search.update(self.session.last.site, self.state.good)
+        last = self.session.last
+        if last is not None:
+            versions = last.versions or graph.versions(last.site)
+            self.search.update(last.site, versions, self.state.good)
 
     def _warn(self, warnings: tuple[str, ...]) -> None:
         """Each warning once, when it first appears: not again on every keystroke."""

@@ -14,6 +14,7 @@ from generator.engine.assemble import assemble
 from generator.engine.options import BuildOptions
 from generator.engine.state import Session
 from generator.model.records import Site
+from generator.plan import graph
 from generator.search.background import BackgroundIndex
 from generator.search.kept import SEARCH_DIR
 
@@ -26,7 +27,7 @@ def site_of(site_dir: Path, tmp_path: Path) -> Site:
 
 
 def indexed(index: BackgroundIndex, site: Site, number: int) -> None:
-    index.update(site, number)
+    index.update(site, graph.versions(site), number)
     deadline = time.monotonic() + 60
     while index.indexed != number:
         assert time.monotonic() < deadline, "the index did not catch up in 60 s"

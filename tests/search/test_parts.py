@@ -18,7 +18,7 @@ def on(day: str, count: int = 1, name: str = "item") -> list[SearchDocument]:
 
 
 def names(documents: list[SearchDocument], limit: int) -> list[tuple[str, int]]:
-    return [(part.name, len(part.documents)) for part in search_parts(documents, limit, limit)]
+    return [(part.name, len(part.pages)) for part in search_parts(documents, limit, limit)]
 
 
 def test_a_year_that_fits_is_one_part_newest_year_first_and_pages_last() -> None:
@@ -70,21 +70,21 @@ def test_the_parts_keep_the_documents_order_and_follow_the_content_alone() -> No
     documents = [d for day in range(1, 29) for d in on(f"2025-03-{day:02}", day % 4 + 1)]
     parts = search_parts(documents, 20, 20)
     for part in parts:
-        assert list(part.documents) == [d for d in documents if d in part.documents]
-    assert sorted(d.file for p in parts for d in p.documents) == sorted(d.file for d in documents)
+        assert list(part.pages) == [d for d in documents if d in part.pages]
+    assert sorted(d.file for p in parts for d in p.pages) == sorted(d.file for d in documents)
     shuffled = documents[:]
     random.Random(7).shuffle(shuffled)
     again = search_parts(shuffled, 20, 20)
-    assert [(p.name, {d.file for d in p.documents}) for p in again] == [
-        (p.name, {d.file for d in p.documents}) for p in parts
+    assert [(p.name, {d.file for d in p.pages}) for p in again] == [
+        (p.name, {d.file for d in p.pages}) for p in parts
     ]
 
 
 def test_an_edit_in_one_month_leaves_the_other_parts_as_they_were() -> None:
     before = on("2025-01-10", 3) + on("2025-02-10", 3) + on("2025-03-10", 3)
     after = before + on("2025-03-11", 1, name="new")  # March grows, past the limit
-    old = {p.name: p.documents for p in search_parts(before, 3, 3)}
-    new = {p.name: p.documents for p in search_parts(after, 3, 3)}
+    old = {p.name: p.pages for p in search_parts(before, 3, 3)}
+    new = {p.name: p.pages for p in search_parts(after, 3, 3)}
     assert old["2025-01"] == new["2025-01"] and old["2025-02"] == new["2025-02"]
     assert "2025-03" in old and "2025-03" not in new and "2025-03-t2" in new
 
@@ -94,7 +94,7 @@ def test_the_newest_periods_split_finer_than_the_archive() -> None:
     documents = on("2024-02-01", 4) + on("2024-05-01", 4) + on("2025-01-10", 2)
     documents += on("2025-02-10", 2) + on("2025-03-10", 2)
     # 2024 (8 pages) fits the archive's limit; 2025's quarter holds the newest day.
-    assert [(p.name, len(p.documents)) for p in search_parts(documents, 3, 8)] == [
+    assert [(p.name, len(p.pages)) for p in search_parts(documents, 3, 8)] == [
         ("2025-03", 2),
         ("2025-02", 2),
         ("2025-01", 2),

@@ -29,10 +29,16 @@ from conftest import (
 from generator.engine.assemble import assemble
 from generator.engine.build import build
 from generator.engine.options import BuildOptions
-from generator.render.views import Views
+from generator.plan import graph
 from generator.search import index as searchindex
-from generator.search.documents import search_documents
-from generator.search.parts import SearchPart
+from generator.search.documents import (
+    Documents,
+    document_settings,
+    search_documents,
+    search_entries,
+)
+from generator.search.index import part_key
+from generator.search.parts import SearchPart, search_parts
 
 #: Every build here runs Pagefind, a process of its own; some run Chromium.
 pytestmark = pytest.mark.slow
@@ -94,6 +100,74 @@ def fragments(out: Path) -> list[dict[str, object]]:
     return found
 
 
+# A part's key: made from the pages' input digests, as exact as the documents ---
+
+
+#: Edits of the grain site, each (file, old text, new text); the keys and the
+#: documents must agree on every one of them.
+EDITS = {
+    "a title": ("content/grain.md", "Grain deal extended", "Grain pact extended"),
+    "a body": ("content/rates.md", "stays at 2 percent", "stays at 2.5 percent"),
+    "a tag": ("content/energy.md", "[energy]", "[energy, winter]"),
+    "a publisher's name": ("site.yaml", "reuters.com: Reuters", "reuters.com: Reuters News"),
+    "an edition's title": ("content/editions/2025-07-22.md", "Rates day", "Rate day"),
+    "an edition's words": ("content/editions/2025-07-22.md", "quiet day", "calm day"),
+    "the time zone": ("site.yaml", "Europe/Kyiv", "America/New_York"),
+    "the language": ("site.yaml", "timezone:", "language: de\ntimezone:"),
+    "the base path": ("site.yaml", "github.io/briefing/", "github.io/news/"),
+    "the site's title": ("site.yaml", "Test Briefing", "The Briefing"),
+    "the page size": ("site.yaml", "paginate: 2", "paginate: 5"),
+}
+
+
+def parts_of(site_dir: Path, tmp_path: Path) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Each part's key and its documents' HTML, by name."""
+    site = assemble(BuildOptions(site_dir=site_dir, output=tmp_path / "unused")).site
+    versions = graph.versions(site)
+    make = Documents(site)
+    settings = document_settings(site, "code")
+    return {
+        part.name: (
+            part_key(part, settings, False),
+            tuple(make(entry).html for entry in part.pages),
+        )
+        for part in search_parts(search_entries(site, versions))
+    }
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_a_parts_key_changes_exactly_when_its_documents_change(
+    make_site: MakeSite, tmp_path: Path, edit: str
+) -> None:
+    """A kept or published part is reused when its key is the same: the key must change
+    with every word or filter of its documents, and not with the look of the site."""
+    site_dir = grain_site(make_site)
+    before = parts_of(site_dir, tmp_path)
+    name, old, new = EDITS[edit]
+    path = site_dir / name
+    assert old in path.read_text(encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    after = parts_of(site_dir, tmp_path)
+    assert set(after) == set(before)
+    changed = {n for n in after if after[n][1] != before[n][1]}
+    rekeyed = {n for n in after if after[n][0] != before[n][0]}
+    assert changed == rekeyed
+    if edit in {"the site's title", "the page size"}:
+        assert not changed  # the look of the site is not in the index
+    else:
+        assert changed
+
+
+def test_a_parts_key_is_the_same_in_another_checkout(make_site: MakeSite, tmp_path: Path) -> None:
+    """A deploy builds in a new checkout, with the last deploy's kept parts."""
+    import shutil
+
+    site_dir = grain_site(make_site)
+    moved = tmp_path / "elsewhere" / "checkout"
+    shutil.copytree(site_dir, moved)
+    assert parts_of(moved, tmp_path) == parts_of(site_dir, tmp_path)
+
+
 # What is indexed -----------------------------------------------------------
 
 
@@ -102,7 +176,7 @@ def test_items_are_indexed_with_their_filters_and_editions_by_their_own_words(
 ) -> None:
     site_dir = grain_site(make_site)
     site = assemble(BuildOptions(site_dir=site_dir, output=tmp_path / "out")).site
-    documents = {d.file: d.html for d in search_documents(site, Views(site))}
+    documents = {d.file: d.html for d in search_documents(site, graph.versions(site))}
     assert set(documents) == {
         "2025/05/14/grain/index.html",
         "2025/07/22/rates/index.html",
@@ -519,7 +593,9 @@ def indexed(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     calls: list[list[str]] = []
     real = searchindex.index_parts
 
-    def counted(parts: list[tuple[SearchPart, bool]], *args: object) -> dict[str, dict[str, bytes]]:
+    def counted(
+        parts: list[tuple[SearchPart[object], bool]], *args: object
+    ) -> dict[str, dict[str, bytes]]:
         calls.append([part.name for part, _ in parts])
         return real(parts, *args)  # type: ignore[arg-type]
 
