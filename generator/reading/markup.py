@@ -49,21 +49,26 @@ def render(
     ``doc_id`` prefixes footnote ids so that several items can share one page. Raises
     BuildFailed, naming ``path``, for text that Markdown would drop.
     """
-    md = _markdown(raw_html)
-    more: int | None = None
-    if "<!--" in body:  # most bodies have no comment: no second look for them
-        body, more = without_comments(body)
     env: dict[str, object] = {"docId": doc_id} if doc_id else {}
-    tokens = md.parse(body, env)
+    more: int | None = None
+    words = body
+    if "<!--" in body:  # most bodies have no comment: no second look for them
+        tokens, more, unclosed = _without_comments(body, raw_html, env)
+        if unclosed is not None:
+            raise BuildFailed([_unclosed(path, body_line + unclosed)])
+        words = _COMMENT.sub(" ", body)
+    else:
+        tokens = _markdown(raw_html).parse(body, env)
     dropped = _dropped_by_depth(tokens, body)
     if dropped is not None:
         raise BuildFailed([_too_deep(path, body_line + dropped)])
+    md = _markdown(raw_html)
     html = md.renderer.render(tokens, md.options, env)
     return Rendered(
         html=html,
         first_paragraph=_first_paragraph(tokens) if more is None else _before(tokens, more),
         links=tuple(_links(tokens, body, body_line)),
-        words=len(body.split()),
+        words=len(words.split()),
     )
 
 
@@ -97,46 +102,115 @@ def _too_deep(path: str, line: int) -> ContentError:
 
 #: The excerpt separator of Jekyll, Hugo and WordPress: the summary ends here.
 _MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
+#: An HTML comment as CommonMark 0.31 reads one (``<!-->`` and ``<!--->`` included).
+_COMMENT = re.compile(r"<!--(?:-?>|.*?-->)", re.DOTALL)
 
 
-def without_comments(body: str) -> tuple[str, int | None]:
-    """``body`` with every HTML comment blanked out, and the line of ``<!--more-->``.
+def _without_comments(
+    body: str, raw_html: bool, env: dict[str, object]
+) -> tuple[list[Token], int | None, int | None]:
+    """``body``'s tokens with every HTML comment taken out, and nothing else; the line
+    of ``<!--more-->``; the line of a comment that is never closed (else None).
 
-    Comments are notes to editors, never text for readers; with raw HTML off,
-    markdown-it would print them. They are found by markdown-it itself (so that a
-    comment inside code stays), and overwritten with spaces, line breaks kept, so
-    that every other character keeps its line and column for link positions.
+    Comments are notes to editors, never text for readers. markdown-it finds them (so
+    that a comment in code stays) when it reads raw HTML, so the body is read that way
+    and what is not a comment is then treated as the site says: HTML blocks are read
+    again as Markdown with raw HTML off, and inline tags become text. Only the comment
+    goes: the words beside it on its line stay, and a block of nothing but a comment
+    still ends the list before it, as CommonMark says (its examples 177, 308 and 309).
     """
-    lines = body.split("\n")
+    tokens: list[Token] = []
     more = None
-    for token in _markdown(True).parse(body):
-        if token.type == "html_block" and token.content.lstrip().startswith("<!--"):
-            first, last = token.map or (0, 0)
+    for token in _markdown(True).parse(body, env):
+        first = token.map[0] if token.map else 0
+        if token.type == "html_block":
+            if (at := _unclosed_at(token.content)) is not None:
+                return tokens, more, first + token.content.count("\n", 0, at)
+            rest = _COMMENT.sub("", token.content)
             if more is None and _MORE.fullmatch(token.content.strip()):
                 more = first
-            for index in range(first, last):
-                lines[index] = " " * len(lines[index])
-        elif token.type == "inline" and token.children and token.map:
-            comments = [c.content for c in token.children if c.type == "html_inline"]
-            comments = [c for c in comments if c.startswith("<!--")]
-            if comments:
-                _blank(lines, token.map, comments)
-    return "\n".join(lines), more
+            if not rest.strip():
+                continue
+            if raw_html:
+                token.content = rest
+                tokens.append(token)
+            else:
+                tokens += _reparsed(rest, first, token.level, env)
+        elif token.type == "inline" and token.children:
+            children, unclosed = _inline_without_comments(token.children, raw_html)
+            # A "<!--" left as text is an unclosed comment, unless it was written as
+            # &lt;!-- or \<!-- (markdown-it has made those text by now, too).
+            if unclosed is not None and _unclosed_at(token.content) is not None:
+                return tokens, more, first + unclosed
+            token.children = children
+            tokens.append(token)
+        else:
+            tokens.append(token)
+    return tokens, more, None
 
 
-def _blank(lines: list[str], span: Sequence[int], comments: Sequence[str]) -> None:
-    """Overwrite each comment, in order, within ``lines[span[0]:span[1]]``."""
-    first, last = span[0], span[1]
-    text = "\n".join(lines[first:last])
-    cursor = 0
-    for comment in comments:
-        at = text.find(comment, cursor)
-        if at < 0:
-            continue
-        blank = "".join(ch if ch == "\n" else " " for ch in comment)
-        text = text[:at] + blank + text[at + len(comment) :]
-        cursor = at + len(comment)
-    lines[first:last] = text.split("\n")
+def _reparsed(text: str, first: int, level: int, env: dict[str, object]) -> list[Token]:
+    """An HTML block's text read as Markdown with raw HTML off, placed at line ``first``
+    and nesting ``level`` (the footnotes it names are left to the body around it)."""
+    found = _markdown(False).parse(text, {k: v for k, v in env.items() if k == "docId"})
+    for token in found:
+        token.level += level
+        if token.map:
+            token.map = [token.map[0] + first, token.map[1] + first]
+    return found
+
+
+def _inline_without_comments(
+    children: list[Token], raw_html: bool
+) -> tuple[list[Token], int | None]:
+    """Inline tokens without comments, tags as text unless raw HTML is on; the line
+    (counted from the paragraph's first) of a ``<!--`` never closed, else None."""
+    kept: list[Token] = []
+    breaks = 0
+    unclosed = None
+    removed = False
+    for child in children:
+        if child.type in ("softbreak", "hardbreak"):
+            breaks += 1
+        elif child.type == "text" and "<!--" in child.content and unclosed is None:
+            unclosed = breaks
+        elif child.type == "html_inline":
+            if child.content.startswith("<!--"):
+                removed = True
+                continue
+            if not raw_html:
+                child = Token("text", "", 0, content=child.content)
+        kept.append(child)
+    if removed:  # the spaces before a comment that ended a line end it now: no space
+        for index, child in enumerate(kept):
+            ends_line = index + 1 == len(kept) or kept[index + 1].type == "softbreak"
+            if child.type == "text" and ends_line:
+                child.content = child.content.rstrip(" ")
+    return kept, unclosed
+
+
+def _unclosed_at(text: str) -> int | None:
+    """Where in ``text`` a ``<!--`` starts that no ``-->`` closes (one written after a
+    backslash is no comment), else None."""
+    at = 0
+    while (start := text.find("<!--", at)) >= 0:
+        if start > 0 and text[start - 1] == "\\":
+            at = start + 4
+        elif (comment := _COMMENT.match(text, start)) is None:
+            return start
+        else:
+            at = comment.end()
+    return None
+
+
+def _unclosed(path: str, line: int) -> ContentError:
+    return ContentError(
+        "an HTML comment starts here and is never closed: every word after it would be "
+        "left out of the page",
+        path=path,
+        line=line,
+        hint="end the comment with -->, or write &lt;!-- to show the characters",
+    )
 
 
 def _before(tokens: Sequence[Token], line: int) -> str:

@@ -252,6 +252,51 @@ def test_without_more_the_summary_is_the_first_paragraph() -> None:
     assert rendered.html == "<p>One.</p>\n<p>Two.</p>\n"
 
 
+@pytest.mark.parametrize("raw_html", [False, True])
+def test_the_words_beside_a_comment_on_its_line_are_published(raw_html: bool) -> None:
+    body = (
+        "<!-- TODO --> The ministry said 40 people were hurt.\n\n"
+        "> <!-- check --> Officials confirmed it.\n\n"
+        "- <!-- a --> first\n- second <!-- b -->\n"
+    )
+    rendered = render(body, raw_html=raw_html)
+    for words in ("The ministry said 40 people were hurt.", "Officials confirmed it.", "first"):
+        assert words in rendered.html
+    assert "TODO" not in rendered.html and "check" not in rendered.html
+    assert rendered.words == render(re.sub(r"<!--.*?-->", "", body)).words  # not the notes
+
+
+def test_markdown_beside_a_comment_is_markdown_and_its_tags_are_text() -> None:
+    rendered = render("<!-- note --> Rates **held** at <b>2%</b>, [AP](https://apnews.com).")
+    assert rendered.html == (
+        '<p>Rates <strong>held</strong> at &lt;b&gt;2%&lt;/b&gt;, <a href="https://apnews.com">'
+        "AP</a>.</p>\n"
+    )
+    assert rendered.first_paragraph == "Rates held at <b>2%</b>, AP."
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ("One.\n\n<!-- a note never closed\n\nTwo.\n\nThree.\n", 9),
+        ("One.\n\nTwo <!-- never closed\nthree.\n", 9),
+        ("One.\n\n- a\n- b <!-- x --> and <!-- never closed\n", 10),
+    ],
+)
+def test_a_comment_never_closed_is_an_error_at_its_line(body: str, line: int) -> None:
+    with pytest.raises(BuildFailed) as failed:
+        render(body, body_line=7, path="content/talks.md")
+    (error,) = failed.value.errors
+    assert str(error).startswith(f"content/talks.md:{line}: an HTML comment starts here and")
+    assert "end the comment with -->" in str(error)
+
+
+@pytest.mark.parametrize("written", ["&lt;!--", "\\<!--", "`<!--`"])
+def test_an_opener_written_as_text_or_code_is_shown(written: str) -> None:
+    html = render(f"Type {written} to start a comment.").html
+    assert "&lt;!--" in html and "start a comment" in html
+
+
 # Nesting -------------------------------------------------------------------
 
 DEEP_MESSAGE = (
