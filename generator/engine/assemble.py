@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import UTC, datetime
 
-from generator.engine.options import BuildOptions, Clock, Scheduled
+from generator.engine.options import CONTENT_DIR, BuildOptions, Clock, Scheduled
 from generator.engine.parse import assets_of, parse_content, read_inputs
 from generator.engine.state import Assembled, Inputs, Session
 from generator.errors import (
     ConfigError,
+    ContentError,
     ErrorLog,
     SiteError,
+    plural,
 )
 from generator.model.records import Document, EditionNote, PageDocument
 from generator.plan.pages import plan
@@ -20,6 +22,7 @@ from generator.project.theme import ThemeFiles
 from generator.reading.assets import picture_size
 from generator.reading.attach import ContentFiles, missing_files
 from generator.reading.collect import collect_site
+from generator.reading.sources import MARKDOWN_SUFFIXES
 from generator.render.views import Views
 
 
@@ -43,6 +46,8 @@ def assemble(
     with clock.stage("parse"):
         parsed, cached, failures = parse_content(options, session, inputs, config)
         errors.extend(failures.errors)
+    if not parsed and not failures.errors and not failures.drafts and inputs.discovery.seen:
+        errors.extend([_no_items(options, len(inputs.discovery.seen))])
     documents = [p.document for p in parsed if isinstance(p.document, Document)]
     notes = [(p.document, p.rendered) for p in parsed if isinstance(p.document, EditionNote)]
     standalone = [
@@ -91,6 +96,18 @@ def assemble(
         due_from=None if options.future else max((d.meta.date for d in due), default=None),
         due_until=None if options.future or not scheduled else scheduled[0].date,
         warnings=tuple(sorted((w for p in parsed for w in p.warnings), key=SiteError.sort_key)),
+    )
+
+
+def _no_items(options: BuildOptions, files: int) -> ContentError:
+    """content/ holds files, and not one of them is Markdown: a site's items written
+    under another name (``.txt``) would be published as nothing at all."""
+    names = ", ".join(sorted(MARKDOWN_SUFFIXES))
+    return ContentError(
+        f"holds {plural(files, 'file')} and not one item: items are Markdown files "
+        f"({names}, in any case)",
+        path=str(options.site_dir / CONTENT_DIR),
+        hint="rename the items to .md (README.md and names starting with '_' are not items)",
     )
 
 

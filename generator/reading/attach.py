@@ -21,10 +21,11 @@ from generator.errors import ContentError, SiteError
 from generator.model.records import Attachment, Item, Link, SitePage
 from generator.project.config import SiteConfig
 from generator.reading.assets import Asset
+from generator.reading.sources import MARKDOWN_SUFFIXES
 from generator.text.urls import internal_target
 
 #: Links to these are pages, whose existence `briefing check` looks after.
-_PAGE_SUFFIXES = frozenset({"", ".html", ".htm", ".md"})
+_PAGE_SUFFIXES = frozenset({"", ".html", ".htm", *MARKDOWN_SUFFIXES})
 
 
 def attachments(

@@ -22,7 +22,7 @@ from generator.model.records import (
     LeadImage,
     PageDocument,
 )
-from generator.reading.sources import Source
+from generator.reading.sources import MARKDOWN_SUFFIXES, Source
 from generator.text import schema
 from generator.text.frontmatter import FENCE, Split, split
 from generator.text.schema import Field, Invalid
@@ -307,9 +307,15 @@ def _flag(mapping: LocatedMapping, key: str, default: bool) -> bool:
 def item_stem(rel: PurePosixPath) -> str:
     """The name an item's default slug comes from: its file's, or for an item in a folder
     of its own (``2025-07-22-talks/index.md``, with its pictures beside it) its folder's."""
-    if rel.name == "index.md" and len(rel.parts) > 1:
+    if _is_index(rel.name) and len(rel.parts) > 1:
         return rel.parent.name
     return rel.stem
+
+
+def _is_index(name: str) -> bool:
+    """``index.md`` (or ``index.markdown``...): a folder's own page or item."""
+    stem, _, suffix = name.rpartition(".")
+    return stem == "index" and f".{suffix.lower()}" in MARKDOWN_SUFFIXES
 
 
 def parse(source: Source, zone: ZoneInfo) -> Document:
@@ -393,7 +399,7 @@ def page_name(rel: PurePosixPath) -> str:
     """A page's address from its place under pages/: ``pages/about.md`` and
     ``pages/about/index.md`` (with its pictures beside it) are both "about"."""
     parts = list(rel.parts[1:])
-    if parts[-1] == "index.md" and len(parts) > 1:
+    if _is_index(parts[-1]) and len(parts) > 1:
         parts.pop()
     else:
         parts[-1] = PurePosixPath(parts[-1]).stem

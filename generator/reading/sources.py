@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from generator.errors import SiteError
+from generator.errors import ContentError, SiteError
 from generator.project.sitefiles import (
     Stat,
     check_inside,
@@ -110,6 +110,9 @@ def discover(
             seen[rel] = last
             continue
         size, mtime, ctime, inode = info
+        if is_mdx(rel):
+            errors.append(mdx_error(str(content_dir / rel)))
+            continue
         if not is_markdown(rel):
             key = _asset_key(content_dir / rel, root, errors)
             if key is not None:
@@ -140,18 +143,51 @@ def read_source(
     return Source(str(path), PurePosixPath(rel), text)
 
 
+#: The names Markdown files go by (in any case): Jekyll, Hugo, Pelican and editors
+#: write all of them, and a file not read as an item would vanish without a word.
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn"})
+#: MDX: Markdown with JSX imports and components, which no static page can run.
+MDX_SUFFIX = ".mdx"
+
+
+def markdown_suffix(rel: str) -> str | None:
+    """The Markdown suffix of ``rel`` as written (``.md``, ``.Markdown``), else None."""
+    name = rel.rpartition("/")[2]
+    stem, dot, suffix = name.rpartition(".")
+    return f".{suffix}" if dot and stem and f".{suffix.lower()}" in MARKDOWN_SUFFIXES else None
+
+
 def is_markdown(rel: str) -> bool:
     """A content file of text: Markdown, and not a note about the folder. ``README.md``
     explains a folder to whoever browses the repository; ``_index.md`` and other names
     starting with '_' are other generators' section files. Neither is an item."""
     name = rel.rpartition("/")[2]
-    return name.endswith(".md") and not name.startswith("_") and name.lower() != "readme.md"
+    return (
+        markdown_suffix(name) is not None
+        and not name.startswith("_")
+        and name.rpartition(".")[0].lower() != "readme"
+    )
+
+
+def is_mdx(rel: str) -> bool:
+    return rel.lower().endswith(MDX_SUFFIX) and not rel.rpartition("/")[2].startswith("_")
+
+
+def mdx_error(path: str) -> ContentError:
+    return ContentError(
+        "this is an MDX file, and briefing reads Markdown: its JSX imports and components "
+        "(<Tabs>, {props}, export ...) would be lost, so it is not published",
+        path=path,
+        hint="replace each component with Markdown (or HTML, with raw_html: true in "
+        "site.yaml), drop the import and export lines, and rename the file to .md",
+    )
 
 
 def _is_content(rel: str) -> bool:
     """Markdown, or a file items may link to (a picture, a PDF): every other file but
-    the Markdown that is not an item. Files are published only when an item links them."""
-    return is_markdown(rel) or not rel.endswith(".md")
+    the Markdown that is not an item. Files are published only when an item links them.
+    MDX is looked at, to be reported."""
+    return is_markdown(rel) or markdown_suffix(rel) is None
 
 
 def _asset_key(path: Path, root: Path, errors: list[SiteError]) -> str | None:

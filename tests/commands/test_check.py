@@ -526,3 +526,26 @@ def test_a_real_address_is_not_a_placeholder(site: MakeSite) -> None:
         site({"site.yaml": SITE_YAML.replace("https://briefing-dev.github.io/briefing/", url),
               "content/a.md": item()})  # fmt: skip
         assert check() == (0, "check passed: 0 errors, 0 warnings in 1 item\n", ""), url
+
+
+# A content folder with no items ----------------------------------------------
+
+
+def test_a_content_folder_of_files_none_of_them_items_is_an_error(site: MakeSite) -> None:
+    """An archive of .txt posts would otherwise "pass" with 0 items, and publish nothing."""
+    site({"content/2025-07-21-talks.txt": item(), "content/map.png": "png"})
+    code, out, err = check()
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "content: holds 2 files and not one item: items are Markdown "
+        "files (.markdown, .md, .mdown, .mkd, .mkdn, in any case); rename the items to .md "
+        "(README.md and names starting with '_' are not items)",
+        "1 error",
+    ]
+
+
+def test_items_named_markdown_are_checked_and_built(site: MakeSite) -> None:
+    site({"content/2025-07-21-other.markdown": other(), "content/a.MD": item()})
+    assert check() == (0, "check passed: 0 errors, 0 warnings in 2 items\n", "")
+    assert run("build", "--now", NOW)[0] == 0
+    assert (Path("_site") / "2025/07/21/other/index.html").exists()

@@ -233,3 +233,28 @@ def test_readme_and_underscore_files_are_not_items(tmp_path: Path) -> None:
     assert [s.rel.as_posix() for s in read_all(content)[0]] == ["a.md"]
     hinted = discover(content, {}, only={"README.md", "_index.md", "a.md"})
     assert [s.rel.as_posix() for s in hinted.changed] == ["a.md"]
+
+
+def test_every_markdown_extension_in_any_case_is_an_item(tmp_path: Path) -> None:
+    """Jekyll, Hugo and Docusaurus archives name posts .markdown, .mdown, .mkd, .MD..."""
+    content = tmp_path / "content"
+    names = ["a.md", "b.markdown", "c.mdown", "d.mkd", "e.mkdn", "f.MD", "g.Markdown"]
+    write(content, {name: name.encode() for name in names} | {"README.markdown": b"notes"})
+    sources, errors = read_all(content)
+    assert [s.rel.as_posix() for s in sources] == names
+    assert errors == []
+    hinted = discover(content, {}, only={"b.markdown", "README.markdown"})
+    assert [s.rel.as_posix() for s in hinted.changed] == ["b.markdown"]
+
+
+@pytest.mark.parametrize("only", [None, {"post.mdx"}])
+def test_an_mdx_file_is_an_error_that_says_what_would_be_lost(
+    tmp_path: Path, only: set[str] | None
+) -> None:
+    content = tmp_path / "content"
+    write(content, {"post.mdx": b"import Tabs from '@theme/Tabs';\n\n<Tabs>x</Tabs>\n"})
+    found = discover(content, {}, only=only)
+    assert found.changed == []
+    (error,) = found.errors
+    assert str(error).startswith(f"{content / 'post.mdx'}: this is an MDX file")
+    assert "JSX imports and components" in str(error) and "rename the file to .md" in str(error)
