@@ -7,7 +7,9 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import threading
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -49,6 +51,33 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
         # stdout at nothing so that Python's flush at exit does not complain again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception:  # noqa: BLE001 - the last resort: one line, never a traceback
+        print(_internal_error(), file=err)
+        return EXIT_INTERNAL
+
+
+#: The exit status of a bug in briefing (sysexits' EX_SOFTWARE).
+EXIT_INTERNAL = 70
+#: Where a bug is reported.
+ISSUES = "https://github.com/briefing-dev/briefing/issues"
+
+
+def _internal_error() -> str:
+    """The line that stands for a bug in briefing: what happened and where the whole
+    traceback is, for the report (a traceback means nothing to an editor)."""
+    exc = sys.exc_info()[1]
+    summary = f"{type(exc).__name__}: {exc}".splitlines()[0][:200] if exc else "unknown"
+    try:
+        handle, log = tempfile.mkstemp(prefix="briefing-error-", suffix=".log")
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(f"briefing {' '.join(sys.argv[1:])}\n\n{traceback.format_exc()}")
+        where = f"the details are in {log}"
+    except OSError:
+        where = "the details could not be written down: run it again with -X dev"
+    return (
+        f"internal error: {summary}. This is a bug in briefing, not a problem with your "
+        f"site; {where}. Please report it, with that file, at {ISSUES}"
+    )
 
 
 def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
@@ -56,6 +85,16 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
         args = parser().parse_args(argv)
     except SystemExit as exc:  # argparse exits on --help and on bad usage
         return int(exc.code or 0)
+    site = getattr(args, "site", None)
+    if isinstance(site, Path) and (problem := site_problem(site)) is not None:
+        # Said before anything is written: a mistyped --site makes no folders.
+        if getattr(args, "format", None) == "github":
+            from generator.commands.check import github_annotation
+
+            print(github_annotation(problem), file=err)
+        else:
+            report_errors([problem], err)
+        return EXIT_FAILED
     if args.command == "serve":
         # Started in the background by a script, a process inherits SIGINT ignored;
         # the preview must stop on Ctrl-C whatever it is doing, even starting up.
@@ -69,6 +108,32 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
         "serve": _serve,
     }
     return commands[args.command](args, out, err)
+
+
+def site_problem(site: Path) -> SiteError | None:
+    """What is wrong with ``--site``, if anything: it must be a folder holding site.yaml."""
+    try:
+        if not site.exists():
+            return SiteError(
+                "no such folder",
+                path=str(site),
+                hint="pass --site the folder that holds site.yaml (or start a site there "
+                f"with `briefing init {site}`)",
+            )
+        if not site.is_dir():
+            return SiteError(
+                "is a file, not a folder", path=str(site), hint="pass --site the folder it is in"
+            )
+        if not (site / "site.yaml").is_file():
+            return SiteError(
+                f"no site.yaml in {site}",
+                hint="run the command inside a site folder, or pass --site DIR",
+            )
+    except OSError as exc:
+        return SiteError(
+            f"cannot be read ({exc.strerror})", path=str(site), hint="check its permissions"
+        )
+    return None
 
 
 #: How long after Ctrl-C a preview still starting up ends at the latest.

@@ -108,3 +108,58 @@ def test_a_reader_that_leaves_early_gets_no_traceback(make_site: MakeSite) -> No
     assert "Traceback" not in done.stderr
     assert done.returncode == 0
     assert (root / "_site/index.html").is_file()
+
+
+# --site, checked before anything is written ------------------------------------
+
+
+@pytest.mark.parametrize("command", ["build", "check", "serve", "email", "new"])
+def test_a_mistyped_site_writes_nothing_and_says_so(tmp_path: Path, command: str) -> None:
+    typo = tmp_path / "my-brefing"
+    extra = ["A title"] if command == "new" else []
+    code, _, err = run(command, "--site", str(typo), *extra)
+    assert code == 1
+    assert err.splitlines() == [
+        f"{typo}: no such folder; pass --site the folder that holds site.yaml (or start a "
+        f"site there with `briefing init {typo}`)",
+        "1 error",
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_site_that_is_a_file_is_told_so(tmp_path: Path) -> None:
+    (tmp_path / "site.yaml").write_text("title: T\n", encoding="utf-8")
+    code, _, err = run("build", "--site", str(tmp_path / "site.yaml"))
+    assert code == 1
+    assert err.startswith(f"{tmp_path / 'site.yaml'}: is a file, not a folder; pass --site the")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site.yaml"]
+
+
+# The last resort: a bug in briefing is one line and a log, never a traceback ------
+
+
+def test_an_unexpected_exception_is_one_line_with_a_log_and_status_70(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from generator.engine import build as build_module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(build_module, "build", broken)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
+    root = make_site({"content/a.md": item()})
+    code, out, err = run("build", "--site", str(root))
+    assert (code, out) == (70, "")
+    (line,) = err.splitlines()
+    (log,) = tmp_path.glob("briefing-error-*.log")
+    assert line == (
+        "internal error: ZeroDivisionError: a bug. This is a bug in briefing, not a problem "
+        f"with your site; the details are in {log}. Please report it, with that file, at "
+        "https://github.com/briefing-dev/briefing/issues"
+    )
+    assert "Traceback" not in err
+    assert 'raise ZeroDivisionError("a bug")' in log.read_text(encoding="utf-8")
