@@ -304,24 +304,37 @@ def next_due(scheduled: Sequence[Scheduled], config: SiteConfig) -> str:
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from generator.commands.check import check_site, github_annotation
-    from generator.engine.assemble import assemble
+    from generator.commands.check import CheckReport, check_site, github_annotation
+    from generator.engine.assemble import AssemblyFailed, assemble
     from generator.engine.publish import rehearse
 
     github = args.format == "github"
     options = _options(args, err)
+    found: list[SiteError] = []
+    unread: frozenset[str] = frozenset()
     try:
         assembled = assemble(options)
-        rehearse(assembled, options.jobs)
-    except BuildFailed as failed:
+    except AssemblyFailed as failed:  # reported with what else is wrong, below
+        assembled, unread, found = failed.assembled, failed.unread, [*failed.errors]
+    except BuildFailed as failed:  # site.yaml or the theme: nothing to look at further
         _clear_progress(err)
         if github:
             for error in failed.errors:
                 print(github_annotation(error), file=out)
         report_errors(failed.errors, err)
         return EXIT_FAILED
+    try:
+        rehearse(assembled, options.jobs)
+    except BuildFailed as failed:
+        found += failed.errors
     _clear_progress(err)
-    report = check_site(assembled, publishing=github)
+    checked = check_site(assembled, publishing=github, unread=unread)
+    report = CheckReport(
+        errors=tuple(
+            sorted({str(e): e for e in (*found, *checked.errors)}.values(), key=SiteError.sort_key)
+        ),
+        warnings=checked.warnings,
+    )
     problems = [*report.errors, *report.warnings]
     for problem in sorted(problems, key=SiteError.sort_key):
         if github:
@@ -336,10 +349,11 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not args.quiet or failing:
         verdict = "failed" if failing else "passed"
         strict = " (--strict: warnings fail)" if args.strict and report.warnings else ""
+        # Items with errors are not counted among those checked: no count then.
+        items = f" in {plural(len(assembled.documents), 'item')}" if not unread else ""
         print(
             f"check {verdict}: {plural(len(report.errors), 'error')}, "
-            f"{plural(len(report.warnings), 'warning')} in "
-            f"{plural(len(assembled.documents), 'item')}{strict}",
+            f"{plural(len(report.warnings), 'warning')}{items}{strict}",
             file=err if failing else out,
         )
     return EXIT_FAILED if failing else EXIT_OK

@@ -12,12 +12,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
 
 from generator.engine.state import Assembled
 from generator.errors import ConfigError, ContentError, SiteError, SiteWarning
 from generator.model.records import Document, Item, SitePage
 from generator.project.config import SiteConfig
+from generator.reading.attach import is_page_path
+from generator.reading.content import item_stem
+from generator.reading.naming import stem_slug
 from generator.text.urls import OutputPath, internal_target, output_file, placeholder_host
 from generator.text.yamltext import Position
 
@@ -62,10 +66,13 @@ class CheckReport:
     warnings: tuple[SiteError, ...]
 
 
-def check_site(assembled: Assembled, *, publishing: bool = False) -> CheckReport:
+def check_site(
+    assembled: Assembled, *, publishing: bool = False, unread: Iterable[str] = ()
+) -> CheckReport:
     """Link errors and hygiene warnings for an assembled site. ``publishing`` (a deploy
-    workflow's check) makes a placeholder ``url`` an error."""
-    errors = list(broken_links(assembled))
+    workflow's check) makes a placeholder ``url`` an error. ``unread`` are content files
+    left out for their errors: links to the pages they would make are not broken."""
+    errors = list(broken_links(assembled, unread))
     placeholder = placeholder_url(assembled.site.config, publishing)
     errors.extend(p for p in placeholder if p.kind == "error")
     warnings = [
@@ -100,10 +107,12 @@ def placeholder_url(config: SiteConfig, publishing: bool) -> list[SiteError]:
     ]
 
 
-def broken_links(assembled: Assembled) -> Iterator[SiteError]:
-    """Markdown links to pages of this site that the build does not produce."""
+def broken_links(assembled: Assembled, unread: Iterable[str] = ()) -> Iterator[SiteError]:
+    """Markdown links to pages of this site that the build does not produce, but for
+    those whose last part is the slug the name of a file in ``unread`` gives."""
     config = assembled.site.config
     files = assembled.files
+    unknown = {stem_slug(item_stem(PurePosixPath(path))) for path in unread}
     pages = sorted(p.removesuffix("index.html") for p in files)
     linkers: list[Item | SitePage] = [*assembled.site.items, *assembled.site.pages]
     for item in linkers:
@@ -112,8 +121,10 @@ def broken_links(assembled: Assembled) -> Iterator[SiteError]:
             if target is None:
                 continue
             path, _ = target
-            if _exists(path, files):
+            if _exists(path, files) or path.rstrip("/").rpartition("/")[2] in unknown:
                 continue
+            if not is_page_path(path):
+                continue  # a file: the build's own check names it (missing_files)
             shown = config.base_path + path
             near = difflib.get_close_matches(path, pages, n=1, cutoff=0.6)
             hint = (

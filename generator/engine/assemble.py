@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 
 from generator.engine.options import CONTENT_DIR, BuildOptions, Clock, Scheduled
 from generator.engine.parse import assets_of, parse_content, read_inputs
 from generator.engine.state import Assembled, Inputs, Session
 from generator.errors import (
+    BuildFailed,
     ConfigError,
     ContentError,
     ErrorLog,
@@ -75,15 +76,18 @@ def assemble(
         preview_size = _preview_size(config, inputs.theme)
         site, collisions = collect_site(config, due_pairs, notes, files, standalone, preview_size)
         errors.extend(collisions)
-    errors.raise_if_any()
+    # An error so far stops the build, but not the look for more: the plan is made
+    # anyway, and with it the check of the files items link to, so that one misspelt
+    # author does not hide fifty broken links until it is fixed.
+    earlier = bool(errors.errors)
     with clock.stage("plan"):
         pages, clashes = plan(site, Views(site), inputs.theme, options.emails, session.pictures)
-        errors.extend(clashes)
+        if not earlier:  # else they may be what was reported (two items, one slug)
+            errors.extend(clashes)
         planned = {page.file for page in pages}
         errors.extend(missing_files((*site.items, *site.pages), planned, config))
         errors.extend(_missing_preview(config, planned))
-    errors.raise_if_any()
-    return Assembled(
+    assembled = Assembled(
         site=site,
         config_bytes=inputs.config_bytes,
         theme=inputs.theme,
@@ -97,6 +101,27 @@ def assemble(
         due_until=None if options.future or not scheduled else scheduled[0].date,
         warnings=tuple(sorted((w for p in parsed for w in p.warnings), key=SiteError.sort_key)),
     )
+    if errors.errors:
+        unread = frozenset(e.path for e in failures.errors if e.path)
+        raise AssemblyFailed(errors.errors, assembled, unread=unread)
+    return assembled
+
+
+class AssemblyFailed(BuildFailed):
+    """A site with errors, assembled as far as it could be: ``briefing check`` looks
+    at it for the problems the errors would otherwise hide."""
+
+    def __init__(
+        self, errors: Iterable[SiteError], assembled: Assembled, *, unread: frozenset[str]
+    ) -> None:
+        super().__init__(errors)
+        self.assembled = assembled
+        #: The content files that could not be read for their errors: a link to the page
+        #: one of them would make is not broken.
+        self.unread = unread
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (BuildFailed, (list(self.errors),))
 
 
 def _no_items(options: BuildOptions, files: int) -> ContentError:

@@ -80,9 +80,14 @@ def missing_files(
             if target is None:
                 continue
             path = target[0]
-            if path in files or _suffix(path) in _PAGE_SUFFIXES:
+            if path in files or is_page_path(path):
                 continue
             yield _missing(link, item, path, config)
+
+
+def is_page_path(path: str) -> bool:
+    """A link's site path that names a page (a folder, .html, Markdown), not a file."""
+    return _suffix(path) in _PAGE_SUFFIXES
 
 
 def _suffix(path: str) -> str:

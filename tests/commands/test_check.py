@@ -90,10 +90,11 @@ def test_build_errors_are_reported_as_build_reports_them(site: MakeSite) -> None
         "'---'; add '---', the title: date: source: lines, and another '---' at the top",
         "content/c.md:6:10: section 'World' is given, but site.yaml lists no sections; "
         "list the sections in site.yaml, e.g. sections: [Top stories, World]",
-        "3 errors",
+        "check failed: 3 errors, 0 warnings",
     ]
     _, _, build_err = run("build", "--now", NOW)
-    assert build_err.splitlines()[:-1] == err.splitlines()
+    assert build_err.splitlines()[:-2] == err.splitlines()[:-1]
+    assert build_err.splitlines()[-2] == "3 errors"
     assert not (root / "_site").exists()
 
 
@@ -111,7 +112,7 @@ def test_build_errors_as_github_annotations(site: MakeSite) -> None:
         "site.yaml lists no sections; list the sections in site.yaml, e.g. sections: "
         "[Top stories, World]",
     ]
-    assert err.splitlines()[-1] == "3 errors"
+    assert err.splitlines()[-1] == "check failed: 3 errors, 0 warnings"
 
 
 @pytest.mark.parametrize(
@@ -540,7 +541,7 @@ def test_a_content_folder_of_files_none_of_them_items_is_an_error(site: MakeSite
         "content: holds 2 files and not one item: items are Markdown "
         "files (.markdown, .md, .mdown, .mkd, .mkdn, in any case); rename the items to .md "
         "(README.md and names starting with '_' are not items)",
-        "1 error",
+        "check failed: 1 error, 0 warnings in 0 items",
     ]
 
 
@@ -549,3 +550,43 @@ def test_items_named_markdown_are_checked_and_built(site: MakeSite) -> None:
     assert check() == (0, "check passed: 0 errors, 0 warnings in 2 items\n", "")
     assert run("build", "--now", NOW)[0] == 0
     assert (Path("_site") / "2025/07/21/other/index.html").exists()
+
+
+# Every problem at once -------------------------------------------------------------
+
+
+def test_one_error_of_each_kind_is_reported_in_one_check(site: MakeSite) -> None:
+    """A misspelt tag, an unknown section or an unreadable item used to hide the link
+    and file errors until it was fixed; now one check names every problem."""
+    site(
+        {
+            "content/2025-07-21-other.md": other(),
+            # Schema: a date that is no date. Its page is unknown, so links to it pass.
+            "content/2025-07-20-undated.md": item("U", date="nope", source="https://x.org/u"),
+            # Sections: none are listed in site.yaml.
+            "content/b.md": item("B", section="World", source="https://x.org/b"),
+            # Two tags with one page.
+            "content/c.md": item("C", tags="[C#]", source="https://x.org/c"),
+            "content/d.md": item(
+                "D",
+                tags="[C]",
+                # Hygiene: a tracking parameter.
+                source="https://x.org/d?utm_source=tw",
+                # Links: a page that does not exist, one the unread item would make, a file.
+                body="See [gone](/2025/07/21/gone/), [undated](/2025/07/20/undated/) "
+                "and [the map](map.png).",
+            ),
+        }
+    )
+    code, out, err = check()
+    assert (code, out) == (1, "")
+    found = [line.split(": ", 1)[1][:40] for line in err.splitlines()[:-1]]
+    assert found == [
+        "'date' is not a date: 'nope'; write YYYY",
+        "section 'World' is given, but site.yaml ",
+        "tag 'C' and tag 'C#' (in content/c.md) h",
+        "warning: source https://x.org/d?utm_sour",
+        "broken link: /briefing/2025/07/21/gone/ ",
+        "links to map.png, but there is no such f",
+    ]
+    assert err.splitlines()[-1] == "check failed: 5 errors, 1 warning"
