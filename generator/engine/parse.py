@@ -17,6 +17,7 @@ from generator.errors import (
     SiteError,
     SiteWarning,
 )
+from generator.model.records import Document, EditionNote, PageDocument
 from generator.project.config import CONFIG_FILE, SiteConfig, config_from, read_config
 from generator.project.theme import find_theme, read_theme
 from generator.reading import content, markup
@@ -133,26 +134,18 @@ def parse_one(source: Source, config: SiteConfig) -> Parsed | BuildFailed:
     warnings = tuple(_stray_warning(stray, source.path) for stray in strays)
     source = replace(source, text=text) if strays else source
     try:
+        document: EditionNote | PageDocument | Document
         if source.rel.parts[0] == EDITIONS_DIR:
-            note = content.parse_edition(source)
-            rendered = markup.render(
-                note.body, body_line=note.body_line, raw_html=config.raw_html, path=source.path
-            )
-            return Parsed(source.rel.as_posix(), note, rendered, warnings)
-        if source.rel.parts[0] == PAGES_DIR and len(source.rel.parts) > 1:
-            page = content.parse_page(source)
-            rendered = markup.render(
-                page.body,
-                body_line=page.body_line,
-                raw_html=config.raw_html,
-                path=source.path,
-            )
-            return Parsed(source.rel.as_posix(), page, rendered, warnings)
-        doc = content.parse(source, config.timezone)
-        rendered = markup.render(
-            doc.body, body_line=doc.body_line, raw_html=config.raw_html, path=source.path
+            document = content.parse_edition(source)
+        elif source.rel.parts[0] == PAGES_DIR and len(source.rel.parts) > 1:
+            document = content.parse_page(source)
+        else:
+            document = content.parse(source, config.timezone)
+            warnings += content.notes(document)
+        rendered, noted = markup.render_noting(
+            document.body, body_line=document.body_line, raw_html=config.raw_html, path=source.path
         )
-        return Parsed(source.rel.as_posix(), doc, rendered, warnings + content.notes(doc))
+        return Parsed(source.rel.as_posix(), document, rendered, warnings + noted)
     except BuildFailed as failed:
         return failed
 

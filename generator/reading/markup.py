@@ -17,8 +17,9 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from generator.errors import BuildFailed, ContentError
+from generator.errors import BuildFailed, ContentError, SiteWarning, plural
 from generator.model.records import Link, Rendered
+from generator.reading.rawhtml import COMMENT, HtmlRead, read_html
 from generator.text.urls import is_safe_link, slugify
 
 #: How deep blockquotes and lists may nest. markdown-it's CommonMark preset stops at
@@ -49,27 +50,87 @@ def render(
     ``doc_id`` prefixes footnote ids so that several items can share one page. Raises
     BuildFailed, naming ``path``, for text that Markdown would drop.
     """
+    return render_noting(body, body_line=body_line, raw_html=raw_html, doc_id=doc_id, path=path)[0]
+
+
+def render_noting(
+    body: str, *, body_line: int = 1, raw_html: bool = False, doc_id: str = "", path: str = ""
+) -> tuple[Rendered, tuple[SiteWarning, ...]]:
+    """:func:`render`, and a warning when HTML in ``body`` is shown as text."""
     env: dict[str, object] = {"docId": doc_id} if doc_id else {}
-    more: int | None = None
+    read = HtmlRead()
     words = body
-    if "<!--" in body:  # most bodies have no comment: no second look for them
-        tokens, more, unclosed = _without_comments(body, raw_html, env)
-        if unclosed is not None:
-            raise BuildFailed([_unclosed(path, body_line + unclosed)])
-        words = _COMMENT.sub(" ", body)
+    # Most bodies hold no HTML: no second look for them.
+    if "<!--" in body or (not raw_html and "<" in body):
+        read = read_html(body, raw_html, env, _markdown(True), _markdown(False))
+        if read.unclosed is not None:
+            raise BuildFailed([_unclosed(path, body_line + read.unclosed)])
+        tokens = read.tokens
+        words = COMMENT.sub(" ", body)
     else:
         tokens = _markdown(raw_html).parse(body, env)
     dropped = _dropped_by_depth(tokens, body)
     if dropped is not None:
         raise BuildFailed([_too_deep(path, body_line + dropped)])
     md = _markdown(raw_html)
-    html = md.renderer.render(tokens, md.options, env)
-    return Rendered(
-        html=html,
-        first_paragraph=_first_paragraph(tokens) if more is None else _before(tokens, more),
+    rendered = Rendered(
+        html=md.renderer.render(tokens, md.options, env),
+        first_paragraph=(
+            _first_paragraph(tokens) if read.more is None else _before(tokens, read.more)
+        ),
         links=tuple(_links(tokens, body, body_line)),
         words=len(words.split()),
     )
+    return rendered, _as_text_warning(read.as_text, path, body_line)
+
+
+def _as_text_warning(
+    as_text: list[tuple[int, str]], path: str, body_line: int
+) -> tuple[SiteWarning, ...]:
+    """One warning for an item's HTML shown as text, at the first tag, with the
+    Markdown to write for it."""
+    if not as_text:
+        return ()
+    line, tag = min(as_text, key=lambda found: found[0])  # the first written
+    more = f" (and {plural(len(as_text) - 1, 'more tag')} in this file)" if len(as_text) > 1 else ""
+    shown = tag if len(tag) <= 60 else tag[:57] + "..."
+    return (
+        SiteWarning(
+            f"HTML is shown as text, raw_html being off: {shown}{more}",
+            path=path,
+            line=body_line + line,
+            hint=f"{_markdown_for(tag)}, or set raw_html: true in site.yaml if you trust "
+            "every item's HTML",
+        ),
+    )
+
+
+#: What to write in Markdown instead of a tag, by its name.
+_EQUIVALENTS = {
+    "img": "write a picture as ![what it shows](file.png)",
+    "a": "write a link as [text](https://...)",
+    "p": "separate paragraphs by a blank line",
+    "div": "write its content as Markdown paragraphs",
+    "span": "write its text without the tag",
+    "h1": "write a heading as ## Heading",
+    "h2": "write a heading as ## Heading",
+    "h3": "write a heading as ### Heading",
+    "ul": "write a list as lines starting with '- '",
+    "ol": "write a list as lines starting with '1. '",
+    "li": "write a list as lines starting with '- '",
+    "blockquote": "write a quote as lines starting with '> '",
+    "hr": "write a rule as a line of ---",
+    "pre": "write code between lines of ```",
+    "table": "write a table with | columns |",
+    "iframe": "link to what it embeds instead: [watch it](https://...)",
+    "script": "delete it: scripts never run on the site",
+}
+
+
+def _markdown_for(tag: str) -> str:
+    name = re.match(r"</?([A-Za-z][A-Za-z0-9]*)", tag)
+    found = _EQUIVALENTS.get(name.group(1).lower()) if name else None
+    return found or "write it in Markdown, or delete the tag"
 
 
 #: A line of nothing but blockquote and list markers.
@@ -98,109 +159,6 @@ def _too_deep(path: str, line: int) -> ContentError:
         line=line,
         hint="flatten the quoting (quote only the message that matters) or the list",
     )
-
-
-#: The excerpt separator of Jekyll, Hugo and WordPress: the summary ends here.
-_MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
-#: An HTML comment as CommonMark 0.31 reads one (``<!-->`` and ``<!--->`` included).
-_COMMENT = re.compile(r"<!--(?:-?>|.*?-->)", re.DOTALL)
-
-
-def _without_comments(
-    body: str, raw_html: bool, env: dict[str, object]
-) -> tuple[list[Token], int | None, int | None]:
-    """``body``'s tokens with every HTML comment taken out, and nothing else; the line
-    of ``<!--more-->``; the line of a comment that is never closed (else None).
-
-    Comments are notes to editors, never text for readers. markdown-it finds them (so
-    that a comment in code stays) when it reads raw HTML, so the body is read that way
-    and what is not a comment is then treated as the site says: HTML blocks are read
-    again as Markdown with raw HTML off, and inline tags become text. Only the comment
-    goes: the words beside it on its line stay, and a block of nothing but a comment
-    still ends the list before it, as CommonMark says (its examples 177, 308 and 309).
-    """
-    tokens: list[Token] = []
-    more = None
-    for token in _markdown(True).parse(body, env):
-        first = token.map[0] if token.map else 0
-        if token.type == "html_block":
-            if (at := _unclosed_at(token.content)) is not None:
-                return tokens, more, first + token.content.count("\n", 0, at)
-            rest = _COMMENT.sub("", token.content)
-            if more is None and _MORE.fullmatch(token.content.strip()):
-                more = first
-            if not rest.strip():
-                continue
-            if raw_html:
-                token.content = rest
-                tokens.append(token)
-            else:
-                tokens += _reparsed(rest, first, token.level, env)
-        elif token.type == "inline" and token.children:
-            children, unclosed = _inline_without_comments(token.children, raw_html)
-            # A "<!--" left as text is an unclosed comment, unless it was written as
-            # &lt;!-- or \<!-- (markdown-it has made those text by now, too).
-            if unclosed is not None and _unclosed_at(token.content) is not None:
-                return tokens, more, first + unclosed
-            token.children = children
-            tokens.append(token)
-        else:
-            tokens.append(token)
-    return tokens, more, None
-
-
-def _reparsed(text: str, first: int, level: int, env: dict[str, object]) -> list[Token]:
-    """An HTML block's text read as Markdown with raw HTML off, placed at line ``first``
-    and nesting ``level`` (the footnotes it names are left to the body around it)."""
-    found = _markdown(False).parse(text, {k: v for k, v in env.items() if k == "docId"})
-    for token in found:
-        token.level += level
-        if token.map:
-            token.map = [token.map[0] + first, token.map[1] + first]
-    return found
-
-
-def _inline_without_comments(
-    children: list[Token], raw_html: bool
-) -> tuple[list[Token], int | None]:
-    """Inline tokens without comments, tags as text unless raw HTML is on; the line
-    (counted from the paragraph's first) of a ``<!--`` never closed, else None."""
-    kept: list[Token] = []
-    breaks = 0
-    unclosed = None
-    removed = False
-    for child in children:
-        if child.type in ("softbreak", "hardbreak"):
-            breaks += 1
-        elif child.type == "text" and "<!--" in child.content and unclosed is None:
-            unclosed = breaks
-        elif child.type == "html_inline":
-            if child.content.startswith("<!--"):
-                removed = True
-                continue
-            if not raw_html:
-                child = Token("text", "", 0, content=child.content)
-        kept.append(child)
-    if removed:  # the spaces before a comment that ended a line end it now: no space
-        for index, child in enumerate(kept):
-            ends_line = index + 1 == len(kept) or kept[index + 1].type == "softbreak"
-            if child.type == "text" and ends_line:
-                child.content = child.content.rstrip(" ")
-    return kept, unclosed
-
-
-def _unclosed_at(text: str) -> int | None:
-    """Where in ``text`` a ``<!--`` starts that no ``-->`` closes (one written after a
-    backslash is no comment), else None."""
-    at = 0
-    while (start := text.find("<!--", at)) >= 0:
-        if start > 0 and text[start - 1] == "\\":
-            at = start + 4
-        elif (comment := _COMMENT.match(text, start)) is None:
-            return start
-        else:
-            at = comment.end()
-    return None
 
 
 def _unclosed(path: str, line: int) -> ContentError:

@@ -8,7 +8,7 @@ import pytest
 
 from generator.errors import BuildFailed
 from generator.model.records import Link
-from generator.reading.markup import MAX_NESTING, render
+from generator.reading.markup import MAX_NESTING, render, render_noting
 
 
 @pytest.mark.parametrize(
@@ -17,7 +17,10 @@ from generator.reading.markup import MAX_NESTING, render
         ("Zelenskyy renewed his offer.", "<p>Zelenskyy renewed his offer.</p>\n"),
         ("*a* **b** ~~c~~ `d`", "<p><em>a</em> <strong>b</strong> <s>c</s> <code>d</code></p>\n"),
         ("<script>alert(1)</script>", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n"),
-        ("Hi <b>there</b>", "<p>Hi &lt;b&gt;there&lt;/b&gt;</p>\n"),
+        ('Hi <b class="x">there</b>', "<p>Hi &lt;b class=&quot;x&quot;&gt;there&lt;/b&gt;</p>\n"),
+        # Bare, closed tags that only mark text up stay (rawhtml.SAFE_TAGS).
+        ("Hi <b>there</b>, H<sub>2</sub>O<br>", "<p>Hi <b>there</b>, H<sub>2</sub>O<br></p>\n"),
+        ("Hi <b>there", "<p>Hi &lt;b&gt;there</p>\n"),
         (
             '<img src="x" onerror="alert(1)">',
             "<p>&lt;img src=&quot;x&quot; onerror=&quot;alert(1)&quot;&gt;</p>\n",
@@ -122,7 +125,7 @@ def test_two_items_on_one_page_have_different_footnote_ids() -> None:
         ("> A quote.\n\nThe real first paragraph.", "The real first paragraph."),
         ("- a list item\n\nThe paragraph.", "The paragraph."),
         # What the reader sees: escaped markup is text.
-        ("Hi <b>there</b>", "Hi <b>there</b>"),
+        ("Hi <span>there</span>", "Hi <span>there</span>"),
         ("## Only a heading", ""),
         ("", ""),
     ],
@@ -267,12 +270,12 @@ def test_the_words_beside_a_comment_on_its_line_are_published(raw_html: bool) ->
 
 
 def test_markdown_beside_a_comment_is_markdown_and_its_tags_are_text() -> None:
-    rendered = render("<!-- note --> Rates **held** at <b>2%</b>, [AP](https://apnews.com).")
+    rendered = render("<!-- note --> Rates **held** at <em class=x>2%</em>, [AP](https://ap.org).")
     assert rendered.html == (
-        '<p>Rates <strong>held</strong> at &lt;b&gt;2%&lt;/b&gt;, <a href="https://apnews.com">'
-        "AP</a>.</p>\n"
+        "<p>Rates <strong>held</strong> at &lt;em class=x&gt;2%&lt;/em&gt;, "
+        '<a href="https://ap.org">AP</a>.</p>\n'
     )
-    assert rendered.first_paragraph == "Rates held at <b>2%</b>, AP."
+    assert rendered.first_paragraph == "Rates held at <em class=x>2%</em>, AP."
 
 
 @pytest.mark.parametrize(
@@ -295,6 +298,42 @@ def test_a_comment_never_closed_is_an_error_at_its_line(body: str, line: int) ->
 def test_an_opener_written_as_text_or_code_is_shown(written: str) -> None:
     html = render(f"Type {written} to start a comment.").html
     assert "&lt;!--" in html and "start a comment" in html
+
+
+# HTML shown as text -----------------------------------------------------------
+
+
+def test_html_shown_as_text_is_one_warning_at_its_first_line_with_the_markdown_to_write() -> None:
+    body = (
+        "Officials met.\n\n"
+        'Read <a href="https://ap.org">the report</a> and <span>more</span>.\n\n'
+        '<img src="map.png" alt="A map">\n'
+    )
+    rendered, warnings = render_noting(body, body_line=6, path="content/talks.md")
+    assert "&lt;a href=" in rendered.html and "&lt;img src=" in rendered.html
+    assert [str(w) for w in warnings] == [
+        'content/talks.md:8: HTML is shown as text, raw_html being off: <a href="https://'
+        'ap.org"> (and 4 more tags in this file); write a link as [text](https://...), or '
+        "set raw_html: true in site.yaml if you trust every item's HTML"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "raw_html"),
+    [
+        (
+            "Talks <small>(AP)</small>, H<sub>2</sub>O, x<sup>2</sup>,<br />\n<kbd>Ctrl</kbd>.",
+            False,
+        ),
+        ('Read <a href="https://ap.org">the report</a>.', True),
+        ("No HTML, an autolink: <https://ap.org>, and 1 < 2.", False),
+        ("`<b>` in code, and <!-- a note -->.", False),
+    ],
+)
+def test_no_warning_when_no_html_is_shown_as_text(body: str, raw_html: bool) -> None:
+    rendered, warnings = render_noting(body, raw_html=raw_html)
+    assert warnings == ()
+    assert "&lt;small" not in rendered.html and "&lt;sup" not in rendered.html
 
 
 # Nesting -------------------------------------------------------------------
