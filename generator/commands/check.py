@@ -72,7 +72,8 @@ def check_site(
     """Link errors and hygiene warnings for an assembled site. ``publishing`` (a deploy
     workflow's check) makes a placeholder ``url`` an error. ``unread`` are content files
     left out for their errors: links to the pages they would make are not broken."""
-    errors = list(broken_links(assembled, unread))
+    odd = list(odd_schemes(assembled))
+    errors = [*broken_links(assembled, unread), *(p for p in odd if p.kind == "error")]
     placeholder = placeholder_url(assembled.site.config, publishing)
     errors.extend(p for p in placeholder if p.kind == "error")
     warnings = [
@@ -80,6 +81,7 @@ def check_site(
         *assembled.warnings,
         *source_warnings(assembled.documents),
         *body_link_warnings(assembled),
+        *(p for p in odd if p.kind == "warning"),
         *pictures_without_alt([*assembled.site.items, *assembled.site.pages]),
     ]
     return CheckReport(
@@ -199,6 +201,35 @@ def body_link_warnings(assembled: Assembled) -> Iterator[SiteError]:
     for item in items:
         for link in item.links:
             yield from _url_warnings(link.url, item.path, link.line, link.col, "link")
+
+
+#: Schemes of links a reader's browser follows (besides http and https).
+KNOWN_SCHEMES = frozenset(
+    {"http", "https", "mailto", "tel", "sms", "ftp", "sftp", "geo", "magnet", "webcal",
+     "feed", "irc", "ircs", "xmpp", "news", "nntp", "urn", "doi", "matrix", "signal"}
+)  # fmt: skip
+
+
+def odd_schemes(assembled: Assembled) -> Iterator[SiteError]:
+    """Links whose scheme no browser opens: a misspelt ``https`` (``hhttps://``) is an
+    error, for feed readers drop the link and the page's link leads nowhere; another
+    scheme (an app's own) is a warning."""
+    linkers: list[Item | SitePage] = [*assembled.site.items, *assembled.site.pages]
+    for item in linkers:
+        for link in item.links:
+            scheme = link.url.partition(":")[0].lower() if ":" in link.url else ""
+            if not scheme or "/" in scheme or scheme in KNOWN_SCHEMES:
+                continue
+            near = difflib.get_close_matches(scheme, ["https", "http"], n=1, cutoff=0.6)
+            kind = ContentError if near else SiteWarning
+            fixed = near[0] + link.url[len(scheme) :] if near else None
+            yield kind(
+                f"links to {link.url}, but no browser opens a '{scheme}:' link",
+                path=item.path,
+                line=link.line,
+                col=link.col,
+                hint=f"did you mean {fixed}?" if fixed else "link to a web address (https://...)",
+            )
 
 
 def _url_warnings(

@@ -5,7 +5,7 @@ The item schema lives here, in one table (:func:`item_fields`).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from functools import cache
 from pathlib import PurePosixPath
 from types import MappingProxyType
@@ -45,6 +45,13 @@ def datetime_in(zone: ZoneInfo) -> schema.Coercer:
         else:
             raise Invalid(
                 f"must be a date such as 2025-07-22 or 2025-07-22T09:15:00+03:00, not {value!r}"
+            )
+        if raw.isdigit() and len(raw) >= 9:  # what a Unix clock says, not a calendar
+            when = datetime.fromtimestamp(int(raw), UTC) if len(raw) <= 11 else None
+            example = when.isoformat().replace("+00:00", "Z") if when else "2025-07-22T09:15:00Z"
+            raise Invalid(
+                f"is a number of seconds (a Unix timestamp), not a date: {raw!r}",
+                hint=f"write the date and time: {example}",
             )
         try:
             if len(raw) == 10:
@@ -169,7 +176,7 @@ def item_fields(zone: ZoneInfo) -> tuple[Field, ...]:
     return (
         Field("title", schema.text, required=True, doc="the headline of your summary"),
         Field("date", datetime_in(zone), required=True, doc="when it was published, 2025-07-22"),
-        Field("tags", _tags, default=()),
+        Field("tags", _tags, default=(), words=True),
         Field("source", _citations, required=True, doc="the URL of the summarised article"),
         Field("source_name", schema.text),
         Field("summary", schema.text),

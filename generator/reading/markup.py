@@ -81,7 +81,42 @@ def render_noting(
         links=tuple(_links(tokens, body, body_line)),
         words=len(words.split()),
     )
-    return rendered, _as_text_warning(read.as_text, path, body_line)
+    return rendered, (
+        *_as_text_warning(read.as_text, path, body_line),
+        *_unresolved_warning(tokens, path, body_line),
+    )
+
+
+#: A full or collapsed reference link left as text: ``[text][label]``, ``[text][]``.
+_REFERENCE = re.compile(r"\[([^\[\]]+)\]\[([^\[\]]*)\]")
+
+
+def _unresolved_warning(
+    tokens: Sequence[Token], path: str, body_line: int
+) -> tuple[SiteWarning, ...]:
+    """One warning for reference links whose label no line defines: Markdown shows
+    them as written, brackets and all."""
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        breaks = 0
+        for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):
+                breaks += 1
+            elif child.type == "text" and (found := _REFERENCE.search(child.content)):
+                label = found.group(2) or found.group(1)
+                line = body_line + (token.map[0] if token.map else 0) + breaks
+                return (
+                    SiteWarning(
+                        f"{found.group()} is shown as written, brackets and all: no line "
+                        f"defines the link [{label}]",
+                        path=path,
+                        line=line,
+                        hint=f"add a line '[{label}]: https://...' below the paragraph, or "
+                        f"write the link as [{found.group(1)}](https://...)",
+                    ),
+                )
+    return ()
 
 
 def _as_text_warning(

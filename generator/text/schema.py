@@ -43,6 +43,9 @@ class Field:
     required: bool = False
     default: Any = None
     doc: str = ""
+    #: Whether its words reach readers though its coercer is not :func:`text` or
+    #: :func:`text_list` (tags): a comment YAML cuts off its value is an error then.
+    words: bool = False
 
 
 def validate(
@@ -70,7 +73,7 @@ def validate(
             continue
         if raw is None:
             continue  # `summary:` with nothing after it means "not given"; see below
-        if key in mapping.cut and field.coerce is text:
+        if key in mapping.cut and (field.coerce in (text, text_list) or field.words):
             errors.append(_cut_short(key, raw, mapping, path, error))
             continue
         try:

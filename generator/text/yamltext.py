@@ -191,11 +191,48 @@ def _invalid(exc: yaml.MarkedYAMLError, text: str, where: _Where) -> SiteError:
     if isinstance(exc, yaml.constructor.ConstructorError) and "for the tag" in problem:
         tag = problem.split("for the tag", 1)[1].strip(" '\"").removeprefix("tag:yaml.org,2002:")
         return _tag_refused(f"!!{tag}", mark.line, mark.column, where)
-    return where.at(
+    return _starts_with_indicator(text, mark.line, where) or where.at(
         f"invalid YAML in {where.what}: {problem}",
         mark.line,
         mark.column,
         "check the indentation, and quote values that contain ': ', '#' or start with '['",
+    )
+
+
+#: What YAML makes of a value's first character, for those it does not read as text
+#: (an unclosed '[' or '{' is a list or mapping left open: the general hint says so).
+_INDICATORS = {
+    '"': "the start of a quoted text, which ends at the next '\"'",
+    "'": 'the start of a quoted text, which ends at the next "\'"',
+    "*": "an alias (a reference to an anchor)",
+    "&": "an anchor name",
+    "!": "a tag",
+    "|": "the start of a block of lines",
+    ">": "the start of a folded block of lines",
+    "@": "a reserved character",
+    "`": "a reserved character",
+    "%": "a directive",
+}
+_KEY_VALUE = re.compile(r"^(\s*)([\w-]+):[ \t]+(\S.*?)\s*$")
+
+
+def _starts_with_indicator(text: str, line: int, where: _Where) -> SiteError | None:
+    """An unquoted value that starts with a character YAML gives a meaning ("Not guilty"
+    says the jury, *Exclusive*, @POTUS, | or > ...): said so, with the line to write."""
+    lines = text.split("\n")
+    found = _KEY_VALUE.match(lines[line]) if line < len(lines) else None
+    if found is None or found.group(3)[0] not in _INDICATORS:
+        return None
+    indent, key, value = found.groups()
+    if "'" in value or '"' not in value:
+        quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    else:
+        quoted = f"'{value}'"
+    return where.at(
+        f"YAML reads the {value[0]!r} that starts '{key}' as {_INDICATORS[value[0]]}, not as text",
+        line,
+        lines[line].index(value, len(indent) + len(key) + 1),
+        f"quote the whole value: {key}: {quoted}",
     )
 
 

@@ -590,3 +590,72 @@ def test_one_error_of_each_kind_is_reported_in_one_check(site: MakeSite) -> None
         "links to map.png, but there is no such f",
     ]
     assert err.splitlines()[-1] == "check failed: 5 errors, 1 warning"
+
+
+# Messages that say what to write ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "meaning", "write"),
+    [
+        ('"Not guilty" says the jury', "the start of a quoted text, which ends at the next '\"'",
+         "title: '\"Not guilty\" says the jury'"),
+        ("*Exclusive* talks resume", "an alias (a reference to an anchor)",
+         'title: "*Exclusive* talks resume"'),
+        ("@POTUS signs the order", "a reserved character", 'title: "@POTUS signs the order"'),
+        ("| Markets close higher", "the start of a block of lines",
+         'title: "| Markets close higher"'),
+        ("> Quote of the day: no", "the start of a folded block of lines",
+         'title: "> Quote of the day: no"'),
+    ],
+)  # fmt: skip
+def test_a_title_yaml_reads_otherwise_gets_the_quoted_line_to_write(
+    site: MakeSite, title: str, meaning: str, write: str
+) -> None:
+    site({"content/a.md": item(title)})
+    code, _, err = check()
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f"content/a.md:2:8: YAML reads the {title[0]!r} that starts 'title' as {meaning}, not "
+        f"as text; quote the whole value: {write}"
+    )
+
+
+def test_a_unix_timestamp_for_a_date_is_named_with_the_date_to_write(site: MakeSite) -> None:
+    site({"content/a.md": item(date="1753175700")})
+    assert check()[2].splitlines()[0] == (
+        "content/a.md:3:7: 'date' is a number of seconds (a Unix timestamp), not a date: "
+        "'1753175700'; write the date and time: 2025-07-22T09:15:00Z"
+    )
+
+
+def test_a_comment_that_cuts_the_tags_short_is_an_error(site: MakeSite) -> None:
+    site({"content/a.md": item(tags="economy, trade #1")})
+    assert check()[2].splitlines()[0] == (
+        "content/a.md:4:7: 'tags' would be published as 'economy, trade': YAML reads ' #' as "
+        'the start of a comment; quote the whole value: tags: "economy, trade #1", or put the '
+        "comment on a line of its own"
+    )
+
+
+def test_links_no_browser_opens_and_references_never_defined_are_named(site: MakeSite) -> None:
+    site(
+        {
+            "content/a.md": item(
+                body="See [the filing](hhttps://sec.gov/f) and [the app](zotero://x).\n\n"
+                "The [ruling][court] and [the appeal][] came later; [sic] is prose.\n"
+            )
+        }
+    )
+    code, _, err = check()
+    assert code == 1
+    assert err.splitlines() == [
+        "content/a.md:7:18: links to hhttps://sec.gov/f, but no browser opens a 'hhttps:' "
+        "link; did you mean https://sec.gov/f?",
+        "content/a.md:7:52: warning: links to zotero://x, but no browser opens a 'zotero:' "
+        "link; link to a web address (https://...)",
+        "content/a.md:9: warning: [ruling][court] is shown as written, brackets and all: no "
+        "line defines the link [court]; add a line '[court]: https://...' below the "
+        "paragraph, or write the link as [ruling](https://...)",
+        "check failed: 1 error, 2 warnings in 1 item",
+    ]
