@@ -242,7 +242,12 @@ def _email(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _clear_progress(err)
         dates = report.edition_dates
         editions = mailout.chosen(options.output_dir, dates, args.edition, args.all)
-        copied = mailout.copy_out(editions, args.output, options.output_dir) if args.output else []
+        unsubscribe = config.email.unsubscribe
+        copied = (
+            mailout.copy_out(editions, args.output, options.output_dir, unsubscribe)
+            if args.output
+            else []
+        )
     except BuildFailed as failed:
         _clear_progress(err)
         report_errors(failed.errors, err)

@@ -31,6 +31,21 @@ from generator.text.urls import slugify
 #: The tests folder, and the repository holding it (tests live one room deeper).
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
+#: axe-core's script, which `npm ci --prefix .ci` installs (AXE_CORE_JS names another).
+AXE = Path(os.environ.get("AXE_CORE_JS", REPO / ".ci/node_modules/axe-core/axe.min.js"))
+#: Screenshots and reports of browser tests, for a human to look at after a run.
+ARTIFACTS = REPO / "test-artifacts"
+#: Runs axe-core in the page; the violations, one line each ("id (impact): targets").
+RUN_AXE = """
+var done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ["violations"]}).then(function (result) {
+  done(result.violations.map(function (v) {
+    return v.id + " (" + v.impact + "): " + v.nodes.map(function (n) {
+      return n.target.join(" ");
+    }).join(", ");
+  }));
+});
+"""
 
 #: The tests' site. Search is off: Pagefind is a process of its own, started by every
 #: build that indexes; tests of search (tests/search/, the golden and sample sites) turn

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from html import unescape
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.model.records import Edition, Item, Site
 from generator.newsletter.inlinestyle import inline_styles
@@ -39,6 +39,15 @@ Render = Callable[[str, Callable[[], dict[str, Any]]], bytes | None]
 _IMG = re.compile(r"<img\b[^>]*>", re.I)
 _SIZE = re.compile(r'\s(width|height)="(\d+)"')
 _SRC = re.compile(r'\ssrc="([^"]*)"')
+
+
+#: The unsubscribe link of the email preview the site publishes.
+PREVIEW_UNSUBSCRIBE = b'href="#unsubscribe"'
+
+
+def unsubscribe_href(placeholder: str) -> bytes:
+    """The attribute a theme writes for the service's placeholder (autoescaped)."""
+    return f'href="{escape(placeholder)}"'.encode()
 
 
 def email_folder(edition: Edition) -> str:
@@ -80,7 +89,20 @@ class Newsletter:
         self.views = AbsoluteViews(site)
 
     def page(self, edition: Edition, render: Render) -> bytes | None:
-        """email/<date>/index.html: email.html rendered, its styles inlined."""
+        """email/<date>/index.html, as the site publishes it: :meth:`service_page` with
+        a harmless link where the service's unsubscribe placeholder goes (``{{
+        unsubscribe_url }}`` is no URL: the page would fail an HTML check, and the link
+        would lead nowhere). ``briefing email`` puts the placeholder back in its copy."""
+        page = self.service_page(edition, render)
+        settings = self.site.config.email
+        if page is None or settings is None or settings.unsubscribe is None:
+            return page
+        if settings.unsubscribe.startswith(("https://", "http://", "mailto:")):
+            return page  # a link of its own, which works on the site too
+        return page.replace(unsubscribe_href(settings.unsubscribe), PREVIEW_UNSUBSCRIBE)
+
+    def service_page(self, edition: Edition, render: Render) -> bytes | None:
+        """email.html rendered, its styles inlined: the HTML a newsletter service sends."""
         data = render("email.html", lambda: self._page_context(edition))
         if data is None:
             return None
@@ -101,7 +123,7 @@ class Newsletter:
 
     def message(self, edition: Edition, render: Render) -> bytes | None:
         """email/<date>/edition.eml: both parts as one multipart/alternative message."""
-        page, text = self.page(edition, render), self.text(edition, render)
+        page, text = self.service_page(edition, render), self.text(edition, render)
         if page is None or text is None:
             return None
         html = page.decode("utf-8")

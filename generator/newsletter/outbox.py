@@ -24,8 +24,10 @@ from generator.newsletter.emails import (
     EMAIL_MESSAGE,
     EMAIL_PAGE,
     EMAIL_TEXT,
+    PREVIEW_UNSUBSCRIBE,
     clipped,
     unsized_pictures,
+    unsubscribe_href,
 )
 from generator.project.config import SiteConfig
 
@@ -120,8 +122,12 @@ def setup_warnings(config: SiteConfig) -> list[str]:
     return found
 
 
-def copy_out(editions: Sequence[EmailEdition], target: Path, output: Path) -> list[Path]:
-    """Each edition's three files into ``target/<date>/``, each replaced whole or not at all."""
+def copy_out(
+    editions: Sequence[EmailEdition], target: Path, output: Path, unsubscribe: str | None = None
+) -> list[Path]:
+    """Each edition's three files into ``target/<date>/``, each replaced whole or not at all;
+    the page with the service's ``unsubscribe`` placeholder back where the site's preview
+    has a harmless link."""
     target = target.resolve()
     if target == output.resolve() or output.resolve() in target.parents:
         raise BuildFailed(
@@ -139,7 +145,10 @@ def copy_out(editions: Sequence[EmailEdition], target: Path, output: Path) -> li
             folder = target / edition.date.isoformat()
             folder.mkdir(parents=True, exist_ok=True)
             for name in EMAIL_FILES:
-                _replace(folder / name, (edition.folder / name).read_bytes())
+                data = (edition.folder / name).read_bytes()
+                if name == EMAIL_PAGE and unsubscribe is not None:
+                    data = data.replace(PREVIEW_UNSUBSCRIBE, unsubscribe_href(unsubscribe))
+                _replace(folder / name, data)
             written.append(folder)
     except OSError as exc:
         raise BuildFailed(

@@ -16,7 +16,8 @@ from urllib.request import urlopen
 
 import pytest
 from conftest import (
-    REPO,
+    AXE,
+    RUN_AXE,
     SEARCH_SITE_YAML,
     SITE_YAML,
     MakeSite,
@@ -43,7 +44,6 @@ from generator.search.parts import SearchPart, search_parts
 #: Every build here runs Pagefind, a process of its own; some run Chromium.
 pytestmark = pytest.mark.slow
 
-AXE = REPO / ".ci/node_modules/axe-core/axe.min.js"
 
 SECTIONS = SEARCH_SITE_YAML + "sections: [World, Economy]\npublishers: {reuters.com: Reuters}\n"
 
@@ -339,13 +339,6 @@ def test_a_static_file_where_the_index_goes_is_an_error(
 
 
 # The search page in Chromium -----------------------------------------------
-
-RUN_AXE = """
-var done = arguments[arguments.length - 1];
-axe.run(document, {resultTypes: ["violations"]}).then(function (result) {
-  done(result.violations.map(function (v) { return v.id + ": " + v.help; }));
-});
-"""
 
 
 def _results(driver: object) -> list[str]:
