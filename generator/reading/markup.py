@@ -13,6 +13,7 @@ from functools import cache
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -35,11 +36,49 @@ def _markdown(raw_html: bool) -> MarkdownIt:
     )
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
-    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify)
+    # Before the anchors: "## Title {#id}" (Hugo's, Docusaurus's and Pandoc's way).
+    md.core.ruler.push("heading_ids", _explicit_heading_ids)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_slug)
     # markdown-it lets data:image/... through; an item never needs it, and
     # refusing every data: URL keeps the rule simple to state.
     md.validateLink = is_safe_link  # type: ignore[method-assign]
     return md
+
+
+#: The ids the default theme gives its own elements: a heading never takes one, or a
+#: link to it (the skip link's #main) would lead to the heading instead.
+THEME_IDS = frozenset({"main", "search", "site-search", "recent-title", "corrections-heading"})
+#: Prefixes of the theme's ids made from names (search-tag, year-2025).
+THEME_ID_PREFIXES = ("search-", "year-")
+#: An explicit id at the end of a heading: "## Background {#background}".
+_EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z][\w.:-]*)\}\s*$")
+
+
+def _theme_id(slug: str) -> bool:
+    return slug in THEME_IDS or slug.startswith(THEME_ID_PREFIXES)
+
+
+def _heading_slug(title: str) -> str:
+    slug = slugify(title)
+    return f"{slug}-1" if _theme_id(slug) else slug
+
+
+def _explicit_heading_ids(state: StateCore) -> None:
+    """A heading's trailing ``{#id}`` becomes its id (a theme's own id excepted: that
+    heading gets one made from its title), and leaves its text."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens[:-1]):
+        inline = tokens[index + 1]
+        if token.type != "heading_open" or not inline.children:
+            continue
+        last = inline.children[-1]
+        found = _EXPLICIT_ID.search(last.content) if last.type == "text" else None
+        if found is None:
+            continue
+        last.content = last.content[: found.start()]
+        inline.content = _EXPLICIT_ID.sub("", inline.content)
+        if not _theme_id(found.group(1)):
+            token.attrSet("id", found.group(1))
 
 
 def render(

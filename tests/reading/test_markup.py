@@ -5,10 +5,17 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import REPO
 
 from generator.errors import BuildFailed
 from generator.model.records import Link
-from generator.reading.markup import MAX_NESTING, render, render_noting
+from generator.reading.markup import (
+    MAX_NESTING,
+    THEME_ID_PREFIXES,
+    THEME_IDS,
+    render,
+    render_noting,
+)
 
 
 @pytest.mark.parametrize(
@@ -370,3 +377,34 @@ def test_text_deeper_than_the_limit_is_an_error_at_its_line(body: str, line: int
 
 def test_deep_markers_with_no_text_inside_lose_nothing_and_build() -> None:
     assert render("> " * 120).html.count("<blockquote>") == MAX_NESTING
+
+
+# Heading ids ------------------------------------------------------------------------
+
+
+def test_an_explicit_heading_id_is_taken_and_leaves_the_text() -> None:
+    html = render("## Background {#bg}\n\n### The *talks* {#talks-2025}\n\n## Plain {#}").html
+    assert html == (
+        '<h2 id="bg">Background</h2>\n<h3 id="talks-2025">The <em>talks</em></h3>\n'
+        '<h2 id="plain">Plain {#}</h2>\n'
+    )
+
+
+def test_a_heading_never_takes_an_id_of_the_theme() -> None:
+    html = render("## Main\n\n## Search {#search}\n\n### Year 2025").html
+    assert html == (
+        '<h2 id="main-1">Main</h2>\n<h2 id="search-1">Search</h2>\n'
+        '<h3 id="year-2025-1">Year 2025</h3>\n'
+    )
+
+
+def test_the_theme_ids_headings_avoid_are_every_id_the_default_theme_writes() -> None:
+    templates = REPO / "themes/default/templates"
+    written = set()
+    for template in templates.rglob("*.html"):
+        written |= set(re.findall(r'\bid="([^"{]*)(?:\{|")', template.read_text("utf-8")))
+    written.discard("")  # made whole from a name: an item's or a section's anchor
+    prefixes = {name for name in written if name.endswith("-")}
+    fixed = written - prefixes
+    assert prefixes == set(THEME_ID_PREFIXES)
+    assert {name for name in fixed if not name.startswith(THEME_ID_PREFIXES)} == THEME_IDS
