@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -58,6 +60,8 @@ def picture_size(data: bytes) -> tuple[int, int] | None:
 
     Only the header is read. A picture too large to decode safely still has a size.
     """
+    if _SVG_START.match(data):
+        return svg_size(data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -69,3 +73,39 @@ def picture_size(data: bytes) -> tuple[int, int] | None:
     if width < 1 or height < 1:
         return None
     return (height, width) if turned else (width, height)
+
+
+#: An SVG file's start: an XML declaration, comments or a doctype, then <svg.
+_SVG_START = re.compile(
+    rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]", re.S
+)
+_SVG_TAG = re.compile(rb"<svg\b([^>]*)>", re.S)
+#: A length in CSS pixels: a number, with px or no unit (1em, 50% have no fixed size).
+_PIXELS = re.compile(r"\s*([0-9]*\.?[0-9]+)\s*(?:px)?\s*")
+
+
+def svg_size(data: bytes) -> tuple[int, int] | None:
+    """The size an SVG is drawn at: its width and height when both are pixels, else
+    its viewBox's (which browsers draw at 300 by 150 unless told, but whose shape
+    width="" and height="" must keep). Read from the <svg> tag with a pattern, never
+    by an XML parser: a picture is untrusted, and entities could make it huge."""
+    tag = _SVG_TAG.search(data[:65536])
+    if tag is None:
+        return None
+    attributes = {
+        name.lower(): value
+        for name, value in re.findall(
+            r'([\w:-]+)\s*=\s*["\']([^"\']*)["\']', tag.group(1).decode("utf-8", "replace")
+        )
+    }
+    width, height = (_PIXELS.fullmatch(attributes.get(n, "")) for n in ("width", "height"))
+    if width and height:
+        size = (float(width.group(1)), float(height.group(1)))
+    else:
+        box = attributes.get("viewbox", "").replace(",", " ").split()
+        try:
+            size = (float(box[2]), float(box[3])) if len(box) == 4 else (0.0, 0.0)
+        except ValueError:
+            return None
+    rounded = (math.ceil(size[0]), math.ceil(size[1]))
+    return rounded if rounded[0] >= 1 and rounded[1] >= 1 else None

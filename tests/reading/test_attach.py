@@ -45,6 +45,23 @@ def test_other_files_and_damaged_pictures_have_no_size(data: bytes) -> None:
     assert picture_size(data) is None
 
 
+@pytest.mark.parametrize(
+    ("data", "size"),
+    [
+        (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120.5 60"></svg>', (121, 60)),
+        (b'<?xml version="1.0"?>\n<!-- map -->\n<svg width="200px" height="100"'
+         b' viewBox="0 0 20 10"/>', (200, 100)),
+        (b"<svg width='50%' viewBox='0,0,30,40'/>", (30, 40)),  # a percent: the box's shape
+        (b"<svg><circle r='4'/></svg>", None),  # no size of its own: none to give
+        (b'<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg viewBox="0 0 1 1"/>', None),
+    ],
+)  # fmt: skip
+def test_an_svgs_size_is_read_from_its_tag_never_by_an_xml_parser(
+    data: bytes, size: tuple[int, int] | None
+) -> None:
+    assert picture_size(data) == size
+
+
 def test_an_assets_key_round_trips_and_changes_with_its_bytes() -> None:
     first, second = describe(png(10, 20)), describe(png(10, 20, (0, 0, 0)))
     assert Asset.from_key(first.key()) == first
