@@ -265,12 +265,8 @@ def _email(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def summary(report: BuildReport, options: BuildOptions) -> str:
     """The one line a build prints."""
-    left_out = []
-    if report.drafts_left_out:
-        left_out.append(plural(report.drafts_left_out, "draft"))
-    if report.scheduled:
-        left_out.append(f"{plural(len(report.scheduled), 'scheduled item')} not due yet")
-    held = f"; left out: {', '.join(left_out)}" if left_out else ""
+    left_out = report.left_out()
+    held = f"; left out: {left_out}" if left_out else ""
     return (
         f"built {plural(report.items, 'item')} in {plural(report.editions, 'edition')}, "
         f"{plural(report.tags, 'tag')}: {plural(report.files, 'file')} ({report.written} "

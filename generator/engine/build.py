@@ -38,6 +38,7 @@ from generator.engine.store import (
     CacheDamaged,
     OutputState,
 )
+from generator.errors import plural
 from generator.plan import graph
 from generator.plan.attached import picture_keys
 from generator.reading.sources import (
@@ -75,6 +76,19 @@ class BuildReport:
     edition_dates: tuple[date, ...] = ()
     #: Output files written, changed or removed, for ``serve`` to reload only those pages.
     changed: frozenset[OutputPath] = frozenset()
+
+    def left_out(self, when: bool = False) -> str:
+        """What the build left out, for its summary: "3 drafts, 1 scheduled item not due
+        yet", with ``when`` " (the first on 2025-08-01 06:00 +03:00)"; or ""."""
+        parts = []
+        if self.drafts_left_out:
+            parts.append(plural(self.drafts_left_out, "draft"))
+        if self.scheduled:
+            first = self.scheduled[0].date.strftime("%Y-%m-%d %H:%M %z")
+            first = f"{first[:-2]}:{first[-2:]}" if first[-5:-4] in "+-" else first
+            count = plural(len(self.scheduled), "scheduled item")
+            parts.append(f"{count} not due yet" + (f" (the first on {first})" if when else ""))
+        return ", ".join(parts)
 
 
 def build(

@@ -28,6 +28,7 @@ from generator.search.index import (
     MANIFEST,
     documents,
     index_parts,
+    made_part_tag,
     made_parts,
     part_keys,
     part_of,
@@ -75,9 +76,8 @@ def with_search(
             todo.append((part, i == 0))
     made = made_parts(todo, keys, make, language, options.jobs, kept)
     for name, files in made.items():
-        made_digests = {file: digest(data) for file, data in files.items()}
-        digests.update(made_digests)
-        tags[name] = part_tag({f: d for f, d in made_digests.items() if part_of(f) == name})
+        digests.update((file, digest(data)) for file, data in files.items())
+        tags[name] = made_part_tag(name, files)
     manifest = parts_manifest(tags, parts)
     digests[MANIFEST] = digest(manifest)
     bundle = _Bundle(parts, made, make, language)

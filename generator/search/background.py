@@ -22,7 +22,14 @@ from generator.errors import BuildFailed
 from generator.model.records import Site
 from generator.render.views import SEARCH_BUNDLE
 from generator.search.documents import Documents, document_settings, search_entries
-from generator.search.index import MANIFEST, SCRIPT, made_parts, part_keys, parts_manifest
+from generator.search.index import (
+    MANIFEST,
+    SCRIPT,
+    made_part_tag,
+    made_parts,
+    part_keys,
+    parts_manifest,
+)
 from generator.search.kept import KeptParts
 from generator.search.parts import search_parts
 
@@ -44,8 +51,9 @@ class BackgroundIndex:
         self._stopped = False
         #: Pagefind's services while they work, to be stopped with the preview.
         self._pids: set[int] = set()
-        #: The served parts' keys, by name.
+        #: The served parts' keys, and their tags in the list of parts, by name.
         self._keys: dict[str, str] = {}
+        self._tags: dict[str, str] = {}
         #: The site the served index was last made or confirmed for.
         self._site_indexed: Site | None = None
         self._made = 0
@@ -126,9 +134,9 @@ class BackgroundIndex:
                 self._pids.clear()
         self._made += 1
         round_folder = self.folder / f"round-{self._made}"
-        # The preview's tags are its keys: it publishes nothing, and a part made again
-        # has a new key.
-        files = {MANIFEST: parts_manifest({name: key[:16] for name, key in keys.items()}, parts)}
+        self._tags = {name: self._tags[name] for name in keys if name not in made}
+        self._tags |= {name: made_part_tag(name, files) for name, files in made.items()}
+        files = {MANIFEST: parts_manifest(self._tags, parts)}
         for part_files in made.values():
             files.update(part_files)
         with self._wake:  # stop() waits for this, and none is written after it

@@ -179,6 +179,18 @@ def part_tag(files: Mapping[OutputPath, str]) -> str:
     return tag.hexdigest()
 
 
+def made_part_tag(name: str, files: Mapping[OutputPath, bytes]) -> str:
+    """:func:`part_tag` of a part's files just made: each digested as the plan digests
+    every file it publishes (blake2b, 16 bytes), the script at the top left out."""
+    return part_tag(
+        {
+            file: hashlib.blake2b(data, digest_size=16).hexdigest()
+            for file, data in files.items()
+            if part_of(file) == name
+        }
+    )
+
+
 def parts_manifest(tags: Mapping[str, str], parts: Sequence[SearchPart[SearchEntry]]) -> bytes:
     """``pagefind/parts.json``: the parts in search order (the primary first), each with
     its tag (:func:`part_tag`); and each filter's values with the number of pages that

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from html import escape
 
 #: Endpoints of the dev server live here, outside any site's paths.
 ENDPOINT = "/__briefing__/"
@@ -50,6 +51,19 @@ RELOAD_JS = """\
       })
       .catch(function () { setTimeout(poll, 1000); });
   }
+  var leftOut = me.dataset.leftOut;
+  if (leftOut) {
+    var note = document.createElement("div");
+    note.id = "briefing-left-out";
+    note.setAttribute("role", "status");
+    note.style.cssText = "position:fixed;right:8px;bottom:8px;max-width:36em;z-index:2147483646;" +
+      "padding:6px 10px;background:#fffbe6;color:#3d2f00;border:1px solid #d4b106;" +
+      "border-radius:4px;font:13px/1.4 system-ui,sans-serif;cursor:pointer";
+    note.title = "Click to hide";
+    note.textContent = "briefing preview: " + leftOut;
+    note.addEventListener("click", function () { note.remove(); });
+    document.body.appendChild(note);
+  }
   poll();
 })();
 """
@@ -69,13 +83,22 @@ class BuildState:
     changed: threading.Condition = field(default_factory=threading.Condition)
     #: The output files each recent good build changed (None: every file), newest last.
     history: list[tuple[int, frozenset[str] | None]] = field(default_factory=list)
+    #: What the last good build left out (drafts, scheduled items), for a banner; "".
+    left_out: str = ""
 
     def publish(
-        self, errors: list[str], base: str | None = None, files: frozenset[str] | None = None
+        self,
+        errors: list[str],
+        base: str | None = None,
+        files: frozenset[str] | None = None,
+        left_out: str | None = None,
     ) -> None:
-        """A build ended: with ``errors``, or good, having changed ``files``."""
+        """A build ended: with ``errors``, or good, having changed ``files`` (and left out
+        what ``left_out`` says, if given)."""
         with self.changed:
             self.number += 1
+            if left_out is not None:
+                self.left_out = left_out
             if not errors:
                 self.good = self.number
                 if base is not None and base != self.base:
@@ -107,7 +130,7 @@ def inject_reload(html: bytes, state: BuildState) -> bytes:
     """Add the reload script before </body>; the built site itself never contains it."""
     tag = (
         f'<script src="{ENDPOINT}reload.js" data-endpoint="{ENDPOINT}" '
-        f'data-build="{state.good}"></script>'
+        f'data-build="{state.good}" data-left-out="{escape(state.left_out)}"></script>'
     ).encode()
     index = html.rfind(b"</body>")
     return html[:index] + tag + html[index:] if index >= 0 else html + tag

@@ -87,7 +87,7 @@ class Preview:
             self._failed(["internal error in briefing:", *traceback.format_exc().splitlines()])
             return
         self.serving = True
-        self.state.publish([], base, report.changed)
+        self.state.publish([], base, report.changed, _left_out_note(report))
         if not self.quiet:
             print(_rebuilt(report, time.perf_counter() - started), file=self.out, flush=True)
         self._warn(report.warnings)
@@ -137,12 +137,28 @@ def _relative(text: str, site_dir: Path) -> str:
     return text[len(prefix) :] if prefix != "./" and text.startswith(prefix) else text
 
 
+def _left_out_note(report: BuildReport) -> str:
+    """The preview's banner: what the site has that the preview does not show, and how
+    to see it (an editor who runs `briefing new`, which writes a draft, sees why the
+    item is not there)."""
+    left_out = report.left_out(when=True)
+    if not left_out:
+        return ""
+    how = []
+    if report.drafts_left_out:
+        how.append("serve --drafts shows drafts")
+    if report.scheduled:
+        how.append("serve --future shows scheduled items")
+    return f"Not shown: {left_out}. ({'; '.join(how)}.)"
+
+
 def _rebuilt(report: BuildReport, seconds: float) -> str:
     changed = plural(report.written + report.removed, "file")
     rendered = plural(report.rendered, "page")
+    left_out = report.left_out(when=True)
     return (
         f"built {plural(report.items, 'item')}: {rendered} rendered, {changed} changed, "
-        f"in {seconds * 1000:.0f} ms"
+        f"in {seconds * 1000:.0f} ms" + (f"; left out: {left_out}" if left_out else "")
     )
 
 

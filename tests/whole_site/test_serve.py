@@ -502,3 +502,27 @@ def test_a_warning_is_printed_when_it_first_appears_not_on_every_rebuild(
         "these characters, and HTML and feeds forbid them (they come with text pasted from word "
         "processors and PDFs); delete them to silence this warning"
     ]
+
+
+def test_what_the_preview_leaves_out_is_said_in_its_log_and_on_its_pages(
+    server: tuple[Server, Path],
+) -> None:
+    """`briefing new` writes a draft: the editor must see why the item is not there."""
+    running, root = server
+    (root / "content/2025-07-23-draft.md").write_text(
+        item("A draft", "2025-07-23T08:00:00+03:00", draft="true"), encoding="utf-8"
+    )
+    (root / "content/2099-01-01-later.md").write_text(
+        item("Later", "2099-01-01T08:00:00+03:00"), encoding="utf-8"
+    )
+    note = (
+        "Not shown: 1 draft, 1 scheduled item not due yet (the first on 2099-01-01 08:00 "
+        "+03:00). (serve --drafts shows drafts; serve --future shows scheduled items.)"
+    )
+    assert eventually(lambda: f'data-left-out="{note}"' in running.get("")[1])
+    running.proc.send_signal(signal.SIGINT)
+    out, _ = running.proc.communicate(timeout=WAIT)
+    assert (
+        "; left out: 1 draft, 1 scheduled item not due yet (the first on 2099-01-01 08:00 +03:00)"
+        in out
+    )
