@@ -49,6 +49,8 @@ SITE = Option(
     ("--site",), "the site folder holding site.yaml (default: the current folder)",
     {"type": Path, "default": Path("."), "metavar": "DIR"},
 )  # fmt: skip
+#: The generators `briefing import` reads (generator.commands.legacy.GENERATORS).
+IMPORTED = ("jekyll", "hugo", "pelican", "docusaurus")
 #: Which items a build takes, and with how many processes.
 SCHEDULING = (
     Option(("--jobs", "-j"),
@@ -147,6 +149,34 @@ COMMANDS = (
                    "installed from; an error when that cannot be told)",
                    {"default": None, "metavar": "SPEC"}),
             *loudness("list the files written"),
+        ),
+    ),
+    Command(
+        "import",
+        "convert another generator's posts into a new briefing site",
+        "Read a folder of Jekyll, Hugo, Pelican or Docusaurus posts (the source is never "
+        "changed) and write a new site: site.yaml and content/, one item per post. Keys are "
+        "renamed to briefing's, what only shaped the old pages is dropped, the rest kept "
+        "under extra, and each post's source is its old address. Pictures a post links to "
+        "are copied beside it. Each file gets a line saying what changed; the exit status "
+        "is 1 when any needs a hand.",
+        "examples:\n  briefing import _posts my-briefing\n"
+        "  briefing import content twir --url https://this-week-in-rust.org\n"
+        '  briefing import blog news --permalink "/en/blog/:category/:slug"',
+        (
+            Option(("source",), "the folder of posts", {"type": Path}),
+            Option(("dest",), "the new site's folder (new or empty)", {"type": Path}),
+            Option(("--from",), "the old generator (default: told by its configuration "
+                   "beside the posts, else by the posts)",
+                   {"choices": IMPORTED, "default": None, "dest": "generator"}),
+            Option(("--url",), "where the old site was published (default: from its "
+                   "configuration)", {"default": None}),
+            Option(("--permalink",), "the old address of a post, from :year :month :day "
+                   ":slug :category :section (default: the generator's)",
+                   {"default": None, "metavar": "PATTERN"}),
+            Option(("--timezone",), "the time zone of dates written without an offset "
+                   "(default: the old site's, else UTC)", {"default": None}),
+            *loudness(),
         ),
     ),
     Command(

@@ -105,6 +105,7 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
         "email": _email,
         "new": _new,
         "init": _init,
+        "import": _import,
         "serve": _serve,
     }
     return commands[args.command](args, out, err)
@@ -358,6 +359,36 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             file=err if failing else out,
         )
     return EXIT_FAILED if failing else EXIT_OK
+
+
+def _import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from generator.commands.importing import ImportFailed, ImportOptions, import_site, summary
+
+    options = ImportOptions(
+        source=args.source,
+        dest=args.dest,
+        generator=args.generator,
+        url=args.url,
+        permalink=args.permalink,
+        timezone=args.timezone,
+    )
+    try:
+        reports = import_site(options)
+    except ImportFailed as failed:
+        report_errors([failed], err)
+        return EXIT_FAILED
+    except OSError as exc:
+        print(f"error: cannot import: {exc}", file=err)
+        return EXIT_FAILED
+    lines = list(summary(reports, args.dest))
+    flagged = any(report.problems for report in reports)
+    for line in lines[:-1]:
+        needs_hand = ": needs a hand" in line
+        if needs_hand or args.verbose or not args.quiet and len(reports) <= 50:
+            print(line, file=err if needs_hand else out)
+    if not args.quiet or flagged:
+        print(lines[-1], file=err if flagged else out)
+    return EXIT_FAILED if flagged else EXIT_OK
 
 
 def _new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
