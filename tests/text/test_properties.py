@@ -315,7 +315,9 @@ MARKDOWN = [
     "---", "***", "- ", "1. ", "    ", "\\", "&amp;", "&#0;", "<a href=\"x\">", "</a>",
     "<script>", "https://example.com/a b", "javascript:alert(1)", "data:text/html,x",
     "%20", "%E2%82", "[x]: https://example.com/", "[x]", "<https://example.com/>", "\n",
-    "\n\n", "\t",
+    "\n\n", "\t", "<!-- x", " -->", "\\<!--", "&lt;!--", "<br>", "<br />", "<sup>", "</sup>",
+    "<small>", "</small>", "<b>", "</b>", "<img src=x>", "<div>\n", "</div>", " {#id}",
+    " {#main}", "## Main", "[a][b]", "[a][]", "hhttps://x.org", "<span>", "<!-->",
 ]  # fmt: skip
 #: Deeply nested blockquotes and lists.
 markdown_nesting = st.builds(
@@ -494,3 +496,47 @@ FOUND_APART = [
 @pytest.mark.parametrize(("kind", "key", "after"), FOUND_APART)
 def test_inputs_found_read_alike_with_both_parsers(kind: str, key: str, after: str) -> None:
     reads_alike(kind, key, after)
+
+
+# Whole sites, through the command line ----------------------------------------------
+
+
+#: A site.yaml of random text after a valid start, a front matter of random keys and
+#: values, and a random body: `briefing build` and `check` end with 0 or 1, and every
+#: line they print is briefing's own (never a traceback, never "internal error").
+site_files = st.fixed_dictionaries(
+    {
+        "site.yaml": st.one_of(yaml_text, st.just("")).map(
+            lambda extra: "title: T\nurl: https://example.com/\nsearch: false\n" + extra
+        ),
+        "front": st.lists(
+            st.tuples(st.sampled_from([*ITEM_FIELDS, "layout", "Category", "x"]), yaml_text),
+            max_size=6,
+        ),
+        "body": markdown_text,
+    }
+)
+
+
+@pytest.mark.slow
+@PROPERTY
+@given(files=site_files)
+def test_any_site_builds_or_fails_with_briefings_own_words(
+    files: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import io
+
+    from generator import cli
+
+    root = tmp_path_factory.mktemp("site")
+    (root / "site.yaml").write_text(files["site.yaml"], encoding="utf-8", errors="replace")
+    lines = [f"{key}: {value}" for key, value in files["front"]]
+    text = "---\n" + "\n".join(["title: A", "date: 2025-07-22", "source: https://x.org/a", *lines])
+    item = root / "content" / "2025-07-22-a.md"
+    item.parent.mkdir()
+    item.write_text(text + "\n---\n" + files["body"], encoding="utf-8", errors="replace")
+    for command in ("check", "build"):
+        out, err = io.StringIO(), io.StringIO()
+        code = cli.main([command, "--site", str(root), "--jobs", "1"], out=out, err=err)
+        assert code in (0, 1), err.getvalue()
+        assert "internal error" not in err.getvalue() and "Traceback" not in err.getvalue()
