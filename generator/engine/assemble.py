@@ -74,7 +74,9 @@ def assemble(
         )
         due_pairs = [(d, rendered[d.path]) for d in due]
         preview_size = _preview_size(config, inputs.theme)
-        site, collisions = collect_site(config, due_pairs, notes, files, standalone, preview_size)
+        site, collisions = collect_site(
+            config, due_pairs, notes, files, standalone, preview_size, _static_pictures(inputs)
+        )
         errors.extend(collisions)
     # An error so far stops the build, but not the look for more: the plan is made
     # anyway, and with it the check of the files items link to, so that one misspelt
@@ -134,6 +136,19 @@ def _no_items(options: BuildOptions, files: int) -> ContentError:
         path=str(options.site_dir / CONTENT_DIR),
         hint="rename the items to .md (README.md and names starting with '_' are not items)",
     )
+
+
+#: What a picture in static/ is called: its size is read (its header only).
+_PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
+
+
+def _static_pictures(inputs: Inputs) -> dict[str, tuple[int, int]]:
+    """The size of each picture in the site's static/ folder, from the bytes read."""
+    found = {}
+    for name, file in inputs.theme.site_static.items():
+        if name.lower().endswith(_PICTURE_SUFFIXES) and (size := picture_size(file.data)):
+            found[name] = size
+    return found
 
 
 def _preview_size(config: SiteConfig, theme: ThemeFiles) -> tuple[int, int] | None:

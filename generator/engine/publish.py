@@ -45,6 +45,10 @@ def page_signatures(assembled: Assembled, key: str) -> list[str]:
     preview = assembled.site.preview
     if preview is not None:  # every page's <head> shows its size, which site.yaml does not say
         site.update(f"\0{preview.width}x{preview.height}".encode())
+    # A body's <img> of a static picture shows its size: rare to change, so any change
+    # re-renders every page rather than tracking which bodies link which picture.
+    for name, (width, height) in sorted(assembled.site.static_pictures.items()):
+        site.update(f"\0{name}\1{width}x{height}".encode())
     fixed = {"site": site.hexdigest()}
     every = hashlib.blake2b(b"".join(f.data for f in templates.values())).hexdigest()
     for name in {name for page in assembled.pages for name in _templates(page)}:

@@ -378,3 +378,8 @@ class Site:
     authors: tuple[AuthorGroup, ...] = ()
     #: site.yaml's link-preview picture for pages without one of their own.
     preview: Picture | None = None
+    #: The width and height of each picture in the site's static/ folder, by site path,
+    #: for the <img> of a body that links one.
+    static_pictures: Mapping[str, tuple[int, int]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )

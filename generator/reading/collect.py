@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from generator.errors import ContentError, SiteError
@@ -61,6 +62,7 @@ def collect_site(
     files: ContentFiles | None = None,
     pages: Sequence[tuple[PageDocument, Rendered]] = (),
     preview_size: tuple[int, int] | None = None,
+    static_pictures: Mapping[str, tuple[int, int]] | None = None,
 ) -> tuple[Site, list[SiteError]]:
     """Build the site model; return it with every problem found across items.
 
@@ -104,6 +106,7 @@ def collect_site(
             for slug, group in _group(items, _slugs)
         ),
         preview=_preview(config, preview_size),
+        static_pictures=MappingProxyType(dict(static_pictures or {})),
     )
     return site, errors
 

@@ -93,7 +93,14 @@ def feed_url(views: Views, site_path: str) -> str:
 def _absolute_html(item: Item, views: Views) -> str:
     """The item's HTML with every internal link absolute, in-page ones included: feed
     readers have no base."""
-    sized = sized_images(item.html, item.attachments, item.url, views.config, views.absolute)
+    sized = sized_images(
+        item.html,
+        item.attachments,
+        item.url,
+        views.config,
+        views.absolute,
+        views.site.static_pictures,
+    )
     return rebase_links(sized, item.url, views.config, views.absolute, fragments=True)
 
 

@@ -138,14 +138,16 @@ def sized_images(
     page: str,
     config: SiteConfig,
     to: Callable[[str], str],
+    static: Mapping[str, tuple[int, int]] | None = None,
 ) -> str:
-    """Each picture of the page's own (an item's, at ``page``) with its width and
-    height, so that the page does not jump as pictures arrive, and a large one with a
-    smaller copy in ``srcset`` (links through ``to``); every picture after the first
-    loads lazily."""
+    """Each picture of the page's own (an item's, at ``page``) or of the site's
+    ``static`` folder with its width and height, so that the page does not jump as
+    pictures arrive, and a large one of the page's with a smaller copy in ``srcset``
+    (links through ``to``); every picture after the first loads lazily."""
     if "<img " not in html:
         return html
     known = {a.file: a for a in attachments if a.width and a.height}
+    static = static or {}
     count = 0
 
     def size(match: re.Match[str]) -> str:
@@ -155,11 +157,15 @@ def sized_images(
         extra = ' loading="lazy"' if count > 1 and "loading=" not in rest else ""
         target = internal_target(unescape(src), page, config.base_path, config.url)
         found = known.get(target[0]) if target else None
-        if found and " width=" not in rest and " height=" not in rest:
+        sized = " width=" in rest or " height=" in rest
+        if found and not sized:
             extra = f' width="{found.width}" height="{found.height}"' + extra
             choices = srcset(found.file, found.width, config, to)
             if choices:
                 extra += f' srcset="{escape(choices)}" sizes="{sizes(config)}"'
+        elif target and target[0] in static and not sized:
+            width, height = static[target[0]]
+            extra = f' width="{width}" height="{height}"' + extra
 
         return f'<img src="{src}"{extra}{rest}>'
 
@@ -370,7 +376,14 @@ class Views:
         # markdown-it escaped everything the editor wrote (unless raw_html is on).
         html = self._bodies.get(item.url)
         if html is None:
-            sized = sized_images(item.html, item.attachments, item.url, self.config, self.href)
+            sized = sized_images(
+                item.html,
+                item.attachments,
+                item.url,
+                self.config,
+                self.href,
+                self.site.static_pictures,
+            )
             html = self._bodies[item.url] = rebase_links(sized, item.url, self.config, self.href)
         return html
 
@@ -385,7 +398,14 @@ class Views:
 
     def standalone(self, page: SitePage) -> View:
         """A standalone page (About, Subscribe), for page.html."""
-        sized = sized_images(page.html, page.attachments, page.url, self.config, self.href)
+        sized = sized_images(
+            page.html,
+            page.attachments,
+            page.url,
+            self.config,
+            self.href,
+            self.site.static_pictures,
+        )
         return View(
             title=page.title,
             summary=page.summary,
@@ -535,7 +555,9 @@ class AbsoluteViews(Views):
         html = self._bodies.get(item.url)
         if html is None:
             to = self.absolute
-            sized = sized_images(item.html, item.attachments, item.url, self.config, to)
+            sized = sized_images(
+                item.html, item.attachments, item.url, self.config, to, self.site.static_pictures
+            )
             html = self._bodies[item.url] = rebase_links(
                 sized, item.url, self.config, to, fragments=True
             )

@@ -299,3 +299,27 @@ def test_check_warns_of_a_picture_without_alt_text(
         f"content/a/index.md:7:5: {warning}",
         f"content/a/index.md:7:23: {warning}",
     ]
+
+
+def test_pictures_of_the_sites_static_folder_get_their_size_and_follow_it(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_site(
+        {
+            "content/a.md": item(body="![Logo](/logo.png) ![Map](/maps/route.svg) ![x](/x.txt)"),
+            "static/logo.png": png(320, 100),
+            "static/maps/route.svg": b'<svg viewBox="0 0 64 48"/>',
+            "static/x.txt": b"not a picture",
+        }
+    )
+    monkeypatch.chdir(root)
+    assert run("build", "--now", NOW)[0] == 0
+    page = (root / "_site/2025/07/22/a/index.html").read_text(encoding="utf-8")
+    found = images(page)
+    assert 'src="/briefing/logo.png" width="320" height="100"' in found[0]
+    assert 'src="/briefing/maps/route.svg" width="64" height="48"' in found[1]
+    assert "width=" not in found[2]
+    (root / "static/logo.png").write_bytes(png(640, 200))  # a new logo: the page follows
+    assert run("build", "--now", NOW)[0] == 0
+    page = (root / "_site/2025/07/22/a/index.html").read_text(encoding="utf-8")
+    assert 'width="640" height="200"' in images(page)[0]
