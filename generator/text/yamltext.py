@@ -200,13 +200,12 @@ def _invalid(exc: yaml.MarkedYAMLError, text: str, where: _Where) -> SiteError:
 
 
 #: What YAML makes of a value's first character, for those it does not read as text
-#: (an unclosed '[' or '{' is a list or mapping left open: the general hint says so).
+#: (an unclosed '[' or '{' is a list or mapping left open: the general hint says so;
+#: '!' and '&' have errors of their own, a tag refused and a value cut short).
 _INDICATORS = {
     '"': "the start of a quoted text, which ends at the next '\"'",
     "'": 'the start of a quoted text, which ends at the next "\'"',
     "*": "an alias (a reference to an anchor)",
-    "&": "an anchor name",
-    "!": "a tag",
     "|": "the start of a block of lines",
     ">": "the start of a folded block of lines",
     "@": "a reserved character",
