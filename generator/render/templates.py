@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from generator.errors import SiteError, TemplateError
@@ -37,7 +39,11 @@ def make_environment(theme: ThemeFiles) -> jinja2.Environment:
         # The files were read once for this build; nothing reads them again.
         return text, str(file.path), lambda: True
 
-    env = jinja2.Environment(
+    # A sandbox: a theme comes from whoever sends a pull request, and the build runs
+    # where a deploy's tokens are. Templates read the views they are given; Python's
+    # internals ({{ cycler.__init__.__globals__.os }}), and changing what they are
+    # given, are refused (a SecurityError, reported at the template's line).
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.FunctionLoader(load),
         # Every template, .xml included: a title with "<" must never become markup.
         # Plain text (email.txt) alone is not markup, and is given no HTML to show.
@@ -177,11 +183,15 @@ class Renderer:
         message = (
             str(exc) if isinstance(exc, jinja2.UndefinedError) else f"{type(exc).__name__}: {exc}"
         )
+        if isinstance(exc, SecurityError):
+            hint = (
+                "templates run in a sandbox: they may read the values a page is given (see "
+                "the theme's README), not Python's internals, and may not change them"
+            )
+        else:
+            hint = "check the variable names this template uses"
         if where is None:
             raise exc  # not the theme's fault: a bug in briefing, show the traceback
         return TemplateError(
-            f"{message} (while rendering {origin})",
-            path=Path(where[0]),
-            line=where[1],
-            hint="check the variable names this template uses",
+            f"{message} (while rendering {origin})", path=Path(where[0]), line=where[1], hint=hint
         )

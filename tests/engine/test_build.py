@@ -7,7 +7,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import SITE_YAML, MakeSite, item
+from conftest import SITE_YAML, MakeSite, item, run
 
 from generator.engine.build import build
 from generator.engine.options import BuildOptions
@@ -314,6 +314,31 @@ def test_a_template_error_names_the_template_line(make_site: MakeSite) -> None:
     assert str(error).startswith(f"{root}/themes/default/templates/tags.html:2: ")
     assert "has no attribute 'titel'" in str(error)
     assert not (root / "_site").exists()
+
+
+@pytest.mark.parametrize(
+    "reach",
+    [
+        "{{ cycler.__init__.__globals__.os.system('touch RAN') }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ site.title.__class__ }}",
+        "{% set seen = [] %}{{ seen.append(1) }}",
+    ],
+)
+def test_a_template_that_reaches_past_its_views_runs_nothing_and_fails_at_its_line(
+    make_site: MakeSite, reach: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A theme comes with a pull request; the build runs where the deploy's tokens are."""
+    root = make_site(
+        {**five_items(), "themes/default/templates/tags.html": f"<p>ok</p>\n{reach}\n"}
+    )
+    monkeypatch.chdir(root)
+    for command in ("check", "build"):
+        code, _, err = run(command)
+        assert code == 1
+        assert "themes/default/templates/tags.html:2: SecurityError: " in err, err
+        assert "templates run in a sandbox" in err
+    assert not (root / "RAN").exists() and not (root / "_site").exists()
 
 
 def test_a_site_without_items_still_builds(make_site: MakeSite) -> None:
