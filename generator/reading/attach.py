@@ -59,6 +59,42 @@ def attachments(
     return tuple(found.values())
 
 
+#: Files a browser runs script from when opened: published on the site's origin (on
+#: GitHub Pages, shared by every project site of the owner), they would get around
+#: raw_html: false.
+SCRIPT_SUFFIXES = frozenset({".svg", ".svgz", ".html", ".htm", ".xhtml", ".xht", ".xml"})
+
+
+def scripted_attachments(
+    links: Iterable[Link], rel: str, item_path: str, assets: Mapping[str, Asset],
+    config: SiteConfig,
+) -> list[SiteError]:  # fmt: skip
+    """An error at each link to a file beside the item that can carry script, unless the
+    site trusts its items' HTML (``raw_html: true``)."""
+    if config.raw_html:
+        return []
+    folder = posixpath.dirname(rel)
+    errors: list[SiteError] = []
+    for link in links:
+        written = _local_path(link.url)
+        if written is None:
+            continue
+        source = posixpath.normpath(posixpath.join(folder, written))
+        if source in assets and _suffix(source) in SCRIPT_SUFFIXES:
+            errors.append(
+                ContentError(
+                    f"links to {written}, a file that can carry script ({_suffix(source)} "
+                    "runs in the reader's browser), and raw_html is off",
+                    path=item_path,
+                    line=link.line,
+                    col=link.col,
+                    hint="publish a PNG or PDF of it instead; or, if every file your items "
+                    "bring is trusted, set raw_html: true in site.yaml",
+                )
+            )
+    return errors
+
+
 def _local_path(url: str) -> str | None:
     """The file path of a relative link to a file ("map.png", "img/a%20b.jpg")."""
     try:

@@ -323,3 +323,35 @@ def test_pictures_of_the_sites_static_folder_get_their_size_and_follow_it(
     assert run("build", "--now", NOW)[0] == 0
     page = (root / "_site/2025/07/22/a/index.html").read_text(encoding="utf-8")
     assert 'width="640" height="200"' in images(page)[0]
+
+
+SCRIPTED_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>'
+)
+
+
+@pytest.mark.parametrize("name", ["diagram.svg", "page.html", "feed.xml", "Page.XHTML"])
+def test_a_file_that_can_carry_script_is_refused_at_its_link_unless_html_is_trusted(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    root = make_site(
+        {
+            "content/2025-07-22-talks/index.md": item(body=f"The chart:\n\n[See it]({name})"),
+            f"content/2025-07-22-talks/{name}": SCRIPTED_SVG,
+        }
+    )
+    monkeypatch.chdir(root)
+    for command in ("check", "build"):
+        code, _, err = run(command, "--now", NOW)
+        assert code == 1
+        assert err.splitlines()[0] == (
+            f"content/2025-07-22-talks/index.md:9:10: links to {name}, a file that can carry "
+            f"script ({name[name.rindex('.') :].lower()} runs in the reader's browser), and "
+            "raw_html is off; publish a PNG or PDF of it instead; or, if every file your "
+            "items bring is trusted, set raw_html: true in site.yaml"
+        )
+    assert not (root / "_site").exists()
+    site_yaml = root / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "raw_html: true\n", "utf-8")
+    assert run("build", "--now", NOW)[0] == 0
+    assert (root / f"_site/2025/07/22/talks/{name}").read_bytes() == SCRIPTED_SVG
