@@ -168,7 +168,10 @@ def _build(
         todo.extend(again)
 
     with clock.stage("write"):
-        publish(staging, written, session.log, settings, summary, remake)
+        try:
+            publish(staging, written, session.log, settings, summary, remake)
+        except CacheDamaged as exc:  # found while settling, after the swap: the site is out
+            session.warnings.append(f"{exc}; it was discarded, and the next build compares files")
         if not options.own_output:
             kept = found.foreign - written.keys()
             times = outputdir.folder_times(output, [*written, *kept])

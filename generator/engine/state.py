@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -109,6 +111,9 @@ class Session:
         except NoSecret as exc:
             # No way to prove a cache is ours: build without one rather than trust it.
             return cls(key, MemoryLog(), warnings=[f"{exc}; building without the cache"])
+        unusable = _unusable(folder)
+        if unusable is not None:
+            return cls(key, MemoryLog(), warnings=[unusable])
         items = _open_or_warn(
             lambda: ItemCache.open(folder, key, seal), folder / ITEMS_FILE, warnings
         )
@@ -160,6 +165,23 @@ class Session:
         self.log.close()
         if self.items is not None:
             self.items.close()
+
+
+def _unusable(folder: Path) -> str | None:
+    """Why the build cache folder cannot be used (it cannot be made, listed or written
+    in), if so: the build then goes on without it, and says so."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        os.listdir(folder)
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=".probe-")
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        return (
+            f"the build cache folder {folder} cannot be used ({exc.strerror}); building "
+            "without it: check its permissions, or delete it"
+        )
+    return None
 
 
 def _open_or_warn(opener: Callable[[], Any], path: Path, warnings: list[str]) -> Any:

@@ -24,7 +24,7 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,7 +152,9 @@ class _Sealed:
         A forged file is emptied at once: its rows must not linger for the next build.
         """
         rows = self.db.execute(query).fetchall()
-        if not all(self.seal.valid(row[-1], kind, *row[:-1]) for row in rows):
+        if not _plain(row[:-1] for row in rows) or not all(
+            self.seal.valid(row[-1], kind, *row[:-1]) for row in rows
+        ):
             self._empty()
             raise Forged(self.path)
         return [row[:-1] for row in rows]
@@ -165,7 +167,9 @@ class _Sealed:
         rows = self.db.execute(f'SELECT {columns} FROM "{table}" ORDER BY 1').fetchall()
         stored = meta.get(f"{table} seal")
         if (stored is None and not rows) or (
-            stored is not None and hmac.compare_digest(stored, self.seal.table(kind or table, rows))
+            stored is not None
+            and _plain(rows)
+            and hmac.compare_digest(stored, self.seal.table(kind or table, rows))
         ):
             return rows
         self._empty()
@@ -451,6 +455,12 @@ class OutputLog(_Sealed):
             self.db.execute("DELETE FROM pending")
             for name, value in updates.items():
                 self._put_meta(name, value)
+
+
+def _plain(rows: Iterable[Sequence[Any]]) -> bool:
+    """Whether every cell is text, a number or NULL, as briefing writes them: a cell of
+    another type (a blob written by hand) is damage, never a crash."""
+    return all(value is None or type(value) in (str, int) for row in rows for value in row)
 
 
 class MemoryLog:

@@ -646,3 +646,52 @@ def test_site_spelled_two_ways_shares_one_cache(
     report = build(BuildOptions(site_dir=Path("."), now=NOW))
     assert report.cached == 3
     assert "Grain deal, again" in (root / "_site/2025/07/20/a/index.html").read_text()
+
+
+def cache_cells(root: Path) -> list[tuple[str, str, str]]:
+    """(cache file, table, column) of every column of every table of both cache files."""
+    found = []
+    for path in sorted((root / cache.CACHE_DIR).glob("*.sqlite")):
+        with closing(sqlite3.connect(path)) as db:
+            tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+            for table in tables:
+                for column in db.execute(f'PRAGMA table_info("{table}")'):
+                    found.append((path.name, table, str(column[1])))
+    return found
+
+
+#: What a hand (or a tool) may write into a cell: a blob, a number, NULL, other text.
+CELL_DAMAGE = {"a blob": b"\x00", "a number": 7, "NULL": None, "other text": "x"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("value", list(CELL_DAMAGE))
+def test_every_cell_of_every_cache_table_damaged_is_discarded_never_a_crash(
+    make_site: MakeSite, value: str
+) -> None:
+    """Each column of each table of the item cache and the output record, in turn, given
+    a value briefing never writes: the build warns (or finds nothing wrong), publishes
+    what a clean build publishes, and the next build is clean again."""
+    root = make_site(four_items())
+    run_build(root, "clean", use_cache=False)
+    run_build(root)
+    cells = cache_cells(root)
+    assert {table for _, table, _ in cells} >= {"meta", "seen", "parsed", "live", "staged"}
+    for number, (name, table, column) in enumerate(cells):
+        with closing(sqlite3.connect(root / cache.CACHE_DIR / name)) as db:
+            try:  # the first row's cell: a whole column of one name breaks UNIQUE
+                db.execute(
+                    f'UPDATE "{table}" SET "{column}" = ? WHERE rowid = '
+                    f'(SELECT rowid FROM "{table}" ORDER BY rowid LIMIT 1)',
+                    (CELL_DAMAGE[value],),
+                )
+            except sqlite3.IntegrityError:
+                continue  # damage SQLite itself refuses (NOT NULL, UNIQUE)
+            db.commit()
+        edited = item(f"Grain deal, take {number}", "2025-07-20T08:00:00+03:00")
+        (root / "content/a.md").write_text(edited, encoding="utf-8")
+        report = run_build(root)
+        assert all(DAMAGED in warning for warning in report.warnings), (table, column)
+        run_build(root, "clean", use_cache=False)
+        assert tree(root / "_site") == tree(root / "clean"), (table, column)
+        assert run_build(root).warnings == (), (table, column)

@@ -260,3 +260,21 @@ def test_an_unreadable_file_or_folder_is_a_located_error(
             )
     finally:
         (root / unreadable).chmod(0o755)
+
+
+@pytest.mark.slow
+def test_an_unreadable_cache_folder_is_left_aside_with_a_warning(make_site: MakeSite) -> None:
+    root = make_site({"content/a.md": item()})
+    assert build_unprivileged(root).returncode == 0
+    (root / ".briefing-cache").chmod(0)
+    try:
+        (root / "content/a.md").write_text(item(body="Changed."), encoding="utf-8")
+        result = build_unprivileged(root)
+    finally:
+        (root / ".briefing-cache").chmod(0o755)
+    assert result.returncode == 0, result.stderr
+    assert "warning: the build cache folder .briefing-cache cannot be used (Permission " in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert "Changed." in (root / "_site/2025/07/22/a/index.html").read_text("utf-8")
