@@ -21,7 +21,7 @@ from generator.model.records import Document, Item, SitePage
 from generator.project.config import SiteConfig
 from generator.reading.attach import is_page_path
 from generator.reading.content import item_stem
-from generator.reading.naming import stem_slug
+from generator.reading.naming import RESERVED_NAME, stem_slug
 from generator.text.urls import OutputPath, internal_target, output_file, placeholder_host
 from generator.text.yamltext import Position
 
@@ -81,6 +81,7 @@ def check_site(
         *assembled.warnings,
         *source_warnings(assembled.documents),
         *body_link_warnings(assembled),
+        *reserved_names(assembled),
         *(p for p in odd if p.kind == "warning"),
         *pictures_without_alt([*assembled.site.items, *assembled.site.pages]),
     ]
@@ -201,6 +202,32 @@ def body_link_warnings(assembled: Assembled) -> Iterator[SiteError]:
     for item in items:
         for link in item.links:
             yield from _url_warnings(link.url, item.path, link.line, link.col, "link")
+
+
+def reserved_names(assembled: Assembled) -> Iterator[SiteError]:
+    """A warning for each folder of the site named as Windows names a device (``con``,
+    ``nul``, ``com1``): a copy of the site checked out on Windows loses it."""
+    docs = {doc.path: doc for doc in assembled.documents}
+    named: dict[str, tuple[str, str, str]] = {}
+    for item in assembled.site.items:
+        named.setdefault(item.slug, ("slug", item.path, "slug"))
+        for tag in item.tags:
+            named.setdefault(tag.slug, (f"tag '{tag.name}'", item.path, "tags"))
+        for author in item.authors:
+            named.setdefault(author.slug, (f"author '{author.name}'", item.path, "author"))
+        for reference in item.references:
+            name = f"source '{reference.publisher.name}'"
+            named.setdefault(reference.publisher.slug, (name, item.path, "source"))
+    for slug, (what, path, key) in sorted(named.items()):
+        if RESERVED_NAME.fullmatch(slug):
+            doc = docs.get(path)
+            yield SiteWarning.at(
+                f"{what} names a folder '{slug}', which Windows keeps for a device: a copy "
+                "of the site checked out on Windows loses it",
+                path=path,
+                where=doc.value_at.get(key) if doc else None,
+                hint="spell it another way",
+            )
 
 
 #: Schemes of links a reader's browser follows (besides http and https).

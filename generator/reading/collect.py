@@ -45,6 +45,7 @@ from generator.reading.collisions import derived_id, id_collisions, url_collisio
 from generator.reading.menu import menu_links, standalone_pages
 from generator.reading.naming import (
     edition_path,
+    file_name_problem,
     first_by_slug,
     item_slug,
     publisher_name,
@@ -165,6 +166,9 @@ def _item(doc: Document, rendered: Rendered, names: _Names) -> Item:
     """One item of the site, its names resolved."""
     config = names.config
     slug = item_slug(doc)
+    problem = file_name_problem(slug, "slug", doc, "slug" if doc.meta.slug else "title")
+    if problem is not None:
+        names.errors.append(problem)
     local = doc.meta.date.astimezone(config.timezone)
     url = expand_permalink(
         config.permalink,

@@ -93,6 +93,9 @@ def first_by_slug(
         slug = slugs.get(name) or slugs.setdefault(name, slugify(name))
         if slug not in found:
             found[slug], first[slug] = make(name, slug), spelling
+            problem = file_name_problem(slug, what, doc, key)
+            if problem is not None:
+                errors.append(problem)
             continue
         earlier = first[slug][0]
         if name == earlier or (earlier, name) in told or _one_word(name) == _one_word(earlier):
@@ -109,6 +112,28 @@ def first_by_slug(
             )
         )
     return found
+
+
+#: The most bytes of a name that becomes a folder of the site: file systems allow 255,
+#: and a page's folder may gain "-2" and its files their names.
+MAX_NAME_BYTES = 200
+#: Names Windows keeps for devices: a site checked out there loses such a folder.
+RESERVED_NAME = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?", re.IGNORECASE)
+
+
+def file_name_problem(slug: str, what: str, doc: Document, key: str) -> SiteError | None:
+    """An error when ``slug``, a folder of the site, is too long for a file system (the
+    build would fail writing it, with no line to point at)."""
+    size = len(slug.encode("utf-8"))
+    if size <= MAX_NAME_BYTES:
+        return None
+    return ContentError.at(
+        f"{what} '{slug[:40]}...' makes a folder name of {size} bytes; file systems take "
+        f"at most {MAX_NAME_BYTES} here",
+        path=doc.path,
+        where=doc.value_at.get(key),
+        hint=f"shorten it (the {what}'s page is named after it)",
+    )
 
 
 def _one_word(name: str) -> str:

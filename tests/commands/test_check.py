@@ -677,3 +677,39 @@ def test_a_hundred_tags_on_an_item_build(site: MakeSite) -> None:
     assert run("build", "--now", NOW)[0] == 0
     feed = (root / "_site/tags/t99/feed.xml").read_text(encoding="utf-8")
     assert feed.count("<category>") == 100
+
+
+# Names that become folders -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("extra", "what", "line", "size"),
+    [
+        ({"tags": "[" + "x" * 300 + "]"}, "tag", "4:7", 300),
+        ({"tags": "[" + "ж" * 130 + "]"}, "tag", "4:7", 260),
+        ({"source_name": "P" * 250}, "source", "5:9", 250),  # at the source it names
+        ({"slug": "s" * 240}, "slug", "6:7", 240),
+        ({"author": "A" * 220}, "author", "6:9", 220),
+    ],
+)
+def test_a_name_too_long_for_a_folder_is_an_error_at_its_line(
+    site: MakeSite, extra: dict[str, str], what: str, line: str, size: int
+) -> None:
+    """It passed check, then failed the deploy with "File name too long" and no line."""
+    tags = extra.pop("tags", "[ukraine]")
+    site({"content/a.md": item(tags=tags, **extra)})
+    code, _, err = check()
+    assert code == 1
+    assert err.startswith(f"content/a.md:{line}: {what} '"), err
+    assert f"makes a folder name of {size} bytes; file systems take at most 200 here" in err
+
+
+def test_a_name_windows_keeps_for_a_device_is_a_warning(site: MakeSite) -> None:
+    site({"content/a.md": item(tags="[con, Aux]")})
+    code, out, err = check()
+    assert code == 0
+    assert out.splitlines()[-1] == "check passed: 0 errors, 2 warnings in 1 item"
+    assert err.splitlines()[0] == (
+        "content/a.md:4:7: warning: tag 'Aux' names a folder 'aux', which Windows keeps for "
+        "a device: a copy of the site checked out on Windows loses it; spell it another way"
+    )
