@@ -65,14 +65,20 @@ def attachments(
 SCRIPT_SUFFIXES = frozenset({".svg", ".svgz", ".html", ".htm", ".xhtml", ".xht", ".xml"})
 
 
-def scripted_attachments(
+#: What a picture is called: a file of these a browser cannot show is a broken picture.
+PICTURE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp"})
+#: The most pixels of a picture beside an item (40 million: a 7,700 x 5,200 photo).
+#: Larger ones take gigabytes to resize, and a few kilobytes of PNG can claim billions.
+MAX_PIXELS = 40_000_000
+
+
+def attachment_problems(
     links: Iterable[Link], rel: str, item_path: str, assets: Mapping[str, Asset],
     config: SiteConfig,
 ) -> list[SiteError]:  # fmt: skip
-    """An error at each link to a file beside the item that can carry script, unless the
-    site trusts its items' HTML (``raw_html: true``)."""
-    if config.raw_html:
-        return []
+    """An error at each link to a file beside the item that must not be published: one
+    that can carry script (unless the site trusts its items' HTML, ``raw_html: true``),
+    a picture no browser can show (not one, or damaged), or one too large to handle."""
     folder = posixpath.dirname(rel)
     errors: list[SiteError] = []
     for link in links:
@@ -80,19 +86,44 @@ def scripted_attachments(
         if written is None:
             continue
         source = posixpath.normpath(posixpath.join(folder, written))
-        if source in assets and _suffix(source) in SCRIPT_SUFFIXES:
+        asset = assets.get(source)
+        problem = _problem(asset, _suffix(source), config) if asset else None
+        if problem is not None:
+            message, hint = problem
             errors.append(
                 ContentError(
-                    f"links to {written}, a file that can carry script ({_suffix(source)} "
-                    "runs in the reader's browser), and raw_html is off",
+                    f"links to {written}, {message}",
                     path=item_path,
                     line=link.line,
                     col=link.col,
-                    hint="publish a PNG or PDF of it instead; or, if every file your items "
-                    "bring is trusted, set raw_html: true in site.yaml",
+                    hint=hint,
                 )
             )
     return errors
+
+
+def _problem(asset: Asset, suffix: str, config: SiteConfig) -> tuple[str, str] | None:
+    if suffix in SCRIPT_SUFFIXES and not config.raw_html:
+        return (
+            f"a file that can carry script ({suffix} runs in the reader's browser), and "
+            "raw_html is off",
+            "publish a PNG or PDF of it instead; or, if every file your items bring is "
+            "trusted, set raw_html: true in site.yaml",
+        )
+    if suffix in PICTURE_SUFFIXES and not (asset.width and asset.height):
+        return (
+            f"which cannot be read as a {suffix} picture (it is damaged, is something "
+            "else, or claims a size so large that it may be a decompression bomb)",
+            "export the picture again, at the size the page needs, from the program that "
+            "made it",
+        )
+    if asset.width and asset.height and asset.width * asset.height > MAX_PIXELS:
+        return (
+            f"a picture of {asset.width} x {asset.height} pixels, more than the "
+            f"{MAX_PIXELS // 1_000_000} million a page picture may have",
+            "make a smaller copy of it (3,000 pixels wide is plenty for a page)",
+        )
+    return None
 
 
 def _local_path(url: str) -> str | None:

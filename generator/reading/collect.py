@@ -39,7 +39,7 @@ from generator.model.records import (
     TagGroup,
 )
 from generator.project.config import SiteConfig
-from generator.reading.attach import ContentFiles, attachments, scripted_attachments
+from generator.reading.attach import ContentFiles, attachment_problems, attachments
 from generator.reading.bylines import item_bylines
 from generator.reading.collisions import derived_id, id_collisions, url_collisions
 from generator.reading.menu import menu_links, standalone_pages
@@ -88,7 +88,7 @@ def collect_site(
     standalone = standalone_pages(pages, files, config)
     for doc, rendered in pages:
         rel = files.rels.get(doc.path, "")
-        errors.extend(scripted_attachments(rendered.links, rel, doc.path, files.assets, config))
+        errors.extend(attachment_problems(rendered.links, rel, doc.path, files.assets, config))
     menu, menu_errors = menu_links(standalone, config)
     errors.extend(menu_errors)
     site = Site(
@@ -181,7 +181,7 @@ def _item(doc: Document, rendered: Rendered, names: _Names) -> Item:
     body = _from_body(doc, rendered)
     found = attachments(body["links"], rel, doc.path, url, names.files.assets, config)
     names.errors.extend(
-        scripted_attachments(body["links"], rel, doc.path, names.files.assets, config)
+        attachment_problems(body["links"], rel, doc.path, names.files.assets, config)
     )
     meta = doc.meta
     return Item(

@@ -15,6 +15,19 @@ from generator.commands.legacy import GENERATORS
 NOW = "2026-01-01T00:00:00+00:00"
 
 
+def png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    data = io.BytesIO()
+    Image.new("RGB", (4, 3)).save(data, "PNG")
+    return data.getvalue()
+
+
+PNG = png()
+
+
 def write(root: Path, files: dict[str, str | bytes]) -> Path:
     for rel, data in files.items():
         path = root / rel
@@ -98,7 +111,7 @@ JEKYLL = {
     "![The route](/assets/img/map.png) and [the report](report.pdf).\n\n"
     "See [the last talks](/2025/07/01/earlier/).\n",
     "_posts/report.pdf": b"%PDF-1.4\n",
-    "assets/img/map.png": b"\x89PNG\r\n\x1a\n",
+    "assets/img/map.png": PNG,
     "_posts/07-30-draft.md": "---\ntitle: Unfinished\ndate: 07/30/2025\npublished: false\n---\n"
     "Text.\n",
 }

@@ -355,3 +355,44 @@ def test_a_file_that_can_carry_script_is_refused_at_its_link_unless_html_is_trus
     site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "raw_html: true\n", "utf-8")
     assert run("build", "--now", NOW)[0] == 0
     assert (root / f"_site/2025/07/22/talks/{name}").read_bytes() == SCRIPTED_SVG
+
+
+def bomb() -> bytes:
+    """A PNG header claiming 30,000 x 30,000 pixels: 900 million, in a few bytes."""
+    import struct
+    import zlib
+
+    header = struct.pack(">IIBBBBB", 30000, 30000, 8, 0, 0, 0, 0)
+    chunk = b"IHDR" + header
+    return (
+        b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(header)) + chunk
+        + struct.pack(">I", zlib.crc32(chunk)) + b"\x00\x00\x00\x00IEND\xaeB`\x82"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"<html><body>not a picture</body></html>", "cannot be read as a .png picture"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "cannot be read as a .png picture"),
+        (bomb(), "cannot be read as a .png picture"),
+        (png(8000, 6000), "a picture of 8000 x 6000 pixels, more than the 40 million"),
+    ],
+    ids=["html-as-png", "truncated", "decompression-bomb", "48-megapixels"],
+)
+def test_a_picture_no_page_should_carry_is_an_error_at_its_link(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, data: bytes, message: str
+) -> None:
+    root = make_site(
+        {
+            "content/2025-07-22-talks/index.md": item(body="![The map](map.png)", image="map.png"),
+            "content/2025-07-22-talks/map.png": data,
+        }
+    )
+    monkeypatch.chdir(root)
+    code, _, err = run("check", "--now", NOW)
+    assert code == 1
+    lines = [line for line in err.splitlines() if "warning:" not in line]
+    assert lines[0].startswith("content/2025-07-22-talks/index.md:6:8: links to map.png, ")
+    assert lines[1].startswith("content/2025-07-22-talks/index.md:8:12: links to map.png, ")
+    assert message in lines[0] and message in lines[1]
