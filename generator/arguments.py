@@ -45,6 +45,24 @@ def moment(text: str) -> datetime:
     return when
 
 
+#: The most processes a build starts: more only wait on each other and take memory.
+MAX_JOBS = 64
+
+
+def jobs(text: str) -> int:
+    """``--jobs``: a whole number of processes, from 1 to MAX_JOBS."""
+    try:
+        count = int(text)
+    except ValueError:
+        message = f"give a whole number of processes, not {text!r}"
+        raise argparse.ArgumentTypeError(message) from None
+    if not 1 <= count <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(
+            f"give a number of processes from 1 to {MAX_JOBS} (the default: one per core)"
+        )
+    return count
+
+
 SITE = Option(
     ("--site",), "the site folder holding site.yaml (default: the current folder)",
     {"type": Path, "default": Path("."), "metavar": "DIR"},
@@ -55,7 +73,7 @@ IMPORTED = ("jekyll", "hugo", "pelican", "docusaurus")
 SCHEDULING = (
     Option(("--jobs", "-j"),
            "processes for Markdown, templates and the search index (default: one per CPU core)",
-           {"type": int, "default": None, "metavar": "N"}),
+           {"type": jobs, "default": None, "metavar": "N"}),
     Option(("--drafts",), "include items marked draft: true", {"action": "store_true"}),
     Option(("--future",), "include items dated after now (scheduled items)",
            {"action": "store_true"}),

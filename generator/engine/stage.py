@@ -42,11 +42,12 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
     """Refuse an output folder whose cleaning would delete the site's own files."""
     out = output.resolve()
     site = site_dir.resolve()
-    protected = [site, site / "content", site / "themes", site / "site.yaml"]
-    if (
-        any(out == p or p.is_relative_to(out) for p in protected)
-        or out.is_relative_to(site / "content")
-        or out.is_relative_to(site / "themes")
+    # The site's inputs, its cache and its repository: a build into one of them (even
+    # with --force) would replace what every later build reads.
+    inputs = [site / name for name in ("content", "themes", "static", ".git", ".briefing-cache")]
+    protected = [site, site / "site.yaml", *inputs]
+    if any(out == p or p.is_relative_to(out) for p in protected) or any(
+        out.is_relative_to(folder) for folder in inputs
     ):
         raise BuildFailed(
             [

@@ -114,8 +114,7 @@ def _problem(asset: Asset, suffix: str, config: SiteConfig) -> tuple[str, str] |
         return (
             f"which cannot be read as a {suffix} picture (it is damaged, is something "
             "else, or claims a size so large that it may be a decompression bomb)",
-            "export the picture again, at the size the page needs, from the program that "
-            "made it",
+            "export the picture again, at the size the page needs, from the program that made it",
         )
     if asset.width and asset.height and asset.width * asset.height > MAX_PIXELS:
         return (

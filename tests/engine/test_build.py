@@ -282,11 +282,28 @@ def test_a_slug_that_climbs_out_is_an_error(make_site: MakeSite) -> None:
     )
 
 
-def test_refuses_to_build_into_the_site_folder(make_site: MakeSite) -> None:
-    root = make_site(five_items())
+@pytest.mark.parametrize(
+    "output", [".", "content", "content/sub", "themes", "static", ".git", ".briefing-cache"]
+)
+def test_refuses_to_build_into_the_sites_inputs_even_with_force(
+    make_site: MakeSite, output: str
+) -> None:
+    """A build into static/ (--output static --force) broke every build after it."""
+    root = make_site({**five_items(), "static/logo.txt": "logo", ".git/HEAD": "ref"})
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
     with pytest.raises(BuildFailed, match="refusing to build into"):
-        build(BuildOptions(site_dir=root, output=root))
-    assert (root / "content/2025-07-20-oldest.md").is_file()
+        build(BuildOptions(site_dir=root, output=root / output, force=True))
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "1000", "many"])
+def test_jobs_outside_one_to_sixty_four_is_a_usage_error(
+    make_site: MakeSite, jobs: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    root = make_site(five_items())
+    code, _, _ = run("build", "--site", str(root), f"--jobs={jobs}")
+    assert code == 2 and "argument --jobs/-j: give a" in capfd.readouterr().err  # argparse's
+    assert not (root / "_site").exists()
 
 
 def test_a_site_template_overrides_one_default_template(make_site: MakeSite) -> None:
