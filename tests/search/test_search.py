@@ -73,7 +73,7 @@ def grain_site(make_site: MakeSite) -> Path:
                 date="2025-07-22T10:00:00+03:00",
                 tags="[energy]",
                 source="https://www.bbc.co.uk/news/gas",
-                body="Storage sites are 95 percent full.",
+                body="Storage sites are 95 percent full, and prices < 2024's & falling.",
             ),
             "content/editions/2025-07-22.md": (
                 "---\ntitle: Rates day\n---\nA quiet day for markets.\n"
@@ -441,6 +441,8 @@ def test_a_reader_finds_an_item_and_narrows_by_filter_under_a_project_path(
         _wait(driver, "document.querySelectorAll('#search-results li').length === 1")
         title = driver.find_element(By.CSS_SELECTOR, "#search-results h2 a")  # type: ignore[attr-defined]
         assert title.text == "Gas storage <b>full</b> before winter"
+        excerpt = driver.find_element(By.CSS_SELECTOR, "#search-results .excerpt")  # type: ignore[attr-defined]
+        assert "prices < 2024's & falling" in excerpt.text, excerpt.text  # not &lt; or &amp;
 
         driver.execute_script(AXE.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
         assert driver.execute_async_script(RUN_AXE) == []  # type: ignore[attr-defined]

@@ -182,8 +182,15 @@ function resultItem(data) {
   return item;
 }
 
-// Pagefind wraps each match in <mark> inside otherwise raw text: split on the marks,
-// and make text nodes of everything else.
+// Pagefind's excerpt is escaped text with <mark> around the words found: each piece is
+// decoded to the characters it stands for ("Vec&lt;T&gt;" is "Vec<T>"), then set as
+// text, so nothing in an excerpt is ever read as markup.
+const decoder = new DOMParser();
+
+function decoded(part) {
+  return decoder.parseFromString(part, "text/html").documentElement.textContent;
+}
+
 function marked(excerpt) {
   const nodes = [];
   let inside = false;
@@ -192,9 +199,9 @@ function marked(excerpt) {
     else if (part === "</mark>") inside = false;
     else if (part && inside) {
       const mark = document.createElement("mark");
-      mark.textContent = part;
+      mark.textContent = decoded(part);
       nodes.push(mark);
-    } else if (part) nodes.push(document.createTextNode(part));
+    } else if (part) nodes.push(document.createTextNode(decoded(part)));
   }
   return nodes;
 }
