@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from generator.errors import SiteError
 from generator.text import controls
+from generator.text.urls import is_safe_link
 from generator.text.yamltext import LocatedMapping, Position
 
 
@@ -343,6 +344,14 @@ def _frozen(value: Any, where: str) -> Any:
         return value
     if isinstance(value, str):
         _no_strays(value)
+        if not is_safe_link(value.strip()):
+            # A theme may write it into href="" (`{{ item.extra.podcast }}`), where
+            # escaping stops markup but not a link that runs script when followed.
+            raise Invalid(
+                f"holds a link that would run script or embed content at {where}: "
+                f"{value.strip()[:40]!r}",
+                hint="give an https:// address",
+            )
         return value
     if isinstance(value, list):
         return tuple(_frozen(entry, f"{where}[{n}]") for n, entry in enumerate(value))

@@ -48,6 +48,16 @@ def test_without_extra_it_is_empty() -> None:
             'does not read; quote the whole value if the text starts with "!", or delete the tag',
         ),
         (
+            '{podcast: "javascript:alert(1)"}',
+            "content/2025-07-22-talks.md:6:8: 'extra' holds a link that would run script or "
+            "embed content at extra.podcast: 'javascript:alert(1)'; give an https:// address",
+        ),
+        (
+            "{links: [https://ok.org, ' data:text/html,x']}",
+            "content/2025-07-22-talks.md:6:8: 'extra' holds a link that would run script or "
+            "embed content at extra.links[1]: 'data:text/html,x'; give an https:// address",
+        ),
+        (
             "{desk: [Kyiv, {n: !!int 3}]}",
             "content/2025-07-22-talks.md:6:26: '!!int' is a YAML type tag, which briefing does "
             'not read; quote the whole value if the text starts with "!", or delete the tag',
