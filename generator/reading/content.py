@@ -385,20 +385,48 @@ def _with_text(values: dict[str, Any], mapping: LocatedMapping, path: str) -> Le
 
 def notes(doc: Document) -> tuple[SiteWarning, ...]:
     """What the editor should know about an item that builds: keys read in another
-    generator's spelling."""
+    generator's spelling, and invisible characters that reverse the text around them."""
+    found = [*_bidi_notes(doc)]
     where = doc.value_at.get("published")
-    if where is None:
-        return ()
-    meaning = "a draft, left out of the site" if doc.meta.draft else "published"
-    return (
-        SiteWarning.at(
-            f"`published:` is Jekyll's spelling; this item is read as {meaning}",
-            path=doc.path,
-            where=where,
-            hint="write `draft: true` to keep an item out of the site, or delete the line "
-            "(items are published unless they are drafts)",
-        ),
-    )
+    if where is not None:
+        meaning = "a draft, left out of the site" if doc.meta.draft else "published"
+        found.append(
+            SiteWarning.at(
+                f"`published:` is Jekyll's spelling; this item is read as {meaning}",
+                path=doc.path,
+                where=where,
+                hint="write `draft: true` to keep an item out of the site, or delete the "
+                "line (items are published unless they are drafts)",
+            )
+        )
+    return tuple(found)
+
+
+#: Bidirectional controls that change the order of the text after them until closed:
+#: overrides, embeddings and isolates; and what closes them.
+_BIDI_OPEN = "\u202a\u202b\u202d\u202e\u2066\u2067\u2068"
+_BIDI_CLOSE = "\u202c\u2069"
+
+
+def _bidi_notes(doc: Document) -> list[SiteWarning]:
+    """A warning for a title or summary holding a left-to-right or right-to-left
+    override (U+202D, U+202E), or an embedding or isolate left open: it reverses what
+    follows it, the site's name beside the title in <title> and in emails included."""
+    found = []
+    for key, text in (("title", doc.meta.title), ("summary", doc.meta.summary or "")):
+        opened = sum(text.count(c) for c in _BIDI_OPEN)
+        closed = sum(text.count(c) for c in _BIDI_CLOSE)
+        if "\u202d" in text or "\u202e" in text or opened != closed:
+            found.append(
+                SiteWarning.at(
+                    f"'{key}' holds an invisible control that reverses the order of the "
+                    "text after it, on the page and beside the site's name",
+                    path=doc.path,
+                    where=doc.value_at.get(key),
+                    hint="delete it: right-to-left words are shown in their order by themselves",
+                )
+            )
+    return found
 
 
 EDITION_FIELDS: tuple[Field, ...] = (Field("title", schema.text),)

@@ -713,3 +713,14 @@ def test_a_name_windows_keeps_for_a_device_is_a_warning(site: MakeSite) -> None:
         "content/a.md:4:7: warning: tag 'Aux' names a folder 'aux', which Windows keeps for "
         "a device: a copy of the site checked out on Windows loses it; spell it another way"
     )
+
+
+def test_a_title_that_reverses_what_follows_it_is_a_warning(site: MakeSite) -> None:
+    site({"content/a.md": item('"Markets \u202eclose higher"', summary='"\u2067ok\u2069"')})
+    code, out, err = check()
+    assert (code, out.splitlines()[-1]) == (0, "check passed: 0 errors, 1 warning in 1 item")
+    assert err.splitlines() == [
+        "content/a.md:2:8: warning: 'title' holds an invisible control that reverses the order "
+        "of the text after it, on the page and beside the site's name; delete it: "
+        "right-to-left words are shown in their order by themselves"
+    ]
