@@ -62,7 +62,9 @@ def message_id(permalink: str) -> str:
 def mime_message(envelope: Envelope, text: str, page: str) -> bytes:
     """The message: both parts in UTF-8, quoted-printable so that every line stays short."""
     message = EmailMessage(policy=_POLICY)
-    if envelope.subject.isascii():
+    # "=?" would start an encoded word, which a mail client decodes into other text:
+    # such a subject is encoded whole, so that it reads as it was written.
+    if envelope.subject.isascii() and "=?" not in envelope.subject:
         message["Subject"] = envelope.subject
     else:
         # The policy's folding of a long non-ASCII header drops the space where it

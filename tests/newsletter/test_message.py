@@ -151,3 +151,11 @@ def test_the_message_id_host_has_no_port() -> None:
     message = parsed(replace(ENVELOPE, message_id=found))
     assert message["Message-ID"] == found
     assert message["Message-ID"].defects == ()
+
+
+@pytest.mark.parametrize(
+    "subject", ["No. 3: =?utf-8?q?Breaking?= news", "=?iso-8859-1?b?SGk=?=", "Rates =? 2%"]
+)
+def test_a_subject_that_looks_like_an_encoded_word_reads_as_written(subject: str) -> None:
+    """A mail client decodes "=?charset?q?...?=" into other text: it is encoded whole."""
+    assert parsed(replace(ENVELOPE, subject=subject))["Subject"] == subject
