@@ -3,6 +3,7 @@ thread for the main loop, which rebuilds once a burst of saves has settled."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from pathlib import Path
@@ -52,6 +53,11 @@ class Changes(FileSystemEventHandler):
         self.writing: set[Path] = set()
         #: Where links in content/ lead, outside it: watched too, as content.
         self.linked: set[Path] = set()
+        #: The observer, and its watch of each of the site's folders, to watch a folder
+        #: anew when it is replaced (`rm -rf content && git checkout -- content`): the
+        #: old watch stays on the folder that is gone.
+        self.observer: Any = None
+        self.watches: dict[str, Any] = {}
 
     def follow(self, observer: Any, linked: frozenset[str]) -> None:
         """Watch what links in content/ lead to, outside the folders watched already."""
@@ -82,6 +88,11 @@ class Changes(FileSystemEventHandler):
             path = Path(raw).resolve()
             if self._is_linked(path):
                 relevant.append(path)
+            elif path.parent == self.site_dir and path.name in WATCHED:
+                if event.is_directory and event.event_type in ("created", "moved"):
+                    self.watch_anew(path.name)
+                    relevant.append(path)  # a folder replaced: look at every file
+                continue
             elif path.parent == self.site_dir and path != self.config:
                 continue  # the site folder is watched for site.yaml only
             if path.is_relative_to(self.site_dir) and not _ignored(path.relative_to(self.site_dir)):
@@ -98,6 +109,19 @@ class Changes(FileSystemEventHandler):
                         self.writing.difference_update(relevant)
                 self.wake.notify_all()
 
+    def watch_anew(self, name: str) -> None:
+        """Watch the site's folder ``name`` as it is now, the old watch given up."""
+        if self.observer is None:
+            return
+        old = self.watches.pop(name, None)
+        if old is not None:
+            with contextlib.suppress(KeyError, OSError):
+                self.observer.unschedule(old)
+        folder = self.site_dir / name
+        if folder.is_dir():
+            with contextlib.suppress(OSError):
+                self.watches[name] = self.observer.schedule(self, str(folder), recursive=True)
+
     def _is_linked(self, path: Path) -> bool:
         return any(path == real or path.is_relative_to(real) for real in self.linked)
 
@@ -113,12 +137,14 @@ class Changes(FileSystemEventHandler):
                 self.paths.add(path.relative_to(self.content).as_posix())
 
 
+#: The site's folders watched whole; the site folder itself is watched for site.yaml
+#: and for these folders being replaced or made.
+WATCHED = (CONTENT_DIR, "themes", STATIC_DIR)
+
+
 def watch(observer: Any, changes: Changes, site_dir: Path) -> None:
-    for folder, recursive in (
-        (site_dir / CONTENT_DIR, True),
-        (site_dir / "themes", True),
-        (site_dir / STATIC_DIR, True),
-        (site_dir, False),
-    ):
-        if folder.is_dir():
-            observer.schedule(changes, str(folder), recursive=recursive)
+    changes.observer = observer
+    for name in WATCHED:
+        changes.watch_anew(name)
+    if site_dir.is_dir():
+        observer.schedule(changes, str(site_dir), recursive=False)

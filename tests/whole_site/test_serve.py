@@ -526,3 +526,20 @@ def test_what_the_preview_leaves_out_is_said_in_its_log_and_on_its_pages(
         "; left out: 1 draft, 1 scheduled item not due yet (the first on 2099-01-01 08:00 +03:00)"
         in out
     )
+
+
+def test_a_content_folder_replaced_whole_is_watched_anew(server: tuple[Server, Path]) -> None:
+    """`rm -rf content && git checkout -- content`: serve used to watch the folder gone."""
+    import shutil
+
+    running, root = server
+    shutil.rmtree(root / "content")
+    assert eventually(lambda: running.get("2025/07/22/talks/")[0] == 404)
+    (root / "content").mkdir()
+    (root / "content/2025-07-22-talks.md").write_text(item("Talks are back"), encoding="utf-8")
+    assert eventually(lambda: "Talks are back" in running.get("2025/07/22/talks/")[1])
+    # And edits inside the new folder are seen, as before.
+    (root / "content/2025-07-23-more.md").write_text(
+        item("More news", "2025-07-23T08:00:00+03:00"), encoding="utf-8"
+    )
+    assert eventually(lambda: running.get("2025/07/23/more/")[0] == 200)
