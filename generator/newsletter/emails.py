@@ -87,6 +87,9 @@ class Newsletter:
     def __init__(self, site: Site) -> None:
         self.site = site
         self.views = AbsoluteViews(site)
+        #: Each edition's HTML and text once made: the message holds both again, and an
+        #: edition with a 2 MB table took seconds to turn into text each time.
+        self._made: dict[tuple[str, int], bytes | None] = {}
 
     def page(self, edition: Edition, render: Render) -> bytes | None:
         """email/<date>/index.html, as the site publishes it: :meth:`service_page` with
@@ -103,6 +106,12 @@ class Newsletter:
 
     def service_page(self, edition: Edition, render: Render) -> bytes | None:
         """email.html rendered, its styles inlined: the HTML a newsletter service sends."""
+        key = ("page", edition.number)
+        if key not in self._made:
+            self._made[key] = self._service_page(edition, render)
+        return self._made[key]
+
+    def _service_page(self, edition: Edition, render: Render) -> bytes | None:
         data = render("email.html", lambda: self._page_context(edition))
         if data is None:
             return None
@@ -111,6 +120,12 @@ class Newsletter:
 
     def text(self, edition: Edition, render: Render) -> bytes | None:
         """email/<date>/email.txt: email.txt rendered, with CRLF-safe, unpadded lines."""
+        key = ("text", edition.number)
+        if key not in self._made:
+            self._made[key] = self._text(edition, render)
+        return self._made[key]
+
+    def _text(self, edition: Edition, render: Render) -> bytes | None:
         data = render("email.txt", lambda: self._text_context(edition))
         if data is None:
             return None
