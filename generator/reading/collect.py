@@ -39,7 +39,12 @@ from generator.model.records import (
     TagGroup,
 )
 from generator.project.config import SiteConfig
-from generator.reading.attach import ContentFiles, attachment_problems, attachments
+from generator.reading.attach import (
+    ContentFiles,
+    attachment_problems,
+    attachments,
+    is_page_path,
+)
 from generator.reading.bylines import item_bylines
 from generator.reading.collisions import derived_id, id_collisions, url_collisions
 from generator.reading.menu import menu_links, standalone_pages
@@ -201,7 +206,7 @@ def _item(doc: Document, rendered: Rendered, names: _Names) -> Item:
         edition=edition_date(meta.date, config, meta.edition),
         extra=meta.extra,
         attachments=found,
-        image=_picture(url, found, meta.image, config),
+        image=_picture(url, found, meta.image, config, doc, names.errors),
         updated=max((d for d in (meta.updated, *(c.date for c in meta.corrections)) if d),
                     default=None),
         corrections=meta.corrections,
@@ -240,10 +245,17 @@ def _from_body(doc: Document, rendered: Rendered) -> dict[str, Any]:
 
 
 def _picture(
-    url: str, found: Sequence[Attachment], lead: LeadImage | None, config: SiteConfig
+    url: str,
+    found: Sequence[Attachment],
+    lead: LeadImage | None,
+    config: SiteConfig,
+    doc: Document,
+    errors: list[SiteError],
 ) -> Picture | None:
     """The lead picture of the item at ``url``: at the site path its file is published
-    to, with its size from the item's ``found`` attachments."""
+    to, with its size from the item's ``found`` attachments. A picture that is not a
+    file of the content folder is an error: its name, taken as a site path
+    (``../.git/config``), would be every page's link-preview picture."""
     if lead is None:
         return None
     if lead.src.startswith("https://"):
@@ -251,6 +263,15 @@ def _picture(
     target = internal_target(lead.src, url, config.base_path, config.url)
     path = target[0] if target else lead.src
     sized = next((a for a in found if a.file == path), None)
+    if sized is None and is_page_path(path):  # a missing picture file: missing_files says
+        errors.append(
+            ContentError.at(
+                f"'image' names {lead.src}, but there is no such file beside the item",
+                path=doc.path,
+                where=doc.value_at.get("image"),
+                hint="put the picture beside the item and give its name, or an https address",
+            )
+        )
     return Picture(
         path,
         False,

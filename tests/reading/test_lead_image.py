@@ -195,3 +195,20 @@ def test_alt_text_without_an_image_is_an_error(site: Path) -> None:
     code, _, err = run("build", "--now", NOW)
     assert code == 1
     assert "content/c.md:6:12: 'image_alt' is given, but there is no 'image'" in err
+
+
+@pytest.mark.parametrize("src", ["../.git/config", "notes", "../../"])
+def test_a_lead_image_that_is_no_file_of_the_content_folder_is_an_error(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, src: str
+) -> None:
+    """Taken as a site path, it was every page's link-preview picture, and build passed."""
+    root = make_site({"content/2025-07-22-talks/index.md": item(image=src), ".git/config": "x"})
+    monkeypatch.chdir(root)
+    for command in ("check", "build"):
+        code, _, err = run(command, "--now", NOW)
+        assert code == 1
+        assert err.splitlines()[0] == (
+            f"content/2025-07-22-talks/index.md:6:8: 'image' names {src}, but there is no "
+            "such file beside the item; put the picture beside the item and give its name, "
+            "or an https address"
+        )
