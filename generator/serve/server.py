@@ -234,7 +234,10 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         elif name in ("wait", "state"):
             since = since_of(query)
             timeout = POLL_SECONDS if name == "wait" and since >= 0 else 0.0
-            number, errors = self.state.wait(since, timeout)
+            waited = self._wait(since, timeout)
+            if waited is None:
+                return  # the page went away while it waited: its slot is free again
+            number, errors = waited
             page = unquote(query.get("page", [""])[0])
             reload = self.state.changed_since(since, _page_file(page, self.state))
             # "search": the good build whose words the search index holds (0: none yet).
@@ -253,6 +256,19 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             known = _listing([f"{ENDPOINT}{n}" for n in ("reload.js", "state", "wait")])
             message = f"no such endpoint: {_clip(ENDPOINT + name)}; there are {known}"
             self._refuse(Refused(404, message))
+
+    def _wait(self, since: int, timeout: float) -> tuple[int, list[str]] | None:
+        """The next build after ``since``, within ``timeout``; None if the client hung up
+        meanwhile (a page reloaded or closed), looked at every second, so that a page
+        gone does not hold one of the preview's connections for the whole poll."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            number, errors = self.state.wait(since, max(0.0, min(left, 1.0)))
+            if number != since or left <= 1.0:
+                return number, errors
+            if _hung_up(self.connection):
+                return None
 
     def _refuse(self, refused: Refused) -> None:
         """Answer with the refusal's status and reason, echoed safely as plain text."""
@@ -411,6 +427,16 @@ def _sent_nothing(conn: socket.socket) -> bool:
         return not select.select([conn], [], [], 0)[0]
     except (OSError, ValueError):  # closed already, or a descriptor select cannot take
         return False
+
+
+def _hung_up(conn: socket.socket) -> bool:
+    """Whether the client closed its end: readable, with nothing left to read."""
+    try:
+        if not select.select([conn], [], [], 0)[0]:
+            return False
+        return conn.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):
+        return True
 
 
 def _hang_up(conn: socket.socket) -> None:

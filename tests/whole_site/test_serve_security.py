@@ -487,3 +487,25 @@ def test_a_full_server_answers_503_and_recovers(fresh: Running, make_site: MakeS
     finally:
         for conn in polls:
             conn.close()
+
+
+def test_polls_of_pages_that_went_away_free_their_connections(fresh: Running) -> None:
+    """A page reloaded 128 times quickly left 128 long polls waiting 20 s each for
+    nobody, and the preview answered 503 meanwhile."""
+    port = fresh.port
+    build = re.search(rb'"build": (\d+)', request(port, "/__briefing__/state").body)
+    assert build
+    polls = []
+    for _ in range(MAX_CONNECTIONS):
+        conn = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
+        conn.sendall(request_bytes(port, f"/__briefing__/wait?since={build.group(1).decode()}"))
+        polls.append(conn)
+    time.sleep(0.5)  # every poll is waiting now
+    for conn in polls:
+        conn.close()
+    started = time.monotonic()
+    answer = request(port, PAGE)
+    while answer.status == 503 and time.monotonic() - started < 5:
+        answer = request(port, PAGE)
+    assert answer.status == 200
+    assert time.monotonic() - started < 5  # within a second or two, not the poll's 20 s
