@@ -203,7 +203,8 @@ def _visit(
 ) -> str | None:
     """Note one folder entry; return the real path of a folder to walk into."""
     real = entry.path
-    if _is_link(entry):
+    link = _is_link(entry)
+    if link:
         real = os.path.realpath(entry.path)
         if not _inside(real, root_real):
             errors.append(_link_error(shown, real, root_real))
@@ -216,6 +217,8 @@ def _visit(
     try:
         info = os.stat(real)
     except FileNotFoundError:
+        if not link:
+            return None  # deleted since the folder was listed (a save, a checkout)
         if wanted(rel):  # a dangling link the walk would not read is nobody's concern
             errors.append(
                 ReadError(

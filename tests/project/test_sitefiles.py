@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MakeSite, item, run, without_file_privileges
@@ -278,3 +279,23 @@ def test_an_unreadable_cache_folder_is_left_aside_with_a_warning(make_site: Make
     )
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     assert "Changed." in (root / "_site/2025/07/22/a/index.html").read_text("utf-8")
+
+
+def test_a_file_gone_between_listing_and_looking_is_left_out_quietly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save or a checkout deletes a file while the folder is read: it is no
+    "symbolic link which does not exist", it is simply gone."""
+    (tmp_path / "a.md").write_text("a", encoding="utf-8")
+    (tmp_path / "b.md").write_text("b", encoding="utf-8")
+    real_stat = os.stat
+
+    def stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(path).endswith("b.md"):
+            raise FileNotFoundError(path)
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    walked = walk(tmp_path, tmp_path, lambda rel: rel.endswith(".md"))
+    assert [found.rel for found in walked.files] == ["a.md"]
+    assert walked.errors == []
