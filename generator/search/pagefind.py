@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -54,7 +55,28 @@ async def index_files(
         # into its staging folder anyway.
         return {file["path"]: file["content"] for file in await index.get_files()}
     finally:
-        await service.close()
+        await closed(service)
+
+
+async def closed(service: Any) -> None:
+    """The service ended, its process waited for and its pipes closed, before the event
+    loop closes. Pagefind's own ``close`` raises as soon as a request has failed (a
+    service stopped by serve's Ctrl-C), leaving both: the pipes' finalizers then ran on
+    a closed loop and printed "Exception ignored ... Event loop is closed"."""
+    service._poll_task.cancel()
+    for future in service._responses.values():
+        if future.done() and not future.cancelled():
+            future.exception()  # seen: never "Future exception was never retrieved"
+        elif not future.done():
+            future.cancel()
+    backend = service._backend
+    with contextlib.suppress(ProcessLookupError):
+        backend.terminate()
+    await backend.wait()
+    transport = getattr(backend, "_transport", None)
+    if transport is not None:
+        transport.close()
+    await asyncio.sleep(0)  # the pipes' closing callbacks run on this loop
 
 
 async def answers(service: Any, stopped: asyncio.Event) -> None:
