@@ -188,21 +188,25 @@ def make_site(tmp_path: Path) -> MakeSite:
     """Write a site from ``{relative path: text or bytes}``; site.yaml defaults to SITE_YAML."""
 
     def make(files: Mapping[str, str | bytes]) -> Path:
-        root = tmp_path / "site"
-        root.mkdir(exist_ok=True)
-        merged: dict[str, str | bytes] = {"site.yaml": SITE_YAML, **files}
-        for rel, data in merged.items():
-            path = root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(data, bytes):
-                path.write_bytes(data)
-            else:
-                path.write_text(
-                    textwrap.dedent(data) if data.startswith("\n") else data, encoding="utf-8"
-                )
-        return root
+        return write_files(tmp_path / "site", {"site.yaml": SITE_YAML, **files})
 
     return make
+
+
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Write ``{relative path: text or bytes}`` under ``root`` (text dedented when it
+    starts with a line break); return ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(
+                textwrap.dedent(data) if data.startswith("\n") else data, encoding="utf-8"
+            )
+    return root
 
 
 @pytest.fixture

@@ -106,9 +106,18 @@ class Newsletter:
 
     def service_page(self, edition: Edition, render: Render) -> bytes | None:
         """email.html rendered, its styles inlined: the HTML a newsletter service sends."""
-        key = ("page", edition.number)
+        return self._once("page", edition, render, self._service_page)
+
+    def _once(
+        self,
+        kind: str,
+        edition: Edition,
+        render: Render,
+        make: Callable[[Edition, Render], bytes | None],
+    ) -> bytes | None:
+        key = (kind, edition.number)
         if key not in self._made:
-            self._made[key] = self._service_page(edition, render)
+            self._made[key] = make(edition, render)
         return self._made[key]
 
     def _service_page(self, edition: Edition, render: Render) -> bytes | None:
@@ -120,10 +129,7 @@ class Newsletter:
 
     def text(self, edition: Edition, render: Render) -> bytes | None:
         """email/<date>/email.txt: email.txt rendered, with CRLF-safe, unpadded lines."""
-        key = ("text", edition.number)
-        if key not in self._made:
-            self._made[key] = self._text(edition, render)
-        return self._made[key]
+        return self._once("text", edition, render, self._text)
 
     def _text(self, edition: Edition, render: Render) -> bytes | None:
         data = render("email.txt", lambda: self._text_context(edition))

@@ -37,15 +37,9 @@ def attachments(
     config: SiteConfig,
 ) -> tuple[Attachment, ...]:
     """The files beside the item ``rel`` (relative to content/) that its links reach."""
-    folder = posixpath.dirname(rel)
     content_dir = item_path[: len(item_path) - len(rel)]
     found: dict[str, Attachment] = {}
-    for link in links:
-        written = _local_path(link.url)
-        if written is None:
-            continue
-        source = posixpath.normpath(posixpath.join(folder, written))
-        asset = assets.get(source)
+    for link, _, source, asset in _linked(links, rel, assets):
         target = internal_target(link.url, item_url, config.base_path, config.url)
         if asset is None or target is None or target[0] in found:
             continue
@@ -79,14 +73,8 @@ def attachment_problems(
     """An error at each link to a file beside the item that must not be published: one
     that can carry script (unless the site trusts its items' HTML, ``raw_html: true``),
     a picture no browser can show (not one, or damaged), or one too large to handle."""
-    folder = posixpath.dirname(rel)
     errors: list[SiteError] = []
-    for link in links:
-        written = _local_path(link.url)
-        if written is None:
-            continue
-        source = posixpath.normpath(posixpath.join(folder, written))
-        asset = assets.get(source)
+    for link, written, source, asset in _linked(links, rel, assets):
         problem = _problem(asset, _suffix(source), config) if asset else None
         if problem is not None:
             message, hint = problem
@@ -123,6 +111,19 @@ def _problem(asset: Asset, suffix: str, config: SiteConfig) -> tuple[str, str] |
             "make a smaller copy of it (3,000 pixels wide is plenty for a page)",
         )
     return None
+
+
+def _linked(
+    links: Iterable[Link], rel: str, assets: Mapping[str, Asset]
+) -> Iterator[tuple[Link, str, str, Asset | None]]:
+    """Each relative link of the item ``rel`` to a file: the link, its path as written,
+    the file's path relative to content/, and the file if there is one."""
+    folder = posixpath.dirname(rel)
+    for link in links:
+        written = _local_path(link.url)
+        if written is not None:
+            source = posixpath.normpath(posixpath.join(folder, written))
+            yield link, written, source, assets.get(source)
 
 
 def _local_path(url: str) -> str | None:

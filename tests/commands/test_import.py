@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run
+from conftest import png, run, write_files
 
 from generator.arguments import IMPORTED
 from generator.commands.legacy import GENERATORS
@@ -15,28 +15,11 @@ from generator.commands.legacy import GENERATORS
 NOW = "2026-01-01T00:00:00+00:00"
 
 
-def png() -> bytes:
-    import io
-
-    from PIL import Image
-
-    data = io.BytesIO()
-    Image.new("RGB", (4, 3)).save(data, "PNG")
-    return data.getvalue()
-
-
-PNG = png()
+PNG = png(4, 3)
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> Path:
-    for rel, data in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data, encoding="utf-8")
-    return root
+    return write_files(root, files)
 
 
 def tree(root: Path) -> dict[str, bytes]:
