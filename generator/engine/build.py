@@ -105,6 +105,7 @@ def build(
     started = time.perf_counter()
     output = options.output_dir
     stage.check_output_dir(output, options.site_dir)
+    stage.check_swappable(output)
     with stage.locked(output, options.notify):
         own = session is None
         session = session or Session.from_disk(options)

@@ -59,6 +59,24 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
         )
 
 
+def check_swappable(output: Path) -> None:
+    """Refuse an output folder that is a mount point: a finished site is swapped in by
+    renaming folders, which a mount point cannot be, and the build would fail only
+    after it had written a whole staging folder beside it, each time."""
+    if os.path.ismount(output):
+        raise BuildFailed(
+            [
+                OutputError(
+                    f"refusing to build into {output}: it is a mount point, and briefing "
+                    "swaps a finished site in by renaming folders, which a mount point "
+                    "cannot be",
+                    hint=f"build into a folder inside it (--output {output / 'site'}), or "
+                    "elsewhere and copy the site there",
+                )
+            ]
+        )
+
+
 def stage_dir(output: Path) -> Path:
     return output.parent / f".{output.name}.stage"
 

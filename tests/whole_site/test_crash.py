@@ -36,6 +36,7 @@ import generator
 from generator.engine import cache, stage, store
 from generator.engine.build import build
 from generator.engine.options import BuildOptions
+from generator.errors import BuildFailed
 
 #: Every test here runs builds as processes and kills them, or fills and freezes disks.
 pytestmark = pytest.mark.slow
@@ -604,3 +605,20 @@ def test_every_file_is_published_after_the_output_folder_was_replaced_by_hand(
     (root / "content/story-0004.md").write_text(story(4, version=1), encoding="utf-8")
     built(root)
     assert_published(output, clean_build(root, tmp_path / "clean"), "the build after next")
+
+
+def test_a_mount_point_as_output_is_refused_before_anything_is_written(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    """The swap renames folders, which a mount point cannot be: the build used to fail
+    only after writing a whole staging folder beside it, and leave it, each try."""
+    root = make_site(stories(3))
+    with small_disk(tmp_path / "mnt", "4m") as disk:
+        with pytest.raises(BuildFailed) as failed:
+            build(BuildOptions(site_dir=root, output=disk))
+        (error,) = failed.value.errors
+        assert str(error).startswith(f"refusing to build into {disk}: it is a mount point")
+        assert f"--output {disk / 'site'}" in str(error)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["mnt", "site"]
+        build(BuildOptions(site_dir=root, output=disk / "site"))  # the way out works
+        assert (disk / "site/index.html").is_file()
