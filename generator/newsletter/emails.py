@@ -177,9 +177,14 @@ class Newsletter:
         intro = rebase_links(
             edition.intro_html, edition.url, self.site.config, views.absolute, fragments=True
         )
+        shown = views.edition(edition)
+        sections = [
+            View({**section, "items": [_within_budget(item) for item in section["items"]]})
+            for section in shown["sections"]
+        ]
         return {
             "site": views.site_view(),
-            "edition": View({**views.edition(edition), "intro": Markup(intro)}),
+            "edition": View({**shown, "intro": Markup(intro), "sections": sections}),
             "email": self._email(edition),
         }
 
@@ -210,7 +215,10 @@ class Newsletter:
         mark = references.mark(card["permalink"])
         authors = [f"{a['name']} {references.mark(a['url'])}" for a in card["authors"]]
         credit = ", ".join(f"{s['name']} {references.mark(s['url'])}" for s in card["sources"])
-        body = rebase_links(item.html, item.url, self.site.config, self.views.absolute)
+        if len(item.html) > EMAIL_ITEM_BUDGET:
+            body = str(_within_budget(View({**card, "html": item.html}))["html"])
+        else:
+            body = rebase_links(item.html, item.url, self.site.config, self.views.absolute)
         return View(
             **card,
             ref=mark,
@@ -221,6 +229,23 @@ class Newsletter:
             summary_text=wrap(item.summary),
             text=html_text(body, references),
         )
+
+
+#: The most HTML of one item an email carries whole: past it, the item's summary and a
+#: link to its page. Gmail clips a message past 102 KB anyway, and turning a 2 MB
+#: table into text took seconds of every build.
+EMAIL_ITEM_BUDGET = 100_000
+FULL_ITEM_ON_THE_WEB = "This item is too long for an email; read it whole on the web"
+
+
+def _within_budget(item: View) -> View:
+    """An item of the email, its body replaced by its summary and a link when longer
+    than EMAIL_ITEM_BUDGET."""
+    if len(item["html"]) <= EMAIL_ITEM_BUDGET:
+        return item
+    link = escape(item["permalink"])
+    html = f'<p>{escape(item["summary"])}</p>\n<p><a href="{link}">{FULL_ITEM_ON_THE_WEB}</a></p>\n'
+    return View({**item, "html": Markup(html)})
 
 
 def clipped(size: int) -> str | None:

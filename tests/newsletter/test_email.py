@@ -477,8 +477,14 @@ def test_builds_email_the_newest_editions_and_briefing_email_any_other(
 
 
 def test_briefing_email_warns_when_gmail_would_clip_the_email(make_site: MakeSite) -> None:
-    long_body = "\n\n".join("A paragraph of the long report, " * 40 for _ in range(90))
-    root = make_site({"content/a.md": item("A long report", body=long_body)})
+    # Two long reports, each within what an email carries of one item (EMAIL_ITEM_BUDGET).
+    long_body = "\n\n".join("A paragraph of the long report, " * 40 for _ in range(55))
+    root = make_site(
+        {
+            "content/a.md": item("A long report", body=long_body),
+            "content/b.md": item("Another long report", body=long_body),
+        }
+    )
     code, out, err = run("email", "--site", str(root))
     assert code == 0, err
     size = (root / "_site/email/2025-07-22/index.html").stat().st_size
@@ -508,3 +514,27 @@ def test_pictures_of_unknown_size_fill_the_column_or_are_named(make_site: MakeSi
     # A picture in the text is as wide as it is; the editor is told which one.
     assert f"warning: 1 picture has no known size ({inline}): Outlook for Windows" in out
     assert "lead.jpg" not in out
+
+
+def test_an_item_too_long_for_an_email_gets_its_summary_and_a_link(
+    make_site: MakeSite,
+) -> None:
+    """Gmail clips a message past 102 KB, and a 2 MB table took seconds of each build to
+    turn into text: past EMAIL_ITEM_BUDGET the email carries the summary and a link."""
+    from generator.newsletter.emails import EMAIL_ITEM_BUDGET
+
+    rows = "\n".join(f"| row {n} | value-{n}-x |" for n in range(EMAIL_ITEM_BUDGET // 20))
+    body = f"| a | b |\n|---|---|\n{rows}\n"
+    root = make_site(
+        {"content/a.md": item(summary='"A very long table."', body=body), "content/b.md": item("B")}
+    )
+    assert run("build", "-q", "--site", str(root))[0] == 0
+    page = (root / "_site/email/2025-07-22/index.html").read_text(encoding="utf-8")
+    text = (root / "_site/email/2025-07-22/email.txt").read_text(encoding="utf-8")
+    assert "value-1234-x" not in page and "value-1234-x" not in text
+    assert "A very long table." in page and "A very long table." in text
+    link = "https://briefing-dev.github.io/briefing/2025/07/22/a/"
+    assert f'<a href="{link}"' in page and "read it whole on the web" in page
+    assert "read it whole on the web [" in text
+    assert "value-1234-x" in (root / "_site/2025/07/22/a/index.html").read_text(encoding="utf-8")
+    assert "The first paragraph." in page  # the other item, whole
