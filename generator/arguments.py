@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -45,20 +46,23 @@ def moment(text: str) -> datetime:
     return when
 
 
-#: The most processes a build starts: more only wait on each other and take memory.
-MAX_JOBS = 64
+def max_jobs() -> int:
+    """The most processes a build starts: four per core (more only wait on each other
+    and take memory)."""
+    return (os.cpu_count() or 1) * 4
 
 
 def jobs(text: str) -> int:
-    """``--jobs``: a whole number of processes, from 1 to MAX_JOBS."""
+    """``--jobs``: a whole number of processes, from 1 to max_jobs()."""
     try:
         count = int(text)
     except ValueError:
         message = f"give a whole number of processes, not {text!r}"
         raise argparse.ArgumentTypeError(message) from None
-    if not 1 <= count <= MAX_JOBS:
+    if not 1 <= count <= max_jobs():
         raise argparse.ArgumentTypeError(
-            f"give a number of processes from 1 to {MAX_JOBS} (the default: one per core)"
+            f"give a number of processes from 1 to {max_jobs()}, four per core (the "
+            "default: one per core)"
         )
     return count
 
