@@ -16,7 +16,8 @@ from generator.errors import (
     SiteError,
     plural,
 )
-from generator.model.records import Document, EditionNote, PageDocument
+from generator.model.records import Document, EditionNote, PageDocument, Site
+from generator.plan.page import Page
 from generator.plan.pages import plan
 from generator.project.config import SiteConfig
 from generator.project.theme import ThemeFiles
@@ -78,17 +79,8 @@ def assemble(
             config, due_pairs, notes, files, standalone, preview_size, _static_pictures(inputs)
         )
         errors.extend(collisions)
-    # An error so far stops the build, but not the look for more: the plan is made
-    # anyway, and with it the check of the files items link to, so that one misspelt
-    # author does not hide fifty broken links until it is fixed.
-    earlier = bool(errors.errors)
     with clock.stage("plan"):
-        pages, clashes = plan(site, Views(site), inputs.theme, options.emails, session.pictures)
-        if not earlier:  # else they may be what was reported (two items, one slug)
-            errors.extend(clashes)
-        planned = {page.file for page in pages}
-        errors.extend(missing_files((*site.items, *site.pages), planned, config))
-        errors.extend(_missing_preview(config, planned))
+        pages = _planned(site, inputs, options, session, errors)
     assembled = Assembled(
         site=site,
         config_bytes=inputs.config_bytes,
@@ -107,6 +99,25 @@ def assemble(
         unread = frozenset(e.path for e in failures.errors if e.path)
         raise AssemblyFailed(errors.errors, assembled, unread=unread)
     return assembled
+
+
+def _planned(
+    site: Site, inputs: Inputs, options: BuildOptions, session: Session, errors: ErrorLog
+) -> list[Page]:
+    """Every output file of ``site``, the files items link to checked against them.
+
+    An error so far stops the build, but not the look for more: the plan is made anyway,
+    so that one misspelt author does not hide fifty broken links until it is fixed. Its
+    clashes are then left out: they may be what was reported (two items, one slug).
+    """
+    earlier = bool(errors.errors)
+    pages, clashes = plan(site, Views(site), inputs.theme, options.emails, session.pictures)
+    if not earlier:
+        errors.extend(clashes)
+    planned = {page.file for page in pages}
+    errors.extend(missing_files((*site.items, *site.pages), planned, site.config))
+    errors.extend(_missing_preview(site.config, planned))
+    return pages
 
 
 class AssemblyFailed(BuildFailed):
