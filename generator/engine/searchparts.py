@@ -27,8 +27,8 @@ from generator.search.documents import (
 from generator.search.index import (
     MANIFEST,
     documents,
+    file_digests,
     index_parts,
-    made_part_tag,
     made_parts,
     part_keys,
     part_of,
@@ -69,15 +69,16 @@ def with_search(
     for i, part in enumerate(parts):
         if published.get(part.name) == keys[part.name] and part.name in live:
             digests.update(live[part.name])
-            tags[part.name] = part_tag(live[part.name])
+            tags[part.name] = part_tag(part.name, live[part.name])
             if i == 0:
                 digests.update(live.get("", {}))  # the script beside the bundle's parts
         else:
             todo.append((part, i == 0))
     made = made_parts(todo, keys, make, language, options.jobs, kept)
     for name, files in made.items():
-        digests.update((file, digest(data)) for file, data in files.items())
-        tags[name] = made_part_tag(name, files)
+        made_digests = file_digests(files)  # each file hashed once, for both
+        digests.update(made_digests)
+        tags[name] = part_tag(name, made_digests)
     manifest = parts_manifest(tags, parts)
     digests[MANIFEST] = digest(manifest)
     bundle = _Bundle(parts, made, make, language)

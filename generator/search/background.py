@@ -25,9 +25,10 @@ from generator.search.documents import Documents, document_settings, search_entr
 from generator.search.index import (
     MANIFEST,
     SCRIPT,
-    made_part_tag,
+    file_digests,
     made_parts,
     part_keys,
+    part_tag,
     parts_manifest,
 )
 from generator.search.kept import KeptParts
@@ -135,7 +136,7 @@ class BackgroundIndex:
         self._made += 1
         round_folder = self.folder / f"round-{self._made}"
         self._tags = {name: self._tags[name] for name in keys if name not in made}
-        self._tags |= {name: made_part_tag(name, files) for name, files in made.items()}
+        self._tags |= {name: part_tag(name, file_digests(files)) for name, files in made.items()}
         files = {MANIFEST: parts_manifest(self._tags, parts)}
         for part_files in made.values():
             files.update(part_files)

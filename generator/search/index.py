@@ -168,27 +168,23 @@ def part_files(name: str, files: Mapping[str, bytes], primary: bool) -> dict[Out
     return out
 
 
-def part_tag(files: Mapping[OutputPath, str]) -> str:
-    """A short digest of a part's files (``files``: each one's digest): the search page
-    passes it to Pagefind, which caches the part's metadata until it changes. Made from
-    the files, not the part's key, so that the site does not change with briefing's
-    version while its index stays the same."""
+def part_tag(name: str, digests: Mapping[OutputPath, str]) -> str:
+    """A short digest of the part ``name``'s files (``digests``: each file's digest; the
+    script at the bundle's top left out): the search page passes it to Pagefind, which
+    caches the part's metadata until it changes. Made from the files, not the part's
+    key, so that the site does not change with briefing's version while its index stays
+    the same."""
     tag = hashlib.blake2b(digest_size=8)
-    for file, file_digest in sorted(files.items()):
-        tag.update(f"{file}\0{file_digest}\0".encode())
+    for file, file_digest in sorted(digests.items()):
+        if part_of(file) == name:
+            tag.update(f"{file}\0{file_digest}\0".encode())
     return tag.hexdigest()
 
 
-def made_part_tag(name: str, files: Mapping[OutputPath, bytes]) -> str:
-    """:func:`part_tag` of a part's files just made: each digested as the plan digests
-    every file it publishes (blake2b, 16 bytes), the script at the top left out."""
-    return part_tag(
-        {
-            file: hashlib.blake2b(data, digest_size=16).hexdigest()
-            for file, data in files.items()
-            if part_of(file) == name
-        }
-    )
+def file_digests(files: Mapping[OutputPath, bytes]) -> dict[OutputPath, str]:
+    """Each file's digest, as the plan digests every file it publishes (blake2b, 16
+    bytes: plan.manifest.digest, which this room may not import)."""
+    return {file: hashlib.blake2b(data, digest_size=16).hexdigest() for file, data in files.items()}
 
 
 def parts_manifest(tags: Mapping[str, str], parts: Sequence[SearchPart[SearchEntry]]) -> bytes:

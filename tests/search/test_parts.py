@@ -103,3 +103,13 @@ def test_the_newest_periods_split_finer_than_the_archive() -> None:
     # A day later in a new quarter: the first quarter of 2025 is archive now, one part.
     later = documents + on("2025-04-02", 1)
     assert [p.name for p in search_parts(later, 3, 8)] == ["2025-q2", "2025-q1", "2024"]
+
+
+def test_the_index_digests_its_files_as_the_plan_does() -> None:
+    """A kept part's tag is made from the plan's digests, a made part's from these."""
+    from generator.plan.manifest import digest
+    from generator.search.index import file_digests
+
+    assert file_digests({"pagefind/2025/a.pf": b"bytes"}) == {
+        "pagefind/2025/a.pf": digest(b"bytes")
+    }
