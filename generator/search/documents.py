@@ -137,16 +137,10 @@ class Documents:
         language = self.site.config.language
         page = entry.page
         if isinstance(page, Item):
-            return _item(page, self.site, views, language)
+            return _item(page, entry.filters, self.site, views, language)
         if isinstance(page, Edition):
             return _edition(page, views, language)
         return _page(page, language)
-
-
-def search_documents(site: Site, versions: Mapping[str, str]) -> list[SearchDocument]:
-    """Every searchable page's document, in the order of :func:`search_entries`."""
-    make = Documents(site)
-    return [make(entry) for entry in search_entries(site, versions)]
 
 
 def _has_words(edition: Edition) -> bool:
@@ -164,7 +158,9 @@ def _item_filters(item: Item, year: int) -> tuple[tuple[str, str], ...]:
     return tuple(filters)
 
 
-def _item(item: Item, site: Site, views: Views, language: str) -> SearchDocument:
+def _item(
+    item: Item, filters: Sequence[tuple[str, str]], site: Site, views: Views, language: str
+) -> SearchDocument:
     local = item.date.astimezone(site.config.timezone)
     edition = views.edition_link(views.editions[item.edition])
     meta = [
@@ -178,7 +174,7 @@ def _item(item: Item, site: Site, views: Views, language: str) -> SearchDocument
         language,
         item.title,
         summary + item.html,
-        list(_item_filters(item, local.year)),
+        list(filters),
         meta,
         local.isoformat(),
         item.edition,

@@ -35,7 +35,6 @@ from generator.search import index as searchindex
 from generator.search.documents import (
     Documents,
     document_settings,
-    search_documents,
     search_entries,
 )
 from generator.search.index import part_key
@@ -176,7 +175,8 @@ def test_items_are_indexed_with_their_filters_and_editions_by_their_own_words(
 ) -> None:
     site_dir = grain_site(make_site)
     site = assemble(BuildOptions(site_dir=site_dir, output=tmp_path / "out")).site
-    documents = {d.file: d.html for d in search_documents(site, graph.versions(site))}
+    made = map(Documents(site), search_entries(site, graph.versions(site)))
+    documents = {d.file: d.html for d in made}
     assert set(documents) == {
         "2025/05/14/grain/index.html",
         "2025/07/22/rates/index.html",
