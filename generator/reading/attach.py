@@ -22,7 +22,7 @@ from generator.model.records import Attachment, Item, Link, SitePage
 from generator.project.config import SiteConfig
 from generator.reading.assets import Asset
 from generator.reading.sources import MARKDOWN_SUFFIXES
-from generator.text.urls import internal_target
+from generator.text.urls import has_scheme, internal_target
 
 #: Links to these are pages, whose existence `briefing check` looks after.
 _PAGE_SUFFIXES = frozenset({"", ".html", ".htm", *MARKDOWN_SUFFIXES})
@@ -128,6 +128,8 @@ def _linked(
 
 def _local_path(url: str) -> str | None:
     """The file path of a relative link to a file ("map.png", "img/a%20b.jpg")."""
+    if has_scheme(url):
+        return None
     try:
         parts = urlsplit(url)
     except ValueError:

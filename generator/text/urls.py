@@ -115,6 +115,13 @@ def portable_key(path: str) -> str:
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def has_scheme(url: str) -> bool:
+    """Whether ``url`` begins with a scheme ("https:", "mailto:"), as urlsplit reads one:
+    such a link is never a path of the site."""
+    return _SCHEME.match(url) is not None
+
 #: What stays as it is in a URI; the rest (spaces, non-ASCII letters) is percent-encoded.
 _URI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 
@@ -183,6 +190,8 @@ def internal_target(url: str, page: str, base: str, site_url: str) -> tuple[str,
     """
     if url.startswith(site_url):
         url = url[len(site_url) - 1 :]  # keep the path's leading '/'
+    elif has_scheme(url):
+        return None  # most links leave the site: known without splitting them
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or not parts.path:
         return None

@@ -540,3 +540,26 @@ def test_any_site_builds_or_fails_with_briefings_own_words(
         code = cli.main([command, "--site", str(root), "--jobs", "1"], out=out, err=err)
         assert code in (0, 1), err.getvalue()
         assert "internal error" not in err.getvalue() and "Traceback" not in err.getvalue()
+
+
+@PROPERTY
+@given(
+    url=st.builds(
+        "".join,
+        st.lists(st.sampled_from(["h", "T", "1", "+", ".", "-", ":", "/", "\t", " ", "é", "#"]),
+                 max_size=12),
+    )
+)
+def test_a_link_with_a_scheme_is_one_urlsplit_reads_a_scheme_in(url: str) -> None:
+    # has_scheme lets links that leave the site skip urlsplit: it must never call a
+    # site path ("map.png", "/tags/x/", "a:b" with an odd first letter) external.
+    from urllib.parse import urlsplit
+
+    from generator.text.urls import has_scheme
+
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError:
+        return
+    if has_scheme(url):
+        assert scheme
