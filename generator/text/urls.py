@@ -122,6 +122,7 @@ def has_scheme(url: str) -> bool:
     such a link is never a path of the site."""
     return _SCHEME.match(url) is not None
 
+
 #: What stays as it is in a URI; the rest (spaces, non-ASCII letters) is percent-encoded.
 _URI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 

@@ -546,8 +546,10 @@ def test_any_site_builds_or_fails_with_briefings_own_words(
 @given(
     url=st.builds(
         "".join,
-        st.lists(st.sampled_from(["h", "T", "1", "+", ".", "-", ":", "/", "\t", " ", "é", "#"]),
-                 max_size=12),
+        st.lists(
+            st.sampled_from(["h", "T", "1", "+", ".", "-", ":", "/", "\t", " ", "é", "#"]),
+            max_size=12,
+        ),
     )
 )
 def test_a_link_with_a_scheme_is_one_urlsplit_reads_a_scheme_in(url: str) -> None:
