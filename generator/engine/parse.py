@@ -63,7 +63,9 @@ def parse_content(
 ) -> tuple[list[Parsed], set[str], Failures]:
     """Every content file parsed and rendered: from the session when unchanged, else afresh."""
     content_dir = options.site_dir / CONTENT_DIR
-    context = f"{config.timezone.key}\0{config.raw_html}"
+    # Parsed bodies are kept only while what shaped their HTML stays: a block's label
+    # is in it, so a label changed in site.yaml renders every body again.
+    context = f"{config.timezone.key}\0{config.raw_html}\0{tuple(config.blocks.items())!r}"
     seen = inputs.discovery.seen
     if options.use_cache:
         session.load_parsed(lambda rel: str(content_dir / rel))
@@ -143,7 +145,11 @@ def parse_one(source: Source, config: SiteConfig) -> Parsed | BuildFailed:
             document = content.parse(source, config.timezone)
             warnings += content.notes(document)
         rendered, noted = markup.render_noting(
-            document.body, body_line=document.body_line, raw_html=config.raw_html, path=source.path
+            document.body,
+            body_line=document.body_line,
+            raw_html=config.raw_html,
+            path=source.path,
+            blocks=tuple(config.blocks.items()),
         )
         return Parsed(source.rel.as_posix(), document, rendered, warnings + noted)
     except BuildFailed as failed:

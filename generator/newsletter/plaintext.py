@@ -1,9 +1,10 @@
 """HTML as plain text that reads well on its own: the text part of an email.
 
 Paragraphs are wrapped, lists keep their bullets and numbers, quotes their "> ",
-code its lines, and every link becomes a numbered reference ("ECB [3]") listed
-at the end of the message, so that nothing the editor linked is lost and no line
-is a wall of URLs.
+code its lines, a briefing block its label on a line of its own above its text
+("Why it matters:"), and every link becomes a numbered reference ("ECB [3]")
+listed at the end of the message, so that nothing the editor linked is lost and
+no line is a wall of URLs.
 """
 
 from __future__ import annotations
@@ -83,6 +84,10 @@ class _Reader(HTMLParser):
         self.rows = 0
         #: Inside a footnote's mark: "[1]" would read as a reference, so it is "^1".
         self.footnote = False
+        #: Inside a briefing block's label (<p class="block-label">).
+        self.in_label = False
+        #: A block's label line(s), waiting to head the block's first text.
+        self.label = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
@@ -115,6 +120,8 @@ class _Reader(HTMLParser):
             self.links.append(self._reference(values.get("href") or ""))
         elif tag == "sup" and "footnote-ref" in (values.get("class") or ""):
             self.footnote = True
+        elif tag == "p" and "block-label" in (values.get("class") or "").split():
+            self.in_label = True
         elif tag == "table":
             self.rows += 1
         elif tag in ("td", "th"):
@@ -130,6 +137,13 @@ class _Reader(HTMLParser):
             mark = self.links.pop()
             if mark:
                 self.inline.append(f" {mark}")
+        if tag == "p" and self.in_label:
+            self._hold_label()
+            return
+        if tag == "aside" and self.label:  # a block with nothing in it: its label alone
+            self._flush()
+            self.blocks.append((self.label, None))
+            self.label = ""
         if tag in _BLOCKS:
             self._flush()
         if tag == "blockquote":
@@ -167,6 +181,26 @@ class _Reader(HTMLParser):
         inside = base + " " * (self.items[-1] if self.items else 0)
         return inside, inside
 
+    def _hold_label(self) -> None:
+        """Keep a block's label for the block's first text: a label a blank line away
+        from its text would read as a heading of all that follows."""
+        self.in_label = False
+        text = _SPACES.sub(" ", "".join(self.inline).replace("\n", " ")).strip()
+        self.inline = []
+        if not text:
+            return
+        if text[-1] not in ".:?!…":
+            text += ":"
+        inside = self._prefixes("")[0]
+        self.label = (self.label + "\n" if self.label else "") + wrap(
+            text, self.width, inside, inside
+        )
+
+    def _headed(self, block: str) -> str:
+        """``block`` under the label waiting for it, if any."""
+        label, self.label = self.label, ""
+        return f"{label}\n{block}" if label else block
+
     def _flush(self) -> None:
         text = "".join(self.inline)
         self.inline = []
@@ -177,7 +211,7 @@ class _Reader(HTMLParser):
             lines = text.strip("\n").split("\n")
             if any(line.strip() for line in lines):
                 code = [(rest if n else first) + "    " + line for n, line in enumerate(lines)]
-                self.blocks.append(("\n".join(code), group))
+                self.blocks.append((self._headed("\n".join(code)), group))
             elif marker:
                 self.marker = marker
             return
@@ -186,10 +220,12 @@ class _Reader(HTMLParser):
             if marker:
                 self.marker = marker  # <li><p>...: the marker belongs to the paragraph
             return
-        self.blocks.append((wrap(text, self.width, first, rest), group))
+        self.blocks.append((self._headed(wrap(text, self.width, first, rest)), group))
 
     def text(self) -> str:
         self._flush()
+        if self.label:  # a fragment that ends inside a block's label
+            self.blocks.append((self.label, None))
         parts: list[str] = []
         for number, (block, group) in enumerate(self.blocks):
             if number:

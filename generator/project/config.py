@@ -134,6 +134,45 @@ def _publishers(value: Any) -> dict[str, str]:
     return result
 
 
+#: The briefing blocks of a site whose site.yaml names none: ``::: why`` and its label.
+DEFAULT_BLOCKS: Mapping[str, str] = MappingProxyType(
+    {"why": "Why it matters", "watch": "What to watch", "number": "The number"}
+)
+#: A block type: what follows ``:::``, and the end of the block's class (block-why).
+_BLOCK_TYPE = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def _blocks(value: Any) -> Mapping[str, str]:
+    """``type: Label`` pairs, in the order written; ``{}`` for none."""
+    if not isinstance(value, dict):
+        raise Invalid(
+            "must be a mapping of block type to its label",
+            hint='write one `why: "Why it matters"` line per block type, indented under blocks:',
+        )
+    found: dict[str, str] = {}
+    for kind, label in value.items():
+        # The type is typed after ":::" and becomes a CSS class: keep it to what both read
+        # the same way everywhere.
+        kind = str(kind)
+        if not _BLOCK_TYPE.fullmatch(kind):
+            in_capitals = _BLOCK_TYPE.fullmatch(kind.lower()) is not None
+            raise Invalid(
+                f"has {kind!r}, which is not a block type",
+                hint=f"write it in lower case: {kind.lower()}"
+                if in_capitals
+                else "name a type with lower-case letters, digits and '-', e.g. why or fact-check",
+            )
+        try:
+            found[kind] = schema.text(label)
+        except Invalid as exc:
+            raise Invalid(
+                f"gives the block type {kind!r} a label that {exc.message}",
+                hint="write the words readers see above the block: "
+                f'`{kind}: "{DEFAULT_BLOCKS.get(kind, "...")}"`',
+            ) from None
+    return MappingProxyType(found)
+
+
 def _hostname(value: Any) -> str:
     name = schema.text(value).lower().rstrip(".")
     if "/" in name or ":" in name or " " in name or "." not in name:
@@ -372,6 +411,7 @@ FIELDS: tuple[Field, ...] = (
     Field("week_ends_on", schema.one_of(*WEEKDAYS), default="sunday"),
     Field("sections", _sections, default=()),
     Field("publishers", _publishers, default={}),
+    Field("blocks", _blocks, default=DEFAULT_BLOCKS),
     Field("words_per_minute", schema.positive_int, default=220),
     Field("cname", _hostname),
     Field("extra", schema.extra_data, default=MappingProxyType({})),
@@ -420,6 +460,9 @@ class SiteConfig:
     sections: tuple[str, ...] = ()
     #: Display names by domain ("reuters.com": "Reuters"); subdomains match too.
     publishers: Mapping[str, str] = field(default_factory=dict)
+    #: Briefing blocks (``::: why`` in a body) by type, with the label readers see, in
+    #: the order site.yaml gives them; read-only.
+    blocks: Mapping[str, str] = field(default_factory=lambda: DEFAULT_BLOCKS)
     #: Reading speed for reading-time estimates.
     words_per_minute: int = 220
     #: A custom domain for GitHub Pages, written to CNAME.

@@ -1,6 +1,7 @@
 """Render an item's Markdown body to HTML with markdown-it-py.
 
-CommonMark plus tables, strikethrough, footnotes and heading anchors. Raw HTML
+CommonMark plus tables, strikethrough, footnotes, heading anchors and briefing
+blocks (``::: why`` ... ``:::``, labelled as site.yaml's ``blocks`` says). Raw HTML
 is escaped unless the site opts in, and links whose scheme could run code
 (javascript:, vbscript:, data:, file:) are left as plain text.
 """
@@ -13,14 +14,18 @@ from functools import cache
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from generator.errors import BuildFailed, ContentError, SiteWarning, plural
+from generator.errors import BuildFailed, ContentError, SiteError, SiteWarning, plural
 from generator.model.records import Link, Rendered
 from generator.reading.rawhtml import COMMENT, HtmlRead, read_html
+from generator.text.schema import suggest
 from generator.text.urls import is_safe_link, slugify
 
 #: How deep blockquotes and lists may nest. markdown-it's CommonMark preset stops at
@@ -29,13 +34,18 @@ from generator.text.urls import is_safe_link, slugify
 MAX_NESTING = 100
 
 
+#: Briefing block types and their labels, in site.yaml's order: (("why", "Why it matters"),).
+Blocks = tuple[tuple[str, str], ...]
+
+
 @cache
-def _markdown(raw_html: bool) -> MarkdownIt:
+def _markdown(raw_html: bool, blocks: Blocks = ()) -> MarkdownIt:
     md = MarkdownIt(
         "commonmark", {"html": raw_html, "typographer": False, "maxNesting": MAX_NESTING}
     )
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
+    _use_blocks(md, dict(blocks))
     # Before the anchors: "## Title {#id}" (Hugo's, Docusaurus's and Pandoc's way).
     md.core.ruler.push("heading_ids", _explicit_heading_ids)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_slug)
@@ -82,18 +92,33 @@ def _explicit_heading_ids(state: StateCore) -> None:
 
 
 def render(
-    body: str, *, body_line: int = 1, raw_html: bool = False, doc_id: str = "", path: str = ""
+    body: str,
+    *,
+    body_line: int = 1,
+    raw_html: bool = False,
+    doc_id: str = "",
+    path: str = "",
+    blocks: Blocks = (),
 ) -> Rendered:
     """Render ``body``; ``body_line`` is its first line in the file, for link positions.
 
-    ``doc_id`` prefixes footnote ids so that several items can share one page. Raises
-    BuildFailed, naming ``path``, for text that Markdown would drop.
+    ``doc_id`` prefixes footnote ids so that several items can share one page;
+    ``blocks`` are the briefing blocks ``::: type`` may open. Raises BuildFailed,
+    naming ``path``, for text that Markdown would drop or misplace.
     """
-    return render_noting(body, body_line=body_line, raw_html=raw_html, doc_id=doc_id, path=path)[0]
+    return render_noting(
+        body, body_line=body_line, raw_html=raw_html, doc_id=doc_id, path=path, blocks=blocks
+    )[0]
 
 
 def render_noting(
-    body: str, *, body_line: int = 1, raw_html: bool = False, doc_id: str = "", path: str = ""
+    body: str,
+    *,
+    body_line: int = 1,
+    raw_html: bool = False,
+    doc_id: str = "",
+    path: str = "",
+    blocks: Blocks = (),
 ) -> tuple[Rendered, tuple[SiteWarning, ...]]:
     """:func:`render`, and a warning when HTML in ``body`` is shown as text."""
     env: dict[str, object] = {"docId": doc_id} if doc_id else {}
@@ -101,17 +126,20 @@ def render_noting(
     words = body
     # Most bodies hold no HTML: no second look for them.
     if "<!--" in body or (not raw_html and "<" in body):
-        read = read_html(body, raw_html, env, _markdown(True), _markdown(False))
+        read = read_html(body, raw_html, env, _markdown(True, blocks), _markdown(False, blocks))
         if read.unclosed is not None:
             raise BuildFailed([_unclosed(path, body_line + read.unclosed)])
         tokens = read.tokens
         words = COMMENT.sub(" ", body)
     else:
-        tokens = _markdown(raw_html).parse(body, env)
+        tokens = _markdown(raw_html, blocks).parse(body, env)
     dropped = _dropped_by_depth(tokens, body)
     if dropped is not None:
         raise BuildFailed([_too_deep(path, body_line + dropped)])
-    md = _markdown(raw_html)
+    misplaced = _block_problems(tokens, body, body_line, path, blocks)
+    if misplaced:
+        raise BuildFailed(misplaced)
+    md = _markdown(raw_html, blocks)
     rendered = Rendered(
         html=md.renderer.render(tokens, md.options, env),
         first_paragraph=(
@@ -233,6 +261,102 @@ def _too_deep(path: str, line: int) -> ContentError:
         line=line,
         hint="flatten the quoting (quote only the message that matters) or the list",
     )
+
+
+#: The container plugin's name: its tokens are container_block_open and _close.
+_BLOCK = "block"
+_BLOCK_OPEN = f"container_{_BLOCK}_open"
+
+
+def _use_blocks(md: MarkdownIt, labels: dict[str, str]) -> None:
+    """``::: type`` ... ``:::`` as a labelled <aside>. Any word after ``:::`` opens a
+    block, known or not, so that a mistyped type is an error rather than text."""
+
+    def render(_renderer: object, tokens: Sequence[Token], index: int, *_: object) -> str:
+        return _block_html(tokens[index], labels)
+
+    container_plugin(md, _BLOCK, validate=lambda params, *_: bool(params.strip()), render=render)
+    ruler = md.block.ruler
+    # The plugin closes a block nobody closed at the end of the document (or of the
+    # list item or quote it is in), and keeps quiet: every word after it would land in
+    # the block. Its rule sets state.line past the closing ::: only when there is one.
+    plain = ruler.__rules__[ruler.__find__(f"container_{_BLOCK}")].fn
+
+    def noting_unclosed(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        if not plain(state, start, end, silent):
+            return False
+        if not silent:
+            # The last block opened at ``start``: blocks nested in it start later.
+            opened = next(t for t in reversed(state.tokens)
+                          if t.type == _BLOCK_OPEN and t.map and t.map[0] == start)  # fmt: skip
+            opened.meta["closed"] = opened.map is not None and state.line > opened.map[1]
+        return True
+
+    ruler.at(f"container_{_BLOCK}", noting_unclosed,
+             {"alt": ["paragraph", "reference", "blockquote", "list"]})  # fmt: skip
+
+
+def _block_html(token: Token, labels: dict[str, str]) -> str:
+    if token.nesting != 1:
+        return "</aside>\n"
+    kind = token.info.split(maxsplit=1)[0]
+    # The label is text every reader gets, screen readers included, read where it
+    # stands. role=note keeps the aside from being a landmark: an aside named by
+    # aria-label is one, and an edition with two "Why it matters" would have two
+    # landmarks of one name (axe-core's landmark-unique), ten items thirty landmarks.
+    return (
+        f'<aside class="block block-{kind}" role="note">'
+        f'<p class="block-label">{escapeHtml(labels[kind])}</p>\n'
+    )
+
+
+def _block_problems(
+    tokens: Sequence[Token], body: str, body_line: int, path: str, blocks: Blocks
+) -> list[SiteError]:
+    """Every block that is not what its editor meant, each an error at its ``:::``."""
+    opened = [token for token in tokens if token.type == _BLOCK_OPEN and token.map]
+    if not opened:  # most bodies: no need to split them into lines
+        return []
+    lines = body.split("\n")
+    types = [kind for kind, _label in blocks]
+    found: list[SiteError] = []
+    for token in opened:
+        first = token.map[0] if token.map else 0
+        col = lines[first].find(token.markup) + 1 if first < len(lines) else None
+        found += [
+            ContentError(message, path=path, line=body_line + first, col=col, hint=hint)
+            for message, hint in _block_faults(token, types)
+        ]
+    return found
+
+
+def _block_faults(token: Token, types: list[str]) -> list[tuple[str, str]]:
+    """A block's type unknown, words after its type, or no ``:::`` closing it."""
+    faults: list[tuple[str, str]] = []
+    kind, *rest = token.info.split(maxsplit=1)
+    if kind not in types:
+        faults.append((f"unknown block type {kind!r}", _other_types(kind, types)))
+    elif rest:
+        faults.append(
+            (
+                f"the words after '::: {kind}' would be left out of the page: {rest[0]!r}",
+                f"write '::: {kind}' alone on its line, and the words on the next",
+            )
+        )
+    if not token.meta.get("closed", True):
+        faults.append(
+            (
+                "this block is never closed: every line after it would land inside it",
+                "add a line with ::: where the block ends",
+            )
+        )
+    return faults
+
+
+def _other_types(kind: str, types: list[str]) -> str:
+    if not types:
+        return "site.yaml's `blocks: {}` defines no block types; write \\::: to show the colons"
+    return suggest(kind.lower(), types) or "the block types site.yaml defines: " + ", ".join(types)
 
 
 def _unclosed(path: str, line: int) -> ContentError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.newsletter.plaintext import References, html_text
+from generator.reading.markup import render
 from generator.text.lines import WIDTH, wrap
 
 LONG_URL = "https://example.org/" + "a" * 90
@@ -177,6 +178,46 @@ def test_a_markdown_document_reads_as_a_whole() -> None:
         "</li>\n</ol>\n</section>\n"
     )
     assert text_of(html) == ("News\n\nRead this [1].^1\n\n- one\n- two\n\n--------\n\n1. A note.")
+
+
+def blocks_text(body: str) -> str:
+    """The plain text of a Markdown body with the default briefing blocks."""
+    blocks = (("why", "Why it matters"), ("watch", "What to watch"), ("number", "The number"))
+    return text_of(render(body, blocks=blocks).html)
+
+
+def test_a_briefing_block_is_its_label_on_a_line_above_its_text() -> None:
+    body = (
+        "The talks resumed.\n\n"
+        "::: why\nThe corridor carried 33 million tonnes of grain last year, more than any "
+        "other route out of the region.\n:::\n\n"
+        "::: watch\n- Talks on *Thursday*.\n- A [vote](https://example.org/vote).\n:::\n\n"
+        "After the blocks."
+    )
+    assert blocks_text(body) == (
+        "The talks resumed.\n\n"
+        "Why it matters:\n"
+        "The corridor carried 33 million tonnes of grain last year, more than any\n"
+        "other route out of the region.\n\n"
+        "What to watch:\n- Talks on Thursday.\n- A vote [1].\n\n"
+        "After the blocks."
+    )
+
+
+def test_a_block_label_is_said_once_whatever_the_block_holds() -> None:
+    assert blocks_text("::: why\nOne.\n\nTwo.\n:::") == "Why it matters:\nOne.\n\nTwo."
+    assert blocks_text("::: number\n```\n33m\n```\n:::") == "The number:\n    33m"
+    assert blocks_text("::: why\n:::\n\nAfter.") == "Why it matters:\n\nAfter."
+    assert blocks_text(":::: why\n::: number\n33\n:::\n::::") == "Why it matters:\nThe number:\n33"
+
+
+def test_a_block_in_a_quote_keeps_the_quote_marks_on_its_label() -> None:
+    assert blocks_text("> ::: why\n> Quoted.\n> :::") == "> Why it matters:\n> Quoted."
+
+
+def test_a_label_that_ends_in_a_question_mark_takes_no_colon() -> None:
+    html = '<aside class="block"><p class="block-label">Why now?</p>\n<p>Because.</p>\n</aside>'
+    assert text_of(html) == "Why now?\nBecause."
 
 
 # Known bugs, reported to the lead: each test fails once the bug is fixed (strict), so

@@ -445,3 +445,80 @@ def test_settings_of_other_generators_get_the_right_hint(key: str, hint: str) ->
     assert [str(e) for e in failed.value.errors] == [
         f"site.yaml:3:1: unknown key '{key}' in site.yaml; {hint}"
     ]
+
+
+# Briefing blocks ----------------------------------------------------------------------
+
+
+def test_blocks_default_to_why_watch_and_number() -> None:
+    assert dict(parse_config(MINIMAL).blocks) == {
+        "why": "Why it matters",
+        "watch": "What to watch",
+        "number": "The number",
+    }
+
+
+def test_blocks_in_site_yaml_replace_the_defaults_in_the_order_written() -> None:
+    config = parse_config(
+        MINIMAL + 'blocks:\n  number: "By the numbers"\n  fact-check: Fact check\n  q2: "Q&A"\n'
+    )
+    assert list(config.blocks.items()) == [
+        ("number", "By the numbers"),
+        ("fact-check", "Fact check"),
+        ("q2", "Q&A"),
+    ]
+
+
+@pytest.mark.parametrize("written", ["blocks: {}\n", "blocks:\n  {}\n"])
+def test_an_empty_blocks_mapping_means_no_block_types(written: str) -> None:
+    assert dict(parse_config(MINIMAL + written).blocks) == {}
+
+
+def test_blocks_left_empty_means_the_defaults() -> None:
+    assert parse_config(MINIMAL + "blocks:\n").blocks == parse_config(MINIMAL).blocks
+
+
+def test_the_blocks_of_a_config_cannot_be_changed_after_it_is_read() -> None:
+    config = parse_config(MINIMAL)
+    with pytest.raises(TypeError):
+        config.blocks["why"] = "Changed"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("written", "error"),
+    [
+        (
+            "blocks: [why, watch]\n",
+            "site.yaml:3:9: 'blocks' must be a mapping of block type to its label; "
+            'write one `why: "Why it matters"` line per block type, indented under blocks:',
+        ),
+        (
+            "blocks:\n  Why: Why it matters\n",
+            "site.yaml:4:3: 'blocks' has 'Why', which is not a block type; "
+            "write it in lower case: why",
+        ),
+        (
+            "blocks:\n  why it: Why it matters\n",
+            "site.yaml:4:3: 'blocks' has 'why it', which is not a block type; "
+            "name a type with lower-case letters, digits and '-', e.g. why or fact-check",
+        ),
+        (
+            "blocks:\n  why:\n",
+            "site.yaml:4:3: 'blocks' gives the block type 'why' a label that must be text, "
+            "not an empty entry; write the words readers see above the block: "
+            '`why: "Why it matters"`',
+        ),
+        (
+            'blocks:\n  stakes: "  "\n',
+            "site.yaml:4:3: 'blocks' gives the block type 'stakes' a label that is empty; "
+            'write the words readers see above the block: `stakes: "..."`',
+        ),
+        (
+            "blocks:\n  watch: [a, b]\n",
+            "site.yaml:4:3: 'blocks' gives the block type 'watch' a label that must be text, "
+            'not a list; write the words readers see above the block: `watch: "What to watch"`',
+        ),
+    ],
+)
+def test_blocks_errors(written: str, error: str) -> None:
+    assert errors_of(MINIMAL + written) == [error]
