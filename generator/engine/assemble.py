@@ -16,7 +16,7 @@ from generator.errors import (
     SiteError,
     plural,
 )
-from generator.model.records import Document, EditionNote, PageDocument, Site
+from generator.model.records import Document, EditionNote, PageDocument, Site, StoryNote
 from generator.plan.page import Page
 from generator.plan.pages import plan
 from generator.project.config import SiteConfig
@@ -52,6 +52,7 @@ def assemble(
         errors.extend([_no_items(options, len(inputs.discovery.seen))])
     documents = [p.document for p in parsed if isinstance(p.document, Document)]
     notes = [(p.document, p.rendered) for p in parsed if isinstance(p.document, EditionNote)]
+    stories = [(p.document, p.rendered) for p in parsed if isinstance(p.document, StoryNote)]
     standalone = [
         (p.document, p.rendered)
         for p in parsed
@@ -76,7 +77,14 @@ def assemble(
         due_pairs = [(d, rendered[d.path]) for d in due]
         preview_size = _preview_size(config, inputs.theme)
         site, collisions = collect_site(
-            config, due_pairs, notes, files, standalone, preview_size, _static_pictures(inputs)
+            config,
+            due_pairs,
+            notes,
+            files,
+            standalone,
+            preview_size,
+            _static_pictures(inputs),
+            stories,
         )
         errors.extend(collisions)
     with clock.stage("plan"):
@@ -115,7 +123,8 @@ def _planned(
     if not earlier:
         errors.extend(clashes)
     planned = {page.file for page in pages}
-    errors.extend(missing_files((*site.items, *site.pages), planned, site.config))
+    stories = [group.story for group in site.stories]
+    errors.extend(missing_files((*site.items, *site.pages, *stories), planned, site.config))
     errors.extend(_missing_preview(site.config, planned))
     return pages
 
@@ -188,7 +197,7 @@ def _missing_preview(config: SiteConfig, planned: Collection[str]) -> list[SiteE
     ]
 
 
-def _is_draft(document: Document | EditionNote | PageDocument) -> bool:
+def _is_draft(document: Document | EditionNote | PageDocument | StoryNote) -> bool:
     if isinstance(document, Document):
         return document.meta.draft
     return isinstance(document, PageDocument) and document.draft

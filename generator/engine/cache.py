@@ -30,13 +30,15 @@ from generator.model.records import (
     Link,
     PageDocument,
     Rendered,
+    StoryNote,
+    Withdrawal,
 )
 from generator.text import schema
 from generator.text.yamltext import Position
 
 CACHE_DIR = ".briefing-cache"
 #: Bumped whenever what the cache holds changes shape.
-FORMAT = 12
+FORMAT = 13
 #: Libraries whose output ends up in pages: a new version may change a page.
 LIBRARIES = (
     "markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "feedgen", "PyYAML", "Pillow",
@@ -68,7 +70,7 @@ class Parsed:
 
     #: Path relative to the content folder, '/'-separated.
     rel: str
-    document: Document | EditionNote | PageDocument
+    document: Document | EditionNote | PageDocument | StoryNote
     rendered: Rendered
     #: What the editor should know about the file, though it did not stop the build.
     warnings: tuple[SiteWarning, ...] = ()
@@ -97,6 +99,15 @@ def encode(parsed: Parsed) -> tuple[str, str]:
             "body_line": doc.body_line,
             "value_at": {k: [p.line, p.col] for k, p in doc.value_at.items()},
         }
+    elif isinstance(doc, StoryNote):
+        data = {
+            "kind": "story",
+            "slug": doc.slug,
+            "title": doc.title,
+            "image": _image_data(doc.image),
+            "body_line": doc.body_line,
+            "value_at": {k: [p.line, p.col] for k, p in doc.value_at.items()},
+        }
     else:
         data = {"kind": "item", **_document_data(doc)}
     data["rel"] = parsed.rel
@@ -113,7 +124,7 @@ def decode(text: str, html: str, path_of: Callable[[str], str]) -> Parsed:
     data = json.loads(text)
     rel = _str(data["rel"])
     kind = data["kind"]
-    document: Document | EditionNote | PageDocument
+    document: Document | EditionNote | PageDocument | StoryNote
     if kind == "note":
         document = EditionNote(
             path=path_of(rel),
@@ -126,6 +137,16 @@ def decode(text: str, html: str, path_of: Callable[[str], str]) -> Parsed:
         document = _document(data, path_of(rel))
     elif kind == "page":
         document = _page(data, path_of(rel))
+    elif kind == "story":
+        document = StoryNote(
+            path=path_of(rel),
+            slug=_str(data["slug"]),
+            title=_opt_str(data["title"]),
+            image=_lead_image(data["image"]),
+            body="",
+            body_line=_int(data["body_line"]),
+            value_at=_positions(data["value_at"]),
+        )
     else:
         raise ValueError(f"unknown kind of record {kind!r}")
     warnings = tuple(
@@ -162,9 +183,17 @@ def _document_data(doc: Document) -> dict[str, Any]:
             "updated": meta.updated.isoformat() if meta.updated else None,
             "corrections": [[c.date.isoformat(), c.text] for c in meta.corrections],
             "author": list(meta.author),
-            "image": [meta.image.src, meta.image.alt, meta.image.credit] if meta.image else None,
+            "image": _image_data(meta.image),
+            "story": meta.story,
+            "withdrawn": [meta.withdrawn.date.isoformat(), meta.withdrawn.reason]
+            if meta.withdrawn
+            else None,
         },
     }
+
+
+def _image_data(image: LeadImage | None) -> list[str | None] | None:
+    return [image.src, image.alt, image.credit] if image else None
 
 
 def _extra(value: Any) -> Mapping[str, Any]:
@@ -237,6 +266,8 @@ def _document(data: dict[str, Any], path: str) -> Document:
             ),
             author=tuple(_str(name) for name in _list(meta["author"])),
             image=_lead_image(meta["image"]),
+            story=_opt_str(meta["story"]),
+            withdrawn=_withdrawal(meta["withdrawn"]),
         ),
         # The body is not kept: its rendered HTML is cached beside it, and nothing
         # else reads it.
@@ -244,6 +275,13 @@ def _document(data: dict[str, Any], path: str) -> Document:
         body_line=_int(data["body_line"]),
         value_at=_positions(data["value_at"]),
     )
+
+
+def _withdrawal(data: Any) -> Withdrawal | None:
+    if data is None:
+        return None
+    when, reason = _list(data)
+    return Withdrawal(_moment(when), _str(reason))
 
 
 def _lead_image(data: Any) -> LeadImage | None:

@@ -24,6 +24,10 @@ EDITIONS_DIR = "editions"
 PAGES_DIR = "pages"
 
 
+#: Editors' files for running stories live in content/stories/<slug>.md.
+STORIES_DIR = "stories"
+
+
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
     site_dir: Path = Path(".")

@@ -9,7 +9,13 @@ from pathlib import Path
 
 from generator.engine import cache, workers
 from generator.engine.cache import Parsed
-from generator.engine.options import CONTENT_DIR, EDITIONS_DIR, PAGES_DIR, BuildOptions
+from generator.engine.options import (
+    CONTENT_DIR,
+    EDITIONS_DIR,
+    PAGES_DIR,
+    STORIES_DIR,
+    BuildOptions,
+)
 from generator.engine.state import Inputs, Session
 from generator.errors import (
     BuildFailed,
@@ -17,7 +23,7 @@ from generator.errors import (
     SiteError,
     SiteWarning,
 )
-from generator.model.records import Document, EditionNote, PageDocument
+from generator.model.records import Document, EditionNote, PageDocument, StoryNote
 from generator.project.config import CONFIG_FILE, SiteConfig, config_from, read_config
 from generator.project.theme import find_theme, read_theme
 from generator.reading import content, markup
@@ -136,9 +142,11 @@ def parse_one(source: Source, config: SiteConfig) -> Parsed | BuildFailed:
     warnings = tuple(_stray_warning(stray, source.path) for stray in strays)
     source = replace(source, text=text) if strays else source
     try:
-        document: EditionNote | PageDocument | Document
+        document: EditionNote | PageDocument | StoryNote | Document
         if source.rel.parts[0] == EDITIONS_DIR:
             document = content.parse_edition(source)
+        elif source.rel.parts[0] == STORIES_DIR and len(source.rel.parts) > 1:
+            document = content.parse_story(source)
         elif source.rel.parts[0] == PAGES_DIR and len(source.rel.parts) > 1:
             document = content.parse_page(source)
         else:

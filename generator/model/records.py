@@ -65,6 +65,10 @@ class ItemMeta:
     author: tuple[str, ...] = ()
     #: The lead picture, for the top of the item and link previews.
     image: LeadImage | None = None
+    #: The running story it belongs to, as the editor wrote its name.
+    story: str | None = None
+    #: When and why the item was withdrawn: its page then says so, and nothing else.
+    withdrawn: Withdrawal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +107,15 @@ class Correction:
     date: dt.datetime
     #: Plain text, as the editor wrote it.
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawal:
+    """An item taken back after publication: its page stays, saying when and why."""
+
+    date: dt.datetime
+    #: Plain text, as the editor wrote it.
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +169,21 @@ class EditionNote:
     title: str | None
     body: str
     body_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoryNote:
+    """An editor's file for a running story (content/stories/<slug>.md): its title, a
+    paragraph that sums it up, and a picture."""
+
+    path: str
+    #: The story's slug, from the file name.
+    slug: str
+    title: str | None
+    image: LeadImage | None
+    body: str
+    body_line: int
+    value_at: Mapping[str, Position]
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +277,29 @@ class Tag:
 
 
 @dataclass(frozen=True, slots=True)
+class Story:
+    """A running story (the grain deal, a trial) that items follow across editions."""
+
+    #: As the first item naming it wrote it.
+    name: str
+    slug: str
+    #: Site path of the story's page.
+    url: str
+    #: The heading of its page: its file's title, else its name.
+    title: str
+    #: Its file's paragraph as HTML, and as plain text for descriptions and feeds.
+    summary_html: str = ""
+    summary: str = ""
+    image: Picture | None = None
+    #: Its file, when the editor wrote one.
+    path: str | None = None
+    #: Links and pictures in its file, its picture's first, for the link checks.
+    links: tuple[Link, ...] = ()
+    #: The files its file links to (its picture), published beside its page.
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
     """One summarised article, ready for the templates."""
 
@@ -290,6 +341,11 @@ class Item:
     authors: tuple[Author, ...] = ()
     #: The lead picture, resolved.
     image: Picture | None = None
+    #: The running story it belongs to.
+    story: Story | None = None
+    #: When and why it was withdrawn; a withdrawn item keeps nothing of its text (its
+    #: body, summary and picture are gone from the model), only its title and this.
+    withdrawn: Withdrawal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +414,14 @@ class AuthorGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class StoryGroup:
+    """A running story with its items, newest first."""
+
+    story: Story
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """Everything the templates and feeds are rendered from."""
 
@@ -376,6 +440,11 @@ class Site:
     menu: tuple[MenuLink, ...] = ()
     #: Sorted by author slug.
     authors: tuple[AuthorGroup, ...] = ()
+    #: Latest activity first (the date of a story's newest item), then by slug.
+    stories: tuple[StoryGroup, ...] = ()
+    #: Items withdrawn after publication, newest first: in no list, edition or index,
+    #: each at its address with the notice, and in the feeds that carried it.
+    withdrawn: tuple[Item, ...] = ()
     #: site.yaml's link-preview picture for pages without one of their own.
     preview: Picture | None = None
     #: The width and height of each picture in the site's static/ folder, by site path,

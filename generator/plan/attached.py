@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from generator.errors import OutputError
-from generator.model.records import Attachment, Item, Site, SitePage
+from generator.model.records import Attachment, Item, Site, SitePage, Story
 from generator.pictures.cache import PictureCache
 from generator.pictures.resize import can_resize, copy_name, resized
 from generator.plan.graph import Inputs
@@ -30,10 +30,14 @@ def attachment_pages(site: Site, pictures: PictureCache | None) -> list[Page]:
 
 def _linked(site: Site) -> Iterator[tuple[Attachment, str]]:
     """Each file an item or page links to, with the path of the first one linking it."""
-    linkers: list[Item | SitePage] = [*site.items, *site.pages]
+    linkers: list[Item | SitePage | Story] = [
+        *site.items,
+        *site.pages,
+        *(group.story for group in site.stories),
+    ]
     for linking in linkers:
         for attachment in linking.attachments:
-            yield attachment, linking.path
+            yield attachment, linking.path or ""
 
 
 def smaller_copies(site: Site) -> list[tuple[Attachment, str]]:

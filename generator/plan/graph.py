@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from generator.model.records import Edition, Item, Site
+from generator.model.records import Edition, Item, Site, Story
 from generator.text.schema import thawed
 from generator.text.urls import OutputPath
 
@@ -51,6 +51,11 @@ class Inputs:
     @staticmethod
     def body(item: Item) -> str:
         return f"body:{item.url}"
+
+    @staticmethod
+    def story(story: Story) -> str:
+        """A story's own words: its title, paragraph and picture."""
+        return f"story:{story.slug}"
 
     @staticmethod
     def edition(edition: Edition) -> str:
@@ -102,6 +107,9 @@ def item_card(item: Item, edition: str) -> str:
             *(f"{c.date.isoformat()}\1{c.text}" for c in item.corrections), "\2",
             *(f"{a.name}\1{a.slug}\1{a.url}\1{a.link}" for a in item.authors), "\2",
             repr(item.image),
+            *((item.story.slug, item.story.title, item.story.url) if item.story else ("\1",)),
+            *((item.withdrawn.date.isoformat(), item.withdrawn.reason) if item.withdrawn
+              else ("\1",)),
         )
     )  # fmt: skip
 
@@ -127,8 +135,10 @@ def versions(site: Site) -> dict[str, str]:
         day = edition.date.isoformat()
         found[f"edition:{day}"] = edition_heading(edition)
         found[f"intro:{day}"] = _digest((edition.intro_html,))
-    for item in site.items:
-        found[f"card:{item.url}"] = item_card(item, found[f"edition:{item.edition.isoformat()}"])
+    for item in (*site.items, *site.withdrawn):
+        # A withdrawn item's edition may be gone with it.
+        heading = found.get(f"edition:{item.edition.isoformat()}", "\1")
+        found[f"card:{item.url}"] = item_card(item, heading)
         # A picture's size is written into the body's <img>: part of the body.
         found[f"body:{item.url}"] = _digest(
             (item.html, *(f"{a.file}\1{a.width}\1{a.height}" for a in item.attachments))
@@ -142,6 +152,12 @@ def versions(site: Site) -> dict[str, str]:
                 json.dumps(thawed(page.extra), ensure_ascii=False),
                 *(f"{a.file}\1{a.width}\1{a.height}" for a in page.attachments),
             )
+        )  # fmt: skip
+    for group in site.stories:
+        story = group.story
+        found[Inputs.story(story)] = _digest(
+            (story.name, story.title, story.summary_html, repr(story.image),
+             *(f"{a.file}\1{a.width}\1{a.height}" for a in story.attachments))
         )  # fmt: skip
     # Every page shows the menu, and with it the titles of the pages it names.
     found["menu"] = _digest(f"{m.title}\1{m.url}\1{m.external}" for m in site.menu)

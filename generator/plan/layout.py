@@ -11,7 +11,7 @@ from generator.plan.graph import Inputs
 from generator.plan.page import PARTING, Page
 from generator.render.discovery import UNLISTED
 from generator.render.templates import Context, page_path, paginate
-from generator.render.views import SEARCH_PAGE, View, Views
+from generator.render.views import SEARCH_PAGE, View, Views, story_neighbours
 from generator.search.documents import FILTERS
 from generator.text.urls import (
     output_file,
@@ -120,7 +120,7 @@ def html_pages(site: Site, views: Views) -> list[Page]:
         lambda: {"years": views.archive(), "edition_count": len(editions)},
     )
     layout.listing("items.html", "items/", "the list of all items", site.items, Inputs(), dict)
-    corrected = [item for item in site.items if item.corrections]
+    corrected = [*(item for item in site.items if item.corrections), *site.withdrawn]
     layout.page(
         "corrections.html",
         "corrections/",
@@ -129,8 +129,18 @@ def html_pages(site: Site, views: Views) -> list[Page]:
         lambda: {"corrections": views.corrections()},
     )
     _item_pages(layout, site.items)
+    for item in site.withdrawn:
+        # Its address stays, for readers who saw or linked it: the notice alone.
+        layout.page(
+            "withdrawn.html",
+            item.url,
+            item.path,
+            Inputs((Inputs.card(item),)),
+            lambda item=item: {"item": views.card(item)},  # type: ignore[misc]
+        )
     _group_pages(layout, site)
     _author_pages(layout, site)
+    _story_pages(layout, site)
     if site.config.search:
         filters = [View(name=name, label=label) for name, label in FILTERS]
         layout.page(
@@ -157,6 +167,8 @@ def _item_page(layout: Layout, items: Sequence[Item], index: int) -> None:
     item = items[index]
     newer = items[index - 1] if index > 0 else None
     older = items[index + 1] if index + 1 < len(items) else None
+    earlier, latest = story_neighbours(item, views.in_story)
+    in_story = views.in_story.get(item.url)
     layout.page(
         "item.html",
         item.url,
@@ -166,8 +178,15 @@ def _item_page(layout: Layout, items: Sequence[Item], index: int) -> None:
                 Inputs.card(item),
                 Inputs.body(item),
                 *(Inputs.card(other) for other in (newer, older) if other),
+                # Its story's box: the items it lists, and the story's latest.
+                *(Inputs.card(other) for other in (*earlier, latest) if other),
             ),
-            ("newer" if newer else "", "older" if older else ""),
+            (
+                "newer" if newer else "",
+                "older" if older else "",
+                # Its story's box counts the story's items.
+                *((f"story {len(in_story[0])} {in_story[1]}",) if in_story else ()),
+            ),
         ),
         lambda: {
             "item": views.item(item),
@@ -242,6 +261,39 @@ def _author_pages(layout: Layout, site: Site) -> None:
             group.items,
             Inputs(facts=(_author_facts(author, len(group.items)),)),
             lambda group=group: {"author": views.author(group.author, len(group.items))},  # type: ignore[misc]
+        )
+
+
+def _story_pages(layout: Layout, site: Site) -> None:
+    """An index of running stories and a page of each, when items follow stories."""
+    if not site.stories:
+        return
+    views = layout.views
+    layout.page(
+        "stories.html",
+        "stories/",
+        "the stories index",
+        Inputs(
+            tuple(Inputs.story(g.story) for g in site.stories),
+            tuple(
+                f"{g.story.slug}\0{len(g.items)}\0{g.items[0].date.isoformat()}"
+                for g in site.stories
+            ),
+        ),  # fmt: skip
+        lambda: {"stories": [views.story_entry(group) for group in site.stories]},
+    )
+    for group in site.stories:
+        story = group.story
+        layout.listing(
+            "story.html",
+            story.url,
+            f"the page of story '{story.name}'",
+            group.items,
+            Inputs((Inputs.story(story),), (str(len(group.items)),)),
+            lambda group=group: {  # type: ignore[misc]
+                "story": views.story(group.story, len(group.items)),
+                "picture": views.picture(group.story.image),
+            },
         )
 
 

@@ -33,6 +33,7 @@ from generator.render.views import Views
 from generator.text.urls import (
     OutputPath,
     is_inside,
+    output_file,
     portability_problem,
     portable_key,
 )
@@ -61,7 +62,10 @@ def plan(
     for file, data in github_pages_files(config).items():
         pages.append(_fixed(file, "GitHub Pages settings", data))
     pages.append(_fixed("robots.txt", "robots.txt", render_robots(config)))
-    for sitemap in sitemap_files(config, [page.file for page in pages]):
+    # A withdrawn item's page is kept for those who have its address, not offered anew.
+    withdrawn = {output_file(item.url) for item in site.withdrawn}
+    listed = [page.file for page in pages if page.file not in withdrawn]
+    for sitemap in sitemap_files(config, listed):
         inputs = Inputs(("site",), (str(sitemap.index), *sitemap.urls))
         pages.append(Page(sitemap.file, "the sitemap", None, inputs, sitemap.render))
     pages += _site_static_pages(theme)
@@ -264,7 +268,7 @@ def _feed_pages(site: Site, views: Views) -> list[Page]:
     writer = FeedWriter(views)
     pages = []
     for feed in site_feeds(site, views):
-        keys = ["site"]
+        keys = ["site", *((Inputs.story(feed.story),) if feed.story else ())]
         for edition in feed.editions:
             keys += Inputs.edition_full(edition)
         for item in feed.items:

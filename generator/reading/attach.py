@@ -13,12 +13,22 @@ A link to a local file that the build does not publish is an error at the link.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from generator.errors import ContentError, SiteError
-from generator.model.records import Attachment, Item, Link, SitePage
+from generator.model.records import (
+    Attachment,
+    Document,
+    Item,
+    LeadImage,
+    Link,
+    Picture,
+    SitePage,
+    Story,
+    StoryNote,
+)
 from generator.project.config import SiteConfig
 from generator.reading.assets import Asset
 from generator.reading.sources import MARKDOWN_SUFFIXES
@@ -140,7 +150,7 @@ def _local_path(url: str) -> str | None:
 
 
 def missing_files(
-    items: Iterable[Item | SitePage], files: Collection[str], config: SiteConfig
+    items: Iterable[Item | SitePage | Story], files: Collection[str], config: SiteConfig
 ) -> Iterator[SiteError]:
     """Links and images to files of this site (not pages) that the build does not write."""
     for item in items:
@@ -164,18 +174,19 @@ def _suffix(path: str) -> str:
     return posixpath.splitext(name)[1].lower() if not path.endswith("/") else ""
 
 
-def _missing(link: Link, item: Item | SitePage, path: str, config: SiteConfig) -> SiteError:
+def _missing(link: Link, item: Item | SitePage | Story, path: str, config: SiteConfig) -> SiteError:
     written = urlsplit(link.url).path
+    linking = item.path or ""  # a story links files only from a file of its own
     if written.startswith("/") or link.url.startswith(config.url):
         where = f"static/{path}"
         hint = "put the file in the site's static/ folder, or correct the link"
     else:
-        folder = posixpath.dirname(item.path)
+        folder = posixpath.dirname(linking)
         where = posixpath.normpath(posixpath.join(folder, unquote(written)))
-        hint = f"put the file beside {posixpath.basename(item.path)}, or correct the link"
+        hint = f"put the file beside {posixpath.basename(linking)}, or correct the link"
     return ContentError(
         f"links to {link.url}, but there is no such file (looked for {where})",
-        path=item.path,
+        path=linking,
         line=link.line,
         col=link.col,
         hint=hint,
@@ -190,3 +201,41 @@ class ContentFiles:
     rels: Mapping[str, str] = field(default_factory=dict)
     #: Every file that is not Markdown, by path relative to content/.
     assets: Mapping[str, Asset] = field(default_factory=dict)
+
+
+def lead_picture(
+    url: str,
+    found: Sequence[Attachment],
+    lead: LeadImage | None,
+    config: SiteConfig,
+    doc: Document | StoryNote,
+    errors: list[SiteError],
+) -> Picture | None:
+    """The lead picture of the item (or story) at ``url``: at the site path its file is published
+    to, with its size from the item's ``found`` attachments. A picture that is not a
+    file of the content folder is an error: its name, taken as a site path
+    (``../.git/config``), would be every page's link-preview picture."""
+    if lead is None:
+        return None
+    if lead.src.startswith("https://"):
+        return Picture(lead.src, True, lead.alt, lead.credit)
+    target = internal_target(lead.src, url, config.base_path, config.url)
+    path = target[0] if target else lead.src
+    sized = next((a for a in found if a.file == path), None)
+    if sized is None and is_page_path(path):  # a missing picture file: missing_files says
+        errors.append(
+            ContentError.at(
+                f"'image' names {lead.src}, but there is no such file beside the item",
+                path=doc.path,
+                where=doc.value_at.get("image"),
+                hint="put the picture beside the item and give its name, or an https address",
+            )
+        )
+    return Picture(
+        path,
+        False,
+        lead.alt,
+        lead.credit,
+        sized.width if sized else None,
+        sized.height if sized else None,
+    )

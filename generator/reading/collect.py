@@ -25,7 +25,6 @@ from generator.model.records import (
     Edition,
     EditionNote,
     Item,
-    LeadImage,
     Link,
     PageDocument,
     Picture,
@@ -35,15 +34,18 @@ from generator.model.records import (
     Rendered,
     Section,
     Site,
+    Story,
+    StoryNote,
     Tag,
     TagGroup,
+    Withdrawal,
 )
 from generator.project.config import SiteConfig
 from generator.reading.attach import (
     ContentFiles,
     attachment_problems,
     attachments,
-    is_page_path,
+    lead_picture,
 )
 from generator.reading.bylines import item_bylines
 from generator.reading.collisions import derived_id, id_collisions, url_collisions
@@ -57,8 +59,9 @@ from generator.reading.naming import (
     publisher_path,
     tag_path,
 )
+from generator.reading.stories import running_stories, story_groups
 from generator.text.schema import suggest
-from generator.text.urls import expand_permalink, internal_target, slugify
+from generator.text.urls import expand_permalink, slugify
 
 
 def collect_site(
@@ -69,24 +72,28 @@ def collect_site(
     pages: Sequence[tuple[PageDocument, Rendered]] = (),
     preview_size: tuple[int, int] | None = None,
     static_pictures: Mapping[str, tuple[int, int]] | None = None,
+    stories: Sequence[tuple[StoryNote, Rendered]] = (),
 ) -> tuple[Site, list[SiteError]]:
     """Build the site model; return it with every problem found across items.
 
     ``files`` names the other files of the content folder, which items may link to;
     ``pages`` are the standalone pages (About, Subscribe); ``preview_size`` is the
-    width and height of site.yaml's preview picture, when the site has its file.
+    width and height of site.yaml's preview picture, when the site has its file;
+    ``stories`` are the files of running stories.
     """
     files = files or ContentFiles()
     errors: list[SiteError] = []
     # Oldest first by (date, path) so that "the first spelling" of a name is stable.
     # Timestamps, not aware datetimes: comparing those converts both to UTC every time.
     ordered = sorted(documents, key=lambda pair: (pair[0].meta.date.timestamp(), pair[0].path))
-    names = _Names.of(ordered, config, files, errors)
+    names = _Names.of(ordered, config, files, errors, stories)
     items = [_item(doc, rendered, names) for doc, rendered in ordered]
     docs = {doc.path: doc for doc, _ in documents}
     errors.extend(url_collisions(items, docs))
     errors.extend(id_collisions([item for item in items if docs[item.path].meta.id], docs))
     items.sort(key=lambda item: (-item.date.timestamp(), item.slug, item.path))
+    withdrawn = tuple(item for item in items if item.withdrawn)
+    items = [item for item in items if not item.withdrawn]
 
     editions, note_errors = _editions(items, notes, config)
     errors.extend(note_errors)
@@ -114,6 +121,8 @@ def collect_site(
             AuthorGroup(group[0].authors[_slugs(group[0]).index(slug)], group)
             for slug, group in _group(items, _slugs)
         ),
+        stories=story_groups(items),
+        withdrawn=withdrawn,
         preview=_preview(config, preview_size),
         static_pictures=MappingProxyType(dict(static_pictures or {})),
     )
@@ -137,6 +146,7 @@ class _Names:
     bylines: dict[str, tuple[Author, ...]]
     #: Ids the editors gave; derived ids must not take one of them.
     taken: set[str]
+    stories: dict[str, Story]
 
     @classmethod
     def of(
@@ -145,6 +155,7 @@ class _Names:
         config: SiteConfig,
         files: ContentFiles,
         errors: list[SiteError],
+        stories: Sequence[tuple[StoryNote, Rendered]] = (),
     ) -> _Names:
         tags = first_by_slug(
             [(name, doc, "tags") for doc, _ in ordered for name in doc.meta.tags],
@@ -164,6 +175,7 @@ class _Names:
             sections={name.casefold(): name for name in config.sections},
             bylines=item_bylines(ordered, config, errors),
             taken={doc.meta.id for doc, _ in ordered if doc.meta.id},
+            stories=running_stories(ordered, stories, files, config, errors),
         )  # fmt: skip
 
 
@@ -182,13 +194,21 @@ def _item(doc: Document, rendered: Rendered, names: _Names) -> Item:
         day=f"{local.day:02d}",
         slug=slug,
     )
-    rel = names.files.rels.get(doc.path, "")
-    body = _from_body(doc, rendered)
-    found = attachments(body["links"], rel, doc.path, url, names.files.assets, config)
-    names.errors.extend(
-        attachment_problems(body["links"], rel, doc.path, names.files.assets, config)
-    )
     meta = doc.meta
+    found: tuple[Attachment, ...]
+    image: Picture | None
+    if meta.withdrawn is not None:
+        # Nothing of what was withdrawn reaches the site: no body, summary or picture,
+        # and so none of the files beside it.
+        body, found, image = _withdrawn_body(meta.withdrawn), (), None
+    else:
+        rel = names.files.rels.get(doc.path, "")
+        body = _from_body(doc, rendered)
+        found = attachments(body["links"], rel, doc.path, url, names.files.assets, config)
+        names.errors.extend(
+            attachment_problems(body["links"], rel, doc.path, names.files.assets, config)
+        )
+        image = lead_picture(url, found, meta.image, config, doc, names.errors)
     return Item(
         path=doc.path,
         title=meta.title,
@@ -206,12 +226,24 @@ def _item(doc: Document, rendered: Rendered, names: _Names) -> Item:
         edition=edition_date(meta.date, config, meta.edition),
         extra=meta.extra,
         attachments=found,
-        image=_picture(url, found, meta.image, config, doc, names.errors),
+        image=image,
         updated=max((d for d in (meta.updated, *(c.date for c in meta.corrections)) if d),
                     default=None),
         corrections=meta.corrections,
         authors=names.bylines.get(doc.path, ()),
+        story=names.stories[slugify(meta.story)] if meta.story else None,
+        withdrawn=meta.withdrawn,
     )  # fmt: skip
+
+
+def _withdrawn_body(withdrawal: Withdrawal) -> dict[str, Any]:
+    return {
+        "summary": f"Withdrawn: {withdrawal.reason}",
+        "summary_is_lead": False,
+        "html": "",
+        "words": 0,
+        "links": (),
+    }
 
 
 def _preview(config: SiteConfig, size: tuple[int, int] | None) -> Picture | None:
@@ -244,44 +276,6 @@ def _from_body(doc: Document, rendered: Rendered) -> dict[str, Any]:
     }
 
 
-def _picture(
-    url: str,
-    found: Sequence[Attachment],
-    lead: LeadImage | None,
-    config: SiteConfig,
-    doc: Document,
-    errors: list[SiteError],
-) -> Picture | None:
-    """The lead picture of the item at ``url``: at the site path its file is published
-    to, with its size from the item's ``found`` attachments. A picture that is not a
-    file of the content folder is an error: its name, taken as a site path
-    (``../.git/config``), would be every page's link-preview picture."""
-    if lead is None:
-        return None
-    if lead.src.startswith("https://"):
-        return Picture(lead.src, True, lead.alt, lead.credit)
-    target = internal_target(lead.src, url, config.base_path, config.url)
-    path = target[0] if target else lead.src
-    sized = next((a for a in found if a.file == path), None)
-    if sized is None and is_page_path(path):  # a missing picture file: missing_files says
-        errors.append(
-            ContentError.at(
-                f"'image' names {lead.src}, but there is no such file beside the item",
-                path=doc.path,
-                where=doc.value_at.get("image"),
-                hint="put the picture beside the item and give its name, or an https address",
-            )
-        )
-    return Picture(
-        path,
-        False,
-        lead.alt,
-        lead.credit,
-        sized.width if sized else None,
-        sized.height if sized else None,
-    )
-
-
 def with_new_body(site: Site, item: Item, doc: Document, rendered: Rendered) -> tuple[Site, Item]:
     """The site as :func:`collect_site` makes it after an edit of ``item``'s body alone
     (its front matter unchanged), and the item as it now is."""
@@ -305,6 +299,7 @@ def with_new_body(site: Site, item: Item, doc: Document, rendered: Rendered) -> 
         editions=editions,
         publishers=tuple(dataclasses.replace(g, items=swap(g.items)) for g in site.publishers),
         authors=tuple(dataclasses.replace(g, items=swap(g.items)) for g in site.authors),
+        stories=tuple(dataclasses.replace(g, items=swap(g.items)) for g in site.stories),
     )
     return revised, new
 

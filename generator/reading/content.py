@@ -21,6 +21,8 @@ from generator.model.records import (
     ItemMeta,
     LeadImage,
     PageDocument,
+    StoryNote,
+    Withdrawal,
 )
 from generator.reading.sources import MARKDOWN_SUFFIXES, Source
 from generator.text import schema
@@ -204,7 +206,38 @@ def item_fields(zone: ZoneInfo) -> tuple[Field, ...]:
         Field("image", _image),
         Field("image_alt", schema.text),
         Field("image_credit", schema.text),
+        Field("story", _story, words=True),
+        Field("withdrawn", _withdrawn_in(zone)),
     )
+
+
+def _withdrawn_in(zone: ZoneInfo) -> schema.Coercer:
+    """``{date, reason}``: when the item was withdrawn, and why, for its readers."""
+    moment = datetime_in(zone)
+
+    def coerce(value: Any) -> Withdrawal:
+        if not isinstance(value, dict) or set(value) != {"date", "reason"}:
+            raise Invalid(
+                "must have a date and a reason",
+                hint='write `withdrawn: {date: 2025-07-24, reason: "It relied on a forged '
+                'document."}`',
+            )
+        return Withdrawal(moment(value["date"]), schema.text(value["reason"]))
+
+    return coerce
+
+
+def _story(value: Any) -> str:
+    """The name of the running story an item belongs to: one, with letters or digits."""
+    if isinstance(value, list):
+        raise Invalid(
+            "names one story, not a list",
+            hint="an item belongs to one running story; use tags: for the topics it shares",
+        )
+    name = schema.text(value)
+    if not slugify(name):
+        raise Invalid(f"has no letters or digits: {name!r}", hint="write e.g. `story: Grain deal`")
+    return name
 
 
 #: Front-matter keys of other generators (Jekyll, Hugo, Pelican, Eleventy, Zola), and
@@ -285,6 +318,17 @@ def _before_publication(
                 path=path,
                 where=where,
                 hint="an update comes after publication; check the two dates",
+            )
+        )
+    withdrawn = values.get("withdrawn")
+    if withdrawn is not None and withdrawn.date < published:
+        errors.append(
+            ContentError.at(
+                f"'withdrawn' is dated {withdrawn.date.isoformat()}, before 'date' "
+                f"({published.isoformat()})",
+                path=path,
+                where=mapping.value_at["withdrawn"],
+                hint="an item is withdrawn after it is published; check the two dates",
             )
         )
     for correction in values.get("corrections") or ():
@@ -431,6 +475,11 @@ def _bidi_notes(doc: Document) -> list[SiteWarning]:
 
 EDITION_FIELDS: tuple[Field, ...] = (Field("title", schema.text),)
 
+STORY_FIELDS: tuple[Field, ...] = (
+    Field("title", schema.text, doc="the heading of the story's page"),
+    Field("image", _image),
+)
+
 PAGE_FIELDS: tuple[Field, ...] = (
     Field("title", schema.text, required=True, doc="the page's heading"),
     Field("summary", schema.text),
@@ -495,3 +544,32 @@ def parse_edition(source: Source) -> EditionNote:
         return EditionNote(source.path, day, None, source.text, 1)
     values, halves, _ = _front_matter(source, EDITION_FIELDS, "edition front matter")
     return EditionNote(source.path, day, values["title"], halves.body, halves.body_line)
+
+
+def parse_story(source: Source) -> StoryNote:
+    """Parse a story's file, ``stories/<slug>.md``: the slug its items' ``story:`` makes."""
+    rel = PurePosixPath(source.rel)
+    slug = rel.stem
+    if len(rel.parts) != 2 or slugify(slug) != slug:
+        fixed = slugify(slug) or "grain-deal"
+        raise BuildFailed(
+            [
+                ContentError(
+                    f"a story's file is named after the story's slug, and {rel.name!r} is not one",
+                    path=source.path,
+                    hint=f"name it stories/{fixed}.md: the slug of `story: {slug}` in its items",
+                )
+            ]
+        )
+    if not source.text.startswith(FENCE):
+        return StoryNote(source.path, slug, None, None, source.text, 1, MappingProxyType({}))
+    values, halves, mapping = _front_matter(source, STORY_FIELDS, "story front matter")
+    return StoryNote(
+        source.path,
+        slug,
+        values["title"],
+        values["image"],
+        halves.body,
+        halves.body_line,
+        mapping.value_at,
+    )

@@ -63,9 +63,16 @@ def author_path(slug: str) -> str:
     return f"authors/{slug}/"
 
 
+def story_path(slug: str) -> str:
+    return f"stories/{slug}/"
+
+
 def edition_path(day: date) -> str:
     return f"editions/{day.isoformat()}/"
 
+
+#: The folder of a kind of name's pages, where it is not the name with an "s".
+_FOLDERS = {"story": "stories"}
 
 #: One spelling of a name as an item writes it: the name, the item's file, the key.
 Spelling = tuple[str, Document, str]
@@ -105,7 +112,8 @@ def first_by_slug(
         errors.append(
             ContentError.at(
                 f"{what} '{name}' and {what} '{earlier}' (in {first[slug][1].path}) have one "
-                f"page, /{what}s/{slug}/: the site would show '{name}' as '{earlier}'",
+                f"page, /{_FOLDERS.get(what, what + 's')}/{slug}/: the site would show "
+                f"'{name}' as '{earlier}'",
                 path=doc.path,
                 where=where,
                 hint=f"write them the same, or spell one out (for example '{name}' as words)",

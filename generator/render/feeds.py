@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -17,7 +17,7 @@ from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
 from generator.errors import plural
-from generator.model.records import Edition, Item, Site
+from generator.model.records import Author, Edition, Item, Publisher, Site, Story
 from generator.render.feedgen_dates import leave_out_dates, set_atom_updated
 from generator.render.views import Views, rebase_links, sized_images
 from generator.text.urls import OutputPath, as_uri, tag_uri
@@ -114,6 +114,8 @@ def feed_id(item: Item, views: Views) -> str:
 
 
 def item_entry(item: Item, views: Views) -> Entry:
+    if item.withdrawn is not None:
+        return _withdrawn_entry(item, views)
     return Entry(
         # The editor's `id`, else the first source URL: never the slug or the title.
         id=feed_id(item, views),
@@ -127,6 +129,25 @@ def item_entry(item: Item, views: Views) -> Entry:
         updated=item.updated,
         authors=tuple((xml_text(a.name), a.link or feed_url(views, a.url)) for a in item.authors),
         image=_image(item, views),
+    )
+
+
+def _withdrawn_entry(item: Item, views: Views) -> Entry:
+    """A withdrawn item's entry: its notice as its text, dated by the withdrawal so that
+    readers see it changed; nothing else of what it said."""
+    assert item.withdrawn is not None
+    notice = views.card(item)["withdrawn"]
+    text = f"{views.config.title} withdrew this item on {notice.date_text}. {item.withdrawn.reason}"
+    return Entry(
+        id=feed_id(item, views),
+        title=xml_text(item.title),
+        url=feed_url(views, item.url),
+        external_url=None,
+        summary=xml_text(text),
+        html=xml_text(f"<p><strong>Withdrawn.</strong> {escape(text)}</p>"),
+        published=item.date,
+        tags=(),
+        updated=item.withdrawn.date,
     )
 
 
@@ -322,13 +343,16 @@ class Feed:
     items: tuple[Item, ...] = ()
     #: Newest first, at most ``feed_items``; empty for a feed of items.
     editions: tuple[Edition, ...] = ()
+    #: The running story whose feed it is: its title and paragraph head the channel.
+    story: Story | None = None
 
 
 def site_feeds(site: Site, views: Views) -> list[Feed]:
     """Every feed of the site.
 
-    The site's items and its editions each get RSS, Atom and JSON Feed; every tag
-    and every source gets an RSS feed of its own, linked from its page.
+    The site's items, its editions and each running story get RSS, Atom and JSON
+    Feed; every tag, source and author gets an RSS feed of its own, linked from its
+    page.
     """
     config = site.config
     count = config.feed_items
@@ -348,13 +372,16 @@ def site_feeds(site: Site, views: Views) -> list[Feed]:
     editions = channel(f"{config.title}: editions", config.description, "editions/", "editions/")
     newest = tuple(site.editions[::-1][:count])
     for fmt, name in FORMATS.items():
-        feeds.append(Feed(name, "the feeds", fmt, main, items=site.items[:count]))
+        feeds.append(
+            Feed(name, "the feeds", fmt, main, items=carried(site.items, site, _site, None)[:count])
+        )
         feeds.append(Feed(f"editions/{name}", "the feeds", fmt, editions, editions=newest))
     for group in site.tags:
         tag = group.tag
         feed = channel(f"{config.title}: {tag.name}", f"Items tagged {tag.name}", tag.url, tag.url)
         file = tag.url + FORMATS["rss"]
-        feeds.append(Feed(file, f"the feed of tag '{tag.name}'", "rss", feed, group.items[:count]))
+        items = carried(group.items, site, _tag_slugs, tag.slug)
+        feeds.append(Feed(file, f"the feed of tag '{tag.name}'", "rss", feed, items[:count]))
     for cited in site.publishers:
         publisher = cited.publisher
         feed = channel(
@@ -365,7 +392,8 @@ def site_feeds(site: Site, views: Views) -> list[Feed]:
         )
         file = publisher.url + FORMATS["rss"]
         origin = f"the feed of source '{publisher.name}'"
-        feeds.append(Feed(file, origin, "rss", feed, cited.items[:count]))
+        items = carried(cited.items, site, _publishers, publisher)
+        feeds.append(Feed(file, origin, "rss", feed, items[:count]))
     for wrote in site.authors:
         author = wrote.author
         feed = channel(
@@ -376,8 +404,56 @@ def site_feeds(site: Site, views: Views) -> list[Feed]:
         )
         file = author.url + FORMATS["rss"]
         origin = f"the feed of author '{author.name}'"
-        feeds.append(Feed(file, origin, "rss", feed, wrote.items[:count]))
+        items = carried(wrote.items, site, _authors, author)
+        feeds.append(Feed(file, origin, "rss", feed, items[:count]))
+    for followed in site.stories:
+        # A reader follows one story in whatever their reader takes: all three formats.
+        story = followed.story
+        feed = channel(
+            f"{config.title}: {story.title}",
+            story.summary or f"Items on {story.title}",
+            story.url,
+            story.url,
+        )
+        origin = f"the feeds of story '{story.name}'"
+        items = carried(followed.items, site, _stories, story)
+        for fmt, name in FORMATS.items():
+            feeds.append(Feed(story.url + name, origin, fmt, feed, items[:count], story=story))
     return feeds
+
+
+def carried(
+    items: tuple[Item, ...], site: Site, keys: Callable[[Item], Iterable[object]], key: object
+) -> tuple[Item, ...]:
+    """A feed's items newest first (those of the group ``key``, an item's groups being its
+    ``keys``), with the withdrawn items it would carry: a reader who has one in their
+    feed reader sees the withdrawal there, where they read it."""
+    if not site.withdrawn:
+        return items
+    withdrawn = [item for item in site.withdrawn if key in keys(item)]
+    if not withdrawn:
+        return items
+    return tuple(sorted((*items, *withdrawn), key=lambda i: (-i.date.timestamp(), i.slug, i.path)))
+
+
+def _site(item: Item) -> tuple[None]:
+    return (None,)
+
+
+def _tag_slugs(item: Item) -> list[str]:
+    return [tag.slug for tag in item.tags]
+
+
+def _publishers(item: Item) -> list[Publisher]:
+    return [reference.publisher for reference in item.references]
+
+
+def _authors(item: Item) -> tuple[Author, ...]:
+    return item.authors
+
+
+def _stories(item: Item) -> tuple[Story | None]:
+    return (item.story,)
 
 
 class FeedWriter:

@@ -26,6 +26,8 @@ from generator.model.records import (
     Publisher,
     Site,
     SitePage,
+    Story,
+    StoryGroup,
     Tag,
 )
 from generator.pictures.resize import can_resize, copy_name
@@ -203,6 +205,10 @@ def rebase_links(
     return _LINK_ATTR.sub(fix, html)
 
 
+#: How many earlier items of its story an item's page lists.
+STORY_EARLIER = 3
+
+
 #: The feed formats every page announces, by (label, file name, media type).
 FEED_LINKS = (
     ("RSS", "feed.xml", "application/rss+xml"),
@@ -228,6 +234,12 @@ class Views:
         self._cards: dict[str, View] = {}
         self._bodies: dict[str, str] = {}
         self._edition_links: dict[date, View] = {}
+        #: Each item of a story: its story's items (newest first) and its place there.
+        self.in_story: dict[str, tuple[tuple[Item, ...], int]] = {
+            item.url: (group.items, index)
+            for group in site.stories
+            for index, item in enumerate(group.items)
+        }
 
     def href(self, site_path: str) -> str:
         return link(self.base, site_path)
@@ -254,6 +266,7 @@ class Views:
             tags_index=self.href("tags/"),
             sources_index=self.href("sources/"),
             authors_index=self.href("authors/") if self.site.authors else None,
+            stories_index=self.href("stories/") if self.site.stories else None,
             search=self.href(SEARCH_PAGE) if config.search else None,
             search_bundle=self.href(SEARCH_BUNDLE + "/") if config.search else None,
             search_script=self.href("assets/search.js"),
@@ -304,6 +317,60 @@ class Views:
             feed=self.href(author.url + "feed.xml"),
         )
 
+    def story(self, story: Story, count: int | None = None) -> View:
+        """A running story as its page and the index show it; its paragraph's links
+        and pictures are pointed through the base path like an item's."""
+        sized = sized_images(
+            story.summary_html, story.attachments, story.url, self.config, self.href,
+            self.site.static_pictures,
+        )  # fmt: skip
+        return View(
+            name=story.name,
+            title=story.title,
+            slug=story.slug,
+            url=self.href(story.url),
+            permalink=self.absolute(story.url),
+            summary=story.summary,
+            summary_html=Markup(rebase_links(sized, story.url, self.config, self.href)),
+            image=self.picture(story.image),
+            count=count,
+            feed=self.href(story.url + "feed.xml"),
+            feeds=[
+                View(
+                    title=f"{self.config.title}: {story.title} ({kind})",
+                    url=self.href(story.url + name),
+                    type=media,
+                    label=kind,
+                )
+                for kind, name, media in FEED_LINKS
+            ],  # fmt: skip
+        )
+
+    def story_entry(self, group: StoryGroup) -> View:
+        """A story in the index of stories: its latest item's date beside it."""
+        latest = group.items[0].date.astimezone(self.config.timezone)
+        return View(
+            **self.story(group.story, len(group.items)),
+            latest_iso=latest.isoformat(),
+            latest_text=date_text(latest.date()),
+        )
+
+    def story_box(self, item: Item) -> View | None:
+        """What an item's page shows of its story: the story, the items before it
+        (newest first), and once there are newer ones, the latest."""
+        if item.story is None:
+            return None
+        earlier, latest = story_neighbours(item, self.in_story)
+        members, index = self.in_story[item.url]
+        return View(
+            title=item.story.title,
+            url=self.href(item.story.url),
+            count=len(members),
+            earlier=[self.card(each) for each in earlier],
+            more_earlier=len(members) - index - 1 - len(earlier),
+            latest=self.card(latest) if latest is not None else None,
+        )
+
     def picture(self, picture: Picture | None) -> View | None:
         """A picture for <img> (``src``) and for link previews and feeds (``absolute``)."""
         if picture is None:
@@ -351,11 +418,18 @@ class Views:
             words=item.words,
             minutes=self.minutes(item.words),
             section=item.section,
-            edition=self.edition_link(self.editions[item.edition]),
+            # A withdrawn item's edition is gone when it held nothing else.
+            edition=self.edition_link(self.editions[item.edition])
+            if item.edition in self.editions
+            else None,
             extra=item.extra,
             authors=[self.author(author) for author in item.authors],
             image=self.picture(item.image),
+            story=View(title=item.story.title, url=self.href(item.story.url))
+            if item.story
+            else None,
             **self._updated(item),
+            withdrawn=self._withdrawn(item),
             corrections=[
                 View(
                     date_iso=c.date.astimezone(self.config.timezone).isoformat(),
@@ -394,6 +468,7 @@ class Views:
             **self.card(item),
             html=Markup(self.body(item)),
             json_ld=json_script(self.news_article(item, local)),
+            story_box=self.story_box(item),
         )
 
     def standalone(self, page: SitePage) -> View:
@@ -419,18 +494,33 @@ class Views:
         )
 
     def corrections(self) -> list[View]:
-        """Every correction on the site, newest first, each with its item."""
-        found = [(c, item) for item in self.site.items for c in item.corrections]
-        found.sort(key=lambda pair: (-pair[0].date.timestamp(), pair[1].url))
+        """Every correction and withdrawal on the site, newest first, each with its item."""
+        found = [
+            (c.date, c.text, False, item) for item in self.site.items for c in item.corrections
+        ]
+        found += [(i.withdrawn.date, i.withdrawn.reason, True, i)
+                  for i in self.site.withdrawn if i.withdrawn]  # fmt: skip
+        found.sort(key=lambda entry: (-entry[0].timestamp(), entry[3].url))
         return [
             View(
-                date_iso=c.date.astimezone(self.config.timezone).isoformat(),
-                date_text=date_text(c.date.astimezone(self.config.timezone).date()),
-                text=c.text,
+                date_iso=when.astimezone(self.config.timezone).isoformat(),
+                date_text=date_text(when.astimezone(self.config.timezone).date()),
+                text=text,
+                withdrawal=withdrawal,
                 item=self.card(item),
             )
-            for c, item in found
+            for when, text, withdrawal, item in found
         ]
+
+    def _withdrawn(self, item: Item) -> View | None:
+        if item.withdrawn is None:
+            return None
+        local = item.withdrawn.date.astimezone(self.config.timezone)
+        return View(
+            date_iso=local.isoformat(),
+            date_text=date_text(local.date()),
+            reason=item.withdrawn.reason,
+        )
 
     def _updated(self, item: Item) -> dict[str, str | None]:
         """When the item changed after publication, for "Updated ..." and <time>."""
@@ -539,6 +629,18 @@ class Views:
 
     def items(self, items: Sequence[Item]) -> list[View]:
         return [self.card(item) for item in items]
+
+
+def story_neighbours(
+    item: Item, in_story: Mapping[str, tuple[tuple[Item, ...], int]]
+) -> tuple[tuple[Item, ...], Item | None]:
+    """The earlier items of ``item``'s story that its page lists, and the story's latest
+    item when it is not ``item``: what the page shows, and so what it depends on."""
+    if item.url not in in_story:
+        return (), None
+    members, index = in_story[item.url]
+    earlier = members[index + 1 : index + 1 + STORY_EARLIER]
+    return earlier, members[0] if index > 0 else None
 
 
 class AbsoluteViews(Views):

@@ -34,6 +34,7 @@ FILTERS = (
     ("tag", "Tag"),
     ("publisher", "Publisher"),
     ("author", "Author"),
+    ("story", "Story"),
     ("year", "Year"),
 )
 
@@ -155,6 +156,7 @@ def _item_filters(item: Item, year: int) -> tuple[tuple[str, str], ...]:
         ("publisher", name) for name in dict.fromkeys(r.publisher.name for r in item.references)
     ]
     filters += [("author", author.name) for author in item.authors]
+    filters += [("story", item.story.title)] if item.story else []
     return tuple(filters)
 
 

@@ -209,6 +209,8 @@ bodies = st.builds(
     ),
 )
 index = st.integers(0, 50)
+#: Two spellings of one story, another, and none.
+STORY_NAMES = st.sampled_from(["Grain deal", "grain deal", "Trial", None])
 operations = st.one_of(
     st.tuples(st.just("title"), index),
     st.tuples(st.just("body"), index, bodies),
@@ -222,6 +224,9 @@ operations = st.one_of(
     st.just(("theme",)),
     st.just(("timezone",)),
     st.tuples(st.just("edition"), days, bodies),
+    st.tuples(st.just("story"), index, STORY_NAMES),
+    st.tuples(st.just("story file"), st.sampled_from(["grain-deal", "trial"]), bodies),
+    st.tuples(st.just("withdraw"), index, st.booleans()),
 )
 #: Operations after which nothing parsed may be taken from the cache.
 KEY_CHANGES = {"timezone"}
@@ -235,9 +240,13 @@ class Entry:
     tags: list[str]
     body: str
     section: str | None = None
+    story: str | None = None
+    withdrawn: bool = False
 
     def text(self) -> str:
         extra = {"section": self.section} if self.section else {}
+        extra |= {"story": self.story} if self.story else {}
+        extra |= {"withdrawn": '{date: 2025-08-01, reason: "Wrong."}'} if self.withdrawn else {}
         return item(
             self.title,
             self.date,
@@ -317,6 +326,12 @@ class Model:
             self.site_yaml(f"A test briefing, take {self.fresh()}.")
         elif kind == "theme":
             self.write("themes/default/templates/404.html", f"<p>Lost, {self.fresh()}.</p>\n")
+        elif kind == "story":
+            self.files[self.pick(op[1])].story = op[2]
+        elif kind == "withdraw":
+            self.files[self.pick(op[1])].withdrawn = op[2]
+        elif kind == "story file":
+            self.write(f"content/stories/{op[1]}.md", f"---\ntitle: The {op[1]}\n---\n{op[2]}\n")
         elif kind == "edition":
             self.write(
                 f"content/editions/2025-07-{op[1]:02d}.md", f"---\ntitle: Day\n---\n{op[2]}\n"
@@ -330,6 +345,7 @@ def start(root: Path) -> Model:
     model = Model(root)
     model.site_yaml()
     sections = [None, "World", None, "Economy", None, "World"]
+    stories = [None, "Grain deal", None, "Grain deal", "Trial", "Grain deal"]
     for n, section in enumerate(sections):
         uid = model.fresh()
         model.put(
@@ -341,6 +357,7 @@ def start(root: Path) -> Model:
                 TAGS[n % 5 : n % 5 + 2],
                 f"Body of story {uid}.\n\nMore on {WORDS[n]}.",
                 section,
+                stories[n],
             ),
         )
     return model
@@ -388,7 +405,7 @@ def test_incremental_builds_equal_a_clean_build_after_any_edits(ops: list[tuple[
             model.apply(op)
             report = run_build(root, "out-cached")
             assert report.warnings == ()
-            assert report.items == len(model.files)
+            assert report.items == sum(not e.withdrawn for e in model.files.values())
             if op[0] in KEY_CHANGES:
                 assert report.cached == 0, op
             else:

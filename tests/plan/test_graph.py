@@ -22,7 +22,9 @@ from generator.model.records import (
     Reference,
     Section,
     Site,
+    Story,
     Tag,
+    Withdrawal,
 )
 from generator.plan import graph
 from generator.plan.graph import Inputs, item_card, signature, stale, versions
@@ -277,6 +279,8 @@ CHANGED: dict[str, object] = {
     "authors": (Author("Olena Kovalenko", "olena", "authors/olena/"),),
     "image": Picture("2025/07/22/talks/map.png", False, "A map", None, 640, 480),
     "attachments": (Attachment("content/map.png", "2025/07/22/talks/map.png", "d1", 640, 480),),
+    "story": Story("Grain deal", "grain-deal", "stories/grain-deal/", "The grain deal"),
+    "withdrawn": Withdrawal(dt.datetime(2025, 7, 24, 8, 0, tzinfo=dt.UTC), "A forged letter."),
 }
 #: The body, and what is read from it: the pages that show them depend on body:<url>.
 BODY_FIELDS = {"html", "links", "attachments"}
