@@ -86,6 +86,8 @@ def encode(parsed: Parsed) -> tuple[str, str]:
             "date": doc.date.isoformat(),
             "title": doc.title,
             "body_line": doc.body_line,
+            "order": list(doc.order),
+            "order_at": [doc.order_at.line, doc.order_at.col] if doc.order_at else None,
         }
     elif isinstance(doc, PageDocument):
         data = {
@@ -132,6 +134,10 @@ def decode(text: str, html: str, path_of: Callable[[str], str]) -> Parsed:
             title=_opt_str(data["title"]),
             body="",
             body_line=_int(data["body_line"]),
+            order=tuple(_str(slug) for slug in _list(data["order"])),
+            order_at=None
+            if data["order_at"] is None
+            else Position(*(_int(n) for n in _list(data["order_at"])[:2])),
         )
     elif kind == "item":
         document = _document(data, path_of(rel))
@@ -188,6 +194,8 @@ def _document_data(doc: Document) -> dict[str, Any]:
             "withdrawn": [meta.withdrawn.date.isoformat(), meta.withdrawn.reason]
             if meta.withdrawn
             else None,
+            "weight": meta.weight,
+            "lead": meta.lead,
         },
     }
 
@@ -217,6 +225,12 @@ def _opt_str(value: Any) -> str | None:
 def _int(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise TypeError(f"expected a number, found {type(value).__name__}")
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false, found {type(value).__name__}")
     return value
 
 
@@ -268,6 +282,8 @@ def _document(data: dict[str, Any], path: str) -> Document:
             image=_lead_image(meta["image"]),
             story=_opt_str(meta["story"]),
             withdrawn=_withdrawal(meta["withdrawn"]),
+            weight=_opt_int(meta["weight"]),
+            lead=_bool(meta["lead"]),
         ),
         # The body is not kept: its rendered HTML is cached beside it, and nothing
         # else reads it.

@@ -69,6 +69,10 @@ class ItemMeta:
     story: str | None = None
     #: When and why the item was withdrawn: its page then says so, and nothing else.
     withdrawn: Withdrawal | None = None
+    #: Its place in its section, lower first (Hugo's `weight`); None: after those with one.
+    weight: int | None = None
+    #: The lead story of its edition: shown first and larger.
+    lead: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +173,10 @@ class EditionNote:
     title: str | None
     body: str
     body_line: int
+    #: Slugs of items the editor put first, in this order (``order:``).
+    order: tuple[str, ...] = ()
+    #: Where ``order`` is written, for its errors.
+    order_at: Position | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,6 +354,10 @@ class Item:
     #: When and why it was withdrawn; a withdrawn item keeps nothing of its text (its
     #: body, summary and picture are gone from the model), only its title and this.
     withdrawn: Withdrawal | None = None
+    #: Its place in its section, lower first; None: after those with one, newest first.
+    weight: int | None = None
+    #: The lead story of its edition.
+    lead: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,6 +366,19 @@ class Section:
 
     name: str | None
     items: tuple[Item, ...]
+    #: The edition's lead story alone, shown before the sections.
+    lead: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A correction or a withdrawal, as an edition carries it forward."""
+
+    date: dt.datetime
+    #: The correction's text, or why the item was withdrawn.
+    text: str
+    item: Item
+    withdrawal: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,6 +399,8 @@ class Edition:
     url: str
     #: Non-empty sections in site.yaml order, items without a section last.
     sections: tuple[Section, ...]
+    #: Corrections and withdrawals made since the edition before it, oldest first.
+    notices: tuple[Notice, ...] = ()
 
     @property
     def items(self) -> tuple[Item, ...]:

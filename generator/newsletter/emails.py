@@ -19,7 +19,7 @@ from generator.model.records import Edition, Item, Site
 from generator.newsletter.inlinestyle import inline_styles
 from generator.newsletter.message import Envelope, message_id, mime_message, subject_of
 from generator.newsletter.plaintext import References, html_text
-from generator.render.views import AbsoluteViews, View, rebase_links
+from generator.render.views import LEAD_LABEL, AbsoluteViews, View, rebase_links
 from generator.text.lines import wrap
 
 #: The folder of the emails in the output, one folder per edition date.
@@ -198,14 +198,19 @@ class Newsletter:
         intro_text = html_text(intro, references)
         sections = [
             View(
-                name=section.name or "",
+                name=LEAD_LABEL if section.lead else section.name or "",
                 items=[self._text_item(i, references) for i in section.items],
             )
             for section in edition.sections
         ]
+        notices = [
+            View(**views.notice(notice), title=notice.item.title,
+                 ref=references.mark(views.absolute(notice.item.url)))
+            for notice in edition.notices
+        ]  # fmt: skip
         return {
             "site": views.site_view(),
-            "edition": View(**heading, intro=intro_text, sections=sections),
+            "edition": View(**heading, intro=intro_text, sections=sections, notices=notices),
             "email": self._email(edition),
             "references": [View(number=n, url=url) for n, url in references.listing()],
         }

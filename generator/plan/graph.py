@@ -71,6 +71,8 @@ class Inputs:
             keys.append(f"section:{section.name or ''}")
             for item in section.items:
                 keys += (f"card:{item.url}", f"body:{item.url}")
+        # Its notices: each correction's or withdrawal's item, as lists show it.
+        keys += (f"card:{notice.item.url}" for notice in edition.notices)
         return tuple(keys)
 
 
@@ -110,6 +112,7 @@ def item_card(item: Item, edition: str) -> str:
             *((item.story.slug, item.story.title, item.story.url) if item.story else ("\1",)),
             *((item.withdrawn.date.isoformat(), item.withdrawn.reason) if item.withdrawn
               else ("\1",)),
+            str(item.weight), str(item.lead),
         )
     )  # fmt: skip
 

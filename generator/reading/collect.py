@@ -16,6 +16,7 @@ from typing import Any
 
 from generator.errors import ContentError, SiteError
 from generator.model.editions import closing_date, edition_date, first_day
+from generator.model.notices import with_notices
 from generator.model.records import (
     Attachment,
     Author,
@@ -40,6 +41,7 @@ from generator.model.records import (
     TagGroup,
     Withdrawal,
 )
+from generator.model.runningorder import running_order
 from generator.project.config import SiteConfig
 from generator.reading.attach import (
     ContentFiles,
@@ -96,6 +98,7 @@ def collect_site(
     items = [item for item in items if not item.withdrawn]
 
     editions, note_errors = _editions(items, notes, config)
+    editions = with_notices(editions, items, withdrawn)
     errors.extend(note_errors)
     standalone = standalone_pages(pages, files, config)
     for doc, rendered in pages:
@@ -233,6 +236,8 @@ def _item(doc: Document, rendered: Rendered, names: _Names) -> Item:
         authors=names.bylines.get(doc.path, ()),
         story=names.stories[slugify(meta.story)] if meta.story else None,
         withdrawn=meta.withdrawn,
+        weight=meta.weight,
+        lead=meta.lead,
     )  # fmt: skip
 
 
@@ -361,12 +366,16 @@ def _editions(
     order = [name for name in config.sections]
     editions: list[Edition] = []
     for number, day in enumerate(sorted(by_date), start=1):
-        in_edition = by_date[day]
-        sections = [
-            Section(name, tuple(i for i in in_edition if i.section == name)) for name in order
-        ]
-        sections.append(Section(None, tuple(i for i in in_edition if i.section is None)))
         own = note_for[day][0] if day in note_for else None
+        in_edition, lead = running_order(by_date[day], own, errors)
+        sections = [Section(None, (lead,), lead=True)] if lead else []
+        sections += [
+            Section(name, tuple(i for i in in_edition if i.section == name and i is not lead))
+            for name in order
+        ]
+        sections.append(
+            Section(None, tuple(i for i in in_edition if i.section is None and i is not lead))
+        )
         intro = note_for[day][1] if day in note_for else None
         editions.append(
             Edition(

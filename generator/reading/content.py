@@ -208,6 +208,8 @@ def item_fields(zone: ZoneInfo) -> tuple[Field, ...]:
         Field("image_credit", schema.text),
         Field("story", _story, words=True),
         Field("withdrawn", _withdrawn_in(zone)),
+        Field("weight", schema.positive_int),
+        Field("lead", schema.boolean, default=False),
     )
 
 
@@ -266,7 +268,6 @@ FOREIGN_KEYS: dict[str, str] = {
         "or an https URL",
     ),
     **dict.fromkeys(("lastmod", "modified", "last_modified"), "briefing calls it `updated:`"),
-    "weight": "items are ordered by `date:`",
     "status": "write `draft: true` to keep an item out of the site",
     "params": "briefing calls it `extra:` (the item's own values, for the theme: "
     "{{ item.extra.<key> }})",
@@ -473,7 +474,10 @@ def _bidi_notes(doc: Document) -> list[SiteWarning]:
     return found
 
 
-EDITION_FIELDS: tuple[Field, ...] = (Field("title", schema.text),)
+EDITION_FIELDS: tuple[Field, ...] = (
+    Field("title", schema.text),
+    Field("order", schema.text_list, default=()),
+)
 
 STORY_FIELDS: tuple[Field, ...] = (
     Field("title", schema.text, doc="the heading of the story's page"),
@@ -542,8 +546,16 @@ def parse_edition(source: Source) -> EditionNote:
         ) from None
     if not source.text.startswith(FENCE):
         return EditionNote(source.path, day, None, source.text, 1)
-    values, halves, _ = _front_matter(source, EDITION_FIELDS, "edition front matter")
-    return EditionNote(source.path, day, values["title"], halves.body, halves.body_line)
+    values, halves, mapping = _front_matter(source, EDITION_FIELDS, "edition front matter")
+    return EditionNote(
+        source.path,
+        day,
+        values["title"],
+        halves.body,
+        halves.body_line,
+        values["order"],
+        mapping.value_at.get("order"),
+    )
 
 
 def parse_story(source: Source) -> StoryNote:

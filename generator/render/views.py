@@ -22,6 +22,7 @@ from generator.model.records import (
     Author,
     Edition,
     Item,
+    Notice,
     Picture,
     Publisher,
     Site,
@@ -204,6 +205,9 @@ def rebase_links(
 
     return _LINK_ATTR.sub(fix, html)
 
+
+#: The heading of an edition's lead story, on its page and in its email.
+LEAD_LABEL = "Lead story"
 
 #: How many earlier items of its story an item's page lists.
 STORY_EARLIER = 3
@@ -493,24 +497,25 @@ class Views:
             extra=page.extra,
         )
 
+    def notice(self, notice: Notice) -> View:
+        """A correction or withdrawal with its item, for the corrections page and an
+        edition's foot."""
+        local = notice.date.astimezone(self.config.timezone)
+        return View(
+            date_iso=local.isoformat(),
+            date_text=date_text(local.date()),
+            text=notice.text,
+            withdrawal=notice.withdrawal,
+            item=self.card(notice.item),
+        )
+
     def corrections(self) -> list[View]:
         """Every correction and withdrawal on the site, newest first, each with its item."""
-        found = [
-            (c.date, c.text, False, item) for item in self.site.items for c in item.corrections
-        ]
-        found += [(i.withdrawn.date, i.withdrawn.reason, True, i)
+        found = [Notice(c.date, c.text, item) for item in self.site.items for c in item.corrections]
+        found += [Notice(i.withdrawn.date, i.withdrawn.reason, i, withdrawal=True)
                   for i in self.site.withdrawn if i.withdrawn]  # fmt: skip
-        found.sort(key=lambda entry: (-entry[0].timestamp(), entry[3].url))
-        return [
-            View(
-                date_iso=when.astimezone(self.config.timezone).isoformat(),
-                date_text=date_text(when.astimezone(self.config.timezone).date()),
-                text=text,
-                withdrawal=withdrawal,
-                item=self.card(item),
-            )
-            for when, text, withdrawal, item in found
-        ]
+        found.sort(key=lambda notice: (-notice.date.timestamp(), notice.item.url))
+        return [self.notice(notice) for notice in found]
 
     def _withdrawn(self, item: Item) -> View | None:
         if item.withdrawn is None:
@@ -596,12 +601,13 @@ class Views:
         sections = []
         for section in edition.sections:
             name = section.name or ("More" if len(edition.sections) > 1 else "")
+            name = LEAD_LABEL if section.lead else name
             items = []
             for item in section.items:
                 html = embed_html(self.body(item), f"{item.slug}--", shift=2)
                 items.append(View(**self.card(item), anchor=item.slug, html=Markup(html)))
             anchor = "section-" + (slugify(name) or "items")
-            sections.append(View(name=name, anchor=anchor, items=items))
+            sections.append(View(name=name, anchor=anchor, items=items, lead=section.lead))
         index = edition.number - 1
         previous = self.site.editions[index - 1] if index > 0 else None
         following = self.site.editions[index + 1] if index + 1 < len(self.site.editions) else None
@@ -613,6 +619,7 @@ class Views:
             image=next((i["image"] for s in sections for i in s["items"] if i["image"]), None),
             previous=self.edition_link(previous) if previous else None,
             next=self.edition_link(following) if following else None,
+            notices=[self.notice(notice) for notice in edition.notices],
         )
 
     def archive(self) -> list[View]:

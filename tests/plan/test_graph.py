@@ -281,6 +281,8 @@ CHANGED: dict[str, object] = {
     "attachments": (Attachment("content/map.png", "2025/07/22/talks/map.png", "d1", 640, 480),),
     "story": Story("Grain deal", "grain-deal", "stories/grain-deal/", "The grain deal"),
     "withdrawn": Withdrawal(dt.datetime(2025, 7, 24, 8, 0, tzinfo=dt.UTC), "A forged letter."),
+    "weight": 2,
+    "lead": True,
 }
 #: The body, and what is read from it: the pages that show them depend on body:<url>.
 BODY_FIELDS = {"html", "links", "attachments"}

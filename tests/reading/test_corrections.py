@@ -126,4 +126,8 @@ def test_a_corrected_item_stays_in_its_edition(site: Path) -> None:
     editions = sorted(p.name for p in (site / "_site/editions").iterdir() if p.is_dir())
     assert editions == ["2025-07-22", "2025-07-23"]
     assert "Talks resume" in page(site, "editions/2025-07-22/index.html")
-    assert "Talks resume" not in page(site, "editions/2025-07-23/index.html")
+    later = page(site, "editions/2025-07-23/index.html")
+    assert '<h3><a href="/briefing/2025/07/22/talks/">Talks resume</a></h3>' not in later
+    # Its first correction, made before the 23rd's edition was out, is at that edition's foot.
+    foot = later.split('<section class="notices"', 1)[1]
+    assert "Talks resume</a>. The minister is Umerov, not Umarov." in foot
