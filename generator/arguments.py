@@ -135,16 +135,29 @@ COMMANDS = (
         "new",
         "start a new item file in content/",
         "Write content/<date>-<slug>.md with its front matter filled in (the current time in "
-        "the site's timezone, draft: true) and print its path. An existing item with the "
-        "same slug is an error; nothing is overwritten.",
-        'example:\n  briefing new "ECB holds rates" --tags economy,europe \\\n'
-        "      --source https://www.reuters.com/... --section Economy",
+        "the site's timezone, draft: true) and print its path; with --image, a folder "
+        "content/<date>-<slug>/ holding index.md and a copy of the picture. An existing item "
+        "with the same slug is an error; nothing is overwritten.",
+        'examples:\n  briefing new "ECB holds rates" --tags economy,europe \\\n'
+        "      --source https://www.reuters.com/... --section Economy\n"
+        '  briefing new "Grain corridor reopens" --author olena --story "Grain deal" \\\n'
+        "      --image ~/Pictures/port.jpg --source https://apnews.com/... --publish",
         (
             Option(("title",), "the item's title"),
             Option(("--tags",), "comma-separated tags", {"default": "", "metavar": "A,B"}),
             Option(("--source",), "the summarised article", {"default": None, "metavar": "URL"}),
             Option(("--section",), "one of site.yaml's sections",
                    {"default": None, "metavar": "NAME"}),
+            Option(("--author",), "who wrote it: a key of site.yaml's authors when it has "
+                   "them; repeat it or separate names with commas for several",
+                   {"action": "append", "default": None, "metavar": "NAME"}),
+            Option(("--image",), "a lead picture (.png, .jpg, .webp ...): copied beside the "
+                   "item, which gets a folder of its own",
+                   {"type": Path, "default": None, "metavar": "FILE"}),
+            Option(("--story",), "the running story it belongs to; its items share the name",
+                   {"default": None, "metavar": "NAME"}),
+            Option(("--publish",), "write it without draft: true, so the next build "
+                   "publishes it (needs --source)", {"action": "store_true"}),
             SITE,
             *loudness(),
         ),

@@ -396,16 +396,21 @@ def _new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from generator.project.config import load_config
 
     tags = [t.strip() for t in args.tags.split(",") if t.strip()]
+    # --author olena --author taras and --author olena,taras name the same two.
+    authors = [a.strip() for given in args.author or () for a in given.split(",") if a.strip()]
+    story = args.story.strip() if args.story is not None else None
     try:
         config = load_config(args.site)
         path = new_item(args.site, config, args.title, datetime.now(UTC), tags=tags,
-                        source=args.source, section=args.section)  # fmt: skip
+                        source=args.source, section=args.section, authors=authors,
+                        image=args.image, story=story, publish=args.publish)  # fmt: skip
     except BuildFailed as failed:
         report_errors(failed.errors, err)
         return EXIT_FAILED
     print(path, file=out)
     if args.verbose:
-        print("remove `draft: true` from it to publish", file=err)
+        publishing = "the next build publishes it" if args.publish else None
+        print(publishing or "remove `draft: true` from it to publish", file=err)
     return EXIT_OK
 
 
