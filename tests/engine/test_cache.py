@@ -227,6 +227,7 @@ operations = st.one_of(
     st.tuples(st.just("story"), index, STORY_NAMES),
     st.tuples(st.just("story file"), st.sampled_from(["grain-deal", "trial"]), bodies),
     st.tuples(st.just("withdraw"), index, st.booleans()),
+    st.tuples(st.just("weight"), index, st.sampled_from([None, 1, 2])),
 )
 #: Operations after which nothing parsed may be taken from the cache.
 KEY_CHANGES = {"timezone"}
@@ -242,11 +243,13 @@ class Entry:
     section: str | None = None
     story: str | None = None
     withdrawn: bool = False
+    weight: int | None = None
 
     def text(self) -> str:
         extra = {"section": self.section} if self.section else {}
         extra |= {"story": self.story} if self.story else {}
         extra |= {"withdrawn": '{date: 2025-08-01, reason: "Wrong."}'} if self.withdrawn else {}
+        extra |= {"weight": str(self.weight)} if self.weight else {}
         return item(
             self.title,
             self.date,
@@ -328,6 +331,8 @@ class Model:
             self.write("themes/default/templates/404.html", f"<p>Lost, {self.fresh()}.</p>\n")
         elif kind == "story":
             self.files[self.pick(op[1])].story = op[2]
+        elif kind == "weight":
+            self.files[self.pick(op[1])].weight = op[2]
         elif kind == "withdraw":
             self.files[self.pick(op[1])].withdrawn = op[2]
         elif kind == "story file":
