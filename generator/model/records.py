@@ -472,6 +472,8 @@ class Site:
     #: Items withdrawn after publication, newest first: in no list, edition or index,
     #: each at its address with the notice, and in the feeds that carried it.
     withdrawn: tuple[Item, ...] = ()
+    #: Earlier items each item's page suggests, by the item's URL (see model/related.py).
+    related: Mapping[str, tuple[Item, ...]] = field(default_factory=lambda: MappingProxyType({}))
     #: site.yaml's link-preview picture for pages without one of their own.
     preview: Picture | None = None
     #: The width and height of each picture in the site's static/ folder, by site path,

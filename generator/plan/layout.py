@@ -180,6 +180,8 @@ def _item_page(layout: Layout, items: Sequence[Item], index: int) -> None:
                 *(Inputs.card(other) for other in (newer, older) if other),
                 # Its story's box: the items it lists, and the story's latest.
                 *(Inputs.card(other) for other in (*earlier, latest) if other),
+                # Or the earlier coverage it suggests.
+                *(Inputs.card(other) for other in layout.site.related.get(item.url, ())),
             ),
             (
                 "newer" if newer else "",

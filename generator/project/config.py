@@ -254,6 +254,33 @@ def _menu(value: Any) -> tuple[MenuEntry, ...]:
 
 
 @dataclass(frozen=True, slots=True)
+class RelatedItems:
+    """How many earlier items an item's page suggests, and from how far back."""
+
+    count: int = 3
+    days: int = 365
+
+
+def _related(value: Any) -> RelatedItems | None:
+    """``related: {count: 3, days: 365}``, either key alone, or ``false`` for none."""
+    if not isinstance(value, dict):
+        if schema.boolean(value):
+            return RelatedItems()
+        return None
+    unknown = set(value) - {"count", "days"}
+    if unknown:
+        raise Invalid(
+            f"has {sorted(unknown)[0]!r}, which is not a setting of related items",
+            hint="write `related: {count: 3, days: 365}`, or `related: false` for none",
+        )
+    found = RelatedItems(
+        count=schema.positive_int(value.get("count", "3")),
+        days=schema.positive_int(value.get("days", "365")),
+    )
+    return found
+
+
+@dataclass(frozen=True, slots=True)
 class AuthorProfile:
     """Who an item's ``author:`` names, as site.yaml's ``authors`` describes them."""
 
@@ -412,6 +439,7 @@ FIELDS: tuple[Field, ...] = (
     Field("sections", _sections, default=()),
     Field("publishers", _publishers, default={}),
     Field("blocks", _blocks, default=DEFAULT_BLOCKS),
+    Field("related", _related, default=RelatedItems()),
     Field("words_per_minute", schema.positive_int, default=220),
     Field("cname", _hostname),
     Field("extra", schema.extra_data, default=MappingProxyType({})),
@@ -463,6 +491,8 @@ class SiteConfig:
     #: Briefing blocks (``::: why`` in a body) by type, with the label readers see, in
     #: the order site.yaml gives them; read-only.
     blocks: Mapping[str, str] = field(default_factory=lambda: DEFAULT_BLOCKS)
+    #: Earlier items an item's page suggests when it follows no story; None for none.
+    related: RelatedItems | None = field(default_factory=RelatedItems)
     #: Reading speed for reading-time estimates.
     words_per_minute: int = 220
     #: A custom domain for GitHub Pages, written to CNAME.

@@ -41,6 +41,7 @@ from generator.model.records import (
     TagGroup,
     Withdrawal,
 )
+from generator.model.related import related_items
 from generator.model.runningorder import running_order
 from generator.project.config import SiteConfig
 from generator.reading.attach import (
@@ -126,6 +127,7 @@ def collect_site(
         ),
         stories=story_groups(items),
         withdrawn=withdrawn,
+        related=MappingProxyType(related_items(items, config.related)),
         preview=_preview(config, preview_size),
         static_pictures=MappingProxyType(dict(static_pictures or {})),
     )
@@ -291,10 +293,12 @@ def with_new_body(site: Site, item: Item, doc: Document, rendered: Rendered) -> 
 
     editions = tuple(
         dataclasses.replace(
-            e, sections=tuple(dataclasses.replace(s, items=swap(s.items)) for s in e.sections)
+            e,
+            sections=tuple(dataclasses.replace(s, items=swap(s.items)) for s in e.sections),
+            notices=tuple(
+                dataclasses.replace(n, item=new) if n.item is item else n for n in e.notices
+            ),
         )
-        if e.date == item.edition
-        else e
         for e in site.editions
     )
     revised = dataclasses.replace(
@@ -305,6 +309,8 @@ def with_new_body(site: Site, item: Item, doc: Document, rendered: Rendered) -> 
         publishers=tuple(dataclasses.replace(g, items=swap(g.items)) for g in site.publishers),
         authors=tuple(dataclasses.replace(g, items=swap(g.items)) for g in site.authors),
         stories=tuple(dataclasses.replace(g, items=swap(g.items)) for g in site.stories),
+        # Every list that holds the item holds the new one: views make one card per URL.
+        related=MappingProxyType({url: swap(picks) for url, picks in site.related.items()}),
     )
     return revised, new
 

@@ -473,6 +473,7 @@ class Views:
             html=Markup(self.body(item)),
             json_ld=json_script(self.news_article(item, local)),
             story_box=self.story_box(item),
+            related=[self.card(other) for other in self.site.related.get(item.url, ())],
         )
 
     def standalone(self, page: SitePage) -> View:

@@ -279,10 +279,14 @@ EVERY = ("site", "menu")
 @pytest.mark.parametrize(
     ("file", "inputs"),
     [
-        # Its own card and body, its neighbours' cards, and whether it has neighbours.
-        (f"{D}index.html", Inputs((f"card:{D}", f"body:{D}", f"card:{C}", *EVERY), ("", "older"))),
+        # Its own card and body, its neighbours' cards, whether it has neighbours, and
+        # the cards of the earlier items it suggests (they share its tags or publisher).
+        (f"{D}index.html",
+         Inputs((f"card:{D}", f"body:{D}", f"card:{C}", f"card:{C}", f"card:{A}", f"card:{B}",
+                 *EVERY), ("", "older"))),
         (f"{C}index.html",
-         Inputs((f"card:{C}", f"body:{C}", f"card:{D}", f"card:{B}", *EVERY), ("newer", "older"))),
+         Inputs((f"card:{C}", f"body:{C}", f"card:{D}", f"card:{B}", f"card:{A}", f"card:{B}",
+                 *EVERY), ("newer", "older"))),
         (f"{A}index.html", Inputs((f"card:{A}", f"body:{A}", f"card:{B}", *EVERY), ("newer", ""))),
         # The cards on it, and which page of how many it is.
         ("tags/ukraine/index.html",
