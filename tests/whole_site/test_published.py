@@ -261,12 +261,28 @@ def browser(chromium: object) -> object:
     return chromium
 
 
+def _page_with(site: Site, rel: list[str], marker: str) -> str | None:
+    return next((r for r in rel if marker in (site.root / r).read_text("utf-8")), None)
+
+
 def pages_to_look_at(site: Site) -> dict[str, str]:
     rel = [p.relative_to(site.root).as_posix() for p in html_pages(site)]
     edition = next(r for r in rel if r.startswith("editions/"))
     item = next(r for r in rel if re.match(r"\d{4}/", r))
     tag = next(r for r in rel if r.startswith("tags/") and r != "tags/index.html")
+    # The sample's story, its withdrawn item, and an item suggesting earlier coverage.
+    found = {
+        name: path.removesuffix("index.html")
+        for name, path in (
+            ("story", next((r for r in rel if re.match(r"stories/[^/]+/index", r)), None)),
+            ("stories", "stories/index.html" if "stories/index.html" in rel else None),
+            ("withdrawn", _page_with(site, rel, 'class="item withdrawn"')),
+            ("related", _page_with(site, rel, 'aria-label="Earlier coverage"')),
+        )
+        if path is not None
+    }
     return {
+        **found,
         "front": "",
         "edition": edition.removesuffix("index.html"),
         "item": item.removesuffix("index.html"),

@@ -32,8 +32,12 @@ def test_sample_content_shows_every_feature(sample: Path) -> None:
     assert len(list((sample / "tags").glob("*/index.html"))) >= 5
     assert (sample / "items/page/2/index.html").is_file()
     html = "\n".join(p.read_text(encoding="utf-8") for p in items)
-    for feature in ("<table>", "footnote", "<blockquote>", "<ul>", "<h2 id="):
-        assert feature in html
+    for feature in ("<table>", "footnote", "<blockquote>", "<ul>", "<h2 id=",
+                    '<aside class="block block-why"', '<aside class="story-box"',
+                    'aria-label="Earlier coverage"', 'class="item withdrawn"'):  # fmt: skip
+        assert feature in html, feature
+    assert (sample / "stories/russia-ukraine-peace-efforts/feed.json").is_file()
+    assert "lead-story" in (sample / "editions/2025-07-22/index.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
 
 
@@ -60,7 +64,8 @@ def test_every_internal_link_and_asset_resolves(sample: Path) -> None:
 def test_sample_feed_is_valid(sample: Path) -> None:
     feed = feedparser.parse((sample / "feed.xml").read_bytes())
     assert feed.bozo == 0
-    assert len(feed.entries) == min(load_config(REPO).feed_items, 13)
+    # 13 published items, and the withdrawn one with its notice.
+    assert len(feed.entries) == min(load_config(REPO).feed_items, 14)
     assert all(e.link.startswith("https://") for e in feed.entries)
 
 
