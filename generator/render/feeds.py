@@ -20,7 +20,7 @@ from generator.errors import plural
 from generator.model.records import Author, Edition, Item, Publisher, Site, Story
 from generator.render.feedgen_dates import leave_out_dates, set_atom_updated
 from generator.render.views import Views, rebase_links, sized_images
-from generator.text.urls import OutputPath, as_uri, tag_uri
+from generator.text.urls import OutputPath, as_uri, file_path, tag_uri
 
 # XML 1.0 forbids these; word processors paste them into text anyway.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -156,7 +156,7 @@ def _image(item: Item, views: Views) -> tuple[str, int | None, int | None] | Non
     picture = item.image
     if picture is None:
         return None
-    url = picture.src if picture.external else views.absolute(picture.src)
+    url = picture.src if picture.external else views.absolute(file_path(picture.src))
     return (as_uri(url) or url, picture.width, picture.height)
 
 

@@ -33,7 +33,7 @@ from generator.model.records import (
 )
 from generator.pictures.resize import can_resize, copy_name
 from generator.project.config import SiteConfig
-from generator.text.urls import internal_target, link, slugify
+from generator.text.urls import file_path, internal_target, link, slugify
 
 
 class View:
@@ -379,16 +379,27 @@ class Views:
         """A picture for <img> (``src``) and for link previews and feeds (``absolute``)."""
         if picture is None:
             return None
+        if not picture.external:  # a file of the site, named as it is on disk
+            src = file_path(picture.src)
+            return View(
+                src=self.href(src),
+                absolute=self.absolute(src),
+                alt=picture.alt or "",
+                credit=picture.credit,
+                width=picture.width,
+                height=picture.height,
+                srcset=srcset(picture.src, picture.width, self.config,
+                              lambda path: self.href(file_path(path))),
+                sizes=sizes(self.config),
+            )  # fmt: skip
         return View(
-            src=picture.src if picture.external else self.href(picture.src),
-            absolute=picture.src if picture.external else self.absolute(picture.src),
+            src=picture.src,
+            absolute=picture.src,
             alt=picture.alt or "",
             credit=picture.credit,
             width=picture.width,
             height=picture.height,
-            srcset=None
-            if picture.external
-            else srcset(picture.src, picture.width, self.config, self.href),
+            srcset=None,
             sizes=sizes(self.config),
         )
 

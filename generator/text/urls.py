@@ -161,6 +161,13 @@ def base_path(site_url: str) -> str:
     return path if path.endswith("/") else path + "/"
 
 
+def file_path(site_path: str) -> str:
+    """A file's site path made safe for :func:`link`, which keeps '%', '#' and '?' as
+    written (they mean something in a link): a picture called "50%.png" or "a#1.png"
+    must reach the browser as that file's name, not as an escape or a fragment."""
+    return site_path.replace("%", "%25").replace("#", "%23").replace("?", "%3F")
+
+
 def link(base: str, site_path: str) -> str:
     """An href for a site path under the base path, percent-encoding what needs it."""
     return base + quote(site_path, safe="/#?=&%")

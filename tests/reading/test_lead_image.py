@@ -212,3 +212,24 @@ def test_a_lead_image_that_is_no_file_of_the_content_folder_is_an_error(
             "such file beside the item; put the picture beside the item and give its name, "
             "or an https address"
         )
+
+
+def test_a_picture_named_with_percent_or_hash_is_linked_by_its_own_name(
+    make_site: MakeSite,
+) -> None:
+    # The link is written escaped, as the file must be named in a URL: "a%231.png" is the
+    # file "a#1.png", which the page must not turn back into a link to "a" and "#1.png".
+    root = make_site(
+        {
+            "content/2025-07-22-talks/index.md": item(
+                "Talks resume", image='{src: "a%231.png", alt: A map}'
+            ),
+            "content/2025-07-22-talks/a#1.png": png(40, 20),
+        }
+    )
+    code, _, err = run("build", "--site", str(root), "--now", NOW)
+    assert code == 0, err
+    page = (root / "_site/2025/07/22/talks/index.html").read_text()
+    assert '<img src="/briefing/2025/07/22/talks/a%231.png" alt="A map"' in page
+    assert f'content="{ITEM_URL}a%231.png"' in page  # the link preview
+    assert (root / "_site/2025/07/22/talks/a#1.png").is_file()
