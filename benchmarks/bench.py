@@ -4,6 +4,7 @@
     python benchmarks/bench.py --items 10000 --runs 3 --hugo
     python benchmarks/bench.py --items 10000 --runs 1 --scenarios serve
     python benchmarks/bench.py --items 100000 --runs 1 --hugo --scenarios cold
+    python benchmarks/bench.py --items 10000 --runs 3 --stories 300 --scenarios warm,recent
 
 The corpus comes from ../shared/bench/make_corpus.py (deterministic, so figures
 compare across the team) and is kept in --work (default /tmp/briefing-bench) for
@@ -131,14 +132,16 @@ def run(command: list[str], cwd: Path) -> Run:
     return Run(seconds, usage.ru_maxrss / 1024, output)
 
 
-def corpus(items: int, work: Path, fmt: str = "yaml") -> Path:
-    """The corpus of ``items`` items in ``fmt``, made once and reused."""
-    folder = work / f"{fmt}-{items}"
+def corpus(items: int, work: Path, fmt: str = "yaml", stories: int = 0) -> Path:
+    """The corpus of ``items`` items in ``fmt`` (about 30% of them in ``stories``
+    running stories, when given), made once and reused."""
+    folder = work / (f"{fmt}-{items}" + (f"-stories-{stories}" if stories else ""))
     marker = folder / ".complete"
     if not marker.exists():
         shutil.rmtree(folder, ignore_errors=True)
-        subprocess.run([sys.executable, str(MAKE_CORPUS), str(items), str(folder), "--format", fmt],
-                       check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        more = ["--stories", str(stories)] if stories else []
+        subprocess.run([sys.executable, str(MAKE_CORPUS), str(items), str(folder), "--format", fmt,
+                        *more], check=True, stdout=subprocess.DEVNULL)  # fmt: skip
         if fmt == "yaml":
             (folder / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
         else:
@@ -738,6 +741,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--jobs", default=None, help="passed to briefing build/serve --jobs")
     parser.add_argument("--work", type=Path, default=Path("/tmp/briefing-bench"))
     parser.add_argument("--hugo", action="store_true", help="also time Hugo (needs `hugo`)")
+    parser.add_argument("--stories", type=int, default=0, metavar="N",
+                        help="put about 30%% of the items into N running stories")  # fmt: skip
     subset = f"comma-separated subset of {','.join(SCENARIOS)} (default: all)"
     parser.add_argument("--scenarios", type=scenarios, default=set(SCENARIOS), help=subset)
     parser.add_argument("--serve-edits", type=int, default=5, metavar="N",
@@ -751,10 +756,11 @@ def main() -> None:
     if args.hugo and shutil.which("hugo") is None:
         sys.exit("--hugo: no `hugo` on PATH (Debian: apt-get install hugo)")
 
-    site = corpus(args.items, args.work)
+    site = corpus(args.items, args.work, stories=args.stories)
     chosen = ",".join(name for name in SCENARIOS if name in args.scenarios)
-    print(f"briefing on {args.items} items, {args.runs} runs each, {os.cpu_count()} cores"
-          f" ({chosen})")  # fmt: skip
+    in_stories = f" ({args.stories} running stories)" if args.stories else ""
+    print(f"briefing on {args.items} items{in_stories}, {args.runs} runs each, "
+          f"{os.cpu_count()} cores ({chosen})")  # fmt: skip
     results = bench_briefing(site, args.runs, args.jobs, args.scenarios)
     serves = []
     if "serve" in args.scenarios:
