@@ -324,10 +324,6 @@ class Views:
     def story(self, story: Story, count: int | None = None) -> View:
         """A running story as its page and the index show it; its paragraph's links
         and pictures are pointed through the base path like an item's."""
-        sized = sized_images(
-            story.summary_html, story.attachments, story.url, self.config, self.href,
-            self.site.static_pictures,
-        )  # fmt: skip
         return View(
             name=story.name,
             title=story.title,
@@ -335,7 +331,7 @@ class Views:
             url=self.href(story.url),
             permalink=self.absolute(story.url),
             summary=story.summary,
-            summary_html=Markup(rebase_links(sized, story.url, self.config, self.href)),
+            summary_html=self.html_at(story.summary_html, story.attachments, story.url),
             image=self.picture(story.image),
             count=count,
             feed=self.href(story.url + "feed.xml"),
@@ -487,23 +483,23 @@ class Views:
             related=[self.card(other) for other in self.site.related.get(item.url, ())],
         )
 
+    def html_at(self, html: str, attachments: Sequence[Attachment], page: str) -> Markup:
+        """HTML written for the page ``page`` (a story's paragraph, a standalone page's
+        body), its pictures sized and its links pointed through the base path."""
+        sized = sized_images(
+            html, attachments, page, self.config, self.href, self.site.static_pictures
+        )
+        return Markup(rebase_links(sized, page, self.config, self.href))
+
     def standalone(self, page: SitePage) -> View:
         """A standalone page (About, Subscribe), for page.html."""
-        sized = sized_images(
-            page.html,
-            page.attachments,
-            page.url,
-            self.config,
-            self.href,
-            self.site.static_pictures,
-        )
         return View(
             title=page.title,
             summary=page.summary,
             name=page.name,
             url=self.href(page.url),
             permalink=self.absolute(page.url),
-            html=Markup(rebase_links(sized, page.url, self.config, self.href)),
+            html=self.html_at(page.html, page.attachments, page.url),
             words=page.words,
             minutes=self.minutes(page.words),
             extra=page.extra,
