@@ -426,6 +426,8 @@ def test_a_reader_finds_an_item_and_narrows_by_filter_under_a_project_path(
         query.clear()
         query.send_keys("grain")
         _wait(driver, "document.querySelectorAll('#search-results li').length === 2")
+        # The filters start folded at every width: the reader opens them.
+        driver.find_element(By.CSS_SELECTOR, "#search-options summary").click()  # type: ignore[attr-defined]
         choice = driver.find_element(By.ID, "search-section")  # type: ignore[attr-defined]
         options = [o.get_attribute("value") for o in choice.find_elements(By.TAG_NAME, "option")]
         assert options == ["", "Economy", "World"]
@@ -527,6 +529,7 @@ def test_a_search_finds_in_every_part_ranks_a_title_first_and_orders_newest_acro
         assert found.index(url + "2023/08/01/corridor/") < 2
         assert set(found[2:]) == {url + "2025/06/10/freight/", url + "2024/03/05/ports/"}
 
+        driver.find_element(By.CSS_SELECTOR, "#search-options summary").click()  # type: ignore[attr-defined]
         choice = driver.find_element(By.ID, "search-sort")  # type: ignore[attr-defined]
         choice.send_keys("Newest first")
         _wait(driver, "location.search.includes('sort=newest')")

@@ -29,10 +29,10 @@ async function start(form) {
     return;
   }
   fillChoices(listed.filters || {}, choices, asked);
-  // On a phone the filters would fill the screen: folded there, unless one is chosen.
-  const options = document.getElementById("search-options");
-  if (matchMedia("(max-width: 40rem)").matches && !choices.some((choice) => choice.value)) {
-    options.open = false;
+  // The filters start folded, at every width; a filter or an order the address sets
+  // (?tag=energy, ?sort=newest) opens them, so the reader sees why the results are these.
+  if (choices.some((choice) => choice.value) || order.value) {
+    document.getElementById("search-options").open = true;
   }
 
   // The results found: how many, and how to get the next ones in order.
