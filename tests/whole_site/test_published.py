@@ -238,7 +238,7 @@ def test_discovery_files(site: Site) -> None:
         text = page.read_text(encoding="utf-8")
         assert re.search(r'<html lang="[a-z]{2}', text)
         unlisted = page.relative_to(site.root).as_posix() in ("404.html", "search/index.html")
-        if unlisted:  # no address of its own to share, nor to be found by
+        if unlisted or page in withdrawn:  # not to be found by search engines
             assert '<meta name="robots" content="noindex">' in text
             continue
         canonical = re.search(r'<link rel="canonical" href="([^"]+)">', text)
