@@ -132,6 +132,23 @@ COMMANDS = (
         ),
     ),
     Command(
+        "feeds",
+        "list the feeds a built site publishes, for scripts",
+        "Print one line per feed of the site built in the output folder: its absolute URL "
+        "and its path there (from the build's own list of what it wrote). The Pages "
+        "workflow compares them with the published ones and tells site.yaml's WebSub hub "
+        "which changed. With --hub, print that hub's URL instead (nothing when there is "
+        "none).",
+        "examples:\n  briefing feeds\n  briefing feeds --hub",
+        (
+            SITE,
+            Option(("--output", "-o"), f"the folder the site was built into (default: "
+                   f"SITE/{OUTPUT_DIR})", {"type": Path, "default": None, "metavar": "DIR"}),
+            Option(("--hub",), "print site.yaml's websub hub, or nothing",
+                   {"action": "store_true"}),
+        ),
+    ),
+    Command(
         "new",
         "start a new item file in content/",
         "Write content/<date>-<slug>.md with its front matter filled in (the current time in "

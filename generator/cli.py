@@ -103,6 +103,7 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
         "build": _build,
         "check": _check,
         "email": _email,
+        "feeds": _feeds,
         "new": _new,
         "init": _init,
         "import": _import,
@@ -389,6 +390,26 @@ def _import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not args.quiet or flagged:
         print(lines[-1], file=err if flagged else out)
     return EXIT_FAILED if flagged else EXIT_OK
+
+
+def _feeds(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from generator.commands.feedlist import feed_lines, published_feeds
+    from generator.engine.stage import OUTPUT_DIR
+    from generator.project.config import load_config
+
+    try:
+        config = load_config(args.site)
+        if args.hub:
+            if config.websub:
+                print(config.websub, file=out)
+            return EXIT_OK
+        files = published_feeds(args.output or args.site / OUTPUT_DIR)
+    except BuildFailed as failed:
+        report_errors(failed.errors, err)
+        return EXIT_FAILED
+    for line in feed_lines(config, files):
+        print(line, file=out)
+    return EXIT_OK
 
 
 def _new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

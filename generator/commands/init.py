@@ -118,6 +118,8 @@ jobs:
     outputs:
       build: ${{ steps.due.outputs.build }}
       deployed: ${{ steps.note.outputs.deployed }}
+      websub_hub: ${{ steps.websub.outputs.hub }}
+      websub_feeds: ${{ steps.websub.outputs.feeds }}
     steps:
       - name: What the last deploy held
         if: github.event_name == 'schedule'
@@ -181,6 +183,25 @@ jobs:
         with:
           path: .briefing-cache
           key: briefing-cache-${{ github.run_id }}-${{ github.run_attempt }}
+      - name: Feeds that changed, for the WebSub hub
+        id: websub
+        if: steps.due.outputs.build == 'true'
+        # With `websub:` in site.yaml: each feed whose bytes differ from the published
+        # one (or that is new) is news for the hub, told after the deploy below.
+        run: |
+          hub=$(briefing feeds --hub)
+          echo "hub=$hub" >> "$GITHUB_OUTPUT"
+          [ -n "$hub" ] || exit 0
+          : > "$RUNNER_TEMP/changed-feeds"
+          briefing feeds | while read -r url file; do
+            if ! curl -fsSL --max-time 20 -o "$RUNNER_TEMP/published-feed" "$url" \\
+                || ! cmp -s "$RUNNER_TEMP/published-feed" "_site/$file"; then
+              echo "$url" >> "$RUNNER_TEMP/changed-feeds"
+            fi
+          done
+          echo "$(wc -l < "$RUNNER_TEMP/changed-feeds") feeds changed"
+          { echo "feeds<<END_OF_FEEDS"; cat "$RUNNER_TEMP/changed-feeds"; echo END_OF_FEEDS; } \\
+            >> "$GITHUB_OUTPUT"
       - name: Note what this deploy holds
         id: note
         if: steps.due.outputs.build == 'true'
@@ -218,6 +239,20 @@ jobs:
         with:
           path: .briefing-deployed
           key: briefing-deployed-${{ github.run_id }}-${{ github.run_attempt }}
+      - name: Tell the WebSub hub which feeds changed
+        if: needs.build.outputs.websub_hub != ''
+        # A hub that is down must not fail a deploy that worked: a warning, no more.
+        continue-on-error: true
+        env:
+          HUB: ${{ needs.build.outputs.websub_hub }}
+          FEEDS: ${{ needs.build.outputs.websub_feeds }}
+        run: |
+          printf '%s\\n' "$FEEDS" | while read -r url; do
+            [ -n "$url" ] || continue
+            curl -fsS --max-time 20 -o /dev/null -d hub.mode=publish \\
+                --data-urlencode "hub.url=$url" "$HUB" \\
+              || echo "::warning::the WebSub hub $HUB did not take $url"
+          done
 """
 
 

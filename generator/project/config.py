@@ -173,6 +173,18 @@ def _blocks(value: Any) -> Mapping[str, str]:
     return MappingProxyType(found)
 
 
+def _hub(value: Any) -> str:
+    """A WebSub hub's https URL (https://pubsubhubbub.appspot.com/, a hub of your own)."""
+    url = schema.web_url(value)
+    if not url.startswith("https://"):
+        raise Invalid(
+            f"must be an https URL, not {url!r}",
+            hint="a hub is told of every change over the network: write its https address, "
+            "e.g. https://pubsubhubbub.appspot.com/",
+        )
+    return url
+
+
 def _hostname(value: Any) -> str:
     name = schema.text(value).lower().rstrip(".")
     if "/" in name or ":" in name or " " in name or "." not in name:
@@ -442,6 +454,7 @@ FIELDS: tuple[Field, ...] = (
     Field("related", _related, default=RelatedItems()),
     Field("words_per_minute", schema.positive_int, default=220),
     Field("cname", _hostname),
+    Field("websub", _hub),
     Field("extra", schema.extra_data, default=MappingProxyType({})),
     Field("menu", _menu, default=()),
     Field("authors", _authors, default={}),
@@ -497,6 +510,9 @@ class SiteConfig:
     words_per_minute: int = 220
     #: A custom domain for GitHub Pages, written to CNAME.
     cname: str | None = None
+    #: A WebSub hub every feed names, so that readers subscribed through it hear of a
+    #: change at once; the deploy workflow tells it which feeds changed.
+    websub: str | None = None
     #: The site's own values for its theme (Zola's `extra`), read-only, as written.
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     #: The site's navigation after its fixed links: pages and links elsewhere, in order.

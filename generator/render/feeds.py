@@ -74,6 +74,8 @@ class Channel:
     urls: dict[str, str]
     language: str
     author: str
+    #: The WebSub hub that readers may subscribe through (site.yaml's ``websub``).
+    hub: str | None = None
 
 
 def _credit(item: Item) -> str:
@@ -209,6 +211,8 @@ def _generator(
     fg.language(channel.language)
     # feedgen's RSS <link> is the last link given, so the home page comes last.
     fg.link(href=self_url, rel="self")
+    if channel.hub and atom:  # RSS gets its own below: feedgen writes only rel="self"
+        fg.link(href=channel.hub, rel="hub")
     fg.link(href=channel.home, rel="alternate")
     if entries:
         # feedgen would stamp the current time; the newest entry keeps builds reproducible.
@@ -265,7 +269,17 @@ def render_rss(channel: Channel, entries: Sequence[Entry]) -> bytes:
     """RSS 2.0: summary as description, full HTML as content:encoded."""
     fg = _generator(channel, entries, channel.urls["rss"], atom=False)
     data: bytes = fg.rss_str(pretty=True)
+    if channel.hub:
+        data = _with_hub(data, channel.hub)
     return _character_references(data)
+
+
+def _with_hub(rss: bytes, hub: str) -> bytes:
+    """RSS naming its WebSub hub, ``<atom:link rel="hub">`` beside the self link, as the
+    WebSub spec (section 4) asks of RSS."""
+    self_link = rss.index(b'rel="self"/>') + len(b'rel="self"/>')
+    line = f'\n    <atom:link href="{escape(hub)}" rel="hub"/>'.encode()
+    return rss[:self_link] + line + rss[self_link:]
 
 
 _CDATA = re.compile(rb"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
@@ -304,6 +318,7 @@ def render_json(channel: Channel, entries: Sequence[Entry]) -> bytes:
         "description": channel.description or channel.title,
         "language": channel.language,
         "authors": [{"name": channel.author}],
+        **({"hubs": [{"type": "WebSub", "url": channel.hub}]} if channel.hub else {}),
         "items": [
             {
                 "id": entry.id,
@@ -365,6 +380,7 @@ def site_feeds(site: Site, views: Views) -> list[Feed]:
             urls={fmt: feed_url(views, folder + name) for fmt, name in FORMATS.items()},
             language=config.language,
             author=config.feed_author,
+            hub=config.websub,
         )
 
     feeds: list[Feed] = []

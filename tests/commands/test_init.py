@@ -8,16 +8,22 @@ write such metadata into a folder put first on ``sys.path``, so the real lookup 
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
+import re
+import shutil
 import subprocess
+import sys
+import threading
+import urllib.parse
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO, run
+from conftest import REPO, run, serve_pages
 
 from generator.commands import provenance
 from generator.commands.init import init_site, workflow
@@ -436,3 +442,105 @@ def test_a_deploy_notes_its_commit_and_when_the_next_item_falls_due(
     assert outputs == {"deployed": f"{COMMIT} {due}"}
     assert not (site / "_site/.briefing-output.json").exists()
     assert (site / "_site/index.html").exists()
+
+
+# Telling the WebSub hub ---------------------------------------------------------
+
+
+class _Hub(http.server.BaseHTTPRequestHandler):
+    """A WebSub hub that writes down each publish ping, or fails them all."""
+
+    pings: list[dict[str, list[str]]]
+    status = 204
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        length = int(self.headers.get("Content-Length", "0"))
+        self.pings.append(urllib.parse.parse_qs(self.rfile.read(length).decode()))
+        self.send_response(self.status)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def multiline_outputs(path: Path) -> dict[str, str]:
+    """A step's outputs, `key=value` lines and `key<<END` blocks alike, as GitHub reads them."""
+    outputs: dict[str, str] = {}
+    lines = iter(path.read_text().splitlines())
+    for line in lines:
+        if "<<" in line and "=" not in line.split("<<")[0]:
+            key, end = line.split("<<", 1)
+            outputs[key] = "\n".join(iter(lambda: next(lines), end))
+        else:
+            key, value = line.split("=", 1)
+            outputs[key] = value
+    return outputs
+
+
+@pytest.mark.slow
+def test_after_a_deploy_the_websub_hub_hears_of_each_changed_feed(
+    flow: dict[str, Any], tmp_path: Path
+) -> None:
+    """The two steps run as a runner runs them, with the real briefing, curl and cmp: the
+    build step compares each feed with the one published (served over HTTP), and the
+    deploy step pings a real hub for those that differ."""
+    site, published = tmp_path / "site", tmp_path / "published"
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "briefing").write_text(f'#!/bin/sh\nexec {sys.executable} -m generator "$@"\n')
+    (tools / "briefing").chmod(0o755)
+    path = f"{tools}:{os.environ['PATH']}"
+    with serve_pages(published, "/site/") as url:
+        config = re.sub(r"(?m)^url: .*$", f"url: {url}", (site / "site.yaml").read_text())
+        (site / "site.yaml").write_text(config + "websub: https://hub.example.org/\n")
+        assert run("build", "--site", str(site))[0] == 0
+        shutil.copytree(site / "_site", published / "site")
+        (site / "content/2025-07-22-grain.md").write_text(
+            "---\ntitle: Grain ships sail\ndate: 2025-07-22T08:00:00+03:00\ntags: [grain]\n"
+            "source: https://apnews.com/grain\n---\nThree ships left Odesa.\n"
+        )
+        assert run("build", "--site", str(site))[0] == 0
+        script = step_script(flow, "Feeds that changed, for the WebSub hub")
+        run_step_raw(script, site, tmp_path, PATH=path)
+    outputs = multiline_outputs(tmp_path / "github-output")
+    assert outputs["hub"] == "https://hub.example.org/"
+    feeds = [
+        p for p in (site / "_site").rglob("*") if p.name in ("feed.xml", "atom.xml", "feed.json")
+    ]
+    changed = {
+        url + p.relative_to(site / "_site").as_posix()
+        for p in feeds
+        if not (published / "site" / p.relative_to(site / "_site")).is_file()
+        or (published / "site" / p.relative_to(site / "_site")).read_bytes() != p.read_bytes()
+    }
+    assert changed and len(changed) < len(feeds)  # the new tag's feed, the site's, ...
+    assert set(outputs["feeds"].splitlines()) == changed
+    (deploy,) = [s for s in flow["jobs"]["deploy"]["steps"] if s.get("name", "").startswith("Tell")]
+    assert deploy["continue-on-error"] is True
+    for status in (204, 503):
+        pings: list[dict[str, list[str]]] = []
+        handler = type("Hub", (_Hub,), {"pings": pings, "status": status})
+        hub = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=hub.serve_forever, daemon=True).start()
+        try:
+            done = run_step_raw(deploy["run"], tmp_path, tmp_path, HUB=f"http://127.0.0.1:{hub.server_address[1]}/",
+                                FEEDS=outputs["feeds"])  # fmt: skip
+        finally:
+            hub.shutdown()
+            hub.server_close()
+        assert {p["hub.url"][0] for p in pings} == changed
+        assert all(p["hub.mode"] == ["publish"] for p in pings)
+        # A hub that fails is a warning in the job, and the step still succeeds.
+        assert ("::warning::the WebSub hub" in done.stdout) == (status == 503)
+
+
+def run_step_raw(
+    script: str, folder: Path, temp: Path, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Run a step's script with bash, its outputs left in ``temp/github-output``."""
+    output = temp / "github-output"
+    output.write_text("")
+    return subprocess.run(
+        ["bash", "-e", "-c", script], cwd=folder, check=True, capture_output=True, text=True,
+        env={**os.environ, "GITHUB_OUTPUT": str(output), "RUNNER_TEMP": str(temp), **env},
+    )  # fmt: skip
