@@ -10,6 +10,8 @@ from generator.model.records import Author, Item, Site
 from generator.plan.graph import Inputs
 from generator.plan.page import PARTING, Page
 from generator.render.discovery import UNLISTED
+from generator.render.feeds import site_feeds
+from generator.render.opml import FEEDS_PAGE, feed_facts, feed_folders, folder_views
 from generator.render.templates import Context, page_path, paginate
 from generator.render.views import SEARCH_PAGE, View, Views, story_neighbours
 from generator.search.documents import FILTERS
@@ -141,6 +143,7 @@ def html_pages(site: Site, views: Views) -> list[Page]:
     _group_pages(layout, site)
     _author_pages(layout, site)
     _story_pages(layout, site)
+    _feeds_page(layout, site)
     if site.config.search:
         filters = [View(name=name, label=label) for name, label in FILTERS]
         layout.page(
@@ -297,6 +300,20 @@ def _story_pages(layout: Layout, site: Site) -> None:
                 "picture": views.picture(group.story.image),
             },
         )
+
+
+def _feeds_page(layout: Layout, site: Site) -> None:
+    """The page listing every feed, as feeds.opml does: it shows their titles and
+    addresses, so a new tag, source, author or story changes it; items do not."""
+    views = layout.views
+    folders = feed_folders(site, views, site_feeds(site, views))
+    layout.page(
+        "feeds.html",
+        FEEDS_PAGE,
+        "the feeds page",
+        Inputs(facts=feed_facts(folders)),
+        lambda: {"folders": folder_views(folders, views)},
+    )
 
 
 def _author_facts(author: Author, count: int) -> str:

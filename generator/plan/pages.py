@@ -29,6 +29,7 @@ from generator.plan.page import Page
 from generator.project.theme import ThemeFiles
 from generator.render.discovery import github_pages_files, render_robots, sitemap_files
 from generator.render.feeds import FeedWriter, site_feeds
+from generator.render.opml import OPML_FILE, feed_facts, feed_folders, render_opml
 from generator.render.views import Views
 from generator.text.urls import (
     OutputPath,
@@ -265,9 +266,11 @@ def _email_pages(site: Site, asked: Sequence[str]) -> list[Page]:
 
 
 def _feed_pages(site: Site, views: Views) -> list[Page]:
+    """Every feed, and last the OPML file that lists them all."""
     writer = FeedWriter(views)
+    feeds = site_feeds(site, views)
     pages = []
-    for feed in site_feeds(site, views):
+    for feed in feeds:
         keys = ["site", *((Inputs.story(feed.story),) if feed.story else ())]
         for edition in feed.editions:
             keys += Inputs.edition_full(edition)
@@ -282,4 +285,16 @@ def _feed_pages(site: Site, views: Views) -> list[Page]:
                 lambda feed=feed: writer.render(feed),
             )
         )
+    # It shows each feed's title and addresses, never its items: a new tag changes it,
+    # a new item does not.
+    folders = feed_folders(site, views, feeds)
+    pages.append(
+        Page(
+            OPML_FILE,
+            "the list of every feed (OPML)",
+            None,
+            Inputs(("site",), feed_facts(folders)),
+            lambda: render_opml(site.config, folders),
+        )
+    )
     return pages

@@ -266,6 +266,9 @@ class Views:
             editions_feed=self.href("editions/feed.xml"),
             archive=self.href("archive/"),
             corrections=self.href("corrections/"),
+            # Every feed: a page for people, and OPML for feed readers (render/opml.py).
+            feeds_page=self.href("feeds/"),
+            opml=self.href("feeds.opml"),
             items_index=self.href("items/"),
             tags_index=self.href("tags/"),
             sources_index=self.href("sources/"),

@@ -294,6 +294,7 @@ def pages_to_look_at(site: Site) -> dict[str, str]:
         # With results on screen, their marks and the filters.
         "search": "search/?q=the",
         "404": "no/such/page/",
+        "feeds": "feeds/",
     }
 
 
