@@ -70,6 +70,69 @@ def fit_pictures(page: str, width: int = PICTURE_WIDTH) -> str:
     return _IMG.sub(fit, page)
 
 
+#: Where an email's column starts, and where its footer (the unsubscribe link) starts.
+_COLUMN = re.compile(r'<div class="column"[^>]*>')
+_FOOTER = re.compile(r'<footer class="footer"')
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)
+
+
+def feed_html(page: bytes) -> str:
+    """An edition's email as an editions feed entry carries it, for services that send
+    a feed's newest entry as a campaign (Buttondown, Mailchimp): the column with its
+    inlined styles, absolute links and picture sizes, without the footer (the service
+    adds its own, with the subscriber's unsubscribe link). A theme whose email has no
+    such column gives its whole body."""
+    html = page.decode("utf-8")
+    column, footer = _COLUMN.search(html), _FOOTER.search(html)
+    if column and footer and column.start() < footer.start():
+        html = html[column.start() : footer.start()].rstrip() + "\n</div>"
+    else:
+        body = _BODY.search(html)
+        html = (body.group(1) if body else html).strip()
+    return _STYLE.sub(_safe_style, html)
+
+
+_STYLE = re.compile(r' style="([^"]*)"')
+#: The CSS that feed readers keep (feedparser's sanitizer; the W3C feed validator warns
+#: of any other as "potentially dangerous"): what a feed entry's inline styles may hold.
+FEED_CSS = frozenset(
+    "background background-color border border-bottom border-bottom-color "
+    "border-bottom-style border-bottom-width border-collapse border-color border-left "
+    "border-left-color border-left-style border-left-width border-right border-right-color "
+    "border-right-style border-right-width border-spacing border-style border-top "
+    "border-top-color border-top-style border-top-width border-width clear color cursor "
+    "direction display float font font-family font-size font-style font-variant "
+    "font-weight height letter-spacing line-height list-style-type margin margin-bottom "
+    "margin-left margin-right margin-top overflow padding padding-bottom padding-left "
+    "padding-right padding-top text-align text-decoration text-indent unicode-bidi "
+    "vertical-align white-space width".split()
+)
+#: The words the boxes' properties (background, border, margin, padding) may use.
+_BOX_WORDS = frozenset(
+    "auto block both bottom center collapse dashed dotted none normal solid top "
+    "transparent left right".split()
+)
+_BOX_VALUE = re.compile(r"^(#[0-9a-f]+|\d?\.?\d?\d(cm|em|ex|in|mm|pc|pt|px|%)?)$")
+_DECLARATION = re.compile(r"\s*([-\w]+)\s*:\s*([^;]*)")
+
+
+def _safe_style(match: re.Match[str]) -> str:
+    """An inline style with only what feed readers keep: its layout and colours survive
+    in readers and in services that send the entry; the rest (max-width, a webkit
+    hack) would be dropped by them anyway, or flagged by the validator."""
+    kept = []
+    for prop, value in _DECLARATION.findall(unescape(match.group(1))):
+        prop, value = prop.lower(), value.strip()
+        if prop not in FEED_CSS:
+            continue
+        if prop.split("-")[0] in ("background", "border", "margin", "padding") and not all(
+            word in _BOX_WORDS or _BOX_VALUE.match(word) for word in value.lower().split()
+        ):
+            continue
+        kept.append(f"{prop}: {value}")
+    return f' style="{escape("; ".join(kept))}"' if kept else ""
+
+
 def unsized_pictures(page: str) -> list[str]:
     """The address of each <img> without a width: a picture of unknown size (a URL),
     which Outlook for Windows shows as wide as it is, however wide the email."""

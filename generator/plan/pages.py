@@ -18,7 +18,9 @@ from generator.newsletter.emails import (
     EMAIL_PAGE,
     EMAIL_TEXT,
     Newsletter,
+    Render,
     email_folder,
+    feed_html,
 )
 from generator.pictures.cache import PictureCache
 from generator.plan.attached import attachment_pages
@@ -28,7 +30,7 @@ from generator.plan.manifest import MANIFEST, digest, manifest_text
 from generator.plan.page import Page
 from generator.project.theme import ThemeFiles
 from generator.render.discovery import github_pages_files, render_robots, sitemap_files
-from generator.render.feeds import FeedWriter, site_feeds
+from generator.render.feeds import Feed, FeedWriter, site_feeds
 from generator.render.opml import OPML_FILE, feed_facts, feed_folders, render_opml
 from generator.render.views import Views
 from generator.text.urls import (
@@ -53,11 +55,13 @@ def plan(
     it has them."""
     pages = [
         *html_pages(site, views),
-        *_feed_pages(site, views),
+        # One newsletter for the emails and the editions feed that carries them: each
+        # email is made once.
+        *_feed_pages(site, views, newsletter := Newsletter(site)),
         *_static_pages(theme),
         *_standalone_pages(site, views),
         *attachment_pages(site, pictures),
-        *_email_pages(site, emails),
+        *_email_pages(site, emails, newsletter),
     ]
     config = site.config
     for file, data in github_pages_files(config).items():
@@ -238,9 +242,8 @@ def emailed(site: Site, asked: Sequence[str]) -> list[Edition]:
     ]
 
 
-def _email_pages(site: Site, asked: Sequence[str]) -> list[Page]:
+def _email_pages(site: Site, asked: Sequence[str], newsletter: Newsletter) -> list[Page]:
     """Each edition emailed: its HTML, its text and the message of both."""
-    newsletter = Newsletter(site)
     made = (
         (EMAIL_PAGE, ("email.html",), newsletter.page),
         (EMAIL_TEXT, ("email.txt",), newsletter.text),
@@ -265,7 +268,24 @@ def _email_pages(site: Site, asked: Sequence[str]) -> list[Page]:
     return pages
 
 
-def _feed_pages(site: Site, views: Views) -> list[Page]:
+def _feed_page(feed: Feed, inputs: Inputs, writer: FeedWriter, newsletter: Newsletter) -> Page:
+    """A feed's file. With emails on, an editions feed carries each edition's email as
+    its entry's content, so that a newsletter service can send the feed as it is; its
+    page is then made from email.html too."""
+    if not feed.editions or newsletter.site.config.email is None:
+        return Page(feed.file, feed.origin, None, inputs, lambda: writer.render(feed))
+
+    def make(render: Render) -> bytes:
+        def email_of(edition: Edition) -> str | None:
+            page = newsletter.service_page(edition, render)
+            return feed_html(page) if page is not None else None
+
+        return writer.render(feed, email_of)
+
+    return Page(feed.file, feed.origin, None, inputs, make, uses=("email.html",))
+
+
+def _feed_pages(site: Site, views: Views, newsletter: Newsletter) -> list[Page]:
     """Every feed, and last the OPML file that lists them all."""
     writer = FeedWriter(views)
     feeds = site_feeds(site, views)
@@ -276,15 +296,7 @@ def _feed_pages(site: Site, views: Views) -> list[Page]:
             keys += Inputs.edition_full(edition)
         for item in feed.items:
             keys += (Inputs.card(item), Inputs.body(item))
-        pages.append(
-            Page(
-                feed.file,
-                feed.origin,
-                None,
-                Inputs(tuple(keys)),
-                lambda feed=feed: writer.render(feed),
-            )
-        )
+        pages.append(_feed_page(feed, Inputs(tuple(keys)), writer, newsletter))
     # It shows each feed's title and addresses, never its items: a new tag changes it,
     # a new item does not.
     folders = feed_folders(site, views, feeds)

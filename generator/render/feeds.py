@@ -12,8 +12,10 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from feedgen.feed import FeedGenerator
+from feedgen.util import xml_elem
 from markupsafe import escape
 
 from generator.errors import plural
@@ -32,6 +34,20 @@ FORMATS = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
 def xml_text(text: str) -> str:
     """Text with the characters XML cannot carry removed."""
     return _NOT_XML.sub("", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Enclosure:
+    """An entry's audio, as feeds enclose it and podcast apps fetch it."""
+
+    #: Absolute URL, a URI.
+    url: str
+    #: Bytes, exactly.
+    length: int
+    #: MIME type, "audio/mpeg".
+    type: str
+    #: Whole seconds, when the editor gave it.
+    duration: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +72,8 @@ class Entry:
     authors: tuple[tuple[str, str], ...] = ()
     #: The lead picture: absolute URL, width and height when known.
     image: tuple[str, int | None, int | None] | None = None
+    #: The item's audio.
+    audio: Enclosure | None = None
 
     @property
     def changed(self) -> datetime:
@@ -131,7 +149,17 @@ def item_entry(item: Item, views: Views) -> Entry:
         updated=item.updated,
         authors=tuple((xml_text(a.name), a.link or feed_url(views, a.url)) for a in item.authors),
         image=_image(item, views),
+        audio=_enclosure(item, views),
     )
+
+
+def _enclosure(item: Item, views: Views) -> Enclosure | None:
+    """The item's audio at its absolute address, as a URI."""
+    audio = item.audio
+    if audio is None:
+        return None
+    url = audio.src if audio.external else views.absolute(file_path(audio.src))
+    return Enclosure(as_uri(url) or url, audio.length, audio.type, audio.duration)
 
 
 def _withdrawn_entry(item: Item, views: Views) -> Entry:
@@ -162,7 +190,11 @@ def _image(item: Item, views: Views) -> tuple[str, int | None, int | None] | Non
     return (as_uri(url) or url, picture.width, picture.height)
 
 
-def edition_entries(editions: Sequence[Edition], views: Views) -> list[Entry]:
+def edition_entries(
+    editions: Sequence[Edition],
+    views: Views,
+    edition_html: Callable[[Edition], str | None] | None = None,
+) -> list[Entry]:
     entries = []
     for edition in editions:
         link = views.edition_link(edition)
@@ -177,7 +209,10 @@ def edition_entries(editions: Sequence[Edition], views: Views) -> list[Entry]:
                     f"{plural(link['item_count'], 'item')}: "
                     + "; ".join(i.title for i in edition.items)
                 ),
-                html=xml_text(_edition_html(edition, views)),
+                # The email's when asked for and made, else the site's own.
+                html=xml_text(
+                    (edition_html and edition_html(edition)) or _edition_html(edition, views=views)
+                ),
                 published=edition.published,
                 tags=(),
             )
@@ -185,7 +220,7 @@ def edition_entries(editions: Sequence[Edition], views: Views) -> list[Entry]:
     return entries
 
 
-def _edition_html(edition: Edition, views: Views) -> str:
+def _edition_html(edition: Edition, *, views: Views) -> str:
     parts = [edition.intro_html]
     for section in edition.sections:
         if section.name:
@@ -224,6 +259,11 @@ def _generator(
         fg.load_extension("dc", atom=False, rss=True)
     if any(entry.image for entry in entries):
         fg.load_extension("media")
+    if any(entry.audio for entry in entries):
+        if atom:
+            fg.register_extension(_AtomEnclosure.NAME, _AtomEnclosure, _AtomEnclosure, rss=False)
+        elif any(entry.audio.duration for entry in entries if entry.audio):
+            fg.load_extension("podcast", atom=False, rss=True)
     for entry in entries:
         fe = fg.add_entry(order="append")
         fe.id(entry.id)
@@ -252,6 +292,12 @@ def _generator(
             if width and height:
                 media.update(width=str(width), height=str(height))
             fe.media.content(media)
+        if entry.audio and atom:
+            getattr(fe, _AtomEnclosure.NAME).audio = entry.audio
+        elif entry.audio:
+            fe.enclosure(entry.audio.url, str(entry.audio.length), entry.audio.type)
+            if entry.audio.duration:
+                fe.podcast.itunes_duration(str(entry.audio.duration))
         for name, url in entry.authors:
             # RSS's <author> must be an e-mail address: names go in dc:creator.
             if atom:
@@ -263,6 +309,31 @@ def _generator(
             # cost the square of the tags (1,200 tags on one item took 38 s).
             fe.category([{"term": tag} for tag in entry.tags])
     return fg
+
+
+class _AtomEnclosure:
+    """An Atom entry's ``<link rel="enclosure">``, written by a feedgen extension: feedgen
+    1.0 writes an entry's links with their href alone (it reads rel, type and length
+    from the new element, not from the link given), so its own would be a second
+    "alternate" link. Duck-typed: feedgen only calls these methods."""
+
+    NAME = "briefing_enclosure"
+
+    def __init__(self) -> None:
+        self.audio: Enclosure | None = None
+
+    def extend_ns(self) -> dict[str, str]:
+        return {}
+
+    def extend_atom(self, element: Any) -> Any:
+        if self.audio is not None:
+            audio = self.audio
+            xml_elem("link", element, href=audio.url, rel="enclosure", type=audio.type,
+                     length=str(audio.length))  # fmt: skip
+        return element
+
+    def extend_rss(self, element: Any) -> Any:
+        return element
 
 
 def render_rss(channel: Channel, entries: Sequence[Entry]) -> bytes:
@@ -330,6 +401,7 @@ def render_json(channel: Channel, entries: Sequence[Entry]) -> bytes:
                 "date_published": entry.published.isoformat(),
                 **({"date_modified": entry.updated.isoformat()} if entry.updated else {}),
                 **({"image": entry.image[0]} if entry.image else {}),
+                **({"attachments": [_attachment(entry.audio)]} if entry.audio else {}),
                 **({"tags": list(entry.tags)} if entry.tags else {}),
                 **(
                     {"authors": [{"name": name, "url": url} for name, url in entry.authors]}
@@ -341,6 +413,18 @@ def render_json(channel: Channel, entries: Sequence[Entry]) -> bytes:
         ],
     }
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _attachment(audio: Enclosure) -> dict[str, str | int]:
+    """JSON Feed's attachment: what RSS's enclosure says, and how long it plays."""
+    found: dict[str, str | int] = {
+        "url": audio.url,
+        "mime_type": audio.type,
+        "size_in_bytes": audio.length,
+    }
+    if audio.duration:
+        found["duration_in_seconds"] = audio.duration
+    return found
 
 
 RENDERERS = {"rss": render_rss, "atom": render_atom, "json": render_json}
@@ -385,7 +469,8 @@ def site_feeds(site: Site, views: Views) -> list[Feed]:
 
     feeds: list[Feed] = []
     main = channel(config.title, config.description, "", "")
-    editions = channel(f"{config.title}: editions", config.description, "editions/", "editions/")
+    # Its page is the archive: no page lists editions at /editions/ itself.
+    editions = channel(f"{config.title}: editions", config.description, "archive/", "editions/")
     newest = tuple(site.editions[::-1][:count])
     for fmt, name in FORMATS.items():
         feeds.append(
@@ -479,9 +564,18 @@ class FeedWriter:
         self.views = views
         self.entries: dict[str, Entry] = {}
 
-    def render(self, feed: Feed) -> bytes:
+    def render(
+        self, feed: Feed, edition_html: Callable[[Edition], str | None] | None = None
+    ) -> bytes:
+        """The feed's bytes; ``edition_html`` gives an edition entry's content (the
+        email's, for services that send the feed as it is), else the site's own."""
         if feed.editions:
-            entries = edition_entries(feed.editions, self.views)
+            entries = edition_entries(feed.editions, self.views, edition_html)
+            # What a service sends is the newest edition: past the budget, the oldest
+            # editions give up their text first.
+            return RENDERERS[feed.format](
+                feed.channel, within_budget(entries, oldest_first=edition_html is not None)
+            )
         else:
             entries = []
             for item in feed.items:
@@ -498,13 +592,20 @@ class FeedWriter:
 FEED_BUDGET = 1_000_000
 
 
-def within_budget(entries: Sequence[Entry], budget: int = FEED_BUDGET) -> list[Entry]:
-    """The entries, the largest full texts replaced by their summary and a link until
-    the rest fits ``budget``; the newest entries' order and everything else stay."""
+def within_budget(
+    entries: Sequence[Entry], budget: int = FEED_BUDGET, oldest_first: bool = False
+) -> list[Entry]:
+    """The entries, the largest full texts (with ``oldest_first``, the oldest ones)
+    replaced by their summary and a link until the rest fits ``budget``; the newest
+    entries' order and everything else stay."""
     sizes = [len(entry.html.encode()) for entry in entries]
     total = sum(sizes)
     result = list(entries)
-    for index in sorted(range(len(result)), key=lambda i: (-sizes[i], i)):
+    if oldest_first:  # entries come newest first
+        order = list(reversed(range(len(result))))
+    else:
+        order = sorted(range(len(result)), key=lambda i: (-sizes[i], i))
+    for index in order:
         if total <= budget:
             break
         short = _summary_only(result[index])

@@ -70,6 +70,8 @@ HTML_FILES = [
     "sources/index.html",
     "sources/reuters-com/index.html",
     "sources/reuters-com/page/2/index.html",
+    # Every feed, for people (its OPML list for feed readers is planned with the feeds).
+    "feeds/index.html",
     "search/index.html",
     "404.html",
 ]
@@ -84,6 +86,7 @@ OTHER_FILES = [
     "tags/economy/feed.xml",
     "tags/ukraine/feed.xml",
     "sources/reuters-com/feed.xml",
+    "feeds.opml",
     "assets/favicon.svg",
     "assets/search.js",
     "assets/style.css",
@@ -119,6 +122,7 @@ def test_plan_of_a_site_without_items(make_site: MakeSite) -> None:
         "corrections/index.html",
         "tags/index.html",
         "sources/index.html",
+        "feeds/index.html",
         "search/index.html",
         "404.html",
         "feed.xml",
@@ -127,6 +131,7 @@ def test_plan_of_a_site_without_items(make_site: MakeSite) -> None:
         "editions/atom.xml",
         "feed.json",
         "editions/feed.json",
+        "feeds.opml",
         "assets/favicon.svg",
         "assets/search.js",
         "assets/style.css",
@@ -178,6 +183,7 @@ def test_pages_made_in_python_have_no_template_and_html_pages_theirs(make_site: 
         "sources/index.html": "sources.html",
         "sources/reuters-com/index.html": "source.html",
         "sources/reuters-com/page/2/index.html": "source.html",
+        "feeds/index.html": "feeds.html",
         "search/index.html": "search.html",
         "404.html": "404.html",
     }
@@ -367,7 +373,7 @@ def test_the_sitemap_lists_every_html_page_but_the_404_and_search_pages(
         SITE_URL + file.removesuffix("index.html") for file in HTML_FILES if file not in unlisted
     )
     assert listed == expected
-    assert len(listed) == 21
+    assert len(listed) == 22
     assert SITE_URL in listed and SITE_URL + "tags/ukraine/page/2/" in listed
     assert not [url for url in listed if "404" in url or url.endswith((".xml", ".json"))]
     assert "sitemap-1.xml" not in pages
