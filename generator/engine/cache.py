@@ -21,6 +21,7 @@ from typing import Any
 from generator import __version__
 from generator.errors import SiteWarning
 from generator.model.records import (
+    AudioFile,
     Citation,
     Correction,
     Document,
@@ -38,7 +39,7 @@ from generator.text.yamltext import Position
 
 CACHE_DIR = ".briefing-cache"
 #: Bumped whenever what the cache holds changes shape.
-FORMAT = 13
+FORMAT = 14
 #: Libraries whose output ends up in pages: a new version may change a page.
 LIBRARIES = (
     "markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "feedgen", "PyYAML", "Pillow",
@@ -196,12 +197,17 @@ def _document_data(doc: Document) -> dict[str, Any]:
             else None,
             "weight": meta.weight,
             "lead": meta.lead,
+            "audio": _audio_data(meta.audio),
         },
     }
 
 
 def _image_data(image: LeadImage | None) -> list[str | None] | None:
     return [image.src, image.alt, image.credit] if image else None
+
+
+def _audio_data(audio: AudioFile | None) -> list[str | int | None] | None:
+    return [audio.src, audio.length, audio.type, audio.duration] if audio else None
 
 
 def _extra(value: Any) -> Mapping[str, Any]:
@@ -284,6 +290,7 @@ def _document(data: dict[str, Any], path: str) -> Document:
             withdrawn=_withdrawal(meta["withdrawn"]),
             weight=_opt_int(meta["weight"]),
             lead=_bool(meta["lead"]),
+            audio=_audio(meta["audio"]),
         ),
         # The body is not kept: its rendered HTML is cached beside it, and nothing
         # else reads it.
@@ -298,6 +305,13 @@ def _withdrawal(data: Any) -> Withdrawal | None:
         return None
     when, reason = _list(data)
     return Withdrawal(_moment(when), _str(reason))
+
+
+def _audio(data: Any) -> AudioFile | None:
+    if data is None:
+        return None
+    src, length, kind, duration = _list(data)
+    return AudioFile(_str(src), _opt_int(length), _opt_str(kind), _opt_int(duration))
 
 
 def _lead_image(data: Any) -> LeadImage | None:

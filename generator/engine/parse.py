@@ -126,12 +126,13 @@ def read_content(content_dir: Path, rel: str) -> Source | None:
 
 
 def assets_of(seen: Mapping[str, FileSeen]) -> dict[str, Asset]:
-    """The content files that are not Markdown, from their keys: no file is read again."""
+    """The content files that are not Markdown, from their keys and their stat's lengths:
+    no file is read again."""
     found = {}
     for rel, file in seen.items():
         asset = Asset.from_key(file.key)
         if asset is not None:
-            found[rel] = asset
+            found[rel] = replace(asset, size=file.size)
     return found
 
 

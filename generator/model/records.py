@@ -32,6 +32,20 @@ class LeadImage:
 
 
 @dataclass(frozen=True, slots=True)
+class AudioFile:
+    """An item's audio as the editor gave it: a file beside the item (whose length and
+    type the build finds), or an https URL with both given."""
+
+    src: str
+    #: Bytes, given for an https URL; None for a file beside the item.
+    length: int | None = None
+    #: MIME type, given for an https URL; None for a file beside the item.
+    type: str | None = None
+    #: How long it plays, in whole seconds, when the editor gave it.
+    duration: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ItemMeta:
     """An item's front matter after validation."""
 
@@ -73,6 +87,8 @@ class ItemMeta:
     weight: int | None = None
     #: The lead story of its edition: shown first and larger.
     lead: bool = False
+    #: Its audio (a reading, a podcast episode), for a player and feed enclosures.
+    audio: AudioFile | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +164,23 @@ class Attachment:
     #: A picture's size in pixels as browsers show it; None for other files.
     width: int | None = None
     height: int | None = None
+    #: Its length in bytes, when the build knows it (an audio's enclosure needs it).
+    size: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Audio:
+    """An item's audio ready to play and to enclose in feeds: length and type known."""
+
+    #: A site path ("2025/07/22/talks/briefing.mp3") or, for audio elsewhere, an https URL.
+    src: str
+    external: bool
+    #: Bytes, exactly: feed enclosures give it, and podcast apps check it.
+    length: int
+    #: MIME type, "audio/mpeg".
+    type: str
+    #: Whole seconds, when the editor gave it.
+    duration: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +391,8 @@ class Item:
     weight: int | None = None
     #: The lead story of its edition.
     lead: bool = False
+    #: Its audio, resolved; None for a withdrawn item.
+    audio: Audio | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,7 +112,7 @@ def item_card(item: Item, edition: str) -> str:
             *((item.story.slug, item.story.title, item.story.url) if item.story else ("\1",)),
             *((item.withdrawn.date.isoformat(), item.withdrawn.reason) if item.withdrawn
               else ("\1",)),
-            str(item.weight), str(item.lead),
+            str(item.weight), str(item.lead), repr(item.audio),
         )
     )  # fmt: skip
 

@@ -31,6 +31,9 @@ class Asset:
     digest: str
     width: int | None = None
     height: int | None = None
+    #: Its length in bytes, from the file's stat when the build lists the content
+    #: folder (:func:`generator.engine.parse.assets_of`); not part of its key.
+    size: int | None = None
 
     def key(self) -> str:
         """The file's key as kept between builds: it changes whenever the bytes do."""

@@ -20,6 +20,8 @@ from urllib.parse import unquote, urlsplit
 from generator.errors import ContentError, SiteError
 from generator.model.records import (
     Attachment,
+    Audio,
+    AudioFile,
     Document,
     Item,
     LeadImage,
@@ -31,6 +33,7 @@ from generator.model.records import (
 )
 from generator.project.config import SiteConfig
 from generator.reading.assets import Asset
+from generator.reading.content import AUDIO_TYPES
 from generator.reading.sources import MARKDOWN_SUFFIXES
 from generator.text.urls import has_scheme, internal_target
 
@@ -59,6 +62,7 @@ def attachments(
             digest=asset.digest,
             width=asset.width,
             height=asset.height,
+            size=asset.size,
         )
     return tuple(found.values())
 
@@ -239,3 +243,25 @@ def lead_picture(
         sized.width if sized else None,
         sized.height if sized else None,
     )
+
+
+def item_audio(
+    url: str, found: Sequence[Attachment], audio: AudioFile | None, config: SiteConfig
+) -> Audio | None:
+    """The audio of the item at ``url``: an https URL as given, or the file beside the
+    item at the site path it is published to, with its length in bytes from the item's
+    ``found`` attachments and its type from its suffix. None for a file that is not
+    there: :func:`missing_files` reports the link."""
+    if audio is None:
+        return None
+    if audio.src.startswith("https://"):
+        # content.parse refuses an https URL without both.
+        assert audio.length is not None and audio.type is not None
+        return Audio(audio.src, True, audio.length, audio.type, audio.duration)
+    target = internal_target(audio.src, url, config.base_path, config.url)
+    path = target[0] if target else audio.src
+    sized = next((a for a in found if a.file == path), None)
+    if sized is None or sized.size is None:
+        return None
+    kind = AUDIO_TYPES[posixpath.splitext(audio.src)[1].lower()]
+    return Audio(path, False, sized.size, kind, audio.duration)

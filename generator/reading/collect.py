@@ -19,6 +19,7 @@ from generator.model.editions import closing_date, edition_date, first_day
 from generator.model.notices import with_notices
 from generator.model.records import (
     Attachment,
+    Audio,
     Author,
     AuthorGroup,
     Citation,
@@ -48,6 +49,7 @@ from generator.reading.attach import (
     ContentFiles,
     attachment_problems,
     attachments,
+    item_audio,
     lead_picture,
 )
 from generator.reading.bylines import item_bylines
@@ -202,9 +204,10 @@ def _item(doc: Document, rendered: Rendered, names: _Names) -> Item:
     meta = doc.meta
     found: tuple[Attachment, ...]
     image: Picture | None
+    audio: Audio | None = None
     if meta.withdrawn is not None:
-        # Nothing of what was withdrawn reaches the site: no body, summary or picture,
-        # and so none of the files beside it.
+        # Nothing of what was withdrawn reaches the site: no body, summary, picture or
+        # audio, and so none of the files beside it.
         body, found, image = _withdrawn_body(meta.withdrawn), (), None
     else:
         rel = names.files.rels.get(doc.path, "")
@@ -214,6 +217,7 @@ def _item(doc: Document, rendered: Rendered, names: _Names) -> Item:
             attachment_problems(body["links"], rel, doc.path, names.files.assets, config)
         )
         image = lead_picture(url, found, meta.image, config, doc, names.errors)
+        audio = item_audio(url, found, meta.audio, config)
     return Item(
         path=doc.path,
         title=meta.title,
@@ -240,6 +244,7 @@ def _item(doc: Document, rendered: Rendered, names: _Names) -> Item:
         withdrawn=meta.withdrawn,
         weight=meta.weight,
         lead=meta.lead,
+        audio=audio,
     )  # fmt: skip
 
 
@@ -268,10 +273,13 @@ def _slugs(item: Item) -> list[str]:
 
 def _from_body(doc: Document, rendered: Rendered) -> dict[str, Any]:
     """The fields of an item that its body decides; its links begin with its lead
-    picture's, so that the picture is published, checked and reported like the others."""
-    lead = doc.meta.image
-    where = doc.value_at.get("image")
+    picture's and its audio's, so that their files are published, checked and reported
+    like the others."""
+    lead, audio = doc.meta.image, doc.meta.audio
+    where, heard = doc.value_at.get("image"), doc.value_at.get("audio")
     links = rendered.links
+    if audio is not None and heard is not None:
+        links = (Link(audio.src, heard.line, heard.col), *links)
     if lead is not None and where is not None:
         links = (Link(lead.src, where.line, where.col, lead.alt or ""), *links)
     return {

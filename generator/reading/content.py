@@ -5,6 +5,7 @@ The item schema lives here, in one table (:func:`item_fields`).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time
 from functools import cache
 from pathlib import PurePosixPath
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from generator.errors import BuildFailed, ContentError, SiteError, SiteWarning
 from generator.model.records import (
+    AudioFile,
     Citation,
     Correction,
     Document,
@@ -210,7 +212,90 @@ def item_fields(zone: ZoneInfo) -> tuple[Field, ...]:
         Field("withdrawn", _withdrawn_in(zone)),
         Field("weight", schema.positive_int),
         Field("lead", schema.boolean, default=False),
+        Field("audio", _audio_source),
+        Field("audio_length", _byte_length),
+        Field("audio_type", _audio_type),
+        Field("audio_duration", _duration),
     )
+
+
+#: The audio files an item may have beside it, by suffix, and the MIME type each is
+#: served and enclosed as: what browsers play and podcast apps take.
+AUDIO_TYPES: MappingProxyType[str, str] = MappingProxyType(
+    {
+        ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".aac": "audio/aac", ".ogg": "audio/ogg",
+        ".oga": "audio/ogg", ".opus": "audio/opus", ".wav": "audio/wav", ".flac": "audio/flac",
+    }
+)  # fmt: skip
+
+
+def _audio_source(value: Any) -> str:
+    """A sound file beside the item ("briefing.mp3") or an https URL."""
+    src = schema.text(value)
+    if "://" in src or src.startswith("//"):
+        if not src.startswith("https://"):
+            raise Invalid(
+                f"must be a file beside the item or an https URL, not {src!r}",
+                hint="use the https address of the audio, or put the file beside the item",
+            )
+        return schema.web_url(src)
+    if src.startswith("/"):
+        raise Invalid(
+            f"must be a file beside the item or an https URL, not a site path: {src!r}",
+            hint="put the file beside the item and give its name, e.g. audio: briefing.mp3",
+        )
+    if any(ch.isspace() for ch in src):
+        raise Invalid(f"must not contain spaces: {src!r}", hint="rename the file, or write %20")
+    suffix = PurePosixPath(src).suffix.lower()
+    if suffix not in AUDIO_TYPES:
+        raise Invalid(
+            f"names {src!r}, which is not an audio file briefing publishes",
+            hint="give a file ending in " + ", ".join(AUDIO_TYPES),
+        )
+    return src
+
+
+def _byte_length(value: Any) -> int:
+    try:
+        return schema.positive_int(value)
+    except Invalid as exc:
+        raise Invalid(
+            exc.message, hint="give the file's size in bytes, as its server's Content-Length"
+        ) from None
+
+
+#: A MIME type of sound: "audio/mpeg", "audio/x-m4a".
+_AUDIO_TYPE = re.compile(r"audio/[a-z0-9][a-z0-9!#$&^_.+-]*")
+
+
+def _audio_type(value: Any) -> str:
+    kind = schema.text(value).lower()  # MIME types ignore case; feeds get one spelling
+    if not _AUDIO_TYPE.fullmatch(kind):
+        raise Invalid(
+            f"must be the MIME type of a sound, such as audio/mpeg, not {kind!r}",
+            hint="audio/mpeg for MP3, audio/mp4 for M4A, audio/ogg for Ogg",
+        )
+    return kind
+
+
+def _duration(value: Any) -> int:
+    """How long the audio plays: seconds (754), MM:SS (12:34) or H:MM:SS (1:02:03)."""
+    parts = value.strip().split(":") if isinstance(value, str) else []
+    readable = (
+        1 <= len(parts) <= 3
+        and all(part.isascii() and part.isdecimal() for part in parts)
+        and all(len(part) == 2 and int(part) < 60 for part in parts[1:])
+    )
+    seconds = 0
+    for part in parts if readable else ():
+        seconds = seconds * 60 + int(part)
+    if seconds < 1:
+        shown = repr(value) if isinstance(value, str) else type(value).__name__
+        raise Invalid(
+            f"must be how long the audio plays, not {shown}",
+            hint="write seconds (754), MM:SS (12:34) or H:MM:SS (1:02:03)",
+        )
+    return seconds
 
 
 def _withdrawn_in(zone: ZoneInfo) -> schema.Coercer:
@@ -387,6 +472,7 @@ def parse(source: Source, zone: ZoneInfo) -> Document:
     if not values.pop("published"):
         values["draft"] = True  # Jekyll's `published: false`: kept out of the site alike
     values["image"] = _with_text(values, mapping, source.path)
+    values["audio"] = _with_audio(values, mapping, source.path)
     name = values.pop("source_name")
     if name and citations[0].name is None:
         citations = (Citation(citations[0].url, name), *citations[1:])
@@ -426,6 +512,49 @@ def _with_text(values: dict[str, Any], mapping: LocatedMapping, path: str) -> Le
                 key, f"'{key}' and the image's own {key[6:]} are both given", "keep one of the two"
             )
     return LeadImage(image.src, image.alt or alt, image.credit or credit)
+
+
+def _with_audio(values: dict[str, Any], mapping: LocatedMapping, path: str) -> AudioFile | None:
+    """The audio with ``audio_length:``, ``audio_type:`` and ``audio_duration:`` folded
+    in: an https URL needs the first two (the build cannot measure a file elsewhere),
+    and a file beside the item must not have them (the build knows them better)."""
+    src: str | None = values.pop("audio")
+    given = {key: values.pop(key) for key in ("audio_length", "audio_type", "audio_duration")}
+    errors: list[SiteError] = []
+
+    def refuse(key: str, problem: str, hint: str) -> None:
+        errors.append(ContentError.at(problem, path=path, where=mapping.value_at[key], hint=hint))
+
+    if src is None:
+        for key in (key for key, value in given.items() if value is not None):
+            refuse(
+                key,
+                f"'{key}' is given, but there is no 'audio'",
+                "add `audio: briefing.mp3` (a file beside the item), or delete the line",
+            )
+    elif src.startswith("https://"):
+        if given["audio_length"] is None or given["audio_type"] is None:
+            refuse(
+                "audio",
+                "'audio' is an https URL, so the build cannot know its length "
+                "and type: give both 'audio_length' and 'audio_type'",
+                "add `audio_length: 4821302` (its size in bytes) and `audio_type: "
+                "audio/mpeg`, or put the file beside the item",
+            )
+    else:
+        for key in ("audio_length", "audio_type"):
+            if given[key] is not None:
+                refuse(
+                    key,
+                    f"'{key}' is given for {src}, a file beside the item, whose "
+                    f"{key[6:]} the build finds itself",
+                    "delete the line",
+                )
+    if errors:
+        raise (IncompleteDraft if _says_draft(mapping) else BuildFailed)(errors)
+    if src is None:
+        return None
+    return AudioFile(src, given["audio_length"], given["audio_type"], given["audio_duration"])
 
 
 def notes(doc: Document) -> tuple[SiteWarning, ...]:

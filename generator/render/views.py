@@ -99,6 +99,21 @@ def minutes_to_read(words: int, per_minute: int) -> int:
     return max(1, round(words / per_minute))
 
 
+def playing_time(seconds: int) -> tuple[str, str]:
+    """'12:34' or '1:02:03' as players show it, and 'PT1H2M3S' for <time datetime>."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    shown = f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+    return shown, f"PT{hours}H{minutes}M{seconds}S"
+
+
+def megabytes(length: int) -> str:
+    """'4.6 MB', '820 kB': what a download of ``length`` bytes costs."""
+    if length < 999_500:
+        return f"{max(1, round(length / 1000))} kB"
+    return f"{length / 1_000_000:.1f} MB"
+
+
 _ID = re.compile(r'(\sid="|\shref="#)')
 _HEADING = re.compile(r"(</?h)([1-6])(?=[\s>])")
 
@@ -439,6 +454,7 @@ class Views:
             extra=item.extra,
             authors=[self.author(author) for author in item.authors],
             image=self.picture(item.image),
+            audio=self._audio(item),
             story=View(title=item.story.title, url=self.href(item.story.url))
             if item.story
             else None,
@@ -536,6 +552,23 @@ class Views:
             date_iso=local.isoformat(),
             date_text=date_text(local.date()),
             reason=item.withdrawn.reason,
+        )
+
+    def _audio(self, item: Item) -> View | None:
+        """The item's audio for its player, and for the "Listen" link of emails."""
+        audio = item.audio
+        if audio is None:
+            return None
+        where = audio.src if audio.external else file_path(audio.src)
+        shown, iso = playing_time(audio.duration) if audio.duration else (None, None)
+        return View(
+            url=audio.src if audio.external else self.href(where),
+            absolute=audio.src if audio.external else self.absolute(where),
+            type=audio.type,
+            length=audio.length,
+            size_text=megabytes(audio.length),
+            duration_text=shown,
+            duration_iso=iso,
         )
 
     def _updated(self, item: Item) -> dict[str, str | None]:

@@ -12,6 +12,7 @@ import pytest
 
 from generator.model.records import (
     Attachment,
+    Audio,
     Author,
     Correction,
     Edition,
@@ -283,6 +284,7 @@ CHANGED: dict[str, object] = {
     "withdrawn": Withdrawal(dt.datetime(2025, 7, 24, 8, 0, tzinfo=dt.UTC), "A forged letter."),
     "weight": 2,
     "lead": True,
+    "audio": Audio("2025/07/22/talks/briefing.mp3", False, 4821302, "audio/mpeg", 754),
 }
 #: The body, and what is read from it: the pages that show them depend on body:<url>.
 BODY_FIELDS = {"html", "links", "attachments"}
