@@ -146,6 +146,11 @@ def srcset(
     return f"{to(copy_name(file, limit))} {limit}w, {to(file)} {width}w"
 
 
+def _has_copy(file: str, width: int | None, config: SiteConfig) -> bool:
+    """Whether the build makes a smaller copy of the picture ``file`` (attached.py)."""
+    return bool(width and width > config.picture_width and can_resize(file))
+
+
 def sizes(config: SiteConfig) -> str:
     return f"(max-width: {config.picture_width}px) 100vw, {config.picture_width}px"
 
@@ -157,11 +162,14 @@ def sized_images(
     config: SiteConfig,
     to: Callable[[str], str],
     static: Mapping[str, tuple[int, int]] | None = None,
+    copies: bool = False,
 ) -> str:
     """Each picture of the page's own (an item's, at ``page``) or of the site's
     ``static`` folder with its width and height, so that the page does not jump as
     pictures arrive, and a large one of the page's with a smaller copy in ``srcset``
-    (links through ``to``); every picture after the first loads lazily."""
+    (links through ``to``); every picture after the first loads lazily. With
+    ``copies`` (an email: mail clients ignore srcset), a large picture is its smaller
+    copy outright."""
     if "<img " not in html:
         return html
     known = {a.file: a for a in attachments if a.width and a.height}
@@ -176,7 +184,13 @@ def sized_images(
         target = internal_target(unescape(src), page, config.base_path, config.url)
         found = known.get(target[0]) if target else None
         sized = " width=" in rest or " height=" in rest
-        if found and not sized:
+        if found and not sized and copies and _has_copy(found.file, found.width, config):
+            limit = config.picture_width
+            src = str(escape(to(file_path(copy_name(found.file, limit)))))
+            # ``known`` holds pictures with both sizes.
+            height = round((found.height or 0) * limit / (found.width or limit))
+            extra = f' width="{limit}" height="{height}"' + extra
+        elif found and not sized:
             extra = f' width="{found.width}" height="{found.height}"' + extra
             choices = srcset(found.file, found.width, config, to)
             if choices:
@@ -709,9 +723,28 @@ class AbsoluteViews(Views):
         if html is None:
             to = self.absolute
             sized = sized_images(
-                item.html, item.attachments, item.url, self.config, to, self.site.static_pictures
-            )
+                item.html, item.attachments, item.url, self.config, to,
+                self.site.static_pictures, copies=True,
+            )  # fmt: skip
             html = self._bodies[item.url] = rebase_links(
                 sized, item.url, self.config, to, fragments=True
             )
         return html
+
+    def picture(self, picture: Picture | None) -> View | None:
+        """A picture as an email shows it: a large one by its smaller copy, never the
+        original a reader's phone would download whole (a 2,400-pixel photo is MBs)."""
+        view = super().picture(picture)
+        if view is None or picture is None or picture.external:
+            return view
+        if not _has_copy(picture.src, picture.width, self.config):
+            return view
+        limit = self.config.picture_width
+        copy = self.absolute(file_path(copy_name(picture.src, limit)))
+        height = (
+            round(picture.height * limit / picture.width)
+            if picture.height and picture.width
+            else None
+        )
+        return View({**view, "src": copy, "absolute": copy, "width": limit, "height": height,
+                     "srcset": None})  # fmt: skip

@@ -109,3 +109,30 @@ def test_without_emails_the_entry_is_the_sites_own_html(make_site: MakeSite) -> 
         .value
     )
     assert "style=" not in html and '<h3><a href="https://briefing-dev.github.io/' in html
+
+
+def test_the_email_shows_a_large_picture_by_its_smaller_copy(make_site: MakeSite) -> None:
+    # A 2,400-pixel photo is megabytes a reader's phone would fetch whole: the email
+    # (and so the editions feed) links the copy the build makes at picture_width.
+    root = make_site(
+        {
+            "site.yaml": SITE_YAML + EMAIL,
+            "content/2025-07-22-talks/index.md": item(
+                "Talks resume",
+                image="{src: photo.png, alt: The talks}",
+                body="Text.\n\n![A map](map.png)",
+            ),
+            "content/2025-07-22-talks/photo.png": png(2400, 1200),
+            "content/2025-07-22-talks/map.png": png(2400, 800),
+        }
+    )
+    build(root)
+    base = "https://briefing-dev.github.io/briefing/2025/07/22/talks/"
+    email = (root / "_site/email/2025-07-22/index.html").read_text()
+    for name in ("photo", "map"):
+        assert f'src="{base}{name}-1200w.png"' in email, name
+        assert f'src="{base}{name}.png"' not in email, name
+        assert (root / f"_site/2025/07/22/talks/{name}-1200w.png").is_file()
+    # The page itself keeps the original, with the copy in srcset.
+    page = (root / "_site/2025/07/22/talks/index.html").read_text()
+    assert 'src="/briefing/2025/07/22/talks/photo.png"' in page and "photo-1200w.png 1200w" in page
