@@ -85,6 +85,9 @@ class BuildState:
     history: list[tuple[int, frozenset[str] | None]] = field(default_factory=list)
     #: What the last good build left out (drafts, scheduled items), for a banner; "".
     left_out: str = ""
+    #: Where the site will be published (site.yaml's url): an email's absolute links
+    #: lead there, and the preview points them at itself.
+    site_url: str = ""
 
     def publish(
         self,
@@ -92,6 +95,7 @@ class BuildState:
         base: str | None = None,
         files: frozenset[str] | None = None,
         left_out: str | None = None,
+        site_url: str | None = None,
     ) -> None:
         """A build ended: with ``errors``, or good, having changed ``files`` (and left out
         what ``left_out`` says, if given)."""
@@ -99,6 +103,8 @@ class BuildState:
             self.number += 1
             if left_out is not None:
                 self.left_out = left_out
+            if site_url is not None:
+                self.site_url = site_url
             if not errors:
                 self.good = self.number
                 if base is not None and base != self.base:

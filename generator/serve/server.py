@@ -31,6 +31,10 @@ from generator.search.background import BackgroundIndex
 from generator.serve.reload import ENDPOINT, POLL_SECONDS, RELOAD_JS, BuildState, inject_reload
 from generator.text.urls import is_inside, output_file
 
+#: Where the build puts each edition's email (newsletter.emails.EMAIL_FOLDER, a room
+#: the preview does not import).
+EMAIL_FOLDER = "email/"
+
 #: How long a client may take to send its whole request head. A browser sends it at
 #: once; this closes idle sockets (spare connections, a laptop gone to sleep) before
 #: enough pile up to reach macOS's default limit of 256 open files.
@@ -171,7 +175,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             return
         file = _site_file(self.root, output_file(rel))
         if file is not None:
-            self._send_file(200, file, head)
+            self._send_file(200, file, head, email=rel.startswith(EMAIL_FOLDER))
         elif not rel.endswith("/") and _site_file(self.root, rel + "/index.html") is not None:
             # A folder of the site: its page, under the URL relative links expect.
             self._send(301, b"", "text/plain", head, {"Location": raw + "/"})
@@ -217,7 +221,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             data = inject_reload(data, self.state)
         self._send(404, data, "text/html; charset=utf-8", head)
 
-    def _send_file(self, status: int, file: Path, head: bool) -> None:
+    def _send_file(self, status: int, file: Path, head: bool, email: bool = False) -> None:
         try:
             data = file.read_bytes()
         except OSError:  # gone with a rebuild since it was found
@@ -225,8 +229,18 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             return
         kind = _content_type(file.name)
         if kind.startswith("text/html"):
+            if email:
+                data = self._previewed(data)
             data = inject_reload(data, self.state)
         self._send(status, data, kind, head)
+
+    def _previewed(self, email: bytes) -> bytes:
+        """An email's absolute links pointed at this preview: its pictures and pages are
+        not at site.yaml's url until the site is published (the file keeps them)."""
+        site, host = self.state.site_url, self.headers.get("Host")
+        if not site or not host:
+            return email
+        return email.replace(site.encode(), f"http://{host}{self.state.base}".encode())
 
     def _endpoint(self, name: str, query: dict[str, list[str]], head: bool) -> None:
         if name == "reload.js":

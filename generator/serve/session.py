@@ -74,7 +74,7 @@ class Preview:
             self._first_look(changed)
         try:
             report = build(replace(self.options, jobs=jobs), self.session, changed)
-            base = load_config(site_dir).base_path
+            config = load_config(site_dir)
         except BuildFailed as failed:
             self._failed([_shown(e, site_dir) for e in failed.errors])
             return
@@ -87,7 +87,7 @@ class Preview:
             self._failed(["internal error in briefing:", *traceback.format_exc().splitlines()])
             return
         self.serving = True
-        self.state.publish([], base, report.changed, _left_out_note(report))
+        self.state.publish([], config.base_path, report.changed, _left_out_note(report), config.url)
         if not self.quiet:
             print(_rebuilt(report, time.perf_counter() - started), file=self.out, flush=True)
         self._warn(report.warnings)

@@ -109,6 +109,14 @@ def test_the_email_of_an_edition_is_previewed_as_it_is_edited(
     (root / "content/2025-07-22-talks.md").write_text(item("Talks moved"), encoding="utf-8")
     assert eventually(lambda: "Talks moved [1]" in running.get("email/2025-07-22/email.txt")[1])
     assert "Talks moved</a></h3>" in running.get("email/2025-07-22/")[1]
+    # Its links and pictures lead to the preview, not to the site not yet published;
+    # pages of the site keep their canonical address.
+    email = running.get("email/2025-07-22/")[1]
+    assert f'href="{running.origin}/briefing/2025/07/22/talks/"' in email
+    assert "https://briefing-dev.github.io/briefing/" not in email
+    assert '<link rel="canonical" href="https://briefing-dev.github.io/briefing/"' in (
+        running.get("")[1]
+    )
 
 
 def test_a_waiting_page_hears_of_the_next_build(server: tuple[Server, Path]) -> None:
