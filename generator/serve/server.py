@@ -565,8 +565,14 @@ def _page_file(path: str, state: BuildState) -> str | None:
     return output_file(path[len(base) :])
 
 
+#: Types the platform's table may not know (Python's has no .opml), as Pages sends them.
+_TYPES = {".opml": "text/x-opml"}
+
+
 def _content_type(name: str) -> str:
-    kind = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
+    suffix = name[name.rfind(".") :].lower() if "." in name else ""
+    kind = _TYPES.get(suffix) or mimetypes.guess_type(name, strict=False)[0]
+    kind = kind or "application/octet-stream"
     if kind.startswith("text/") or kind in ("application/xml", "image/svg+xml"):
         return f"{kind}; charset=utf-8"
     return kind

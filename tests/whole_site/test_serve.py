@@ -119,6 +119,13 @@ def test_the_email_of_an_edition_is_previewed_as_it_is_edited(
     )
 
 
+def test_the_feeds_list_is_served_as_opml(server: tuple[Server, Path]) -> None:
+    running, _ = server
+    with urllib.request.urlopen(running.url + "feeds.opml", timeout=WAIT) as response:
+        assert response.headers["Content-Type"] == "text/x-opml; charset=utf-8"
+        assert b"<opml" in response.read()
+
+
 def test_a_waiting_page_hears_of_the_next_build(server: tuple[Server, Path]) -> None:
     running, root = server
     number = running.state()["build"]
