@@ -24,6 +24,9 @@ from conftest import SEARCH_SITE_YAML, WAIT, MakeSite, Server, eventually, item,
 from generator.engine.build import build
 from generator.engine.options import BuildOptions
 
+#: The tests' site's url (conftest's SITE_YAML), where an email's links lead.
+SITE_URL = "https://briefing-dev.github.io/briefing/"
+
 #: Every test here runs briefing serve as a process.
 pytestmark = pytest.mark.slow
 
@@ -319,14 +322,18 @@ def test_serve_watches_a_site_inside_a_hidden_folder(tmp_path: Path) -> None:
 
 
 def served_tree(running: Server, built: Path) -> dict[str, bytes]:
-    """Every file of a clean build, as ``serve`` serves it (reload script taken out)."""
+    """Every file of a clean build, as ``serve`` serves it (reload script taken out, and
+    an email's links put back from the preview to the published site)."""
     served = {}
     script = re.compile(rb'<script src="/__briefing__/reload\.js"[^>]*></script>')
     for path in sorted(built.rglob("*")):
         if path.is_file() and not path.name.startswith("."):
             rel = path.relative_to(built).as_posix()
             with urllib.request.urlopen(running.url + rel, timeout=WAIT) as response:
-                served[rel] = script.sub(b"", response.read())
+                data = script.sub(b"", response.read())
+            if rel.startswith("email/") and rel.endswith(".html"):
+                data = data.replace(running.url.encode(), SITE_URL.encode())
+            served[rel] = data
     return served
 
 
