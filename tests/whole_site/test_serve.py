@@ -117,8 +117,9 @@ def test_the_email_of_an_edition_is_previewed_as_it_is_edited(
     email = running.get("email/2025-07-22/")[1]
     assert f'href="{running.origin}/briefing/2025/07/22/talks/"' in email
     assert "https://briefing-dev.github.io/briefing/" not in email
-    assert '<link rel="canonical" href="https://briefing-dev.github.io/briefing/"' in (
-        running.get("")[1]
+    assert (
+        '<link rel="canonical" href="https://briefing-dev.github.io/briefing/"'
+        in (running.get("")[1])
     )
 
 
