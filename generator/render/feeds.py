@@ -493,36 +493,13 @@ def site_feeds(site: Site, views: Views) -> list[Feed]:
             Feed(name, "the feeds", fmt, main, items=carried(site.items, site, _site, None)[:count])
         )
         feeds.append(Feed(f"editions/{name}", "the feeds", fmt, editions, editions=newest))
-    for group in site.tags:
-        tag = group.tag
-        feed = channel(f"{config.title}: {tag.name}", f"Items tagged {tag.name}", tag.url, tag.url)
-        file = tag.url + FORMATS["rss"]
-        items = carried(group.items, site, _tag_slugs, tag.slug)
-        feeds.append(Feed(file, f"the feed of tag '{tag.name}'", "rss", feed, items[:count]))
-    for cited in site.publishers:
-        publisher = cited.publisher
-        feed = channel(
-            f"{config.title}: {publisher.name}",
-            f"Items citing {publisher.name}",
-            publisher.url,
-            publisher.url,
-        )
-        file = publisher.url + FORMATS["rss"]
-        origin = f"the feed of source '{publisher.name}'"
-        items = carried(cited.items, site, _publishers, publisher)
-        feeds.append(Feed(file, origin, "rss", feed, items[:count]))
-    for wrote in site.authors:
-        author = wrote.author
-        feed = channel(
-            f"{config.title}: {author.name}",
-            author.bio or f"Items by {author.name}",
-            author.url,
-            author.url,
-        )
-        file = author.url + FORMATS["rss"]
-        origin = f"the feed of author '{author.name}'"
-        items = carried(wrote.items, site, _authors, author)
-        feeds.append(Feed(file, origin, "rss", feed, items[:count]))
+    for group in _followed(site):
+        # name, description, page, what it is, items, and what an item is grouped by
+        name, about, page, kind, items, keys, key = group
+        feed = channel(f"{config.title}: {name}", about, page, page)
+        origin = f"the feed of {kind} '{name}'"
+        chosen = carried(items, site, keys, key)[:count]
+        feeds.append(Feed(page + FORMATS["rss"], origin, "rss", feed, chosen))
     for followed in site.stories:
         # A reader follows one story in whatever their reader takes: all three formats.
         story = followed.story
@@ -537,6 +514,23 @@ def site_feeds(site: Site, views: Views) -> list[Feed]:
         for fmt, name in FORMATS.items():
             feeds.append(Feed(story.url + name, origin, fmt, feed, items[:count], story=story))
     return feeds
+
+
+#: A group with a feed of its own: its name, description, page, what it is, its items,
+#: and what an item is grouped by and this group's key among them.
+_Followed = tuple[str, str, str, str, tuple[Item, ...], Callable[[Item], Iterable[object]], object]
+
+
+def _followed(site: Site) -> list[_Followed]:
+    """Each tag, source and author: their RSS feeds, the same but for their names."""
+    return [
+        *((g.tag.name, f"Items tagged {g.tag.name}", g.tag.url, "tag", g.items,
+           _tag_slugs, g.tag.slug) for g in site.tags),
+        *((g.publisher.name, f"Items citing {g.publisher.name}", g.publisher.url, "source",
+           g.items, _publishers, g.publisher) for g in site.publishers),
+        *((g.author.name, g.author.bio or f"Items by {g.author.name}", g.author.url, "author",
+           g.items, _authors, g.author) for g in site.authors),
+    ]  # fmt: skip
 
 
 def carried(

@@ -136,3 +136,24 @@ def test_the_email_shows_a_large_picture_by_its_smaller_copy(make_site: MakeSite
     # The page itself keeps the original, with the copy in srcset.
     page = (root / "_site/2025/07/22/talks/index.html").read_text()
     assert 'src="/briefing/2025/07/22/talks/photo.png"' in page and "photo-1200w.png 1200w" in page
+
+
+def test_the_three_newest_entries_carry_their_email_and_older_ones_the_sites_html(
+    make_site: MakeSite,
+) -> None:
+    # A service sends the entries it has not seen, the newest; each email made again on
+    # every change of the feed would cost ~40 ms an edition.
+    days = (18, 19, 20, 21)
+    root = make_site(
+        {
+            "site.yaml": SITE_YAML.replace("feed_items: 3", "feed_items: 5") + EMAIL,
+            **{f"content/{d}.md": item(f"Day {d}", f"2025-07-{d}T08:00:00+03:00") for d in days},
+        }
+    )
+    build(root)
+    base = "https://briefing-dev.github.io/briefing/editions/2025-07-"
+    found = entries(root, "feed.xml")
+    for day in (19, 20, 21):
+        assert found[f"{base}{day}/"].content[0].value.startswith('<div class="column"'), day
+    oldest = found[f"{base}18/"].content[0].value
+    assert "style=" not in oldest and "Day 18" in oldest
