@@ -218,6 +218,9 @@ def edition_entries(
                 ),
                 published=edition.published,
                 tags=(),
+                # The edition's sound: its first item's with audio (the day's audio
+                # briefing), so that a feed of editions that all have one is a podcast.
+                audio=next((_enclosure(i, views) for i in edition.items if i.audio), None),
             )
         )
     return entries
