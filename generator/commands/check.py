@@ -22,7 +22,13 @@ from generator.project.config import SiteConfig
 from generator.reading.attach import is_page_path
 from generator.reading.content import item_stem
 from generator.reading.naming import RESERVED_NAME, stem_slug
-from generator.text.urls import OutputPath, internal_target, output_file, placeholder_host
+from generator.text.urls import (
+    OutputPath,
+    internal_target,
+    output_file,
+    placeholder_host,
+    slugify,
+)
 from generator.text.yamltext import Position
 
 #: Query parameters that only track who clicked; never part of an article's address.
@@ -84,6 +90,7 @@ def check_site(
         *reserved_names(assembled),
         *(p for p in odd if p.kind == "warning"),
         *pictures_without_alt([*assembled.site.items, *assembled.site.pages]),
+        *stories_nobody_follows(assembled),
     ]
     return CheckReport(
         errors=tuple(sorted(errors, key=SiteError.sort_key)),
@@ -195,6 +202,25 @@ def source_warnings(documents: Iterable[Document]) -> Iterator[SiteError]:
                 where=where,
                 hint="merge the two items, or cite a different article",
             )
+
+
+def stories_nobody_follows(assembled: Assembled) -> Iterator[SiteError]:
+    """A story's file that no item names, drafts and items not due yet included: the
+    build keeps it back without a word (it may be written ahead of the first item), so
+    a misspelt file name would never be noticed."""
+    named = {slugify(d.meta.story) for d in assembled.documents if d.meta.story}
+    for note in assembled.story_files:
+        if note.slug in named:
+            continue
+        near = difflib.get_close_matches(note.slug, sorted(named), n=1, cutoff=0.6)
+        yield SiteWarning(
+            f"no item follows the story '{note.slug}', so this file is not published",
+            path=note.path,
+            hint=f"did you mean the story '{near[0]}'? name the file stories/{near[0]}.md"
+            if near
+            else f"an item follows it with a `story:` whose slug is {note.slug}, e.g. "
+            f"`story: {note.slug.replace('-', ' ').capitalize()}`",
+        )
 
 
 def body_link_warnings(assembled: Assembled) -> Iterator[SiteError]:

@@ -102,6 +102,7 @@ def assemble(
         due_from=None if options.future else max((d.meta.date for d in due), default=None),
         due_until=None if options.future or not scheduled else scheduled[0].date,
         warnings=tuple(sorted((w for p in parsed for w in p.warnings), key=SiteError.sort_key)),
+        story_files=tuple(note for note, _ in stories),
     )
     if errors.errors:
         unread = frozenset(e.path for e in failures.errors if e.path)

@@ -30,7 +30,7 @@ from generator.errors import (
     SiteWarning,
 )
 from generator.machinekey import NoSecret, Seal, load_secret
-from generator.model.records import Document, Site
+from generator.model.records import Document, Site, StoryNote
 from generator.pictures.cache import PictureCache
 from generator.plan.page import Page
 from generator.project.config import SiteConfig
@@ -233,6 +233,9 @@ class Assembled:
     due_until: datetime | None
     #: What the editor should know about the content files, though it stops nothing.
     warnings: tuple[SiteWarning, ...] = ()
+    #: The files of running stories (content/stories/), whether an item follows them
+    #: yet or not, for `briefing check`.
+    story_files: tuple[StoryNote, ...] = ()
     #: Each part of the search index by name, with the key of what it was made from
     #: (None: no index).
     search_parts: Mapping[str, str] | None = None

@@ -268,3 +268,32 @@ def test_adding_an_item_to_a_story_changes_its_pages_and_not_another_storys(
     for file in ("stories/the-trial/index.html", "stories/the-trial/feed.xml"):
         assert file not in changed, file
     assert "2025/07/21/t1/index.html" not in changed
+
+
+def test_check_warns_of_a_story_file_no_item_follows(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Kept back without a word by the build (it may be written before the first item);
+    # a misspelt file name would otherwise never be noticed.
+    root = make_site(
+        {
+            "content/a.md": item("A", day(20), story=GRAIN),
+            "content/b.md": item("B", day(21), story="Later", draft="true"),
+            "content/stories/grain-dael.md": "The deal.\n",
+            "content/stories/later.md": "Written ahead of a draft.\n",
+            "content/stories/election.md": "Not yet.\n",
+        }
+    )
+    monkeypatch.chdir(root)
+    code, _, err = run("check", "--now", NOW)
+    assert code == 0, err
+    assert (
+        "content/stories/grain-dael.md: warning: no item follows the story 'grain-dael', so "
+        "this file "
+        "is not published; did you mean the story 'grain-deal'? name the file "
+        "stories/grain-deal.md" in err
+    ), err
+    assert "content/stories/election.md: warning: no item follows the story 'election'" in err
+    assert "`story: Election`" in err
+    assert "later.md" not in err  # a draft follows it: it waits for the draft
+    assert run("check", "--now", NOW, "--strict")[0] == 1
