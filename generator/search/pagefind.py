@@ -44,7 +44,11 @@ async def index_files(
             # A semaphore wakes its waiters in order, so the documents reach Pagefind
             # in this order, and Pagefind numbers its pages in the order they arrive.
             async with window:
-                if stopped.is_set():  # killed (serve stopping): write no more to its pipe
+                # Killed (serve stopping): write no more to its pipe. Its closed stdin
+                # is seen before its stdout's end: asyncio logs "pipe closed by peer"
+                # from the fifth write into a closed pipe, and WINDOW may be more.
+                stdin = service._backend.stdin
+                if stopped.is_set() or stdin is None or stdin.is_closing():
                     raise RuntimeError("the Pagefind service stopped")
                 url = link("/", document.file.removesuffix("index.html"))
                 await index.add_html_file(content=document.html, url=url)
