@@ -261,8 +261,6 @@ def _document(data: dict[str, Any], path: str) -> Document:
     """A Document from its record, every field's type checked: never trusted blindly."""
     meta = data["meta"]
     edition = _opt_str(meta["edition"])
-    if not isinstance(meta["draft"], bool):
-        raise TypeError("expected true or false for draft")
     return Document(
         path=path,
         stem=_str(data["stem"]),
@@ -275,7 +273,7 @@ def _document(data: dict[str, Any], path: str) -> Document:
             ),
             summary=_opt_str(meta["summary"]),
             slug=_opt_str(meta["slug"]),
-            draft=meta["draft"],
+            draft=_bool(meta["draft"]),
             section=_opt_str(meta["section"]),
             edition=date.fromisoformat(edition) if edition else None,
             id=_opt_str(meta["id"]),
@@ -322,15 +320,13 @@ def _lead_image(data: Any) -> LeadImage | None:
 
 
 def _page(data: dict[str, Any], path: str) -> PageDocument:
-    if not isinstance(data["draft"], bool):
-        raise TypeError("expected true or false for draft")
     return PageDocument(
         path=path,
         name=_str(data["name"]),
         title=_str(data["title"]),
         summary=_opt_str(data["summary"]),
         menu=_opt_int(data["menu"]),
-        draft=data["draft"],
+        draft=_bool(data["draft"]),
         extra=_extra(data["extra"]),
         body="",
         body_line=_int(data["body_line"]),

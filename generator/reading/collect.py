@@ -307,6 +307,10 @@ def with_new_body(site: Site, item: Item, doc: Document, rendered: Rendered) -> 
                 dataclasses.replace(n, item=new) if n.item is item else n for n in e.notices
             ),
         )
+        # Only the editions that hold the item, or a notice of it: this is serve's
+        # first render of an edit, and a site has hundreds of editions.
+        if e.date == item.edition or any(n.item is item for n in e.notices)
+        else e
         for e in site.editions
     )
     revised = dataclasses.replace(

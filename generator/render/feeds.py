@@ -261,6 +261,17 @@ def _generator(
     else:
         # An empty feed simply has no date (feedgen would stamp the current time).
         leave_out_dates(fg)
+    _load_extensions(fg, channel, entries, atom=atom)
+    for entry in entries:
+        _add_entry(fg, entry, atom=atom)
+    return fg
+
+
+def _load_extensions(
+    fg: FeedGenerator, channel: Channel, entries: Sequence[Entry], *, atom: bool
+) -> None:
+    """The vocabularies the entries need, and only those: a feed without bylines,
+    pictures or audio is the same bytes as before they existed."""
     if not atom and any(entry.authors for entry in entries):
         fg.load_extension("dc", atom=False, rss=True)
     if any(entry.image for entry in entries):
@@ -275,51 +286,53 @@ def _generator(
             fg.podcast.itunes_explicit("no")
             if channel.owner_email:
                 fg.podcast.itunes_owner(name=xml_text(channel.author), email=channel.owner_email)
-    for entry in entries:
-        fe = fg.add_entry(order="append")
-        fe.id(entry.id)
-        fe.guid(entry.id, permalink=entry.id == entry.url)
-        fe.title(entry.title)
-        # Only the entry's own page: feedgen 1.0 drops the rel of entry links, so a
-        # "related" link to the source would become a second "alternate". The source
-        # is credited in the content instead.
-        fe.link(href=entry.url, rel="alternate")
-        # The summary is text; both carry it as HTML (RSS's <description> is HTML, and an
-        # Atom text summary that looks like HTML, "<b>", makes validators and some
-        # readers guess), escaped, so that readers show exactly what was typed.
-        escaped = html.escape(entry.summary, quote=False)
+
+
+def _add_entry(fg: FeedGenerator, entry: Entry, *, atom: bool) -> None:
+    """One entry, as RSS or Atom carries it."""
+    fe = fg.add_entry(order="append")
+    fe.id(entry.id)
+    fe.guid(entry.id, permalink=entry.id == entry.url)
+    fe.title(entry.title)
+    # Only the entry's own page: feedgen 1.0 drops the rel of entry links, so a
+    # "related" link to the source would become a second "alternate". The source
+    # is credited in the content instead.
+    fe.link(href=entry.url, rel="alternate")
+    # The summary is text; both carry it as HTML (RSS's <description> is HTML, and an
+    # Atom text summary that looks like HTML, "<b>", makes validators and some
+    # readers guess), escaped, so that readers show exactly what was typed.
+    escaped = html.escape(entry.summary, quote=False)
+    if atom:
+        fe.summary(escaped, type="html")
+    else:
+        fe.summary(escaped)
+    # RSS carries the HTML as content:encoded in CDATA; Atom as escaped type="html".
+    fe.content(entry.html, type="html" if atom else "CDATA")
+    fe.published(entry.published)
+    fe.updated(entry.changed)
+    if entry.image:
+        url, width, height = entry.image
+        # Outside a media:group, which Media RSS keeps for several versions of one thing.
+        media: dict[str, str | None] = {"url": url, "medium": "image", "group": None}
+        if width and height:
+            media.update(width=str(width), height=str(height))
+        fe.media.content(media)
+    if entry.audio and atom:
+        getattr(fe, _AtomEnclosure.NAME).audio = entry.audio
+    elif entry.audio:
+        fe.enclosure(entry.audio.url, str(entry.audio.length), entry.audio.type)
+        if entry.audio.duration:
+            fe.podcast.itunes_duration(str(entry.audio.duration))
+    for name, url in entry.authors:
+        # RSS's <author> must be an e-mail address: names go in dc:creator.
         if atom:
-            fe.summary(escaped, type="html")
+            fe.author({"name": name, "uri": url})
         else:
-            fe.summary(escaped)
-        # RSS carries the HTML as content:encoded in CDATA; Atom as escaped type="html".
-        fe.content(entry.html, type="html" if atom else "CDATA")
-        fe.published(entry.published)
-        fe.updated(entry.changed)
-        if entry.image:
-            url, width, height = entry.image
-            # Outside a media:group, which Media RSS keeps for several versions of one thing.
-            media: dict[str, str | None] = {"url": url, "medium": "image", "group": None}
-            if width and height:
-                media.update(width=str(width), height=str(height))
-            fe.media.content(media)
-        if entry.audio and atom:
-            getattr(fe, _AtomEnclosure.NAME).audio = entry.audio
-        elif entry.audio:
-            fe.enclosure(entry.audio.url, str(entry.audio.length), entry.audio.type)
-            if entry.audio.duration:
-                fe.podcast.itunes_duration(str(entry.audio.duration))
-        for name, url in entry.authors:
-            # RSS's <author> must be an e-mail address: names go in dc:creator.
-            if atom:
-                fe.author({"name": name, "uri": url})
-            else:
-                fe.dc.dc_creator(name, replace=False)
-        if entry.tags:
-            # At once: feedgen rebuilds its RSS list on every call, so a call per tag
-            # cost the square of the tags (1,200 tags on one item took 38 s).
-            fe.category([{"term": tag} for tag in entry.tags])
-    return fg
+            fe.dc.dc_creator(name, replace=False)
+    if entry.tags:
+        # At once: feedgen rebuilds its RSS list on every call, so a call per tag
+        # cost the square of the tags (1,200 tags on one item took 38 s).
+        fe.category([{"term": tag} for tag in entry.tags])
 
 
 class _AtomEnclosure:

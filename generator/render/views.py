@@ -140,15 +140,19 @@ def srcset(
 ) -> str | None:
     """``srcset`` of a picture (at site path ``file``) wider than ``picture_width``: its
     smaller copy and itself."""
+    copy = smaller_copy(file, width, None, config)
+    return f"{to(copy[0])} {copy[1]}w, {to(file)} {width}w" if copy else None
+
+
+def smaller_copy(
+    file: str, width: int | None, height: int | None, config: SiteConfig
+) -> tuple[str, int, int | None] | None:
+    """The smaller copy the build makes of the picture ``file`` (plan/attached.py), if
+    it makes one: its site path, width and height."""
     limit = config.picture_width
-    if not width or width <= limit or not can_resize(file):
+    if not (width and width > limit and can_resize(file)):
         return None
-    return f"{to(copy_name(file, limit))} {limit}w, {to(file)} {width}w"
-
-
-def _has_copy(file: str, width: int | None, config: SiteConfig) -> bool:
-    """Whether the build makes a smaller copy of the picture ``file`` (attached.py)."""
-    return bool(width and width > config.picture_width and can_resize(file))
+    return copy_name(file, limit), limit, round(height * limit / width) if height else None
 
 
 def sizes(config: SiteConfig) -> str:
@@ -184,12 +188,10 @@ def sized_images(
         target = internal_target(unescape(src), page, config.base_path, config.url)
         found = known.get(target[0]) if target else None
         sized = " width=" in rest or " height=" in rest
-        if found and not sized and copies and _has_copy(found.file, found.width, config):
-            limit = config.picture_width
-            src = str(escape(to(file_path(copy_name(found.file, limit)))))
-            # ``known`` holds pictures with both sizes.
-            height = round((found.height or 0) * limit / (found.width or limit))
-            extra = f' width="{limit}" height="{height}"' + extra
+        copy = smaller_copy(found.file, found.width, found.height, config) if found else None
+        if copies and copy and not sized:
+            src = str(escape(to(file_path(copy[0]))))
+            extra = f' width="{copy[1]}" height="{copy[2]}"' + extra
         elif found and not sized:
             extra = f' width="{found.width}" height="{found.height}"' + extra
             choices = srcset(found.file, found.width, config, to)
@@ -737,14 +739,9 @@ class AbsoluteViews(Views):
         view = super().picture(picture)
         if view is None or picture is None or picture.external:
             return view
-        if not _has_copy(picture.src, picture.width, self.config):
+        copy = smaller_copy(picture.src, picture.width, picture.height, self.config)
+        if copy is None:
             return view
-        limit = self.config.picture_width
-        copy = self.absolute(file_path(copy_name(picture.src, limit)))
-        height = (
-            round(picture.height * limit / picture.width)
-            if picture.height and picture.width
-            else None
-        )
-        return View({**view, "src": copy, "absolute": copy, "width": limit, "height": height,
+        url = self.absolute(file_path(copy[0]))
+        return View({**view, "src": url, "absolute": url, "width": copy[1], "height": copy[2],
                      "srcset": None})  # fmt: skip
