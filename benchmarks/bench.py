@@ -26,9 +26,11 @@ whatever subset is chosen; `--scenarios cold` runs the cold build alone.
 
   serve   --runs real `briefing serve --port 0` processes, each: the time from its
           start to its "Serving" line (the first build), then --serve-edits times one
-          sentence appended to an item and the time from the write until the
-          item's page, polled over HTTP every 5 ms, contains it, 2 s apart (an editor
-          saving every few seconds: the next edit finds serve idle); then Ctrl-C
+          sentence appended to the newest item, and as many to the middle one (in the
+          archive's part of the search index), each timed from the write until the
+          item's page, polled over HTTP every 5 ms, contains it and until the search
+          index holds it, 2 s apart (an editor saving every few seconds: the next edit
+          finds serve idle); then Ctrl-C
           (SIGINT), which must stop it within 5 s (else it is killed and that is
           reported). Its temporary build folder goes in --work/serve-tmp.
 
@@ -384,8 +386,9 @@ class ServeRun:
     #: Seconds serve itself reports for its first build (the rest of startup: imports,
     #: a second build for changes made meanwhile, preparing the staging folder).
     first_build: float | None = None
-    #: Seconds from each write to the first response holding the new sentence.
-    latencies: list[float] = field(default_factory=list)
+    #: Seconds from each write to the first response holding the new sentence, by the
+    #: item edited: "newest" (where nearly every edit lands) and "middle" (the archive).
+    latencies: dict[str, list[float]] = field(default_factory=dict)
     #: Seconds serve itself reports for each rebuild after the "Serving" line.
     rebuilds: list[float] = field(default_factory=list)
     stop: float = 0.0
@@ -394,8 +397,8 @@ class ServeRun:
     output: list[str] = field(default_factory=list)
     #: Seconds from start until the search index holds the first build's words.
     index_ready: float | None = None
-    #: Seconds from each write until the preview's search index holds it.
-    searchable: list[float] = field(default_factory=list)
+    #: Seconds from each write until the preview's search index holds it, by item.
+    searchable: dict[str, list[float]] = field(default_factory=dict)
 
 
 def serve_state(origin: str) -> dict[str, int]:
@@ -417,12 +420,14 @@ def indexed_at(origin: str, after: int, timeout: float) -> float | None:
 
 
 def serve_round(site: Path, tmp: Path, jobs: str | None, edits: int, number: int) -> ServeRun:
-    """Start serve, edit one item ``edits`` times and time each until served, stop serve."""
-    victim = middle_item(site)
-    original = victim.read_text(encoding="utf-8")
+    """Start serve; edit the newest item ``edits`` times, then the middle one, and time
+    each until served and searchable; stop serve."""
     result = ServeRun()
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
+    dated = sorted((item_date(item), item) for item in (site / "content").glob("*.md"))
+    victims = {"newest": dated[-1][1], "middle": middle_item(site)}
+    originals = {name: victim.read_text(encoding="utf-8") for name, victim in victims.items()}
     server = Server(site, jobs, tmp)
     try:
         ready = server.wait_for(r" at (http://\S+)", START_TIMEOUT)
@@ -430,36 +435,20 @@ def serve_round(site: Path, tmp: Path, jobs: str | None, edits: int, number: int
             result.problems.append("no 'Serving ... at http://' line")
             return result
         result.startup = ready[0] - server.started
-        url = ready[1].group(1).rstrip("/") + item_path(victim)
-        origin = "{0.scheme}://{0.netloc}".format(urllib.parse.urlsplit(url))
-        status, _ = fetch(url)
-        if status != 200:
-            result.problems.append(f"GET {url} answered {status} before any edit")
-            return result
+        root = ready[1].group(1).rstrip("/")
+        origin = "{0.scheme}://{0.netloc}".format(urllib.parse.urlsplit(root))
         ready_at = indexed_at(origin, 0, START_TIMEOUT)
         if ready_at is not None:
             result.index_ready = ready_at - server.started
-        for edit in range(edits):
-            # Letters and digits only, so that no typography or escaping changes it.
-            sentence = f"Serve probe {os.getpid()} round {number} edit {edit} here."
-            before = serve_state(origin)["good"]
-            written = time.perf_counter()
-            victim.write_text(original + f"\n{sentence}\n", encoding="utf-8")
-            served = served_at(url, sentence.encode(), EDIT_TIMEOUT)
-            if served is None:
-                result.problems.append(f"edit {edit} not served after {EDIT_TIMEOUT:.0f} s")
-                break
-            result.latencies.append(served - written)
-            searchable = indexed_at(origin, before, EDIT_TIMEOUT)
-            if searchable is not None:
-                result.searchable.append(searchable - written)
-            # An editor saves every few seconds: the next edit finds serve idle, done with
-            # the rebuild that confirms this one (back-to-back edits wait for it).
-            time.sleep(SERVE_PAUSE)
+        for name, victim in victims.items():
+            url = root + item_path(victim)
+            served, searchable = serve_edits(victim, originals[name], url, edits, number, result)
+            result.latencies[name], result.searchable[name] = served, searchable
         time.sleep(1.0)  # a rebuild serve had not reported yet prints its line meanwhile
     finally:
         result.stop, result.peak_mib = server.stop(result.problems)
-        victim.write_text(original, encoding="utf-8")
+        for name, victim in victims.items():
+            victim.write_text(originals[name], encoding="utf-8")
         result.output = server.output
         # serve hands a large build folder to a detached process to delete: allow it time.
         deadline = time.monotonic() + 30
@@ -470,6 +459,37 @@ def serve_round(site: Path, tmp: Path, jobs: str | None, edits: int, number: int
         shutil.rmtree(tmp, ignore_errors=True)
     read_serve_output(result)
     return result
+
+
+def serve_edits(victim: Path, original: str, url: str, edits: int, number: int,
+                result: ServeRun) -> tuple[list[float], list[float]]:  # fmt: skip
+    """Edit ``victim`` ``edits`` times: the seconds from each write until its page is
+    served, and until the search index holds it."""
+    origin = "{0.scheme}://{0.netloc}".format(urllib.parse.urlsplit(url))
+    status, _ = fetch(url)
+    if status != 200:
+        result.problems.append(f"GET {url} answered {status} before any edit")
+        return [], []
+    latencies, searchables = [], []
+    for edit in range(edits):
+        # Letters and digits only, so that no typography or escaping changes it.
+        sentence = f"Serve probe {os.getpid()} round {number} edit {edit} here."
+        before = serve_state(origin)["good"]
+        written = time.perf_counter()
+        victim.write_text(original + f"\n{sentence}\n", encoding="utf-8")
+        served = served_at(url, sentence.encode(), EDIT_TIMEOUT)
+        if served is None:
+            result.problems.append(f"edit {edit} of {victim.name} not served after "
+                                   f"{EDIT_TIMEOUT:.0f} s")  # fmt: skip
+            break
+        latencies.append(served - written)
+        searchable = indexed_at(origin, before, EDIT_TIMEOUT)
+        if searchable is not None:
+            searchables.append(searchable - written)
+        # An editor saves every few seconds: the next edit finds serve idle, done with
+        # the rebuild that confirms this one (back-to-back edits wait for it).
+        time.sleep(SERVE_PAUSE)
+    return latencies, searchables
 
 
 def read_serve_output(result: ServeRun) -> None:
@@ -485,9 +505,10 @@ def read_serve_output(result: ServeRun) -> None:
             result.first_build = int(rebuilt.group(1)) / 1000
         elif not expected.match(line):
             result.problems.append(f"serve printed: {line}")
-    if len(result.rebuilds) != len(result.latencies):
+    served = sum(len(times) for times in result.latencies.values())
+    if len(result.rebuilds) != served:
         result.problems.append(
-            f"{len(result.rebuilds)} rebuilds reported for {len(result.latencies)} edits served"
+            f"{len(result.rebuilds)} rebuilds reported for {served} edits served"
         )
 
 
@@ -545,14 +566,20 @@ def print_serve(serves: list[ServeRun], edits: int) -> None:
         print(f"  {label:<24} median {median(values) * scale:7.{digits}f} {unit:<2}"
               f"  max {max(values) * scale:7.{digits}f} {unit}")  # fmt: skip
 
-    latencies = [t for s in serves for t in s.latencies]
-    print(f"\nserve, {len(serves)} processes x {edits} edits ({len(latencies)} served):")
+    def each(field: str, name: str) -> list[float]:
+        return [t for s in serves for t in getattr(s, field).get(name, [])]
+
+    served = sum(len(each("latencies", name)) for name in ("newest", "middle"))
+    print(f"\nserve, {len(serves)} processes x {edits} edits of the newest item and of the "
+          f"middle one ({served} served):")  # fmt: skip
     figure('start to "Serving"', [s.startup for s in serves if s.startup], "s")
     figure("serve's own first build", [s.first_build for s in serves if s.first_build], "s")
-    figure("write to page served", latencies, "ms")
+    figure("write to page served", each("latencies", "newest") + each("latencies", "middle"),
+           "ms")  # fmt: skip
     figure("serve's own rebuild", [t for s in serves for t in s.rebuilds], "ms")
     figure("start to index ready", [s.index_ready for s in serves if s.index_ready], "s")
-    figure("write to searchable", [t for s in serves for t in s.searchable], "ms")
+    figure("searchable, newest item", each("searchable", "newest"), "ms")
+    figure("searchable, middle item", each("searchable", "middle"), "ms")
     figure("SIGINT to exit", [s.stop for s in serves], "s")
     problems = [p for s in serves for p in s.problems]
     for problem in problems[:20]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -135,17 +135,9 @@ def versions(site: Site) -> dict[str, str]:
     """
     found: dict[str, str] = {}
     for edition in site.editions:
-        day = edition.date.isoformat()
-        found[f"edition:{day}"] = edition_heading(edition)
-        found[f"intro:{day}"] = _digest((edition.intro_html,))
+        _edition_versions(edition, found)
     for item in (*site.items, *site.withdrawn):
-        # A withdrawn item's edition may be gone with it.
-        heading = found.get(f"edition:{item.edition.isoformat()}", "\1")
-        found[f"card:{item.url}"] = item_card(item, heading)
-        # A picture's size is written into the body's <img>: part of the body.
-        found[f"body:{item.url}"] = _digest(
-            (item.html, *(f"{a.file}\1{a.width}\1{a.height}" for a in item.attachments))
-        )
+        _item_versions(item, found)
     for section in {s.name or "" for e in site.editions for s in e.sections}:
         found[f"section:{section}"] = _digest((section,))
     for page in site.pages:
@@ -165,6 +157,40 @@ def versions(site: Site) -> dict[str, str]:
     # Every page shows the menu, and with it the titles of the pages it names.
     found["menu"] = _digest(f"{m.title}\1{m.url}\1{m.external}" for m in site.menu)
     return found
+
+
+def revised_versions(
+    site: Site, before: Mapping[str, str], revised: Collection[Item]
+) -> dict[str, str]:
+    """``versions(site)`` for a site that differs from the one ``before`` was made for in
+    the bodies of the ``revised`` items alone (serve's first look at an edit): their
+    editions' headings hold the word count, and every card of those editions the
+    heading, so those are made again, and nothing else."""
+    found = dict(before)
+    days = {item.edition for item in revised}
+    for edition in site.editions:
+        if edition.date in days:
+            _edition_versions(edition, found)
+    for item in (*site.items, *site.withdrawn):
+        if item.edition in days:
+            _item_versions(item, found)
+    return found
+
+
+def _edition_versions(edition: Edition, found: dict[str, str]) -> None:
+    day = edition.date.isoformat()
+    found[f"edition:{day}"] = edition_heading(edition)
+    found[f"intro:{day}"] = _digest((edition.intro_html,))
+
+
+def _item_versions(item: Item, found: dict[str, str]) -> None:
+    # A withdrawn item's edition may be gone with it.
+    heading = found.get(f"edition:{item.edition.isoformat()}", "\1")
+    found[f"card:{item.url}"] = item_card(item, heading)
+    # A picture's size is written into the body's <img>: part of the body.
+    found[f"body:{item.url}"] = _digest(
+        (item.html, *(f"{a.file}\1{a.width}\1{a.height}" for a in item.attachments))
+    )
 
 
 def signature(page: Planned, known: Versions) -> str:

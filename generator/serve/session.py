@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Collection
-from dataclasses import replace
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -19,7 +19,7 @@ from generator.engine.parse import parse_one, read_content
 from generator.engine.state import Session
 from generator.engine.store import MemoryLog
 from generator.errors import BuildFailed, SiteError, plural
-from generator.model.records import Document, Rendered
+from generator.model.records import Document, Rendered, Site
 from generator.plan import graph
 from generator.plan.layout import item_page
 from generator.project.config import SiteConfig, load_config
@@ -108,13 +108,17 @@ class Preview:
             print(f"warning: {_relative(warning, self.options.site_dir)}", file=self.err)
 
     def _first_look(self, changed: set[str]) -> None:
-        """Serve the pages of edited items at once, before the rebuild catches up."""
+        """Serve the pages of edited items at once, and have their words indexed for
+        search, before the rebuild catches up."""
         try:
-            files = preview_first(self.options, self.session, changed)
+            look = preview_first(self.options, self.session, changed)
         except (BuildFailed, OSError):
             return  # the rebuild that follows reports it
-        if files:
-            self.state.publish([], None, frozenset(files))
+        if look is not None:
+            self.state.publish([], None, frozenset(look.files))
+            # The words are searchable while the rebuild runs, not after it: that site
+            # is the rebuild's, whose own round then finds every part made.
+            self.search.update(look.site, look.versions, self.state.good)
 
     def _failed(self, lines: list[str]) -> None:
         self.rescan = True
@@ -162,20 +166,31 @@ def _rebuilt(report: BuildReport, seconds: float) -> str:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class FirstLook:
+    """The pages of edited items, put in place before the rebuild, and the site as the
+    rebuild will model it, with its versions: enough to index the edit for search."""
+
+    files: list[OutputPath]
+    site: Site
+    versions: Mapping[str, str]
+
+
 def preview_first(
     options: BuildOptions, session: Session, changed: Collection[str]
-) -> list[OutputPath]:
+) -> FirstLook | None:
     """For ``serve``: the pages of items whose body alone changed, rendered and put in
     place before the rebuild that follows, which renders them again (Hugo's "fast
     render": the edited page first).
 
     An edit of the body leaves every other item and the layout as they were, so the
     item's page is exactly what the full rebuild will make of it. Any other change
-    (front matter, a new file, an error) is left to the rebuild. Returns the files.
+    (front matter, a new file, an error) is left to the rebuild. None if no page could
+    be put in place so.
     """
     last, log = session.last, session.log
     if last is None or not isinstance(log, MemoryLog) or log.state.live is None:
-        return []
+        return None
     site = last.site
     index_of = {item.path: index for index, item in enumerate(site.items)}
     revised: list[int] = []
@@ -186,7 +201,7 @@ def preview_first(
             site, _ = collect.with_new_body(site, site.items[index], *found)
             revised.append(index)
     if not revised:
-        return []
+        return None
     views = Views(site)
     renderer = Renderer(session.environment(last.theme, last.theme_digest), last.theme)
     done = []
@@ -198,7 +213,11 @@ def preview_first(
             if data is not None:
                 log.forget(page.file, stage.publish_one(options.output_dir, page.file, data))
                 done.append(page.file)
-    return done
+    if not done:
+        return None
+    before = last.versions or graph.versions(last.site)
+    edited = [site.items[index] for index in revised]
+    return FirstLook(done, site, graph.revised_versions(site, before, edited))
 
 
 def _body_edit(

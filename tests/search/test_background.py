@@ -11,12 +11,14 @@ import pytest
 from conftest import SEARCH_SITE_YAML, MakeSite, item
 
 from generator.engine.assemble import assemble
+from generator.engine.build import build
 from generator.engine.options import BuildOptions
 from generator.engine.state import Session
 from generator.model.records import Site
 from generator.plan import graph
 from generator.search.background import BackgroundIndex
 from generator.search.kept import SEARCH_DIR
+from generator.serve.session import preview_first
 
 #: Pagefind runs here, a process of its own.
 pytestmark = pytest.mark.slow
@@ -28,6 +30,10 @@ def site_of(site_dir: Path, tmp_path: Path) -> Site:
 
 def indexed(index: BackgroundIndex, site: Site, number: int) -> None:
     index.update(site, graph.versions(site), number)
+    wait_for(index, number)
+
+
+def wait_for(index: BackgroundIndex, number: int) -> None:
     deadline = time.monotonic() + 60
     while index.indexed != number:
         assert time.monotonic() < deadline, "the index did not catch up in 60 s"
@@ -68,3 +74,41 @@ def test_edits_index_their_part_and_the_cache_keeps_only_the_newest_parts(
         assert kept.is_dir() and reports == []
     finally:
         index.stop()
+
+
+def test_an_edit_indexed_at_serves_first_look_is_not_indexed_again_by_its_rebuild(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    """serve indexes a body edit from its first look, while the rebuild runs: the
+    rebuilt site's round must find that part made, or the edit is indexed twice."""
+    site_dir = make_site(
+        {
+            "site.yaml": SEARCH_SITE_YAML,
+            "content/old.md": item("Grain corridor", date="2023-08-01T09:00:00+03:00"),
+            "content/new.md": item("Freight costs ease", date="2025-06-10T09:00:00+03:00"),
+            "content/next.md": item("Ports reopen", date="2025-06-10T11:00:00+03:00"),
+        }
+    )
+    options = BuildOptions(site_dir=site_dir, output=tmp_path / "preview", own_output=True)
+    session = Session.for_preview(options)
+    index = BackgroundIndex(tmp_path / "search", lambda message: None)
+    index.start()
+    try:
+        build(options, session)
+        assert session.last is not None
+        indexed(index, session.last.site, 1)
+        new = site_dir / "content/new.md"
+        new.write_text(new.read_text() + "\nA quayside sentence.\n", encoding="utf-8")
+        look = preview_first(options, session, {"new.md"})
+        assert look is not None and look.files == ["2025/06/10/new/index.html"]
+        index.update(look.site, look.versions, 2)
+        wait_for(index, 2)
+        made = index.folder_for("pagefind/2025/pagefind-entry.json")
+        assert made is not None
+        build(options, session, {"new.md"})
+        indexed(index, session.last.site, 3)
+        assert index.folder_for("pagefind/2025/pagefind-entry.json") == made
+        assert index.folder_for("pagefind/2023/pagefind-entry.json") is not None
+    finally:
+        index.stop()
+        session.close()
