@@ -127,11 +127,14 @@ def render_pages(
         return done, renderer.errors
 
     # The model lives as long as the build: the collector need not scan it for each page.
+    # A build froze it already, and thaws it when it ends (``briefing check`` did not).
+    thaw = gc.get_freeze_count() == 0
     gc.freeze()
     try:
         parts = workers.sharded(shard, jobs) if workers.usable(jobs, len(todo)) else [shard(0, 1)]
     finally:
-        gc.unfreeze()
+        if thaw:
+            gc.unfreeze()
     errors = first_of_each(error for _, part_errors in parts for error in part_errors)
     if errors:
         raise BuildFailed(errors)

@@ -5,8 +5,8 @@ but the first index of a large site is made whole (about 10 s at 10,000 items), 
 no rebuild should wait for either. A thread of its own makes the parts after each
 rebuild, and after serve's first look at a body edit (the site as the rebuild will
 model it), so that the words are searchable while the rebuild still runs; the
-preview serves each part from the newest files made for it. Edits that come while it works are folded into
-the next round: it never indexes a site that is already out of date.
+preview serves each part from the newest files made for it. Edits that come while
+it works are folded into the next round: it never indexes a site already out of date.
 """
 
 from __future__ import annotations
