@@ -85,6 +85,7 @@ def assemble(
             preview_size,
             _static_pictures(inputs),
             stories,
+            session.made,
         )
         errors.extend(collisions)
     with clock.stage("plan"):

@@ -138,7 +138,9 @@ def _build(
     with _collector_paused():
         assembled = assemble(options, session, inputs, now, clock)
         with clock.stage("plan"):
-            assembled = replace(assembled, versions=graph.versions(assembled.site))
+            last = session.last
+            before = (last.site, last.versions) if last and last.versions else None
+            assembled = replace(assembled, versions=graph.versions(assembled.site, before))
         with clock.stage("search"):
             assembled = with_search(options, assembled, state, session.key, session.search_parts)
         site, pages = assembled.site, assembled.pages
@@ -238,8 +240,8 @@ def _collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
-            gc.freeze()
             gc.enable()
 
 

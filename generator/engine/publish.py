@@ -89,7 +89,12 @@ def open_stage(
 def rehearse(assembled: Assembled, jobs: int) -> None:
     """Render every page and write none: ``briefing check`` finds template errors too."""
     every = list(range(len(assembled.pages)))
-    render_pages(assembled, every, lambda _, data: "", jobs, make_environment(assembled.theme))
+    # The model lives as long as the check: the collector need not scan it for each page.
+    gc.freeze()
+    try:
+        render_pages(assembled, every, lambda _, data: "", jobs, make_environment(assembled.theme))
+    finally:
+        gc.unfreeze()
 
 
 def render_pages(
@@ -126,15 +131,8 @@ def render_pages(
                 done.append((number, write(page.file, data)))
         return done, renderer.errors
 
-    # The model lives as long as the build: the collector need not scan it for each page.
-    # A build froze it already, and thaws it when it ends (``briefing check`` did not).
-    thaw = gc.get_freeze_count() == 0
-    gc.freeze()
-    try:
-        parts = workers.sharded(shard, jobs) if workers.usable(jobs, len(todo)) else [shard(0, 1)]
-    finally:
-        if thaw:
-            gc.unfreeze()
+    # The caller froze the model (gc.freeze): the collector does not scan it for each page.
+    parts = workers.sharded(shard, jobs) if workers.usable(jobs, len(todo)) else [shard(0, 1)]
     errors = first_of_each(error for _, part_errors in parts for error in part_errors)
     if errors:
         raise BuildFailed(errors)

@@ -35,6 +35,7 @@ from generator.pictures.cache import PictureCache
 from generator.plan.page import Page
 from generator.project.config import SiteConfig
 from generator.project.theme import ThemeFiles
+from generator.reading.collect import MadeItems
 from generator.reading.sources import (
     Discovery,
     FileSeen,
@@ -78,10 +79,14 @@ class Session:
     pictures: PictureCache | None = None
     #: Parts of the search index kept on disk; None when no secret can seal them.
     search_parts: KeptParts | None = None
+    #: The items the last build made, for the next to take again: only in a session
+    #: that lives on (a build from disk would make them all anyway).
+    made: MadeItems | None = None
 
     @classmethod
     def in_memory(cls) -> Session:
-        return cls(cache.code_key(), MemoryLog())
+        """A session kept in memory, build after build (``serve``'s, and tests')."""
+        return cls(cache.code_key(), MemoryLog(), made=MadeItems())
 
     @classmethod
     def for_preview(cls, options: BuildOptions) -> Session:

@@ -21,6 +21,7 @@ import math
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from heapq import nlargest
 from operator import itemgetter
 
@@ -34,14 +35,36 @@ KEYS = 3
 SHORTLIST = 12
 
 
+@dataclass(slots=True)
+class Suggested:
+    """The last suggestions made, by URL, and what they were made from: each item's
+    URL, moment, story or not, and names. Suggestions follow from those alone, so a
+    site that differs in nothing else (an edited body, a new summary) has the same."""
+
+    basis: tuple[object, ...] = ()
+    picks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
 def related_items(
-    items: Sequence[Item], settings: RelatedItems | None
+    items: Sequence[Item], settings: RelatedItems | None, last: Suggested | None = None
 ) -> dict[str, tuple[Item, ...]]:
     """Each item's suggestions by its URL (``items`` newest first); items of a story
-    and items with none to suggest are left out."""
+    and items with none to suggest are left out. ``last``, if given, holds the
+    suggestions of the build before, taken again when made from the same things (and
+    is updated to this build's)."""
     if settings is None:
         return {}
     earlier = _Earlier(list(reversed(items)), settings.days * 86_400)
+    basis = (
+        settings,
+        tuple(i.url for i in earlier.items),
+        earlier.moments,
+        tuple(i.story is None for i in earlier.items),
+        earlier.names,
+    )
+    if last is not None and last.basis == basis:
+        by_url = {item.url: item for item in items}
+        return {url: tuple(by_url[u] for u in urls) for url, urls in last.picks.items()}
     found: dict[str, tuple[Item, ...]] = {}
     for index, item in enumerate(earlier.items):
         if item.story is None and index:
@@ -49,6 +72,9 @@ def related_items(
             if picks:
                 found[item.url] = tuple(earlier.items[i] for i in picks)
         earlier.add(index)
+    if last is not None:
+        last.basis = basis
+        last.picks = {url: tuple(i.url for i in picks) for url, picks in found.items()}
     return found
 
 

@@ -126,18 +126,26 @@ def edition_heading(edition: Edition) -> str:
     )  # fmt: skip
 
 
-def versions(site: Site) -> dict[str, str]:
+def versions(site: Site, last: tuple[Site, Versions] | None = None) -> dict[str, str]:
     """The digest of every input key of this build's pages that the site model holds.
 
     The others, ``site`` (site.yaml and briefing itself), ``template:<name>`` and
     ``static:<name>``, come from the theme and the settings (``page_signatures``).
-    The search index keys its parts with these digests too.
+    The search index keys its parts with these digests too. ``last``: the site of the
+    build before and its versions, whose item digests are taken again for the very
+    same item (``serve`` keeps the items an edit did not touch) in the same edition.
     """
     found: dict[str, str] = {}
     for edition in site.editions:
         _edition_versions(edition, found)
+    before, known = last or (None, {})
+    same = {i.url: i for i in (*before.items, *before.withdrawn)} if before else {}
     for item in (*site.items, *site.withdrawn):
-        _item_versions(item, found)
+        url, heading = item.url, f"edition:{item.edition.isoformat()}"
+        if same.get(url) is item and found.get(heading) == known.get(heading):
+            found[f"card:{url}"], found[f"body:{url}"] = known[f"card:{url}"], known[f"body:{url}"]
+        else:
+            _item_versions(item, found)
     for section in {s.name or "" for e in site.editions for s in e.sections}:
         found[f"section:{section}"] = _digest((section,))
     for page in site.pages:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 from typing import Any
@@ -42,7 +42,7 @@ from generator.model.records import (
     TagGroup,
     Withdrawal,
 )
-from generator.model.related import related_items
+from generator.model.related import Suggested, related_items
 from generator.model.runningorder import running_order
 from generator.project.config import SiteConfig
 from generator.reading.attach import (
@@ -78,13 +78,15 @@ def collect_site(
     preview_size: tuple[int, int] | None = None,
     static_pictures: Mapping[str, tuple[int, int]] | None = None,
     stories: Sequence[tuple[StoryNote, Rendered]] = (),
+    made: MadeItems | None = None,
 ) -> tuple[Site, list[SiteError]]:
     """Build the site model; return it with every problem found across items.
 
     ``files`` names the other files of the content folder, which items may link to;
     ``pages`` are the standalone pages (About, Subscribe); ``preview_size`` is the
     width and height of site.yaml's preview picture, when the site has its file;
-    ``stories`` are the files of running stories.
+    ``stories`` are the files of running stories; ``made`` the items of the last
+    collect, taken again where they are made from the same things.
     """
     files = files or ContentFiles()
     errors: list[SiteError] = []
@@ -92,7 +94,7 @@ def collect_site(
     # Timestamps, not aware datetimes: comparing those converts both to UTC every time.
     ordered = sorted(documents, key=lambda pair: (pair[0].meta.date.timestamp(), pair[0].path))
     names = _Names.of(ordered, config, files, errors, stories)
-    items = [_item(doc, rendered, names) for doc, rendered in ordered]
+    items = made.take(ordered, names) if made else [_item(d, r, names) for d, r in ordered]
     docs = {doc.path: doc for doc, _ in documents}
     errors.extend(url_collisions(items, docs))
     errors.extend(id_collisions([item for item in items if docs[item.path].meta.id], docs))
@@ -129,7 +131,9 @@ def collect_site(
         ),
         stories=story_groups(items),
         withdrawn=withdrawn,
-        related=MappingProxyType(related_items(items, config.related)),
+        related=MappingProxyType(
+            related_items(items, config.related, made.suggested if made else None)
+        ),
         preview=_preview(config, preview_size),
         static_pictures=MappingProxyType(dict(static_pictures or {})),
     )
@@ -186,10 +190,73 @@ class _Names:
         )  # fmt: skip
 
 
-def _item(doc: Document, rendered: Rendered, names: _Names) -> Item:
-    """One item of the site, its names resolved."""
+@dataclass(slots=True)
+class MadeItems:
+    """The items the last collect made, for the next to take again where an item's
+    document, rendered body and names are the very ones it was made from. ``serve``
+    keeps one for its session: making 10,000 items is a third of its rebuild, and an
+    edit changes one."""
+
+    #: What every item is made from besides its own document and names.
+    context: tuple[SiteConfig, ContentFiles] | None = None
+    #: By the document's path: the document, its body, its names, and the item.
+    items: dict[str, tuple[Document, Rendered, tuple[object, ...], Item]] = field(
+        default_factory=dict
+    )
+    #: The earlier coverage the last collect suggested.
+    suggested: Suggested = field(default_factory=Suggested)
+
+    def take(self, ordered: Sequence[tuple[Document, Rendered]], names: _Names) -> list[Item]:
+        """``_item`` of every document in ``ordered`` (oldest first), or the one made
+        before from the same things."""
+        context = (names.config, names.files)
+        before = self.items if self.context == context else {}
+        kept: dict[str, tuple[Document, Rendered, tuple[object, ...], Item]] = {}
+        items = []
+        for doc, rendered in ordered:
+            last = before.get(doc.path)
+            # The document's own fields decide the slug; the feed id is given out in
+            # this order (a derived id depends on the ids before it), so it is made anew.
+            slug = last[3].slug if last and last[0] is doc else item_slug(doc)
+            feed_id = _feed_id(doc, slug, names)
+            resolved = (feed_id, *_names_of(doc, names))
+            if last and last[0] is doc and last[1] is rendered and last[2] == resolved:
+                item = last[3]
+            else:
+                errors = len(names.errors)
+                item = _item(doc, rendered, names, (slug, feed_id))
+                if len(names.errors) > errors:
+                    items.append(item)  # made again next time: its errors are reported again
+                    continue
+            kept[doc.path] = (doc, rendered, resolved, item)
+            items.append(item)
+        self.context, self.items = context, kept
+        return items
+
+
+def _feed_id(doc: Document, slug: str, names: _Names) -> str:
+    return doc.meta.id or derived_id(doc.meta.sources[0].url, slug, names.taken)
+
+
+def _names_of(doc: Document, names: _Names) -> tuple[object, ...]:
+    """What an item's names resolve to across the site: its tags, publishers, byline
+    and story, as ``_item`` gives them."""
+    meta = doc.meta
+    return (
+        tuple(names.tags[s] for s in dict.fromkeys(slugify(t) for t in meta.tags)),
+        tuple(names.publishers[slugify(names.cited[c])] for c in meta.sources),
+        names.bylines.get(doc.path, ()),
+        names.stories[slugify(meta.story)] if meta.story else None,
+    )
+
+
+def _item(
+    doc: Document, rendered: Rendered, names: _Names, given: tuple[str, str] | None = None
+) -> Item:
+    """One item of the site, its names resolved; ``given``: its slug and feed id, when
+    they were worked out already (a feed id is given out once)."""
     config = names.config
-    slug = item_slug(doc)
+    slug, feed_id = given or (item_slug(doc), "")
     problem = file_name_problem(slug, "slug", doc, "slug" if doc.meta.slug else "title")
     if problem is not None:
         names.errors.append(problem)
@@ -230,7 +297,7 @@ def _item(doc: Document, rendered: Rendered, names: _Names) -> Item:
         ),
         **body,
         draft=meta.draft,
-        feed_id=meta.id or derived_id(meta.sources[0].url, slug, names.taken),
+        feed_id=feed_id or _feed_id(doc, slug, names),
         section=_section(doc, names.sections, config, names.errors),
         edition=edition_date(meta.date, config, meta.edition),
         extra=meta.extra,

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SITE_YAML, MakeSite, item
+from conftest import SITE_YAML, MakeSite, item, png
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -424,6 +424,65 @@ def test_incremental_builds_equal_a_clean_build_after_any_edits(ops: list[tuple[
         clean_report = run_build(root, "out-clean", use_cache=False)
         assert clean_report.cached == 0
         assert tree(root / "out-cached") == tree(root / "out-clean")
+
+
+SHARED = "https://www.reuters.com/world/shared-report"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # The newer item's derived feed id is "<url>#<slug>" while the older one cites
+        # the same article first; with it gone, the newer takes the bare URL.
+        (
+            {
+                "content/a.md": item("Grain deal", "2025-07-20T08:00:00+03:00", source=SHARED),
+                "content/b.md": item("Grain follow-up", "2025-07-21T08:00:00+03:00", source=SHARED),
+            },
+            {"content/a.md": None},
+        ),
+        # The oldest item's spelling names the tag on every item that carries it.
+        (
+            {
+                "content/a.md": item("Grain deal", "2025-07-20T08:00:00+03:00", tags="[Energy]"),
+                "content/b.md": item("Rates held", "2025-07-21T08:00:00+03:00", tags="[energy]"),
+            },
+            {"content/a.md": item("Grain deal", "2025-07-20T08:00:00+03:00", tags="[ENERGY]")},
+        ),
+        # A file beside the items decides what a link to it is: a picture's size.
+        (
+            {
+                "content/a.md": item(
+                    "Grain deal", "2025-07-20T08:00:00+03:00", body="A chart: ![Chart](chart.png)"
+                ),
+                "content/chart.png": png(40, 30),
+            },
+            {"content/chart.png": png(80, 60)},
+        ),
+    ],
+)
+def test_a_session_kept_in_memory_makes_again_the_items_an_edit_elsewhere_changes(
+    make_site: MakeSite, before: dict[str, str | bytes], after: dict[str, str | bytes | None]
+) -> None:
+    """serve takes the items a build made again when nothing they are made from changed:
+    an edit of one file that changes another item must reach that item's pages."""
+    root = make_site({"site.yaml": NO_SEARCH})
+    files = {**before, "content/c.md": item("Heat wave", "2025-07-22T09:15:00+03:00")}
+    for changes in (files, after):
+        for rel, data in changes.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            if data is None:
+                (root / rel).unlink()
+            elif isinstance(data, bytes):
+                (root / rel).write_bytes(data)
+            else:
+                (root / rel).write_text(data, encoding="utf-8")
+        if changes is files:
+            session = Session.in_memory()
+            run_build(root, "out-session", session=session)
+    run_build(root, "out-session", session=session)
+    run_build(root, "out-clean", use_cache=False)
+    assert tree(root / "out-session") == tree(root / "out-clean")
 
 
 # 3. A damaged cache is discarded with a warning ---------------------------------------------------

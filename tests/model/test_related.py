@@ -11,6 +11,7 @@ from conftest import SITE_YAML, MakeSite, item, run
 
 from generator.engine.build import build
 from generator.engine.options import BuildOptions
+from generator.engine.state import Session
 
 NOW = "2025-07-30T12:00:00+03:00"
 
@@ -81,3 +82,24 @@ def test_a_new_item_leaves_the_pages_of_older_items_as_they_were(make_site: Make
     assert not older & set(report.changed)
     # Items of a story are suggested like any other.
     assert suggested(root, "2025/07/25/g")[:2] == ["In a story", "Grain deal signed"]
+
+
+def test_a_session_kept_in_memory_suggests_anew_when_a_tag_or_a_title_changes(
+    make_site: MakeSite,
+) -> None:
+    """serve takes the last build's suggestions again while every item's names, dates
+    and stories are as they were: a tag edit must change them, a title edit must show."""
+    root = make_site(files())
+    options = BuildOptions(site_dir=root, output=root / "_site", now=datetime.fromisoformat(NOW))
+    session = Session.in_memory()
+    build(options, session)
+    assert "Stocks rise" not in suggested(root, "2025/07/20/f")
+    (root / "content/b.md").write_text(item("Stocks rise", day(11), tags="[grain]"))
+    build(options, session)
+    assert suggested(root, "2025/07/20/f")[:2] == ["Grain talks begin", "Stocks rise"]
+    (root / "content/b.md").write_text(item("Stocks soar", day(11), tags="[grain]"))
+    build(options, session)
+    assert suggested(root, "2025/07/20/f")[:2] == ["Grain talks begin", "Stocks soar"]
+    (root / "site.yaml").write_text(SITE_YAML + "related: {count: 1}\n")
+    build(options, session)
+    assert suggested(root, "2025/07/20/f") == ["Grain talks begin"]

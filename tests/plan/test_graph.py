@@ -262,6 +262,23 @@ def test_revised_versions_of_a_body_edit_are_the_versions_of_the_new_site() -> N
     }
 
 
+def test_versions_taken_from_the_build_before_are_the_versions_made_afresh() -> None:
+    """serve passes the last build's site and versions: digests of the very same item in
+    an edition with the same heading are taken, and everything else is made again."""
+    item, neighbour, other = make_item(), make_item("neighbour"), make_item("other", OTHER_DAY)
+    site = make_site(item, neighbour, other)
+    last = (site, versions(site))
+    retitled = replace(item, title="Talks resume in Geneva")
+    renumbered = replace(site, editions=(replace(site.editions[0], number=9), site.editions[1]))
+    for after in (
+        site,
+        make_site(retitled, neighbour, other),  # a new item object: made again
+        renumbered,  # the same items, a new heading: their cards made again
+        make_site(item, other),  # one gone, and with it a heading's item count
+    ):
+        assert versions(after, last) == versions(after)
+
+
 def test_an_edition_heading_changes_with_its_number_of_items() -> None:
     item, extra = make_item(), make_item("extra")
     site = make_site(item)
