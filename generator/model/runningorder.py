@@ -10,17 +10,22 @@ on the page and in the email.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from generator.errors import ContentError, SiteError
 from generator.model.records import EditionNote, Item
 from generator.text.schema import suggest
+from generator.text.yamltext import Position
 
 
 def running_order(
-    items: Sequence[Item], note: EditionNote | None, errors: list[SiteError]
+    items: Sequence[Item],
+    note: EditionNote | None,
+    errors: list[SiteError],
+    lead_at: Mapping[str, Position] | None = None,
 ) -> tuple[list[Item], Item | None]:
-    """The edition's items (given newest first) in the editor's order, and its lead."""
+    """The edition's items (given newest first) in the editor's order, and its lead;
+    ``lead_at`` gives where each item's file says ``lead:``, by its path."""
     named = _named(items, note, errors)
 
     def place(item: Item) -> tuple[int, int, int]:
@@ -33,11 +38,14 @@ def running_order(
     ordered = sorted(items, key=place)  # stable: newest first among equals
     leads = [item for item in ordered if item.lead]
     for extra in leads[1:]:
+        where = (lead_at or {}).get(extra.path)
         errors.append(
             ContentError(
                 f"an edition has one lead story, and '{leads[0].title}' ({leads[0].path}) "
                 f"leads {extra.edition.isoformat()} already",
                 path=extra.path,
+                line=where.line if where else None,
+                col=where.col if where else None,
                 hint="delete `lead: true` from one of the two",
             )
         )

@@ -67,6 +67,7 @@ from generator.reading.naming import (
 from generator.reading.stories import running_stories, story_groups
 from generator.text.schema import suggest
 from generator.text.urls import expand_permalink, slugify
+from generator.text.yamltext import Position
 
 
 def collect_site(
@@ -102,7 +103,8 @@ def collect_site(
     withdrawn = tuple(item for item in items if item.withdrawn)
     items = [item for item in items if not item.withdrawn]
 
-    editions, note_errors = _editions(items, notes, config)
+    lead_at = {d.path: d.value_at["lead"] for d, _ in documents if "lead" in d.value_at}
+    editions, note_errors = _editions(items, notes, config, lead_at)
     editions = with_notices(editions, items, withdrawn)
     errors.extend(note_errors)
     standalone = standalone_pages(pages, files, config)
@@ -427,7 +429,10 @@ def _section(
 
 
 def _editions(
-    items: Sequence[Item], notes: Sequence[tuple[EditionNote, Rendered]], config: SiteConfig
+    items: Sequence[Item],
+    notes: Sequence[tuple[EditionNote, Rendered]],
+    config: SiteConfig,
+    lead_at: Mapping[str, Position] | None = None,
 ) -> tuple[tuple[Edition, ...], list[SiteError]]:
     errors: list[SiteError] = []
     by_date: dict[date, list[Item]] = defaultdict(list)
@@ -452,7 +457,7 @@ def _editions(
     editions: list[Edition] = []
     for number, day in enumerate(sorted(by_date), start=1):
         own = note_for[day][0] if day in note_for else None
-        in_edition, lead = running_order(by_date[day], own, errors)
+        in_edition, lead = running_order(by_date[day], own, errors, lead_at)
         sections = [Section(None, (lead,), lead=True)] if lead else []
         sections += [
             Section(name, tuple(i for i in in_edition if i.section == name and i is not lead))

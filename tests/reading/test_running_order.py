@@ -108,6 +108,8 @@ def test_two_leads_in_one_edition_are_an_error_naming_both(make_site: MakeSite) 
     assert code == 1
     assert "an edition has one lead story, and 'One'" in err
     assert "leads 2025-07-22 already; delete `lead: true` from one of the two" in err
+    # At the second one's `lead: true` (front matter: title, date, tags, source, lead).
+    assert f"{root / 'content/b.md'}:6:7: an edition has one lead story" in err
 
 
 def test_corrections_since_the_last_edition_are_at_the_foot_of_the_next(
