@@ -481,9 +481,24 @@ def test_a_cache_sealed_on_another_machine_is_emptied_when_opened(tmp_path: Path
 def test_a_forged_output_record_is_never_trusted(tmp_path: Path) -> None:
     log, cache, output = published_once(tmp_path)
     log.close()
-    forged(cache / output_file_name(output), "UPDATE live SET signature = 'planted'")
+    forged(
+        cache / output_file_name(output),
+        "UPDATE written SET files = replace(files, 'sig-', 'planted-') WHERE folder = 'live'",
+    )
     log = OutputLog.open(cache, output, KEY, SEAL)
     with pytest.raises(CacheDamaged, match="was not written by briefing for this user"):
         log.load("A", "B")
     assert log.load("A", "B").live is None
+    log.close()
+
+
+def test_a_folder_whose_record_is_gone_is_damage_not_an_empty_folder(tmp_path: Path) -> None:
+    """The meta rows name the output folder; were its record deleted and taken for an
+    empty list, the build would take every published file for someone else's."""
+    log, cache, output = published_once(tmp_path)
+    log.close()
+    forged(cache / output_file_name(output), "DELETE FROM written WHERE folder = 'live'")
+    log = OutputLog.open(cache, output, KEY, SEAL)
+    with pytest.raises(CacheDamaged, match="no record of the live folder"):
+        log.load("A", "B")
     log.close()
