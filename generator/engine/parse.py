@@ -73,8 +73,11 @@ def parse_content(
     # is in it, so a label changed in site.yaml renders every body again.
     context = f"{config.timezone.key}\0{config.raw_html}\0{tuple(config.blocks.items())!r}"
     seen = inputs.discovery.seen
+    # The path messages show for a file: str(content_dir / rel), made by concatenation
+    # (a pathlib join for each of 100,000 records took 0.4 s).
+    prefix = f"{content_dir}/"
     if options.use_cache:
-        session.load_parsed(lambda rel: str(content_dir / rel))
+        session.load_parsed(lambda rel: prefix + rel)
     if session.context != context or not options.use_cache:
         session.parsed, session.context = {}, context
     fresh = {source.rel.as_posix(): source for source in inputs.discovery.changed}
@@ -88,7 +91,7 @@ def parse_content(
     def receive(sent: tuple[str, str] | BuildFailed) -> Parsed | BuildFailed:
         if isinstance(sent, BuildFailed):
             return sent
-        return cache.decode(*sent, lambda rel: str(content_dir / rel))
+        return cache.decode(*sent, lambda rel: prefix + rel)
 
     outcomes = workers.spread(
         [s for s in sources if s is not None],
