@@ -26,7 +26,7 @@ from generator.errors import (
 from generator.model.records import Document, EditionNote, PageDocument, StoryNote
 from generator.project.config import CONFIG_FILE, SiteConfig, config_from, read_config
 from generator.project.theme import find_theme, read_theme
-from generator.reading import content, markup
+from generator.reading import content
 from generator.reading.assets import Asset
 from generator.reading.sources import (
     FileSeen,
@@ -142,6 +142,9 @@ def assets_of(seen: Mapping[str, FileSeen]) -> dict[str, Asset]:
 def parse_one(source: Source, config: SiteConfig) -> Parsed | BuildFailed:
     """One file parsed and its Markdown rendered; a failure is returned, not raised, so
     that workers hand back every file's outcome in order."""
+    # Markdown's renderer is loaded by a build that reads a file, not by every build.
+    from generator.reading import markup
+
     text, strays = controls.without_strays(source.text)
     warnings = tuple(_stray_warning(stray, source.path) for stray in strays)
     source = replace(source, text=text) if strays else source

@@ -10,9 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from generator.engine import cache
 from generator.engine.cache import Parsed
@@ -32,20 +30,20 @@ from generator.errors import (
 from generator.machinekey import NoSecret, Seal, load_secret
 from generator.model.records import Document, Site, StoryNote
 from generator.pictures.cache import PictureCache
-from generator.plan.page import Page
 from generator.project.config import SiteConfig
 from generator.project.theme import ThemeFiles
-from generator.reading.collect import MadeItems
 from generator.reading.sources import (
     Discovery,
     FileSeen,
 )
-from generator.render.templates import (
-    fresh,
-    make_environment,
-)
 from generator.search.kept import KeptParts
 from generator.text.urls import OutputPath
+
+if TYPE_CHECKING:  # a build that finds nothing changed loads neither (see build._make)
+    import jinja2
+
+    from generator.plan.page import Page
+    from generator.reading.collect import MadeItems
 
 
 @dataclass
@@ -86,6 +84,8 @@ class Session:
     @classmethod
     def in_memory(cls) -> Session:
         """A session kept in memory, build after build (``serve``'s, and tests')."""
+        from generator.reading.collect import MadeItems
+
         return cls(cache.code_key(), MemoryLog(), made=MadeItems())
 
     @classmethod
@@ -162,6 +162,8 @@ class Session:
 
     def environment(self, theme: ThemeFiles, digest: str) -> jinja2.Environment:
         """The Jinja environment of ``theme``: compiled once while the theme stays as it is."""
+        from generator.render.templates import fresh, make_environment
+
         if self.compiled is None or self.compiled[0] != digest:
             self.compiled = (digest, make_environment(theme))
         return fresh(self.compiled[1])
