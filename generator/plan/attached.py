@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from generator.errors import OutputError
 from generator.model.records import Attachment, Item, Site, SitePage, Story
 from generator.pictures.cache import PictureCache
-from generator.pictures.resize import can_resize, copy_name, resized
+from generator.pictures.resize import copy_name, resized
 from generator.plan.graph import Inputs
 from generator.plan.page import Page
 from generator.project.sitefiles import read_file
+from generator.render.views import smaller_copy
 
 
 def attachment_pages(site: Site, pictures: PictureCache | None) -> list[Page]:
@@ -43,10 +44,9 @@ def _linked(site: Site) -> Iterator[tuple[Attachment, str]]:
 def smaller_copies(site: Site) -> list[tuple[Attachment, str]]:
     """The pictures wider than site.yaml's ``picture_width`` that get a smaller copy,
     with the path of the first file linking each."""
-    limit = site.config.picture_width
     found: dict[tuple[str, str], tuple[Attachment, str]] = {}
     for attachment, origin in _linked(site):
-        if attachment.width and attachment.width > limit and can_resize(attachment.file):
+        if smaller_copy(attachment.file, attachment.width, None, site.config):
             found.setdefault((attachment.file, attachment.path), (attachment, origin))
     return list(found.values())
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -164,24 +164,6 @@ def versions(site: Site, last: tuple[Site, Versions] | None = None) -> dict[str,
         )  # fmt: skip
     # Every page shows the menu, and with it the titles of the pages it names.
     found["menu"] = _digest(f"{m.title}\1{m.url}\1{m.external}" for m in site.menu)
-    return found
-
-
-def revised_versions(
-    site: Site, before: Mapping[str, str], revised: Collection[Item]
-) -> dict[str, str]:
-    """``versions(site)`` for a site that differs from the one ``before`` was made for in
-    the bodies of the ``revised`` items alone (serve's first look at an edit): their
-    editions' headings hold the word count, and every card of those editions the
-    heading, so those are made again, and nothing else."""
-    found = dict(before)
-    days = {item.edition for item in revised}
-    for edition in site.editions:
-        if edition.date in days:
-            _edition_versions(edition, found)
-    for item in (*site.items, *site.withdrawn):
-        if item.edition in days:
-            _item_versions(item, found)
     return found
 
 

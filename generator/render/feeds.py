@@ -484,6 +484,8 @@ def site_feeds(site: Site, views: Views) -> list[Feed]:
     """
     config = site.config
     count = config.feed_items
+    sender = config.email.sender if config.email else None
+    owner_email = (parseaddr(sender)[1] or None) if sender else None
 
     def channel(title: str, description: str, home: str, folder: str) -> Channel:
         return Channel(
@@ -494,9 +496,7 @@ def site_feeds(site: Site, views: Views) -> list[Feed]:
             language=config.language,
             author=config.feed_author,
             hub=config.websub,
-            owner_email=parseaddr(config.email.sender)[1] or None
-            if config.email and config.email.sender
-            else None,
+            owner_email=owner_email,
         )
 
     feeds: list[Feed] = []

@@ -216,8 +216,9 @@ def preview_first(
     if not done:
         return None
     before = last.versions or graph.versions(last.site)
-    edited = [site.items[index] for index in revised]
-    return FirstLook(done, site, graph.revised_versions(site, before, edited))
+    # The other items are the very same objects: only the edited items and the cards
+    # under their editions' headings (which hold the word count) are digested again.
+    return FirstLook(done, site, graph.versions(site, (last.site, before)))
 
 
 def _body_edit(

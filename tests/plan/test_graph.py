@@ -243,14 +243,14 @@ def test_an_edition_change_reaches_its_heading_and_its_items_cards(
     assert {k for k in after if after[k] != before[k]} == changed
 
 
-def test_revised_versions_of_a_body_edit_are_the_versions_of_the_new_site() -> None:
+def test_versions_after_a_body_edit_make_again_only_what_the_edit_reached() -> None:
     """serve indexes an edit for search from its first look at it, before the rebuild:
     the few digests it makes again must be all that the edit changed."""
     item, neighbour, other = make_item(), make_item("neighbour"), make_item("other", OTHER_DAY)
     site = make_site(item, neighbour, other)
     edited = replace(item, html="<p>Delegations met again, at length.</p>\n", words=5)
     after = make_site(edited, neighbour, other)
-    revised = graph.revised_versions(after, versions(site), [edited])
+    revised = versions(after, (site, versions(site)))
     assert revised == versions(after)
     # The word count is in the edition's heading, and so in every card of that edition.
     changed = {k for k in revised if revised[k] != versions(site)[k]}
