@@ -484,6 +484,22 @@ class StoryGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class Language:
+    """The language a site (or one language of a multilingual site) is written in."""
+
+    #: BCP 47 tag, as site.yaml's ``language`` and an item's ``lang`` give it: "uk".
+    code: str = "en"
+    #: Its own name for itself, for the language switch: "Українська".
+    name: str = "English"
+    #: The folder its pages are under, from the site's root: "" for the site's default
+    #: language, "uk/" for another.
+    root: str = ""
+    #: The theme's fixed words in this language (its i18n tables merged, the default
+    #: language's filling any gap), by key, read-only.
+    words: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """Everything the templates and feeds are rendered from."""
 
@@ -516,3 +532,5 @@ class Site:
     static_pictures: Mapping[str, tuple[int, int]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    #: The language of its pages and feeds.
+    language: Language = field(default_factory=Language)
