@@ -125,8 +125,9 @@ def _planned(
     if not earlier:
         errors.extend(clashes)
     planned = {page.file for page in pages}
-    stories = [group.story for group in site.stories]
-    errors.extend(missing_files((*site.items, *site.pages, *stories), planned, site.config))
+    for one in site.every_language:
+        stories = [group.story for group in one.stories]
+        errors.extend(missing_files((*one.items, *one.pages, *stories), planned, one.config))
     errors.extend(_missing_preview(site.config, planned))
     return pages
 

@@ -39,10 +39,11 @@ from generator.text.yamltext import Position
 
 CACHE_DIR = ".briefing-cache"
 #: Bumped whenever what the cache holds changes shape.
-FORMAT = 14
+FORMAT = 15
 #: Libraries whose output ends up in pages: a new version may change a page.
 LIBRARIES = (
     "markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "feedgen", "PyYAML", "Pillow",
+    "Babel",
 )  # fmt: skip
 
 
@@ -198,6 +199,8 @@ def _document_data(doc: Document) -> dict[str, Any]:
             "weight": meta.weight,
             "lead": meta.lead,
             "audio": _audio_data(meta.audio),
+            "lang": meta.lang,
+            "translation": meta.translation,
         },
     }
 
@@ -289,6 +292,8 @@ def _document(data: dict[str, Any], path: str) -> Document:
             weight=_opt_int(meta["weight"]),
             lead=_bool(meta["lead"]),
             audio=_audio(meta["audio"]),
+            lang=_opt_str(meta["lang"]),
+            translation=_opt_str(meta["translation"]),
         ),
         # The body is not kept: its rendered HTML is cached beside it, and nothing
         # else reads it.

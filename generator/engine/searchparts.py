@@ -15,9 +15,11 @@ from generator.engine.options import BuildOptions
 from generator.engine.state import Assembled
 from generator.engine.store import OutputState
 from generator.errors import BuildFailed, SiteError
+from generator.model.records import Site
 from generator.plan import graph
 from generator.plan.manifest import digest
 from generator.plan.pages import bundle_pages, joined
+from generator.render.views import SEARCH_BUNDLE
 from generator.search.documents import (
     Documents,
     SearchEntry,
@@ -25,11 +27,11 @@ from generator.search.documents import (
     search_entries,
 )
 from generator.search.index import (
-    MANIFEST,
     documents,
     file_digests,
     index_parts,
     made_parts,
+    manifest_file,
     part_keys,
     part_of,
     part_tag,
@@ -52,41 +54,68 @@ def with_search(
     ``code`` stands for briefing's own code.
 
     Whether a part changed is told by its pages' input digests, which the plan makes
-    anyway: a document is made only for a part Pagefind indexes."""
+    anyway: a document is made only for a part Pagefind indexes. Each language has
+    an index of its own (``pagefind/``, ``uk/pagefind/``), in its own parts: Pagefind
+    splits words and stems them by the language."""
     site = assembled.site
     if not (site.config.search and options.search_index):
         return assembled
-    language = site.config.language
     versions = assembled.versions or graph.versions(site)
+    published = _published_parts(state)
+    digests: dict[OutputPath, str] = {}
+    keys: dict[str, str] = {}
+    makers: list[_Bundle] = []
+    for one in site.every_language:
+        folder = one.config.root + SEARCH_BUNDLE
+        bundle, found = _language_index(options, one, versions, code, kept, published,
+                                        _published_files(state, folder), folder)  # fmt: skip
+        makers.append(bundle)
+        digests.update(found)
+        # A part is named in the output's summary by its bundle: "uk/pagefind/2025-q3".
+        keys.update((f"{folder}/{name}", key) for name, key in bundle.keys.items())
+    maker = {f: m for m in makers for f in digests if f.startswith(m.folder + "/")}
+    pages, clashes = joined(assembled.pages, bundle_pages(digests, lambda f: maker[f].file(f)))
+    if clashes:
+        raise BuildFailed(clashes)
+    return replace(assembled, pages=pages, search_parts=keys)
+
+
+def _language_index(
+    options: BuildOptions,
+    site: Site,
+    versions: Mapping[str, str],
+    code: str,
+    kept: KeptParts | None,
+    published: Mapping[str, str],
+    live: Mapping[str, Mapping[OutputPath, str]],
+    folder: str,
+) -> tuple[_Bundle, dict[OutputPath, str]]:
+    """One language's index in ``folder``: its files' digests, and what makes them."""
+    language = site.config.language
     parts = search_parts(search_entries(site, versions))
     keys = part_keys(parts, document_settings(site, code))
     make = Documents(site)
-    published = _published_parts(state)
-    live = _published_files(state)
     digests: dict[OutputPath, str] = {}
     tags: dict[str, str] = {}
     todo: list[tuple[SearchPart[SearchEntry], bool]] = []
     for i, part in enumerate(parts):
-        if published.get(part.name) == keys[part.name] and part.name in live:
+        if published.get(f"{folder}/{part.name}") == keys[part.name] and part.name in live:
             digests.update(live[part.name])
-            tags[part.name] = part_tag(part.name, live[part.name])
+            tags[part.name] = part_tag(part.name, live[part.name], folder)
             if i == 0:
                 digests.update(live.get("", {}))  # the script beside the bundle's parts
         else:
             todo.append((part, i == 0))
-    made = made_parts(todo, keys, make, language, options.jobs, kept)
+    made = made_parts(todo, keys, make, language, options.jobs, kept, bundle=folder)
     for name, files in made.items():
         made_digests = file_digests(files)  # each file hashed once, for both
         digests.update(made_digests)
-        tags[name] = part_tag(name, made_digests)
+        tags[name] = part_tag(name, made_digests, folder)
     manifest = parts_manifest(tags, parts)
-    digests[MANIFEST] = digest(manifest)
-    bundle = _Bundle(parts, made, make, language)
-    bundle.files[MANIFEST] = manifest
-    pages, clashes = joined(assembled.pages, bundle_pages(digests, bundle.file))
-    if clashes:
-        raise BuildFailed(clashes)
-    return replace(assembled, pages=pages, search_parts=keys)
+    digests[manifest_file(folder)] = digest(manifest)
+    bundle = _Bundle(parts, made, make, language, folder, keys)
+    bundle.files[manifest_file(folder)] = manifest
+    return bundle, digests
 
 
 def _published_parts(state: OutputState) -> Mapping[str, str]:
@@ -96,12 +125,12 @@ def _published_parts(state: OutputState) -> Mapping[str, str]:
     return {str(name): str(key) for name, key in found.items()}
 
 
-def _published_files(state: OutputState) -> dict[str, dict[OutputPath, str]]:
-    """The published index's files and digests by part ("" for the script at the top);
-    grouped once, for 100,000 items have as many files."""
+def _published_files(state: OutputState, bundle: str) -> dict[str, dict[OutputPath, str]]:
+    """The published index's files in ``bundle`` and their digests by part ("" for the
+    script at the top); grouped once, for 100,000 items have as many files."""
     found: dict[str, dict[OutputPath, str]] = {}
     for file, (_, file_digest) in (state.live or {}).items():
-        if (name := part_of(file)) is not None:
+        if (name := part_of(file, bundle)) is not None:
             found.setdefault(name, {})[file] = file_digest
     return found
 
@@ -117,19 +146,25 @@ class _Bundle:
         made: Mapping[str, Mapping[OutputPath, bytes]],
         make: Documents,
         language: str,
+        folder: str,
+        keys: Mapping[str, str],
     ) -> None:
         self.parts = {part.name: (part, i == 0) for i, part in enumerate(parts)}
         self.make = make
         self.primary = parts[0].name if parts else ""
         self.files = {file: data for files in made.values() for file, data in files.items()}
         self.language = language
+        #: The bundle's folder, and its parts' keys by name.
+        self.folder = folder
+        self.keys = keys
 
     def file(self, path: OutputPath) -> bytes:
-        name = part_of(path)
+        name = part_of(path, self.folder)
         name = self.primary if name == "" else name
         if path not in self.files and name in self.parts:
             part, primary = self.parts[name]
-            made = index_parts([(documents(part, self.make), primary)], self.language, 1)
+            one = [(documents(part, self.make), primary)]
+            made = index_parts(one, self.language, 1, bundle=self.folder)
             for files in made.values():
                 self.files.update(files)
         if path not in self.files:

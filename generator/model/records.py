@@ -89,6 +89,10 @@ class ItemMeta:
     lead: bool = False
     #: Its audio (a reading, a podcast episode), for a player and feed enclosures.
     audio: AudioFile | None = None
+    #: The language it is written in, as the editor wrote it; None: the site's default.
+    lang: str | None = None
+    #: What its translations share: items with the same key link to each other.
+    translation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -500,6 +504,20 @@ class Language:
 
 
 @dataclass(frozen=True, slots=True)
+class Alternate:
+    """A page's version in another language: an item's translation, another
+    language's front page."""
+
+    #: Its language's tag and own name: "uk", "Українська".
+    code: str
+    name: str
+    #: Its site path, "uk/2025/07/22/talks/".
+    url: str
+    #: Its title, for the link's tooltip and the sitemap.
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """Everything the templates and feeds are rendered from."""
 
@@ -534,3 +552,16 @@ class Site:
     )
     #: The language of its pages and feeds.
     language: Language = field(default_factory=Language)
+    #: The site in each of its other languages, in site.yaml's order (each under its
+    #: own folder); empty for a site in one language and for those sites themselves.
+    languages: tuple[Site, ...] = ()
+    #: Each item's translations, by its URL (an item with none is not there); one
+    #: mapping for every language of the site.
+    alternates: Mapping[str, tuple[Alternate, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+    @property
+    def every_language(self) -> tuple[Site, ...]:
+        """The site in its default language, then in each of the others."""
+        return (self, *self.languages)

@@ -50,9 +50,10 @@ def unsubscribe_href(placeholder: str) -> bytes:
     return f'href="{escape(placeholder)}"'.encode()
 
 
-def email_folder(edition: Edition) -> str:
-    """Site path of an edition's email: 'email/2025-07-22/'."""
-    return f"{EMAIL_FOLDER}{edition.date.isoformat()}/"
+def email_folder(edition: Edition, root: str = "") -> str:
+    """Site path of an edition's email: 'email/2025-07-22/' ('uk/email/2025-07-22/' in
+    another language than the site's default, whose pages are under ``root``)."""
+    return f"{root}{EMAIL_FOLDER}{edition.date.isoformat()}/"
 
 
 def fit_pictures(page: str, width: int = PICTURE_WIDTH) -> str:

@@ -55,18 +55,18 @@ class Inputs:
     @staticmethod
     def story(story: Story) -> str:
         """A story's own words: its title, paragraph and picture."""
-        return f"story:{story.slug}"
+        return f"story:{story.url}"
 
     @staticmethod
     def edition(edition: Edition) -> str:
-        """An edition as lists show it: number, title, date, counts."""
-        return f"edition:{edition.date.isoformat()}"
+        """An edition as lists show it: number, title, date, counts (by its URL: a site in
+        several languages has an edition of one day in each)."""
+        return f"edition:{edition.url}"
 
     @staticmethod
     def edition_full(edition: Edition) -> tuple[str, ...]:
         """An edition in full: its heading, introduction, and every item with its body."""
-        day = edition.date.isoformat()
-        keys = [f"edition:{day}", f"intro:{day}"]
+        keys = [f"edition:{edition.url}", f"intro:{edition.url}"]
         for section in edition.sections:
             keys.append(f"section:{section.name or ''}")
             for item in section.items:
@@ -136,18 +136,11 @@ def versions(site: Site, last: tuple[Site, Versions] | None = None) -> dict[str,
     same item (``serve`` keeps the items an edit did not touch) in the same edition.
     """
     found: dict[str, str] = {}
-    for edition in site.editions:
-        _edition_versions(edition, found)
     before, known = last or (None, {})
-    same = {i.url: i for i in (*before.items, *before.withdrawn)} if before else {}
-    for item in (*site.items, *site.withdrawn):
-        url, heading = item.url, f"edition:{item.edition.isoformat()}"
-        if same.get(url) is item and found.get(heading) == known.get(heading):
-            found[f"card:{url}"], found[f"body:{url}"] = known[f"card:{url}"], known[f"body:{url}"]
-        else:
-            _item_versions(item, found)
-    for section in {s.name or "" for e in site.editions for s in e.sections}:
-        found[f"section:{section}"] = _digest((section,))
+    earlier = before.every_language if before else ()
+    same = {i.url: i for site in earlier for i in (*site.items, *site.withdrawn)}
+    for one in site.every_language:
+        _language_versions(one, found, same, known)
     for page in site.pages:
         found[f"page:{page.url}"] = _digest(
             (
@@ -156,26 +149,39 @@ def versions(site: Site, last: tuple[Site, Versions] | None = None) -> dict[str,
                 *(f"{a.file}\1{a.width}\1{a.height}" for a in page.attachments),
             )
         )  # fmt: skip
+    # Every page shows the menu, and with it the titles of the pages it names.
+    found["menu"] = _digest(f"{m.title}\1{m.url}\1{m.external}" for m in site.menu)
+    return found
+
+
+def _language_versions(
+    site: Site, found: dict[str, str], same: Mapping[str, Item], known: Versions
+) -> None:
+    """The digests of one language's editions, items, sections and stories."""
+    headings = {}
+    for edition in site.editions:
+        found[f"edition:{edition.url}"] = edition_heading(edition)
+        found[f"intro:{edition.url}"] = _digest((edition.intro_html,))
+        headings[edition.date] = f"edition:{edition.url}"
+    for item in (*site.items, *site.withdrawn):
+        url, heading = item.url, headings.get(item.edition, "")
+        if same.get(url) is item and found.get(heading) == known.get(heading):
+            found[f"card:{url}"], found[f"body:{url}"] = known[f"card:{url}"], known[f"body:{url}"]
+        else:
+            _item_versions(item, found, heading)
+    for section in {s.name or "" for e in site.editions for s in e.sections}:
+        found[f"section:{section}"] = _digest((section,))
     for group in site.stories:
         story = group.story
         found[Inputs.story(story)] = _digest(
             (story.name, story.title, story.summary_html, repr(story.image),
              *(f"{a.file}\1{a.width}\1{a.height}" for a in story.attachments))
         )  # fmt: skip
-    # Every page shows the menu, and with it the titles of the pages it names.
-    found["menu"] = _digest(f"{m.title}\1{m.url}\1{m.external}" for m in site.menu)
-    return found
 
 
-def _edition_versions(edition: Edition, found: dict[str, str]) -> None:
-    day = edition.date.isoformat()
-    found[f"edition:{day}"] = edition_heading(edition)
-    found[f"intro:{day}"] = _digest((edition.intro_html,))
-
-
-def _item_versions(item: Item, found: dict[str, str]) -> None:
+def _item_versions(item: Item, found: dict[str, str], heading_key: str) -> None:
     # A withdrawn item's edition may be gone with it.
-    heading = found.get(f"edition:{item.edition.isoformat()}", "\1")
+    heading = found.get(heading_key, "\1")
     found[f"card:{item.url}"] = item_card(item, heading)
     # A picture's size is written into the body's <img>: part of the body.
     found[f"body:{item.url}"] = _digest(

@@ -3,13 +3,14 @@ tag, source and author listings, paginated, each with the inputs it depends on."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
-from generator.model.records import Author, Item, Site
+from generator.model.records import Alternate, Author, Item, Site
 from generator.plan.graph import Inputs
 from generator.plan.page import PARTING, Page
-from generator.render.discovery import UNLISTED
+from generator.render.discovery import unlisted
 from generator.render.feeds import site_feeds
 from generator.render.opml import FEEDS_PAGE, feed_facts, feed_folders, folder_views
 from generator.render.templates import Context, page_path, paginate
@@ -19,13 +20,20 @@ from generator.text.urls import (
     output_file,
 )
 
+#: No page has a version in another language: the site is in one.
+NONE: Mapping[str, Sequence[Alternate]] = MappingProxyType({})
+
 
 class Layout:
-    """Collects the HTML pages of one site, each with its inputs and context."""
+    """Collects the HTML pages of one site (one language's), each with its inputs and
+    context; ``alternates``: every page's versions in each language, by site path."""
 
-    def __init__(self, site: Site, views: Views) -> None:
+    def __init__(
+        self, site: Site, views: Views, alternates: Mapping[str, Sequence[Alternate]] = NONE
+    ) -> None:
         self.site = site
         self.views = views
+        self.alternates = alternates
         self.pages: list[Page] = []
         self.common: dict[str, Any] = {"site": views.site_view()}
 
@@ -39,19 +47,45 @@ class Layout:
         parting: str = PARTING,
     ) -> None:
         views, common = self.views, self.common
-        file = output_file(site_path)
+        file, root = output_file(site_path), self.site.config.root
 
         def full() -> dict[str, Any]:
             return {
+                **self._in_languages(site_path),
                 "page_url": views.href(site_path),
                 # Unlisted pages (404, search) have no address of their own to share.
-                "canonical": None if file in UNLISTED else views.absolute(site_path),
+                "canonical": None if unlisted(file, (root,)) else views.absolute(site_path),
                 **common,
                 **context(),
             }
 
         inputs = inputs.with_keys("site", "menu")
         self.pages.append(Page(file, origin, template, inputs, full, parting))
+
+    def _in_languages(self, site_path: str) -> dict[str, list[View]]:
+        """A page's versions in every language, for ``<link rel="alternate" hreflang>``,
+        and the language switch: each language's version, else its front page."""
+        homes = self.alternates.get(self.site.config.root, ())
+        if not homes:
+            return {"alternates": [], "languages": []}
+        versions = self.alternates.get(site_path, ())
+        views, own = self.views, self.site.language.code
+        found = {alt.code: alt for alt in versions}
+        return {
+            "alternates": [
+                View(code=alt.code, name=alt.name, url=views.absolute(alt.url)) for alt in versions
+            ],
+            "languages": [
+                View(
+                    code=home.code,
+                    name=home.name,
+                    url=views.href(found.get(home.code, home).url),
+                    current=home.code == own,
+                    translation=home.code in found,
+                )
+                for home in homes
+            ],
+        }
 
     def listing(
         self,
@@ -81,14 +115,18 @@ class Layout:
             )
 
 
-def html_pages(site: Site, views: Views) -> list[Page]:
-    layout = Layout(site, views)
+def html_pages(
+    site: Site, views: Views, alternates: Mapping[str, Sequence[Alternate]] = NONE
+) -> list[Page]:
+    layout = Layout(site, views, alternates)
+    # The pages of a language other than the site's default are under its folder.
+    root = site.config.root
     editions = site.editions
     latest = editions[-1] if editions else None
     recent = list(reversed(editions[-RECENT_EDITIONS - 1 : -1]))
     layout.page(
         "index.html",
-        "",
+        root,
         "the front page",
         Inputs(
             (
@@ -116,16 +154,18 @@ def html_pages(site: Site, views: Views) -> list[Page]:
         )
     layout.page(
         "archive.html",
-        "archive/",
+        root + "archive/",
         "the archive",
         Inputs(tuple(Inputs.edition(e) for e in editions)),
         lambda: {"years": views.archive(), "edition_count": len(editions)},
     )
-    layout.listing("items.html", "items/", "the list of all items", site.items, Inputs(), dict)
+    layout.listing(
+        "items.html", root + "items/", "the list of all items", site.items, Inputs(), dict
+    )
     corrected = [*(item for item in site.items if item.corrections), *site.withdrawn]
     layout.page(
         "corrections.html",
-        "corrections/",
+        root + "corrections/",
         "the corrections page",
         Inputs(tuple(Inputs.card(item) for item in corrected)),
         lambda: {"corrections": views.corrections()},
@@ -147,9 +187,14 @@ def html_pages(site: Site, views: Views) -> list[Page]:
     if site.config.search:
         filters = [View(name=name, label=label) for name, label in FILTERS]
         layout.page(
-            "search.html", SEARCH_PAGE, "the search page", Inputs(), lambda: {"filters": filters}
+            "search.html",
+            root + SEARCH_PAGE,
+            "the search page",
+            Inputs(),
+            lambda: {"filters": filters},
         )
-    layout.page("404.html", "404.html", "the 404 page", Inputs(), dict)
+    if not root:  # a host serves one 404 page, the site's own
+        layout.page("404.html", "404.html", "the 404 page", Inputs(), dict)
     return layout.pages
 
 
@@ -185,6 +230,8 @@ def _item_page(layout: Layout, items: Sequence[Item], index: int) -> None:
                 *(Inputs.card(other) for other in (*earlier, latest) if other),
                 # Or the earlier coverage it suggests.
                 *(Inputs.card(other) for other in layout.site.related.get(item.url, ())),
+                # Its translations, linked by their titles.
+                *(f"card:{alt.url}" for alt in layout.site.alternates.get(item.url, ())),
             ),
             (
                 "newer" if newer else "",
@@ -205,7 +252,7 @@ def _group_pages(layout: Layout, site: Site) -> None:
     views = layout.views
     layout.page(
         "tags.html",
-        "tags/",
+        site.config.root + "tags/",
         "the tag index",
         Inputs(facts=tuple(f"{g.tag.name}\0{g.tag.slug}\0{len(g.items)}" for g in site.tags)),
         lambda: {"tags": [views.tag(group.tag, len(group.items)) for group in site.tags]},
@@ -221,7 +268,7 @@ def _group_pages(layout: Layout, site: Site) -> None:
         )
     layout.page(
         "sources.html",
-        "sources/",
+        site.config.root + "sources/",
         "the sources index",
         Inputs(
             facts=tuple(
@@ -252,7 +299,7 @@ def _author_pages(layout: Layout, site: Site) -> None:
     views = layout.views
     layout.page(
         "authors.html",
-        "authors/",
+        site.config.root + "authors/",
         "the authors index",
         Inputs(facts=tuple(_author_facts(g.author, len(g.items)) for g in site.authors)),
         lambda: {"authors": [views.author(g.author, len(g.items)) for g in site.authors]},
@@ -276,7 +323,7 @@ def _story_pages(layout: Layout, site: Site) -> None:
     views = layout.views
     layout.page(
         "stories.html",
-        "stories/",
+        site.config.root + "stories/",
         "the stories index",
         Inputs(
             tuple(Inputs.story(g.story) for g in site.stories),
@@ -309,7 +356,7 @@ def _feeds_page(layout: Layout, site: Site) -> None:
     folders = feed_folders(site, views, site_feeds(site, views))
     layout.page(
         "feeds.html",
-        FEEDS_PAGE,
+        site.config.root + FEEDS_PAGE,
         "the feeds page",
         Inputs(facts=feed_facts(folders)),
         lambda: {"folders": folder_views(folders, views)},

@@ -12,6 +12,7 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 
 from generator.errors import OutputError, SiteError
+from generator.model.languages import page_alternates
 from generator.model.records import Edition, Site
 from generator.newsletter.emails import (
     EMAIL_MESSAGE,
@@ -31,7 +32,7 @@ from generator.plan.page import Page
 from generator.project.theme import ThemeFiles
 from generator.render.discovery import github_pages_files, render_robots, sitemap_files
 from generator.render.feeds import Feed, FeedWriter, site_feeds
-from generator.render.opml import OPML_FILE, feed_facts, feed_folders, render_opml
+from generator.render.opml import OPML_FILE, Folder, feed_facts, feed_folders, render_opml
 from generator.render.views import Views
 from generator.text.urls import (
     OutputPath,
@@ -53,25 +54,45 @@ def plan(
     ``emails`` names editions to write as emails besides the newest (see
     :func:`emailed`); smaller copies of pictures are taken from ``pictures`` when
     it has them."""
+    # Each language's own pages, feeds, files and emails (a site in one language has
+    # one); the theme's files, the standalone pages and the list of every feed are the
+    # whole site's.
+    languages = site.every_language
+    each = [views if one is site else Views(one) for one in languages]
+    versions = page_alternates(site)
+    # One newsletter per language for the emails and the editions feed that carries
+    # them: each email is made once.
+    newsletters = [Newsletter(one) for one in languages]
     pages = [
-        *html_pages(site, views),
-        # One newsletter for the emails and the editions feed that carries them: each
-        # email is made once.
-        *_feed_pages(site, views, newsletter := Newsletter(site)),
+        page
+        for one, seen in zip(languages, each, strict=True)
+        for page in html_pages(one, seen, versions)
+    ]
+    feeds = [_feed_pages(*three) for three in zip(languages, each, newsletters, strict=True)]
+    pages += [page for pages_of, _ in feeds for page in pages_of]
+    pages += [
+        _opml_page(site, [folder for _, folders in feeds for folder in folders]),
         *_static_pages(theme),
         *_standalone_pages(site, views),
-        *attachment_pages(site, pictures),
-        *_email_pages(site, emails, newsletter),
+    ]
+    pages += [page for one in languages for page in attachment_pages(one, pictures)]
+    pages += [
+        page
+        for one, newsletter in zip(languages, newsletters, strict=True)
+        for page in _email_pages(one, emails, newsletter)
     ]
     config = site.config
     for file, data in github_pages_files(config).items():
         pages.append(_fixed(file, "GitHub Pages settings", data))
     pages.append(_fixed("robots.txt", "robots.txt", render_robots(config)))
     # A withdrawn item's page is kept for those who have its address, not offered anew.
-    withdrawn = {output_file(item.url) for item in site.withdrawn}
+    withdrawn = {output_file(item.url) for one in languages for item in one.withdrawn}
     listed = [page.file for page in pages if page.file not in withdrawn]
-    for sitemap in sitemap_files(config, listed):
-        inputs = Inputs(("site",), (str(sitemap.index), *sitemap.urls))
+    roots = [one.config.root for one in languages]
+    for sitemap in sitemap_files(config, listed, roots, versions):
+        alternates = sitemap.alternates
+        shown = (f"{url}\1{alternates[url]}" for url in sitemap.urls if url in alternates)
+        inputs = Inputs(("site",), (str(sitemap.index), *sitemap.urls, "\2", *shown))
         pages.append(Page(sitemap.file, "the sitemap", None, inputs, sitemap.render))
     pages += _site_static_pages(theme)
     return _with_manifest(pages)
@@ -253,7 +274,7 @@ def _email_pages(site: Site, asked: Sequence[str], newsletter: Newsletter) -> li
     for edition in emailed(site, asked):
         # The email shows no neighbours, unlike the edition's page; only its own items.
         inputs = Inputs((*Inputs.edition_full(edition), "site"))
-        folder = email_folder(edition)
+        folder = email_folder(edition, site.config.root)
         for name, uses, make in made:
             pages.append(
                 Page(
@@ -297,8 +318,10 @@ def _feed_page(feed: Feed, inputs: Inputs, writer: FeedWriter, newsletter: Newsl
     return Page(feed.file, feed.origin, None, inputs, make, uses=("email.html",))
 
 
-def _feed_pages(site: Site, views: Views, newsletter: Newsletter) -> list[Page]:
-    """Every feed, and last the OPML file that lists them all."""
+def _feed_pages(
+    site: Site, views: Views, newsletter: Newsletter
+) -> tuple[list[Page], tuple[Folder, ...]]:
+    """Every feed of one language, and their folders for the list of every feed."""
     writer = FeedWriter(views)
     feeds = site_feeds(site, views)
     pages = []
@@ -309,16 +332,16 @@ def _feed_pages(site: Site, views: Views, newsletter: Newsletter) -> list[Page]:
         for item in feed.items:
             keys += (Inputs.card(item), Inputs.body(item))
         pages.append(_feed_page(feed, Inputs(tuple(keys)), writer, newsletter))
-    # It shows each feed's title and addresses, never its items: a new tag changes it,
-    # a new item does not.
-    folders = feed_folders(site, views, feeds)
-    pages.append(
-        Page(
-            OPML_FILE,
-            "the list of every feed (OPML)",
-            None,
-            Inputs(("site",), feed_facts(folders)),
-            lambda: render_opml(site.config, folders),
-        )
+    return pages, feed_folders(site, views, feeds)
+
+
+def _opml_page(site: Site, folders: Sequence[Folder]) -> Page:
+    """The OPML file that lists every feed of every language. It shows each feed's title
+    and addresses, never its items: a new tag changes it, a new item does not."""
+    return Page(
+        OPML_FILE,
+        "the list of every feed (OPML)",
+        None,
+        Inputs(("site",), feed_facts(folders)),
+        lambda: render_opml(site.config, folders),
     )
-    return pages

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -333,6 +333,74 @@ def _authors(value: Any) -> dict[str, AuthorProfile]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class LanguageSettings:
+    """One language of a multilingual site, as site.yaml's ``languages`` gives it."""
+
+    #: Its BCP 47 tag, the key under ``languages``: "uk", "pt-BR".
+    code: str
+    #: The site's name in it; None: site.yaml's ``title``.
+    title: str | None = None
+    #: The site's sentence in it; None: site.yaml's ``description``.
+    description: str | None = None
+    #: Its own name for itself in the language switch; None: the one CLDR gives
+    #: ("українська" is shown "Українська").
+    name: str | None = None
+
+
+#: A BCP 47 tag as sites write them: a language, then a script or region ("pt-BR").
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def language_code(value: Any) -> str:
+    """A BCP 47 language tag Babel has the words and dates of: "en", "uk", "pt-BR"."""
+    code = schema.text(value).strip()
+    if not _LANGUAGE_TAG.fullmatch(code):
+        raise Invalid(
+            f"is not a language tag: {code!r}",
+            hint="write a BCP 47 tag such as `en`, `uk` or `pt-BR`",
+        )
+    from babel import Locale, UnknownLocaleError  # only multilingual sites pay for it
+
+    try:
+        Locale.parse(code, sep="-")
+    except (UnknownLocaleError, ValueError):
+        raise Invalid(
+            f"is not a language briefing knows the dates and plural rules of: {code!r}",
+            hint="write a BCP 47 tag of a language in CLDR, such as `en`, `uk` or `pt-BR`",
+        ) from None
+    return code
+
+
+def _languages(value: Any) -> dict[str, LanguageSettings]:
+    """``code: {title, description, name}``, one per language the site is written in."""
+    if not isinstance(value, dict) or not value:
+        raise Invalid(
+            "must be a mapping of language tags to the site's title and description in each",
+            hint="write e.g. `  uk: {title: Ранковий брифінг, description: ...}` under languages:",
+        )
+    found: dict[str, LanguageSettings] = {}
+    for key, entry in value.items():
+        code = language_code(key)
+        if entry is None:
+            entry = {}
+        if not isinstance(entry, dict) or set(entry) - {"title", "description", "name"}:
+            unknown = ", ".join(sorted(map(str, set(entry) - {"title", "description", "name"})))
+            raise Invalid(
+                f"has {code!r} with {unknown or 'a value that is not a mapping'}: each language "
+                "may have a title, a description and a name",
+                hint=f"write `  {code}: {{title: ..., description: ..., name: ...}}`",
+            )
+        found[code] = LanguageSettings(
+            code, *(_opt_text(entry.get(key)) for key in ("title", "description", "name"))
+        )
+    return found
+
+
+def _opt_text(value: Any) -> str | None:
+    return None if value is None else schema.text(value)
+
+
 def _preview_image(value: Any) -> str:
     """The picture link previews show for pages without their own: a file of the site's
     static/ folder ("preview.png" is static/preview.png) or an https URL."""
@@ -439,6 +507,7 @@ FIELDS: tuple[Field, ...] = (
     Field("url", _site_url, required=True, doc="where the site is published"),
     Field("description", schema.text, default=""),
     Field("language", schema.text, default="en"),
+    Field("languages", _languages, default={}),
     Field("author", schema.text, default=""),
     Field("timezone", _zone, default=ZoneInfo("UTC")),
     Field("permalink", _permalink, default="/{year}/{month}/{day}/{slug}/"),
@@ -479,6 +548,9 @@ class SiteConfig:
     description: str = ""
     #: BCP 47 language tag for <html lang> and feeds.
     language: str = "en"
+    #: Every language the site is written in, by tag, its default ``language`` first;
+    #: empty for a site in one language.
+    languages: Mapping[str, LanguageSettings] = field(default_factory=dict)
     #: Named in feeds; defaults to the site title.
     author: str = ""
     #: The editorial time zone: dates without an offset are read in it.
@@ -532,6 +604,9 @@ class SiteConfig:
     value_at: Mapping[str, Position] = field(default_factory=dict, compare=False)
     #: Where it was read from, as messages show it.
     path: str = field(default=CONFIG_FILE, compare=False)
+    #: The folder the pages of ``language`` are under: "" for the site's default
+    #: language (and a site in one), "uk/" for another (see :meth:`in_language`).
+    root: str = ""
 
     @property
     def base_path(self) -> str:
@@ -541,6 +616,18 @@ class SiteConfig:
     @property
     def feed_author(self) -> str:
         return self.author or self.title
+
+    def in_language(self, code: str) -> SiteConfig:
+        """This configuration as the pages in ``code`` see it: the site's title,
+        description and language in it."""
+        settings = self.languages[code]
+        return replace(
+            self,
+            language=code,
+            title=settings.title or self.title,
+            description=settings.description or self.description,
+            root="" if code == next(iter(self.languages)) else code.lower() + "/",
+        )
 
 
 def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
@@ -555,7 +642,20 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
     )  # fmt: skip
     if errors:
         raise BuildFailed(errors)
+    values["languages"] = _with_default(values["languages"], values["language"])
     return SiteConfig(**values, value_at=MappingProxyType(dict(mapping.value_at)), path=path)
+
+
+def _with_default(
+    languages: Mapping[str, LanguageSettings], default: str
+) -> Mapping[str, LanguageSettings]:
+    """``languages`` with the site's default language first (listed or not: its title is
+    site.yaml's own); empty stays empty, a site in one language."""
+    if not languages:
+        return MappingProxyType({})
+    first = languages.get(default, LanguageSettings(default))
+    others = {code: settings for code, settings in languages.items() if code != default}
+    return MappingProxyType({default: first, **others})
 
 
 def read_config(site_dir: Path) -> bytes:

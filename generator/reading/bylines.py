@@ -25,7 +25,7 @@ def item_bylines(
     if not config.authors:
         found = first_by_slug(
             [(name, doc, "author") for doc, _ in ordered for name in doc.meta.author],
-            lambda name, slug: Author(name, slug, author_path(slug)),
+            lambda name, slug: Author(name, slug, config.root + author_path(slug)),
             "author",
             errors,
         )
@@ -35,7 +35,7 @@ def item_bylines(
             if doc.meta.author
         }
     profiles = {
-        key: Author(p.name, slugify(key), author_path(slugify(key)), p.bio, p.url)
+        key: Author(p.name, slugify(key), config.root + author_path(slugify(key)), p.bio, p.url)
         for key, p in config.authors.items()
     }
     by_name = {p.name.casefold(): profiles[key] for key, p in config.authors.items()}

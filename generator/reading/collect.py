@@ -16,6 +16,7 @@ from typing import Any
 
 from generator.errors import ContentError, SiteError
 from generator.model.editions import closing_date, edition_date, first_day
+from generator.model.languages import alternates, by_language, language, translation_errors
 from generator.model.notices import with_notices
 from generator.model.records import (
     Attachment,
@@ -90,6 +91,50 @@ def collect_site(
     collect, taken again where they are made from the same things.
     """
     files = files or ContentFiles()
+    grouped, errors = by_language(config, documents)
+    standalone = standalone_pages(pages, files, config)
+    for doc, rendered in pages:
+        rel = files.rels.get(doc.path, "")
+        errors.extend(attachment_problems(rendered.links, rel, doc.path, files.assets, config))
+    menu, menu_errors = menu_links(standalone, config)
+    errors.extend(menu_errors)
+    sites = []
+    for number, (code, own) in enumerate(grouped.items()):
+        # Edition and story files are written in the default language: its pages alone
+        # show them.
+        first = number == 0
+        site, found = _one_language(
+            config.in_language(code) if config.languages else config,
+            own,
+            notes if first else (),
+            files,
+            preview_size,
+            static_pictures,
+            stories if first else (),
+            made.of_language(code) if made and not first else made,
+        )
+        errors.extend(found)
+        sites.append(dataclasses.replace(site, pages=standalone if first else (), menu=menu))
+    if len(sites) == 1:
+        return sites[0], errors
+    docs = {doc.path: doc for doc, _ in documents}
+    errors.extend(translation_errors(sites, docs))
+    versions = alternates(sites, docs)
+    others = tuple(dataclasses.replace(site, alternates=versions) for site in sites[1:])
+    return dataclasses.replace(sites[0], alternates=versions, languages=others), errors
+
+
+def _one_language(
+    config: SiteConfig,
+    documents: Sequence[tuple[Document, Rendered]],
+    notes: Sequence[tuple[EditionNote, Rendered]],
+    files: ContentFiles,
+    preview_size: tuple[int, int] | None,
+    static_pictures: Mapping[str, tuple[int, int]] | None,
+    stories: Sequence[tuple[StoryNote, Rendered]],
+    made: MadeItems | None,
+) -> tuple[Site, list[SiteError]]:
+    """The site in ``config``'s language, from the items written in it."""
     errors: list[SiteError] = []
     # Oldest first by (date, path) so that "the first spelling" of a name is stable.
     # Timestamps, not aware datetimes: comparing those converts both to UTC every time.
@@ -107,12 +152,6 @@ def collect_site(
     editions, note_errors = _editions(items, notes, config, lead_at)
     editions = with_notices(editions, items, withdrawn)
     errors.extend(note_errors)
-    standalone = standalone_pages(pages, files, config)
-    for doc, rendered in pages:
-        rel = files.rels.get(doc.path, "")
-        errors.extend(attachment_problems(rendered.links, rel, doc.path, files.assets, config))
-    menu, menu_errors = menu_links(standalone, config)
-    errors.extend(menu_errors)
     site = Site(
         config=config,
         items=tuple(items),
@@ -125,8 +164,6 @@ def collect_site(
             PublisherGroup(names.publishers[slug], group)
             for slug, group in _group(items, lambda i: [r.publisher.slug for r in i.references])
         ),
-        pages=standalone,
-        menu=menu,
         authors=tuple(
             AuthorGroup(group[0].authors[_slugs(group[0]).index(slug)], group)
             for slug, group in _group(items, _slugs)
@@ -138,6 +175,7 @@ def collect_site(
         ),
         preview=_preview(config, preview_size),
         static_pictures=MappingProxyType(dict(static_pictures or {})),
+        language=language(config),
     )
     return site, errors
 
@@ -172,14 +210,14 @@ class _Names:
     ) -> _Names:
         tags = first_by_slug(
             [(name, doc, "tags") for doc, _ in ordered for name in doc.meta.tags],
-            lambda name, slug: Tag(name, slug, tag_path(slug)),
+            lambda name, slug: Tag(name, slug, config.root + tag_path(slug)),
             "tag",
             errors,
         )
         cited = {c: publisher_name(c, config) for doc, _ in ordered for c in doc.meta.sources}
         publishers = first_by_slug(
             [(cited[c], doc, "source") for doc, _ in ordered for c in doc.meta.sources],
-            lambda name, slug: Publisher(name, slug, publisher_path(slug)),
+            lambda name, slug: Publisher(name, slug, config.root + publisher_path(slug)),
             "source",
             errors,
         )
@@ -207,6 +245,12 @@ class MadeItems:
     )
     #: The earlier coverage the last collect suggested.
     suggested: Suggested = field(default_factory=Suggested)
+    #: The memo of each of the site's other languages, by tag: each is collected alone.
+    others: dict[str, MadeItems] = field(default_factory=dict)
+
+    def of_language(self, code: str) -> MadeItems:
+        """The memo of the items in another language than the default."""
+        return self.others.setdefault(code, MadeItems())
 
     def take(self, ordered: Sequence[tuple[Document, Rendered]], names: _Names) -> list[Item]:
         """``_item`` of every document in ``ordered`` (oldest first), or the one made
@@ -263,7 +307,7 @@ def _item(
     if problem is not None:
         names.errors.append(problem)
     local = doc.meta.date.astimezone(config.timezone)
-    url = expand_permalink(
+    url = config.root + expand_permalink(
         config.permalink,
         year=f"{local.year:04d}",
         month=f"{local.month:02d}",
@@ -475,7 +519,7 @@ def _editions(
                 title=own.title if own else None,
                 intro_html=intro.html if intro else "",
                 intro_words=intro.words if intro else 0,
-                url=edition_path(day),
+                url=config.root + edition_path(day),
                 sections=tuple(s for s in sections if s.items),
             )
         )

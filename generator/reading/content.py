@@ -216,6 +216,8 @@ def item_fields(zone: ZoneInfo) -> tuple[Field, ...]:
         Field("audio_length", _byte_length),
         Field("audio_type", _audio_type),
         Field("audio_duration", _duration),
+        Field("lang", _lang),
+        Field("translation", schema.text),
     )
 
 
@@ -312,6 +314,15 @@ def _withdrawn_in(zone: ZoneInfo) -> schema.Coercer:
         return Withdrawal(moment(value["date"]), schema.text(value["reason"]))
 
     return coerce
+
+
+def _lang(value: Any) -> str:
+    """The language an item is written in, a tag site.yaml's ``languages`` lists
+    (checked against them once the site is known)."""
+    code = schema.text(value).strip()
+    if not code:
+        raise Invalid("is empty", hint="write the language's tag, e.g. `lang: uk`")
+    return code
 
 
 def _story(value: Any) -> str:

@@ -57,7 +57,7 @@ def _story(
     config: SiteConfig,
     errors: list[SiteError],
 ) -> Story:
-    url = story_path(slug)
+    url = config.root + story_path(slug)
     if note is None:
         return Story(name, slug, url, title=name)
     doc, rendered = note

@@ -500,15 +500,24 @@ def site_feeds(site: Site, views: Views) -> list[Feed]:
         )
 
     feeds: list[Feed] = []
-    main = channel(config.title, config.description, "", "")
+    root = config.root  # the folder of the language's pages
+    main = channel(config.title, config.description, root, root)
     # Its page is the archive: no page lists editions at /editions/ itself.
-    editions = channel(f"{config.title}: editions", config.description, "archive/", "editions/")
+    editions = channel(
+        f"{config.title}: editions", config.description, root + "archive/", root + "editions/"
+    )
     newest = tuple(site.editions[::-1][:count])
     for fmt, name in FORMATS.items():
         feeds.append(
-            Feed(name, "the feeds", fmt, main, items=carried(site.items, site, _site, None)[:count])
+            Feed(
+                root + name,
+                "the feeds",
+                fmt,
+                main,
+                items=carried(site.items, site, _site, None)[:count],
+            )
         )
-        feeds.append(Feed(f"editions/{name}", "the feeds", fmt, editions, editions=newest))
+        feeds.append(Feed(f"{root}editions/{name}", "the feeds", fmt, editions, editions=newest))
     for group in _followed(site):
         # name, description, page, what it is, items, and what an item is grouped by
         name, about, page, kind, items, keys, key = group

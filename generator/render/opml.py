@@ -66,6 +66,9 @@ class Folder:
 
     name: str
     feeds: tuple[Subscription, ...]
+    #: The name of its feeds' language, when the site has more than one and it is not
+    #: the default: the list of every feed shows "Tags (Українська)".
+    language: str = ""
 
 
 def _pages(site: Site) -> dict[str, tuple[str, str]]:
@@ -73,7 +76,8 @@ def _pages(site: Site) -> dict[str, tuple[str, str]]:
     page they follow."""
     # The editions' feeds live in editions/, which has no page of its own: the archive
     # is the page that lists every edition.
-    pages = {"": ("Site", ""), "editions/": ("Editions", "archive/")}
+    root = site.config.root
+    pages = {root: ("Site", root), root + "editions/": ("Editions", root + "archive/")}
     pages.update((g.story.url, ("Stories", g.story.url)) for g in site.stories)
     pages.update((g.tag.url, ("Tags", g.tag.url)) for g in site.tags)
     pages.update((g.publisher.url, ("Sources", g.publisher.url)) for g in site.publishers)
@@ -110,15 +114,18 @@ def feed_folders(site: Site, views: Views, feeds: Sequence[Feed]) -> tuple[Folde
                 ),
             )
         )
+    language = site.language.name if site.config.root else ""
     return tuple(
-        Folder(name, tuple(found[name])) for name in (*FOLDERS, OTHER_FOLDER) if name in found
+        Folder(name, tuple(found[name]), language)
+        for name in (*FOLDERS, OTHER_FOLDER)
+        if name in found
     )
 
 
 def feed_facts(folders: Sequence[Folder]) -> tuple[str, ...]:
     """What the OPML file and the feeds page are made from besides site.yaml: every
     feed's folder, title and addresses. A new tag changes them; a new item does not."""
-    return tuple(feed.fact() for folder in folders for feed in folder.feeds)
+    return tuple(f"{feed.fact()}\0{folder.language}" for folder in folders for feed in folder.feeds)
 
 
 def render_opml(config: SiteConfig, folders: Sequence[Folder]) -> bytes:
@@ -133,7 +140,8 @@ def render_opml(config: SiteConfig, folders: Sequence[Folder]) -> bytes:
     ET.SubElement(head, "docs").text = OPML_DOCS
     body = ET.SubElement(root, "body")
     for folder in folders:
-        outline = ET.SubElement(body, "outline", text=folder.name, title=folder.name)
+        name = f"{folder.name} ({folder.language})" if folder.language else folder.name
+        outline = ET.SubElement(body, "outline", text=name, title=name)
         for feed in folder.feeds:
             title = xml_text(feed.title)
             # Readers import one subscription per outline: the RSS one, which they all

@@ -287,25 +287,28 @@ class Views:
 
     def site_view(self) -> View:
         config = self.config
+        # The language's own pages are under its folder; the theme's files, the search
+        # index and the list of every feed are the whole site's, at its root.
+        root = config.root
         return View(
             title=config.title,
             description=config.description,
             language=config.language,
             url=config.url,
-            home=self.href(""),
-            feed=self.href("feed.xml"),
-            editions_feed=self.href("editions/feed.xml"),
-            archive=self.href("archive/"),
-            corrections=self.href("corrections/"),
+            home=self.href(root),
+            feed=self.href(root + "feed.xml"),
+            editions_feed=self.href(root + "editions/feed.xml"),
+            archive=self.href(root + "archive/"),
+            corrections=self.href(root + "corrections/"),
             # Every feed: a page for people, and OPML for feed readers (render/opml.py).
-            feeds_page=self.href("feeds/"),
+            feeds_page=self.href(root + "feeds/"),
             opml=self.href("feeds.opml"),
-            items_index=self.href("items/"),
-            tags_index=self.href("tags/"),
-            sources_index=self.href("sources/"),
-            authors_index=self.href("authors/") if self.site.authors else None,
-            stories_index=self.href("stories/") if self.site.stories else None,
-            search=self.href(SEARCH_PAGE) if config.search else None,
+            items_index=self.href(root + "items/"),
+            tags_index=self.href(root + "tags/"),
+            sources_index=self.href(root + "sources/"),
+            authors_index=self.href(root + "authors/") if self.site.authors else None,
+            stories_index=self.href(root + "stories/") if self.site.stories else None,
+            search=self.href(root + SEARCH_PAGE) if config.search else None,
             search_bundle=self.href(SEARCH_BUNDLE + "/") if config.search else None,
             search_script=self.href("assets/search.js"),
             image=self.picture(self.site.preview),
@@ -319,7 +322,7 @@ class Views:
             feeds=[
                 View(
                     title=f"{config.title}: {what} ({kind})",
-                    url=self.href(folder + name),
+                    url=self.href(root + folder + name),
                     type=media,
                 )
                 for what, folder in (("editions", "editions/"), ("items", ""))

@@ -96,7 +96,7 @@ def search_entries(site: Site, versions: Mapping[str, str]) -> list[SearchEntry]
             output_file(e.url),
             e.date,
             (("year", str(e.date.year)),),
-            versions[f"edition:{e.date.isoformat()}"] + versions[f"intro:{e.date.isoformat()}"],
+            versions[f"edition:{e.url}"] + versions[f"intro:{e.url}"],
             e,
         )
         for e in reversed(site.editions)

@@ -41,7 +41,7 @@ SCRIPT = "pagefind.js"
 #: What pagefind.js loads beside the primary part's index; the other parts leave it out.
 RUNTIME = ("pagefind-worker.js", "wasm.")
 #: The list of parts the search page reads first.
-MANIFEST = f"{SEARCH_BUNDLE}/parts.json"
+MANIFEST = f"{SEARCH_BUNDLE}/parts.json"  # the default language's
 HINT = (
     "install it with `pip install 'pagefind[bin]'`, or turn search off with "
     "`search: false` in site.yaml"
@@ -72,13 +72,20 @@ def part_keys(parts: Sequence[SearchPart[SearchEntry]], settings: str) -> dict[s
     return {part.name: part_key(part, settings, i == 0) for i, part in enumerate(parts)}
 
 
-def part_of(path: OutputPath) -> str | None:
-    """The part whose files hold ``path`` (``pagefind/<part>/...``): "" for the script at
-    the bundle's top (the primary's), None for the list of parts or a file elsewhere."""
-    if path == f"{SEARCH_BUNDLE}/{SCRIPT}":
+def part_of(path: OutputPath, bundle: str = SEARCH_BUNDLE) -> str | None:
+    """The part whose files hold ``path`` (``pagefind/<part>/...``; ``bundle`` is the
+    folder of one language's index, ``uk/pagefind`` in another language than the
+    default): "" for the script at the bundle's top (the primary's), None for the list
+    of parts or a file elsewhere."""
+    if path == f"{bundle}/{SCRIPT}":
         return ""
-    name, slash, _ = path.removeprefix(SEARCH_BUNDLE + "/").partition("/")
-    return name if slash and path.startswith(SEARCH_BUNDLE + "/") else None
+    name, slash, _ = path.removeprefix(bundle + "/").partition("/")
+    return name if slash and path.startswith(bundle + "/") else None
+
+
+def manifest_file(bundle: str = SEARCH_BUNDLE) -> OutputPath:
+    """The list of a bundle's parts, which its search page reads first."""
+    return f"{bundle}/parts.json"
 
 
 def made_parts(
@@ -89,6 +96,7 @@ def made_parts(
     jobs: int,
     kept: KeptParts | None,
     started: Callable[[int], None] | None = None,
+    bundle: str = SEARCH_BUNDLE,
 ) -> dict[str, dict[OutputPath, bytes]]:
     """The files of the ``todo`` parts: taken from ``kept`` where it holds them sealed,
     else made by Pagefind from their documents (``make`` makes one) and kept. The kept
@@ -99,7 +107,7 @@ def made_parts(
             if (found := kept.get(keys[part.name])) is not None:
                 made[part.name] = found
     rest = [(documents(part, make), primary) for part, primary in todo if part.name not in made]
-    new = index_parts(rest, language, jobs, started) if rest else {}
+    new = index_parts(rest, language, jobs, started, bundle) if rest else {}
     if kept is not None:
         for name, files in new.items():
             kept.put(keys[name], files)
@@ -119,13 +127,14 @@ def index_parts(
     language: str,
     jobs: int,
     started: Callable[[int], None] | None = None,
+    bundle: str = SEARCH_BUNDLE,
 ) -> dict[str, dict[OutputPath, bytes]]:
     """Each part's files by output path, for ``(part, primary)`` pairs, made by up to
     ``jobs`` Pagefind services at once; raise BuildFailed if Pagefind is missing or
     fails. ``started`` is told the process id of each service, for a caller in another
     thread that may have to stop it."""
     try:
-        return asyncio.run(_index_all(parts, language, max(1, jobs), started))
+        return asyncio.run(_index_all(parts, language, max(1, jobs), started, bundle))
     except (ImportError, FileNotFoundError) as exc:
         raise _failed(f"Pagefind is not installed ({exc})") from None
     except Exception as exc:  # noqa: BLE001 - Pagefind reports its errors as Exception
@@ -137,6 +146,7 @@ async def _index_all(
     language: str,
     jobs: int,
     started: Callable[[int], None] | None,
+    bundle: str,
 ) -> dict[str, dict[OutputPath, bytes]]:
     # Each part has a service (a process) of its own, so parts are indexed on every
     # core; the slots keep as many at work as the build may use.
@@ -147,12 +157,14 @@ async def _index_all(
     ) -> tuple[str, dict[OutputPath, bytes]]:
         async with slots:
             files = await index_files(part.pages, language, started)
-        return part.name, part_files(part.name, files, primary)
+        return part.name, part_files(part.name, files, primary, bundle)
 
     return dict(await asyncio.gather(*(one(part, primary) for part, primary in parts)))
 
 
-def part_files(name: str, files: Mapping[str, bytes], primary: bool) -> dict[OutputPath, bytes]:
+def part_files(
+    name: str, files: Mapping[str, bytes], primary: bool, bundle: str = SEARCH_BUNDLE
+) -> dict[OutputPath, bytes]:
     """A part's files, made repeatable, under ``pagefind/<name>/``; the primary part keeps
     Pagefind's runtime (its worker and WebAssembly beside its index, the script that
     loads them at the bundle's top, where themes import it)."""
@@ -162,13 +174,13 @@ def part_files(name: str, files: Mapping[str, bytes], primary: bool) -> dict[Out
             continue
         if rel == SCRIPT:
             if primary:
-                out[f"{SEARCH_BUNDLE}/{SCRIPT}"] = data
+                out[f"{bundle}/{SCRIPT}"] = data
         elif primary or not rel.startswith(RUNTIME):
-            out[f"{SEARCH_BUNDLE}/{name}/{rel}"] = data
+            out[f"{bundle}/{name}/{rel}"] = data
     return out
 
 
-def part_tag(name: str, digests: Mapping[OutputPath, str]) -> str:
+def part_tag(name: str, digests: Mapping[OutputPath, str], bundle: str = SEARCH_BUNDLE) -> str:
     """A short digest of the part ``name``'s files (``digests``: each file's digest; the
     script at the bundle's top left out): the search page passes it to Pagefind, which
     caches the part's metadata until it changes. Made from the files, not the part's
@@ -176,7 +188,7 @@ def part_tag(name: str, digests: Mapping[OutputPath, str]) -> str:
     the same."""
     tag = hashlib.blake2b(digest_size=8)
     for file, file_digest in sorted(digests.items()):
-        if part_of(file) == name:
+        if part_of(file, bundle) == name:
             tag.update(f"{file}\0{file_digest}\0".encode())
     return tag.hexdigest()
 

@@ -115,7 +115,7 @@ def test_inputs_with_keys_and_facts_append_without_changing_the_original() -> No
     [
         (Inputs.card(make_item()), "card:2025/07/22/talks/"),
         (Inputs.body(make_item()), "body:2025/07/22/talks/"),
-        (Inputs.edition(make_edition(DAY, 1)), "edition:2025-07-22"),
+        (Inputs.edition(make_edition(DAY, 1)), "edition:editions/2025-07-22/"),
     ],
 )
 def test_input_keys(key: str, expected: str) -> None:
@@ -133,8 +133,8 @@ def test_edition_full_lists_heading_intro_and_each_item_in_section_order() -> No
         Section(None, (loose,)),
     )
     assert Inputs.edition_full(edition) == (
-        "edition:2025-07-22",
-        "intro:2025-07-22",
+        "edition:editions/2025-07-22/",
+        "intro:editions/2025-07-22/",
         "section:World",
         "card:2025/07/22/w1/",
         "body:2025/07/22/w1/",
@@ -150,7 +150,7 @@ def test_edition_full_lists_heading_intro_and_each_item_in_section_order() -> No
 
 
 def test_edition_full_of_an_edition_without_items() -> None:
-    assert Inputs.edition_full(make_edition(DAY, 1)) == ("edition:2025-07-22", "intro:2025-07-22")
+    assert Inputs.edition_full(make_edition(DAY, 1)) == ("edition:editions/2025-07-22/", "intro:editions/2025-07-22/")
 
 
 # 2. versions ------------------------------------------------------------------------------------
@@ -165,10 +165,10 @@ def test_versions_has_a_digest_for_every_key_the_site_stands_for() -> None:
     found = {**FIXED, **versions(make_site(first, second, editions=editions))}
     assert set(found) == {
         *FIXED,
-        "edition:2025-07-22",
-        "intro:2025-07-22",
-        "edition:2025-07-23",
-        "intro:2025-07-23",
+        "edition:editions/2025-07-22/",
+        "intro:editions/2025-07-22/",
+        "edition:editions/2025-07-23/",
+        "intro:editions/2025-07-23/",
         "card:2025/07/22/a/",
         "body:2025/07/22/a/",
         "card:2025/07/23/b/",
@@ -224,12 +224,11 @@ def test_a_new_body_changes_the_body_digest_and_not_the_card() -> None:
     ("field", "value", "changed"),
     [
         # A card shows its edition's link (number, title, item count, reading time).
-        ("title", "Talks week", {"edition:2025-07-22", "card:2025/07/22/talks/"}),
-        ("number", 7, {"edition:2025-07-22", "card:2025/07/22/talks/"}),
-        ("first_day", dt.date(2025, 7, 16), {"edition:2025-07-22", "card:2025/07/22/talks/"}),
-        ("intro_words", 40, {"edition:2025-07-22", "card:2025/07/22/talks/"}),
-        ("url", "editions/elsewhere/", {"edition:2025-07-22", "card:2025/07/22/talks/"}),
-        ("intro_html", "<p>Hello.</p>", {"intro:2025-07-22"}),
+        ("title", "Talks week", {"edition:editions/2025-07-22/", "card:2025/07/22/talks/"}),
+        ("number", 7, {"edition:editions/2025-07-22/", "card:2025/07/22/talks/"}),
+        ("first_day", dt.date(2025, 7, 16), {"edition:editions/2025-07-22/", "card:2025/07/22/talks/"}),
+        ("intro_words", 40, {"edition:editions/2025-07-22/", "card:2025/07/22/talks/"}),
+        ("intro_html", "<p>Hello.</p>", {"intro:editions/2025-07-22/"}),
     ],
 )
 def test_an_edition_change_reaches_its_heading_and_its_items_cards(
@@ -241,6 +240,16 @@ def test_an_edition_change_reaches_its_heading_and_its_items_cards(
     editions = (replace(site.editions[0], **{field: value}), site.editions[1])
     after = {**FIXED, **versions(replace(site, editions=editions))}
     assert {k for k in after if after[k] != before[k]} == changed
+
+
+def test_an_edition_is_known_by_its_url_so_each_language_has_its_own() -> None:
+    """A site in two languages has an edition of the same day in each: one key each."""
+    item = make_item()
+    site = make_site(item)
+    moved = replace(site.editions[0], url="uk/editions/2025-07-22/")
+    keys = versions(replace(site, editions=(moved, *site.editions[1:])))
+    assert "edition:uk/editions/2025-07-22/" in keys
+    assert "edition:editions/2025-07-22/" not in keys
 
 
 def test_versions_after_a_body_edit_make_again_only_what_the_edit_reached() -> None:
@@ -255,7 +264,7 @@ def test_versions_after_a_body_edit_make_again_only_what_the_edit_reached() -> N
     # The word count is in the edition's heading, and so in every card of that edition.
     changed = {k for k in revised if revised[k] != versions(site)[k]}
     assert changed == {
-        "edition:2025-07-22",
+        "edition:editions/2025-07-22/",
         "card:2025/07/22/talks/",
         "body:2025/07/22/talks/",
         "card:2025/07/22/neighbour/",
@@ -285,7 +294,7 @@ def test_an_edition_heading_changes_with_its_number_of_items() -> None:
     before = {**FIXED, **versions(site)}
     grown = replace(site.editions[0], sections=(Section(None, (item, extra)),))
     after = {**FIXED, **versions(replace(site, items=(item, extra), editions=(grown,)))}
-    assert after["edition:2025-07-22"] != before["edition:2025-07-22"]
+    assert after["edition:editions/2025-07-22/"] != before["edition:editions/2025-07-22/"]
     assert after["card:2025/07/22/talks/"] != before["card:2025/07/22/talks/"]
 
 

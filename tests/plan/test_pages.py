@@ -308,17 +308,17 @@ EVERY = ("site", "menu")
          Inputs(EVERY, ("diplomacy\0diplomacy\0001", "economy\0economy\0001",
                             "ukraine\0ukraine\0003"))),
         ("archive/index.html",
-         Inputs(("edition:2025-07-20", "edition:2025-07-21", "edition:2025-07-22",
-                 "edition:2025-07-23", *EVERY))),
+         Inputs(("edition:editions/2025-07-20/", "edition:editions/2025-07-21/", "edition:editions/2025-07-22/",
+                 "edition:editions/2025-07-23/", *EVERY))),
         # An edition in full, and its neighbours' headings for the links between them.
         ("editions/2025-07-21/index.html",
-         Inputs(("edition:2025-07-21", "intro:2025-07-21", "section:", f"card:{B}", f"body:{B}",
-                 "edition:2025-07-20", "edition:2025-07-21", "edition:2025-07-22", *EVERY),
+         Inputs(("edition:editions/2025-07-21/", "intro:editions/2025-07-21/", "section:", f"card:{B}", f"body:{B}",
+                 "edition:editions/2025-07-20/", "edition:editions/2025-07-21/", "edition:editions/2025-07-22/", *EVERY),
                 ("1", "4"))),
         # The latest edition in full, and the headings of the ones before it.
         ("index.html",
-         Inputs(("edition:2025-07-23", "intro:2025-07-23", "section:", f"card:{D}", f"body:{D}",
-                 "edition:2025-07-22", "edition:2025-07-21", "edition:2025-07-20", *EVERY),
+         Inputs(("edition:editions/2025-07-23/", "intro:editions/2025-07-23/", "section:", f"card:{D}", f"body:{D}",
+                 "edition:editions/2025-07-22/", "edition:editions/2025-07-21/", "edition:editions/2025-07-20/", *EVERY),
                 ("4",))),
         ("404.html", Inputs(EVERY)),
         ("tags/economy/feed.xml", Inputs(("site", f"card:{B}", f"body:{B}"))),
@@ -386,7 +386,7 @@ URLS = [SITE_URL, SITE_URL + "a/", SITE_URL + "b/", SITE_URL + "c.html", SITE_UR
 
 @pytest.mark.parametrize("limit", [5, 6, 50_000])
 def test_a_sitemap_up_to_the_limit_is_one_file(config: SiteConfig, limit: int) -> None:
-    [sitemap] = discovery.sitemap_files(config, FILES, limit)
+    [sitemap] = discovery.sitemap_files(config, FILES, limit=limit)
     assert (sitemap.file, sitemap.index) == ("sitemap.xml", False)
     assert locs(sitemap.render(), "urlset", "url") == URLS
 
@@ -402,7 +402,7 @@ def test_a_sitemap_up_to_the_limit_is_one_file(config: SiteConfig, limit: int) -
 def test_a_sitemap_above_the_limit_is_an_index_of_parts(
     config: SiteConfig, limit: int, parts: list[list[str]]
 ) -> None:
-    index, *files = discovery.sitemap_files(config, FILES, limit)
+    index, *files = discovery.sitemap_files(config, FILES, limit=limit)
     names = [f"sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
     assert (index.file, index.index) == ("sitemap.xml", True)
     assert locs(index.render(), "sitemapindex", "sitemap") == [SITE_URL + n for n in names]
