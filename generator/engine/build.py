@@ -215,10 +215,11 @@ def _report(
     site = assembled.site
     differ = {f for f, (_, d) in written.items() if f not in live or live[f][1] != d}
     removed = {f for f in live if f not in written}
+    every = site.every_language
     return BuildReport(
-        items=len(site.items),
-        tags=len(site.tags),
-        editions=len(site.editions),
+        items=sum(len(one.items) for one in every),
+        tags=sum(len(one.tags) for one in every),
+        editions=sum(len(one.editions) for one in every),
         edition_dates=tuple(e.date for e in site.editions),
         files=len(written),
         written=len(differ),
@@ -230,7 +231,7 @@ def _report(
         warnings=(*session.warnings, *map(str, assembled.warnings)),
         seconds=time.perf_counter() - started,
         rendered=rendered,
-        parsed=len(site.items) - assembled.cached,
+        parsed=sum(len(one.items) for one in every) - assembled.cached,
         stages=clock.stages,
         changed=frozenset(differ | removed),
     )

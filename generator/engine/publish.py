@@ -200,10 +200,11 @@ def publish(
 def summary_of(assembled: Assembled, site_dir: Path) -> dict[str, Any]:
     """What a later build that finds nothing changed reports, and when its output expires."""
     site = assembled.site
+    every = site.every_language
     return {
-        "items": len(site.items),
-        "tags": len(site.tags),
-        "editions": len(site.editions),
+        "items": sum(len(one.items) for one in every),
+        "tags": sum(len(one.tags) for one in every),
+        "editions": sum(len(one.editions) for one in every),
         "edition_dates": [e.date.isoformat() for e in site.editions],
         "drafts_left_out": assembled.drafts_left_out,
         "scheduled": [

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
+from generator.model.languages import page_alternates
 from generator.model.records import Alternate, Author, Item, Site
 from generator.plan.graph import Inputs
 from generator.plan.page import PARTING, Page
@@ -204,8 +205,9 @@ def _item_pages(layout: Layout, items: Sequence[Item]) -> None:
 
 
 def item_page(site: Site, views: Views, index: int) -> Page:
-    """The page of ``site.items[index]`` alone, exactly as :func:`plan` lays it out."""
-    layout = Layout(site, views)
+    """The page of ``site.items[index]`` alone, exactly as :func:`plan` lays it out
+    (``site`` in the site's default language)."""
+    layout = Layout(site, views, page_alternates(site))
     _item_page(layout, site.items, index)
     return layout.pages[0]
 

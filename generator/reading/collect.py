@@ -281,7 +281,13 @@ class MadeItems:
 
 
 def _feed_id(doc: Document, slug: str, names: _Names) -> str:
-    return doc.meta.id or derived_id(doc.meta.sources[0].url, slug, names.taken)
+    if doc.meta.id:
+        return doc.meta.id
+    found = derived_id(doc.meta.sources[0].url, slug, names.taken)
+    if not names.config.root:
+        return found
+    # A translation cites the article its original does: its entry is another one.
+    return found + ("-" if "#" in found else "#") + names.config.language
 
 
 def _names_of(doc: Document, names: _Names) -> tuple[object, ...]:

@@ -150,7 +150,10 @@ def test_edition_full_lists_heading_intro_and_each_item_in_section_order() -> No
 
 
 def test_edition_full_of_an_edition_without_items() -> None:
-    assert Inputs.edition_full(make_edition(DAY, 1)) == ("edition:editions/2025-07-22/", "intro:editions/2025-07-22/")
+    assert Inputs.edition_full(make_edition(DAY, 1)) == (
+        "edition:editions/2025-07-22/",
+        "intro:editions/2025-07-22/",
+    )
 
 
 # 2. versions ------------------------------------------------------------------------------------
@@ -226,7 +229,11 @@ def test_a_new_body_changes_the_body_digest_and_not_the_card() -> None:
         # A card shows its edition's link (number, title, item count, reading time).
         ("title", "Talks week", {"edition:editions/2025-07-22/", "card:2025/07/22/talks/"}),
         ("number", 7, {"edition:editions/2025-07-22/", "card:2025/07/22/talks/"}),
-        ("first_day", dt.date(2025, 7, 16), {"edition:editions/2025-07-22/", "card:2025/07/22/talks/"}),
+        (
+            "first_day",
+            dt.date(2025, 7, 16),
+            {"edition:editions/2025-07-22/", "card:2025/07/22/talks/"},
+        ),  # noqa: E501
         ("intro_words", 40, {"edition:editions/2025-07-22/", "card:2025/07/22/talks/"}),
         ("intro_html", "<p>Hello.</p>", {"intro:editions/2025-07-22/"}),
     ],

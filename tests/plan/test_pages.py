@@ -282,6 +282,16 @@ def test_a_page_outside_the_output_folder_is_refused(make_site: MakeSite) -> Non
 EVERY = ("site", "menu")
 
 
+def E(day: str) -> str:
+    """The key of the heading of the edition of July ``day``."""
+    return f"edition:editions/2025-07-{day}/"
+
+
+def I(day: str) -> str:  # noqa: E743
+    """The key of the introduction of the edition of July ``day``."""
+    return f"intro:editions/2025-07-{day}/"
+
+
 @pytest.mark.parametrize(
     ("file", "inputs"),
     [
@@ -308,17 +318,17 @@ EVERY = ("site", "menu")
          Inputs(EVERY, ("diplomacy\0diplomacy\0001", "economy\0economy\0001",
                             "ukraine\0ukraine\0003"))),
         ("archive/index.html",
-         Inputs(("edition:editions/2025-07-20/", "edition:editions/2025-07-21/", "edition:editions/2025-07-22/",
-                 "edition:editions/2025-07-23/", *EVERY))),
+         Inputs((E("20"), E("21"), E("22"),
+                 E("23"), *EVERY))),
         # An edition in full, and its neighbours' headings for the links between them.
         ("editions/2025-07-21/index.html",
-         Inputs(("edition:editions/2025-07-21/", "intro:editions/2025-07-21/", "section:", f"card:{B}", f"body:{B}",
-                 "edition:editions/2025-07-20/", "edition:editions/2025-07-21/", "edition:editions/2025-07-22/", *EVERY),
+         Inputs((E("21"), I("21"), "section:", f"card:{B}", f"body:{B}",
+                 E("20"), E("21"), E("22"), *EVERY),
                 ("1", "4"))),
         # The latest edition in full, and the headings of the ones before it.
         ("index.html",
-         Inputs(("edition:editions/2025-07-23/", "intro:editions/2025-07-23/", "section:", f"card:{D}", f"body:{D}",
-                 "edition:editions/2025-07-22/", "edition:editions/2025-07-21/", "edition:editions/2025-07-20/", *EVERY),
+         Inputs((E("23"), I("23"), "section:", f"card:{D}", f"body:{D}",
+                 E("22"), E("21"), E("20"), *EVERY),
                 ("4",))),
         ("404.html", Inputs(EVERY)),
         ("tags/economy/feed.xml", Inputs(("site", f"card:{B}", f"body:{B}"))),
