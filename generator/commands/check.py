@@ -89,7 +89,7 @@ def check_site(
         *body_link_warnings(assembled),
         *reserved_names(assembled),
         *(p for p in odd if p.kind == "warning"),
-        *pictures_without_alt([*assembled.site.items, *assembled.site.pages]),
+        *pictures_without_alt([*assembled.site.every_item, *assembled.site.pages]),
         *stories_nobody_follows(assembled),
     ]
     return CheckReport(
@@ -124,7 +124,7 @@ def broken_links(assembled: Assembled, unread: Iterable[str] = ()) -> Iterator[S
     files = assembled.files
     unknown = {stem_slug(item_stem(PurePosixPath(path))) for path in unread}
     pages = sorted(p.removesuffix("index.html") for p in files)
-    linkers: list[Item | SitePage] = [*assembled.site.items, *assembled.site.pages]
+    linkers: list[Item | SitePage] = [*assembled.site.every_item, *assembled.site.pages]
     for item in linkers:
         for link in item.links:
             target = internal_target(link.url, item.url, config.base_path, config.url)
@@ -224,7 +224,7 @@ def stories_nobody_follows(assembled: Assembled) -> Iterator[SiteError]:
 
 
 def body_link_warnings(assembled: Assembled) -> Iterator[SiteError]:
-    items: Iterable[Item] = assembled.site.items
+    items: Iterable[Item] = assembled.site.every_item
     for item in items:
         for link in item.links:
             yield from _url_warnings(link.url, item.path, link.line, link.col, "link")
@@ -235,7 +235,7 @@ def reserved_names(assembled: Assembled) -> Iterator[SiteError]:
     ``nul``, ``com1``): a copy of the site checked out on Windows loses it."""
     docs = {doc.path: doc for doc in assembled.documents}
     named: dict[str, tuple[str, str, str]] = {}
-    for item in assembled.site.items:
+    for item in assembled.site.every_item:
         named.setdefault(item.slug, ("slug", item.path, "slug"))
         for tag in item.tags:
             named.setdefault(tag.slug, (f"tag '{tag.name}'", item.path, "tags"))
@@ -267,7 +267,7 @@ def odd_schemes(assembled: Assembled) -> Iterator[SiteError]:
     """Links whose scheme no browser opens: a misspelt ``https`` (``hhttps://``) is an
     error, for feed readers drop the link and the page's link leads nowhere; another
     scheme (an app's own) is a warning."""
-    linkers: list[Item | SitePage] = [*assembled.site.items, *assembled.site.pages]
+    linkers: list[Item | SitePage] = [*assembled.site.every_item, *assembled.site.pages]
     for item in linkers:
         for link in item.links:
             scheme = link.url.partition(":")[0].lower() if ":" in link.url else ""

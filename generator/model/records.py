@@ -565,3 +565,10 @@ class Site:
     def every_language(self) -> tuple[Site, ...]:
         """The site in its default language, then in each of the others."""
         return (self, *self.languages)
+
+    @property
+    def every_item(self) -> tuple[Item, ...]:
+        """The items of every language, the default's first."""
+        if not self.languages:
+            return self.items
+        return tuple(item for one in self.every_language for item in one.items)

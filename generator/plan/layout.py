@@ -204,10 +204,16 @@ def _item_pages(layout: Layout, items: Sequence[Item]) -> None:
         _item_page(layout, items, index)
 
 
-def item_page(site: Site, views: Views, index: int) -> Page:
-    """The page of ``site.items[index]`` alone, exactly as :func:`plan` lays it out
-    (``site`` in the site's default language)."""
-    layout = Layout(site, views, page_alternates(site))
+def item_page(
+    site: Site,
+    views: Views,
+    index: int,
+    alternates: Mapping[str, Sequence[Alternate]] | None = None,
+) -> Page:
+    """The page of ``site.items[index]`` alone, exactly as :func:`plan` lays it out;
+    ``alternates``: every page's versions in each language (:func:`page_alternates` of
+    the site in its default language), when ``site`` is another language's."""
+    layout = Layout(site, views, page_alternates(site) if alternates is None else alternates)
     _item_page(layout, site.items, index)
     return layout.pages[0]
 

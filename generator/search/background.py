@@ -24,10 +24,10 @@ from generator.model.records import Site
 from generator.render.views import SEARCH_BUNDLE
 from generator.search.documents import Documents, document_settings, search_entries
 from generator.search.index import (
-    MANIFEST,
     SCRIPT,
     file_digests,
     made_parts,
+    manifest_file,
     part_keys,
     part_tag,
     parts_manifest,
@@ -79,9 +79,23 @@ class BackgroundIndex:
             self._wake.notify()
 
     def folder_for(self, rel: str) -> Path | None:
-        """The folder that holds ``rel`` (``pagefind/...``) as served now, if any."""
-        name = rel.removeprefix(SEARCH_BUNDLE + "/").partition("/")[0]
-        return self._served.get(name)
+        """The folder that holds ``rel`` (``pagefind/...``, ``uk/pagefind/...``: each
+        language's bundle) as served now, if any."""
+        if not self.serves(rel):
+            return None
+        first, _, rest = rel.partition("/")
+        if first == SEARCH_BUNDLE:
+            bundle, inner = SEARCH_BUNDLE, rest
+        else:
+            bundle, inner = f"{first}/{SEARCH_BUNDLE}", rest.removeprefix(SEARCH_BUNDLE + "/")
+        return self._served.get(f"{bundle}/{inner.partition('/')[0]}")
+
+    @staticmethod
+    def serves(rel: str) -> bool:
+        """Whether ``rel`` is in a language's search bundle: ``pagefind/...`` at the
+        root, ``uk/pagefind/...`` under another language's folder."""
+        first, _, rest = rel.partition("/")
+        return first == SEARCH_BUNDLE or rest.startswith(SEARCH_BUNDLE + "/")
 
     def stop(self) -> None:
         """End the thread, and Pagefind at work with it: the preview's folder is about
@@ -111,36 +125,21 @@ class BackgroundIndex:
                 self.report("internal error:\n" + traceback.format_exc())
 
     def _index(self, site: Site, versions: Mapping[str, str]) -> bool:
-        """Whether the served index now holds ``site``'s words."""
+        """Whether the served index now holds ``site``'s words, in every language."""
         if not site.config.search:
             self._publish({}, {})
             return True
         if site is self._site_indexed:
             return True  # a rebuild that changed nothing: not even the documents are made
-        language = site.config.language
-        parts = search_parts(search_entries(site, versions))
-        keys = part_keys(parts, document_settings(site, self.code))
-        todo = [(p, i == 0) for i, p in enumerate(parts) if self._keys.get(p.name) != keys[p.name]]
-        try:
-            # Each edit makes its part anew, and the kept parts are pruned to the site's:
-            # a day of editing leaves no hundreds of stale parts in the cache.
-            made = made_parts(
-                todo, keys, Documents(site), language, self.jobs, self.kept, self._started
-            )
-        except BuildFailed as failed:
-            if not self._stopped:
-                self.report("\n".join(str(e) for e in failed.errors))
-            return False
-        finally:
-            with self._wake:
-                self._pids.clear()
+        rounds = []
+        for one in site.every_language:
+            made = self._index_language(one, versions, one.config.root + SEARCH_BUNDLE)
+            if made is None:
+                return False
+            rounds.append(made)
         self._made += 1
         round_folder = self.folder / f"round-{self._made}"
-        self._tags = {name: self._tags[name] for name in keys if name not in made}
-        self._tags |= {name: part_tag(name, file_digests(files)) for name, files in made.items()}
-        files = {MANIFEST: parts_manifest(self._tags, parts)}
-        for part_files in made.values():
-            files.update(part_files)
+        files = {rel: data for made, _, _, _ in rounds for rel, data in made.items()}
         with self._wake:  # stop() waits for this, and none is written after it
             for rel, data in files.items():
                 if self._stopped:
@@ -148,13 +147,54 @@ class BackgroundIndex:
                 path = round_folder / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
-            served = {name: self._served[name] for name in keys if name not in made}
-            served |= {name: round_folder for name in made}
-            served[MANIFEST.rpartition("/")[2]] = round_folder
-            served[SCRIPT] = served[parts[0].name] if parts else round_folder
+            served: dict[str, Path] = {}
+            keys: dict[str, str] = {}
+            for _, fresh, found, script in rounds:
+                keys |= found
+                served |= {name: round_folder if name in fresh else self._served[name]
+                           for name in fresh | found.keys()}  # fmt: skip
+                # The script at the bundle's top comes with the primary part, the first.
+                served[script] = served[next(iter(found))] if found else round_folder
             self._publish(served, keys)
             self._site_indexed = site
         return True
+
+    def _index_language(
+        self, site: Site, versions: Mapping[str, str], bundle: str
+    ) -> tuple[dict[str, bytes], set[str], dict[str, str], str] | None:
+        """One language's parts made anew (None if Pagefind failed): their files, the
+        names of what a new round serves (parts and the list of parts, each as
+        ``<bundle>/<name>``), every part's key by that name (the primary first), and
+        the name of the script at the bundle's top."""
+        language = site.config.language
+        parts = search_parts(search_entries(site, versions))
+        keys = part_keys(parts, document_settings(site, self.code))
+        named = {name: f"{bundle}/{name}" for name in keys}
+        todo = [(p, i == 0) for i, p in enumerate(parts)
+                if self._keys.get(named[p.name]) != keys[p.name]]  # fmt: skip
+        try:
+            # Each edit makes its part anew, and the kept parts are pruned to the site's:
+            # a day of editing leaves no hundreds of stale parts in the cache.
+            made = made_parts(
+                todo, keys, Documents(site), language, self.jobs, self.kept, self._started,
+                bundle=bundle,
+            )  # fmt: skip
+        except BuildFailed as failed:
+            if not self._stopped:
+                self.report("\n".join(str(e) for e in failed.errors))
+            return None
+        finally:
+            with self._wake:
+                self._pids.clear()
+        tags = {name: self._tags[named[name]] for name in keys if name not in made}
+        tags |= {name: part_tag(name, file_digests(files), bundle) for name, files in made.items()}
+        self._tags |= {named[name]: tag for name, tag in tags.items()}
+        files = {manifest_file(bundle): parts_manifest(tags, parts)}
+        for part_files in made.values():
+            files.update(part_files)
+        fresh = {named[name] for name in made} | {manifest_file(bundle)}
+        keyed = {named[name]: key for name, key in keys.items()}
+        return files, fresh, keyed, f"{bundle}/{SCRIPT}"
 
     def _started(self, pid: int) -> None:
         # The editor's rebuilds come first: Pagefind gets the cores they leave.

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, unquote_to_bytes
 
-from generator.render.views import SEARCH_BUNDLE
 from generator.search.background import BackgroundIndex
 from generator.serve.reload import ENDPOINT, POLL_SECONDS, RELOAD_JS, BuildState, inject_reload
 from generator.text.urls import is_inside, output_file
@@ -34,6 +33,8 @@ from generator.text.urls import is_inside, output_file
 #: Where the build puts each edition's email (newsletter.emails.EMAIL_FOLDER, a room
 #: the preview does not import).
 EMAIL_FOLDER = "email/"
+#: An edition's email, in the default language's folder or another's ("uk/email/...").
+EMAIL_PAGE = re.compile(r"(?:[a-z]{2,3}(?:-[a-z0-9]{2,8})*/)?" + EMAIL_FOLDER + r"\d{4}-\d\d-\d\d/")
 
 #: How long a client may take to send its whole request head. A browser sends it at
 #: once; this closes idle sockets (spare connections, a laptop gone to sleep) before
@@ -165,7 +166,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
                 self._not_found(head)
             return
         rel = path[len(base) :]
-        if self.search is not None and rel.startswith(SEARCH_BUNDLE + "/"):
+        if self.search is not None and self.search.serves(rel):
             index = self.search.folder_for(rel)
             found = _site_file(index, rel) if index is not None else None
             if found is not None:
@@ -175,7 +176,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             return
         file = _site_file(self.root, output_file(rel))
         if file is not None:
-            self._send_file(200, file, head, email=rel.startswith(EMAIL_FOLDER))
+            self._send_file(200, file, head, email=bool(EMAIL_PAGE.match(rel)))
         elif not rel.endswith("/") and _site_file(self.root, rel + "/index.html") is not None:
             # A folder of the site: its page, under the URL relative links expect.
             self._send(301, b"", "text/plain", head, {"Location": raw + "/"})

@@ -19,6 +19,7 @@ from generator.engine.parse import parse_one, read_content
 from generator.engine.state import Session
 from generator.engine.store import MemoryLog
 from generator.errors import BuildFailed, SiteError, plural
+from generator.model.languages import page_alternates
 from generator.model.records import Document, Rendered, Site
 from generator.plan import graph
 from generator.plan.layout import item_page
@@ -191,23 +192,35 @@ def preview_first(
     last, log = session.last, session.log
     if last is None or not isinstance(log, MemoryLog) or log.state.live is None:
         return None
-    site = last.site
-    index_of = {item.path: index for index, item in enumerate(site.items)}
-    revised: list[int] = []
+    # Each language's site, and where each item is: which language, which place.
+    languages = list(last.site.every_language)
+    where = {
+        item.path: (number, index)
+        for number, one in enumerate(languages)
+        for index, item in enumerate(one.items)
+    }
+    revised: list[tuple[int, int]] = []
     for rel in sorted(changed):
-        found = _body_edit(options, session, site.config, rel)
-        if found is not None and found[0].path in index_of:
-            index = index_of[found[0].path]
-            site, _ = collect.with_new_body(site, site.items[index], *found)
-            revised.append(index)
+        found = _body_edit(options, session, last.site.config, rel)
+        if found is not None and found[0].path in where:
+            number, index = where[found[0].path]
+            one = languages[number]
+            languages[number], _ = collect.with_new_body(one, one.items[index], *found)
+            revised.append((number, index))
     if not revised:
         return None
-    views = Views(site)
+    site = (
+        replace(languages[0], languages=tuple(languages[1:]))
+        if len(languages) > 1
+        else languages[0]
+    )
+    views = {number: Views(languages[number]) for number, _ in revised}
+    alternates = page_alternates(site)
     renderer = Renderer(session.environment(last.theme, last.theme_digest), last.theme)
     done = []
     with stage.locked(options.output_dir):
-        for index in revised:
-            page = item_page(site, views, index)
+        for number, index in revised:
+            page = item_page(languages[number], views[number], index, alternates)
             assert page.template is not None
             data = renderer.render(page.template, page.origin, page.make)
             if data is not None:
