@@ -43,6 +43,7 @@ FORMAT = 14
 #: Libraries whose output ends up in pages: a new version may change a page.
 LIBRARIES = (
     "markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "feedgen", "PyYAML", "Pillow",
+    "babel",
 )  # fmt: skip
 
 
