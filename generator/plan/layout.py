@@ -27,7 +27,7 @@ class Layout:
         self.site = site
         self.views = views
         self.pages: list[Page] = []
-        self.common: dict[str, Any] = {"site": views.site_view()}
+        self.common: dict[str, Any] = {"site": views.site_view(), "t": views.words}
 
     def page(
         self,
@@ -145,7 +145,7 @@ def html_pages(site: Site, views: Views) -> list[Page]:
     _story_pages(layout, site)
     _feeds_page(layout, site)
     if site.config.search:
-        filters = [View(name=name, label=label) for name, label in FILTERS]
+        filters = [View(name=name, label=views.words(f"filter_{name}")) for name in FILTERS]
         layout.page(
             "search.html", SEARCH_PAGE, "the search page", Inputs(), lambda: {"filters": filters}
         )
