@@ -144,6 +144,12 @@ class Words:
         self.language = language
         self.code = language.code
         self.words = language.words
+        #: The words with nothing to fill in, as they are: most of a page's calls.
+        self._plain = {
+            key: value
+            for key, value in language.words.items()
+            if isinstance(value, str) and "{" not in value
+        }
 
     @cached_property
     def locale(self) -> Locale:
@@ -152,15 +158,21 @@ class Words:
 
         return _locale_or_none(self.code) or Locale.parse(FALLBACK)
 
-    def __call__(self, key: str, n: int | None = None, /, **values: Any) -> str:
-        return self.t(key, n, **values)
+    #: What Jinja's sandbox asks of everything a template calls; said here, the sandbox
+    #: finds them at once rather than by a failed lookup, at each of a page's calls.
+    unsafe_callable = False
+    alters_data = False
 
-    def t(self, key: str, n: int | None = None, /, **values: Any) -> str:
+    def __call__(self, key: str, n: int | None = None, /, **values: Any) -> str:
         """The words of ``key``, the count ``n`` (if any) and ``values`` filled in.
 
         Plain text in, plain text out (Jinja escapes it); when a value is Markup (a
         link a template made), the words are escaped and the result is Markup.
         """
+        if n is None and not values:
+            found = self._plain.get(key)
+            if found is not None:
+                return found
         if n is not None:
             values["n"] = n
         text = self._text(key, values.get("n"))
@@ -181,6 +193,8 @@ class Words:
 
         filled = _PLACEHOLDER.sub(fill, text)
         return Markup(filled) if markup else filled
+
+    t = __call__
 
     def _text(self, key: str, n: Any) -> str:
         value = self.words.get(key)
@@ -228,7 +242,7 @@ class Words:
             start, joined = self._format(first, "span_first_in_year"), "span"
         else:
             start, joined = self.date(first), "span"
-        return self.t(joined, first=start, last=self.date(last))
+        return self(joined, first=start, last=self.date(last))
 
     def month(self, number: int) -> str:
         """The month's name standing alone, as the archive heads a month: "July",
