@@ -26,6 +26,7 @@ from generator.reading.attach import ContentFiles, missing_files
 from generator.reading.collect import collect_site
 from generator.reading.sources import MARKDOWN_SUFFIXES
 from generator.render.views import Views
+from generator.render.words import with_words
 
 
 def assemble(
@@ -88,6 +89,7 @@ def assemble(
             session.made,
         )
         errors.extend(collisions)
+        site, word_notes = with_words(site, inputs.theme)
     with clock.stage("plan"):
         pages = _planned(site, inputs, options, session, errors)
     assembled = Assembled(
@@ -102,7 +104,9 @@ def assemble(
         cached=sum(1 for d in due if d.path in cached),
         due_from=None if options.future else max((d.meta.date for d in due), default=None),
         due_until=None if options.future or not scheduled else scheduled[0].date,
-        warnings=tuple(sorted((w for p in parsed for w in p.warnings), key=SiteError.sort_key)),
+        warnings=tuple(
+            sorted([*(w for p in parsed for w in p.warnings), *word_notes], key=SiteError.sort_key)
+        ),
         story_files=tuple(note for note, _ in stories),
     )
     if errors.errors:

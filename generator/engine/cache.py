@@ -43,7 +43,7 @@ FORMAT = 15
 #: Libraries whose output ends up in pages: a new version may change a page.
 LIBRARIES = (
     "markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "feedgen", "PyYAML", "Pillow",
-    "Babel",
+    "babel",
 )  # fmt: skip
 
 

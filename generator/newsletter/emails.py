@@ -19,7 +19,8 @@ from generator.model.records import Edition, Item, Site
 from generator.newsletter.inlinestyle import inline_styles
 from generator.newsletter.message import Envelope, message_id, mime_message, subject_of
 from generator.newsletter.plaintext import References, html_text
-from generator.render.views import LEAD_LABEL, AbsoluteViews, View, rebase_links
+from generator.render.views import AbsoluteViews, View, rebase_links
+from generator.render.words import Words
 from generator.text.lines import wrap
 
 #: The folder of the emails in the output, one folder per edition date.
@@ -218,7 +219,7 @@ class Newsletter:
             subject=subject_of(html),
             date=edition.published,
             message_id=message_id(permalink),
-            language=self.site.config.language,
+            language=self.site.language.code,
             sender=settings.sender if settings else None,
             list_unsubscribe=settings.list_unsubscribe if settings else None,
         )
@@ -243,11 +244,12 @@ class Newsletter:
         )
         shown = views.edition(edition)
         sections = [
-            View({**section, "items": [_within_budget(item) for item in section["items"]]})
+            View({**section, "items": [_within_budget(i, views.words) for i in section["items"]]})
             for section in shown["sections"]
         ]
         return {
             "site": views.site_view(),
+            "t": views.words,
             "edition": View({**shown, "intro": Markup(intro), "sections": sections}),
             "email": self._email(edition),
         }
@@ -262,7 +264,7 @@ class Newsletter:
         intro_text = html_text(intro, references)
         sections = [
             View(
-                name=LEAD_LABEL if section.lead else section.name or "",
+                name=views.words("lead_story") if section.lead else section.name or "",
                 items=[self._text_item(i, references) for i in section.items],
             )
             for section in edition.sections
@@ -274,6 +276,7 @@ class Newsletter:
         ]  # fmt: skip
         return {
             "site": views.site_view(),
+            "t": views.words,
             "edition": View(**heading, intro=intro_text, sections=sections, notices=notices),
             "email": self._email(edition),
             "references": [View(number=n, url=url) for n, url in references.listing()],
@@ -285,13 +288,13 @@ class Newsletter:
         authors = [f"{a['name']} {references.mark(a['url'])}" for a in card["authors"]]
         credit = ", ".join(f"{s['name']} {references.mark(s['url'])}" for s in card["sources"])
         if len(item.html) > EMAIL_ITEM_BUDGET:
-            body = str(_within_budget(View({**card, "html": item.html}))["html"])
+            body = str(_within_budget(View({**card, "html": item.html}), self.views.words)["html"])
         else:
             body = rebase_links(item.html, item.url, self.site.config, self.views.absolute)
         return View(
             **card,
             ref=mark,
-            byline=", ".join(authors[:-1]) + " and " + authors[-1]
+            byline=", ".join(authors[:-1]) + f" {self.views.words('and')} " + authors[-1]
             if len(authors) > 1
             else "".join(authors),
             credit=credit,
@@ -304,16 +307,16 @@ class Newsletter:
 #: link to its page. Gmail clips a message past 102 KB anyway, and turning a 2 MB
 #: table into text took seconds of every build.
 EMAIL_ITEM_BUDGET = 100_000
-FULL_ITEM_ON_THE_WEB = "This item is too long for an email; read it whole on the web"
 
 
-def _within_budget(item: View) -> View:
+def _within_budget(item: View, words: Words) -> View:
     """An item of the email, its body replaced by its summary and a link when longer
     than EMAIL_ITEM_BUDGET."""
     if len(item["html"]) <= EMAIL_ITEM_BUDGET:
         return item
     link = escape(item["permalink"])
-    html = f'<p>{escape(item["summary"])}</p>\n<p><a href="{link}">{FULL_ITEM_ON_THE_WEB}</a></p>\n'
+    whole = escape(words("too_long_for_email"))
+    html = f'<p>{escape(item["summary"])}</p>\n<p><a href="{link}">{whole}</a></p>\n'
     return View({**item, "html": Markup(html)})
 
 

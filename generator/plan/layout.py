@@ -36,7 +36,7 @@ class Layout:
         self.views = views
         self.alternates = alternates
         self.pages: list[Page] = []
-        self.common: dict[str, Any] = {"site": views.site_view()}
+        self.common: dict[str, Any] = {"site": views.site_view(), "t": views.words}
 
     def page(
         self,
@@ -186,7 +186,7 @@ def html_pages(
     _story_pages(layout, site)
     _feeds_page(layout, site)
     if site.config.search:
-        filters = [View(name=name, label=label) for name, label in FILTERS]
+        filters = [View(name=name, label=views.words(f"filter_{name}")) for name in FILTERS]
         layout.page(
             "search.html",
             root + SEARCH_PAGE,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from generator.errors import BuildFailed, ConfigError, SiteError
 from generator.project.sitefiles import check_inside, read_file, walk
+from generator.project.wordtables import I18N_DIR, WordTable, parse_table, table_code
 
 DEFAULT_THEME = "default"
 #: The site's folder of files published as they are, at the root of the site.
@@ -34,6 +35,10 @@ class Theme:
     static_dirs: tuple[tuple[Path, Path], ...]
     #: The site's own static/ folder, copied to the output's root as it is.
     site_static: tuple[Path, Path] | None = None
+    #: Each layer's folder of word tables (``i18n/``), first one first, like the others.
+    i18n_dirs: tuple[tuple[Path, Path], ...] = ()
+    #: Where the site adds tables of its own (``themes/<name>/i18n/``), for warnings.
+    own_i18n: Path | None = None
 
 
 def find_theme(site_dir: Path, name: str) -> Theme:
@@ -62,6 +67,8 @@ def find_theme(site_dir: Path, name: str) -> Theme:
         template_dirs=tuple((p / "templates", root) for p, root in unique),
         static_dirs=tuple((p / "static", root) for p, root in unique),
         site_static=(site_dir / STATIC_DIR, site_dir),
+        i18n_dirs=tuple((p / I18N_DIR, root) for p, root in unique),
+        own_i18n=own / I18N_DIR,
     )
 
 
@@ -81,6 +88,11 @@ class ThemeFiles:
     static: dict[str, ThemeFile]
     #: The site's static/ folder (favicons, downloads, CNAME-like files), by output path.
     site_static: dict[str, ThemeFile] = field(default_factory=dict)
+    #: Every layer's word tables, the lowest layer (the built-in theme) first: a higher
+    #: layer's key overrides a lower one's, key by key, not file by file.
+    words: tuple[WordTable, ...] = ()
+    #: See :attr:`Theme.own_i18n`.
+    own_i18n: Path | None = None
 
     def digest(self) -> str:
         """What the build key and the compiled templates depend on: every name and byte."""
@@ -89,6 +101,15 @@ class ThemeFiles:
             for name, file in group.items():
                 digest.update(f"\0{name}\0{len(file.data)}\0".encode())
                 digest.update(file.data)
+        # Tables of the same name in two layers are both used: each counts, in order.
+        digest.update(f"\0i18n\0{self.words_digest()}".encode())
+        return digest.hexdigest()
+
+    def words_digest(self) -> str:
+        """What the pages' fixed words are made from: every table's bytes, in order."""
+        digest = hashlib.blake2b(digest_size=16)
+        for table in self.words:
+            digest.update(f"\0{table.code}\0{len(table.data)}\0".encode() + table.data)
         return digest.hexdigest()
 
 
@@ -138,7 +159,30 @@ def read_theme(theme: Theme) -> ThemeFiles:
     own = (
         read(_layered((theme.site_static,), errors, PUBLISHED_HIDDEN)) if theme.site_static else {}
     )
-    files = ThemeFiles(templates, static, own)
+    files = ThemeFiles(templates, static, own, _word_tables(theme, errors), theme.own_i18n)
     if errors:
         raise BuildFailed(errors)
     return files
+
+
+def _word_tables(theme: Theme, errors: list[SiteError]) -> tuple[WordTable, ...]:
+    """Every layer's ``i18n/<code>.yaml``, parsed and checked, the lowest layer first.
+
+    Parsed here, with the theme's other files, so that a broken table is reported
+    with them (and with the content's errors) before anything is built.
+    """
+    tables = []
+    for folder, root in reversed(theme.i18n_dirs):
+        walked = walk(folder, root, lambda rel: "/" not in rel and table_code(rel) is not None)
+        errors.extend(walked.errors)
+        for file in walked.files:
+            shown = folder / file.rel
+            try:
+                data = read_file(file.real, str(shown))
+            except SiteError as exc:
+                errors.append(exc)
+                continue
+            words, problems = parse_table(data, shown)
+            errors.extend(problems)
+            tables.append(WordTable(str(table_code(file.rel)), shown, data, words))
+    return tuple(tables)

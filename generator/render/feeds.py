@@ -170,14 +170,16 @@ def _withdrawn_entry(item: Item, views: Views) -> Entry:
     readers see it changed; nothing else of what it said."""
     assert item.withdrawn is not None
     notice = views.card(item)["withdrawn"]
-    text = f"{views.config.title} withdrew this item on {notice.date_text}. {item.withdrawn.reason}"
+    label = escape(views.words("withdrawn"))
+    said = views.words("withdrew_on", site=views.config.title, date=notice.date_text)
+    text = f"{said}. {item.withdrawn.reason}"
     return Entry(
         id=feed_id(item, views),
         title=xml_text(item.title),
         url=feed_url(views, item.url),
         external_url=None,
         summary=xml_text(text),
-        html=xml_text(f"<p><strong>Withdrawn.</strong> {escape(text)}</p>"),
+        html=xml_text(f"<p><strong>{label}.</strong> {escape(text)}</p>"),
         published=item.date,
         tags=(),
         updated=item.withdrawn.date,

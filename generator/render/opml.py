@@ -180,5 +180,7 @@ def folder_views(folders: Sequence[Folder], views: Views) -> list[View]:
                     ],
                 )
             )
-        shown.append(View(name=folder.name, id=f"feeds-{folder.name.lower()}", feeds=feeds))
+        # The id stays the English folder's, in every language: links to it keep working.
+        name = views.words(f"folder_{folder.name.lower()}")
+        shown.append(View(name=name, id=f"feeds-{folder.name.lower()}", feeds=feeds))
     return shown

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from generator.errors import SiteError, TemplateError
 from generator.project.theme import ThemeFiles
 from generator.render.views import View
+from generator.render.words import WordError
 from generator.text.lines import wrap
 
 #: A page's template context, built when (and only if) the page is rendered.
@@ -181,9 +182,13 @@ class Renderer:
             if frame.filename in self.theme_files and frame.lineno:
                 where = (frame.filename, frame.lineno)
         message = (
-            str(exc) if isinstance(exc, jinja2.UndefinedError) else f"{type(exc).__name__}: {exc}"
+            str(exc)
+            if isinstance(exc, jinja2.UndefinedError | WordError)
+            else f"{type(exc).__name__}: {exc}"
         )
-        if isinstance(exc, SecurityError):
+        if isinstance(exc, WordError):
+            hint = exc.hint
+        elif isinstance(exc, SecurityError):
             hint = (
                 "templates run in a sandbox: they may read the values a page is given (see "
                 "the theme's README), not Python's internals, and may not change them"

@@ -33,6 +33,7 @@ from generator.model.records import (
 )
 from generator.pictures.resize import can_resize, copy_name
 from generator.project.config import SiteConfig
+from generator.render.words import Words
 from generator.text.urls import file_path, internal_target, link, slugify
 
 
@@ -68,30 +69,6 @@ class View:
 #: The search page's site path, and the folder of Pagefind's bundle (Pagefind's own name).
 SEARCH_PAGE = "search/"
 SEARCH_BUNDLE = "pagefind"
-
-# Spelled out here rather than taken from the C locale, which would make the
-# output depend on the machine that builds it.
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def date_text(day: date) -> str:
-    """'22 July 2025'."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def span_text(first: date, last: date) -> str:
-    """'21–27 July 2025', '28 July – 3 August 2025', or one day's '22 July 2025'."""
-    if first == last:
-        return date_text(first)
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{date_text(last)}"
-    if first.year == last.year:
-        return f"{first.day} {MONTHS[first.month - 1]} – {date_text(last)}"
-    return f"{date_text(first)} – {date_text(last)}"
 
 
 def minutes_to_read(words: int, per_minute: int) -> int:
@@ -237,9 +214,6 @@ def rebase_links(
     return _LINK_ATTR.sub(fix, html)
 
 
-#: The heading of an edition's lead story, on its page and in its email.
-LEAD_LABEL = "Lead story"
-
 #: How many earlier items of its story an item's page lists.
 STORY_EARLIER = 3
 
@@ -266,6 +240,8 @@ class Views:
         self.config: SiteConfig = site.config
         self.base = self.config.base_path
         self.editions = {edition.date: edition for edition in site.editions}
+        #: The theme's fixed words and dates in the site's language (templates' ``t``).
+        self.words = Words(site.language)
         self._cards: dict[str, View] = {}
         self._bodies: dict[str, str] = {}
         self._edition_links: dict[date, View] = {}
@@ -293,7 +269,7 @@ class Views:
         return View(
             title=config.title,
             description=config.description,
-            language=config.language,
+            language=self.site.language.code,
             url=config.url,
             home=self.href(root),
             feed=self.href(root + "feed.xml"),
@@ -321,11 +297,13 @@ class Views:
             ],
             feeds=[
                 View(
-                    title=f"{config.title}: {what} ({kind})",
+                    title=self.words(
+                        "feed_link", site=config.title, name=self.words(what), format=kind
+                    ),
                     url=self.href(root + folder + name),
                     type=media,
                 )
-                for what, folder in (("editions", "editions/"), ("items", ""))
+                for what, folder in (("feed_editions", "editions/"), ("feed_items", ""))
                 for kind, name, media in FEED_LINKS
             ],  # fmt: skip
         )
@@ -374,7 +352,9 @@ class Views:
             feed=self.href(story.url + "feed.xml"),
             feeds=[
                 View(
-                    title=f"{self.config.title}: {story.title} ({kind})",
+                    title=self.words(
+                        "feed_link", site=self.config.title, name=story.title, format=kind
+                    ),
                     url=self.href(story.url + name),
                     type=media,
                     label=kind,
@@ -389,7 +369,7 @@ class Views:
         return View(
             **self.story(group.story, len(group.items)),
             latest_iso=latest.isoformat(),
-            latest_text=date_text(latest.date()),
+            latest_text=self.words.date(latest.date()),
         )
 
     def story_box(self, item: Item) -> View | None:
@@ -456,7 +436,7 @@ class Views:
             url=self.href(item.url),
             permalink=self.absolute(item.url),
             date_iso=local.isoformat(),
-            date_text=date_text(local.date()),
+            date_text=self.words.date(local.date()),
             time_text=f"{local.hour:02d}:{local.minute:02d}",
             tags=[self.tag(tag) for tag in item.tags],
             sources=sources,
@@ -482,7 +462,7 @@ class Views:
             corrections=[
                 View(
                     date_iso=c.date.astimezone(self.config.timezone).isoformat(),
-                    date_text=date_text(c.date.astimezone(self.config.timezone).date()),
+                    date_text=self.words.date(c.date.astimezone(self.config.timezone).date()),
                     text=c.text,
                 )
                 for c in item.corrections
@@ -549,7 +529,7 @@ class Views:
         local = notice.date.astimezone(self.config.timezone)
         return View(
             date_iso=local.isoformat(),
-            date_text=date_text(local.date()),
+            date_text=self.words.date(local.date()),
             text=notice.text,
             withdrawal=notice.withdrawal,
             item=self.card(notice.item),
@@ -569,7 +549,7 @@ class Views:
         local = item.withdrawn.date.astimezone(self.config.timezone)
         return View(
             date_iso=local.isoformat(),
-            date_text=date_text(local.date()),
+            date_text=self.words.date(local.date()),
             reason=item.withdrawn.reason,
         )
 
@@ -597,7 +577,7 @@ class Views:
         local = item.updated.astimezone(self.config.timezone)
         return {
             "updated_iso": local.isoformat(),
-            "updated_text": f"{date_text(local.date())}, {local.hour:02d}:{local.minute:02d}",
+            "updated_text": f"{self.words.date(local.date())}, {local.hour:02d}:{local.minute:02d}",
         }
 
     def news_article(self, item: Item, local: datetime) -> dict[str, Any]:
@@ -617,7 +597,7 @@ class Views:
             ),
             "url": self.absolute(item.url),
             "mainEntityOfPage": self.absolute(item.url),
-            "inLanguage": config.language,
+            "inLanguage": self.site.language.code,
             "author": [
                 {
                     "@type": "Person",
@@ -656,15 +636,15 @@ class Views:
 
     def edition_when(self, edition: Edition) -> str:
         if edition.first_day == edition.date:
-            return f"{WEEKDAYS[edition.date.weekday()]}, {date_text(edition.date)}"
-        return span_text(edition.first_day, edition.date)
+            return self.words.weekday_date(edition.date)
+        return self.words.span(edition.first_day, edition.date)
 
     def edition(self, edition: Edition) -> View:
         """An edition in full: introduction, contents and every item."""
         sections = []
         for section in edition.sections:
-            name = section.name or ("More" if len(edition.sections) > 1 else "")
-            name = LEAD_LABEL if section.lead else name
+            name = section.name or (self.words("section_more") if len(edition.sections) > 1 else "")
+            name = self.words("lead_story") if section.lead else name
             items = []
             for item in section.items:
                 html = embed_html(self.body(item), f"{item.slug}--", shift=2)
@@ -691,7 +671,9 @@ class Views:
         years = []
         for year, in_year in groupby(newest_first, key=lambda e: e.date.year):
             months = [
-                View(name=MONTHS[month - 1], editions=[self.edition_link(e) for e in in_month])
+                View(
+                    name=self.words.month(month), editions=[self.edition_link(e) for e in in_month]
+                )
                 for month, in_month in groupby(in_year, key=lambda e: e.date.month)
             ]
             years.append(View(year=year, months=months))

@@ -20,23 +20,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
 from generator.model.records import Edition, Item, Site, SitePage
-from generator.render.views import Views, date_text
+from generator.render.views import Views
 from generator.text.urls import OutputPath, output_file
 
-#: The filters a reader can choose, in the order the search page shows them.
-FILTERS = (
-    ("section", "Section"),
-    ("tag", "Tag"),
-    ("publisher", "Publisher"),
-    ("author", "Author"),
-    ("story", "Story"),
-    ("year", "Year"),
-)
+#: The filters a reader can choose, in the order the search page shows them (each
+#: labelled by the theme's word ``filter_<name>``).
+FILTERS = ("section", "tag", "publisher", "author", "story", "year")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,10 +105,13 @@ def search_entries(site: Site, versions: Mapping[str, str]) -> list[SearchEntry]
 
 def document_settings(site: Site, code: str) -> str:
     """What every document of ``site`` is made from besides its page's inputs: the
-    language, the time zone (dates and years), the base path (links to editions) and
-    ``code``, briefing's own version (the documents' form)."""
+    language and its words (dates, an edition's title), the time zone (dates and years),
+    the base path (links to editions) and ``code``, briefing's own version (the
+    documents' form)."""
     config = site.config
-    return f"{config.language}\0{config.timezone}\0{config.base_path}\0{code}"
+    language = site.language
+    words = json.dumps(dict(language.words), sort_keys=True, ensure_ascii=False, default=dict)
+    return f"{language.code}\0{words}\0{config.timezone}\0{config.base_path}\0{code}"
 
 
 def entries_digest(entries: Sequence[SearchEntry], settings: str) -> str:
@@ -135,7 +133,7 @@ class Documents:
 
     def __call__(self, entry: SearchEntry) -> SearchDocument:
         views = self._views = self._views or Views(self.site)
-        language = self.site.config.language
+        language = self.site.language.code
         page = entry.page
         if isinstance(page, Item):
             return _item(page, entry.filters, self.site, views, language)
@@ -166,7 +164,7 @@ def _item(
     local = item.date.astimezone(site.config.timezone)
     edition = views.edition_link(views.editions[item.edition])
     meta = [
-        ("date", date_text(local.date())),
+        ("date", views.words.date(local.date())),
         ("edition", edition["title"]),
         ("edition_url", edition["url"]),
     ]
@@ -185,7 +183,11 @@ def _item(
 
 def _edition(edition: Edition, views: Views, language: str) -> SearchDocument:
     link = views.edition_link(edition)
-    title = f"Edition {edition.number}: {link['title']}" if edition.title else link["title"]
+    title = (
+        views.words("search_edition_title", number=edition.number, title=link["title"])
+        if edition.title
+        else link["title"]
+    )
     return _document(
         output_file(edition.url),
         language,

@@ -6,8 +6,35 @@
 // primary index, the others are merged into it, and a search looks in all of them.
 
 const PAGE = 10;
+// The words the script shows, by the keys of the theme's word tables: the page's, which
+// search.html gives in data-words; else (a site's own search.html from before it did)
+// the default theme's English, as i18n/en.yaml says (tests/render/test_words.py checks).
+const ENGLISH = {
+  "search_failed": "The search index could not be loaded. Try again in a moment, or browse the archive.",
+  "search_found": {
+    "one": "{n} result.",
+    "other": "{n} results."
+  },
+  "search_found_for": {
+    "one": "{n} result for “{words}”.",
+    "other": "{n} results for “{words}”."
+  },
+  "search_nothing": "Nothing found.",
+  "search_nothing_for": "Nothing found for “{words}”.",
+  "search_in": "in",
+  "search_in_first": "In"
+};
 const form = document.getElementById("search");
+const WORDS = form && form.dataset.words ? JSON.parse(form.dataset.words) : ENGLISH;
+const PLURALS = new Intl.PluralRules(document.documentElement.lang || "en");
 if (form) start(form);
+
+// A table's words, a count's plural form chosen by the page's language, values filled in.
+function say(key, values = {}) {
+  let text = WORDS[key] ?? ENGLISH[key];
+  if (typeof text === "object") text = text[PLURALS.select(values.n)] ?? text.other;
+  return text.replace(/\{([a-z_][a-z0-9_]*)\}/g, (all, name) => (name in values ? String(values[name]) : all));
+}
 
 async function start(form) {
   const query = document.getElementById("search-query");
@@ -25,7 +52,7 @@ async function start(form) {
   try {
     ({ pagefind, parts, listed } = await load(form.dataset.bundle, form.dataset.base));
   } catch (error) {
-    status.textContent = "The search index could not be loaded. Try again in a moment, or browse the archive.";
+    status.textContent = say("search_failed");
     return;
   }
   fillChoices(listed.filters || {}, choices, asked);
@@ -58,10 +85,9 @@ async function start(form) {
     results = found;
     shown = 0;
     list.replaceChildren();
-    const what = words ? `for “${words}”` : "";
     status.textContent = results.total
-      ? `${results.total} ${results.total === 1 ? "result" : "results"} ${what}`.trim() + "."
-      : `Nothing found ${what}`.trim() + ".";
+      ? say(words ? "search_found_for" : "search_found", { n: results.total, words })
+      : say(words ? "search_nothing_for" : "search_nothing", { words });
     await showMore(mine, false);
   }
 
@@ -172,7 +198,7 @@ function resultItem(data) {
     const edition = document.createElement("a");
     edition.href = data.meta.edition_url;
     edition.textContent = data.meta.edition;
-    line.append(line.childNodes.length ? " · in " : "In ", edition);
+    line.append(line.childNodes.length ? ` · ${say("search_in")} ` : `${say("search_in_first")} `, edition);
   }
   if (line.childNodes.length) item.append(line);
   const excerpt = document.createElement("p");
