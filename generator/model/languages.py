@@ -93,13 +93,15 @@ def language(config: SiteConfig) -> Language:
 
 
 def _own_name(code: str) -> str:
-    """What a language calls itself, as a switch shows it: "Українська", "English"."""
+    """What a language calls itself, as a switch shows it: "Українська", "English" (for
+    en-GB too: site.yaml's ``name:`` tells variants apart where a site has two)."""
     from babel import Locale, UnknownLocaleError
 
     try:
-        name = Locale.parse(code, sep="-").get_display_name(code) or code
+        locale = Locale.parse(code, sep="-")
     except (UnknownLocaleError, ValueError):
         return code
+    name = locale.get_language_name(locale) or code
     return name[:1].upper() + name[1:]
 
 

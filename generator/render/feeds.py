@@ -19,10 +19,10 @@ from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 from markupsafe import escape
 
-from generator.errors import plural
 from generator.model.records import Author, Edition, Item, Publisher, Site, Story
 from generator.render.feedgen_dates import leave_out_dates, set_atom_updated
 from generator.render.views import Views, rebase_links, sized_images
+from generator.render.words import Words
 from generator.text.urls import OutputPath, as_uri, file_path, tag_uri
 
 # XML 1.0 forbids these; word processors paste them into text anyway.
@@ -207,11 +207,13 @@ def edition_entries(
             Entry(
                 # The date identifies an edition for good; its title may change.
                 id=link["permalink"],
-                title=xml_text(f"No. {edition.number}: {link['title']}"),
+                title=xml_text(
+                    views.words("feed_edition_title", number=edition.number, title=link["title"])
+                ),
                 url=link["permalink"],
                 external_url=None,
                 summary=xml_text(
-                    f"{plural(link['item_count'], 'item')}: "
+                    f"{views.words('items', n=link['item_count'])}: "
                     + "; ".join(i.title for i in edition.items)
                 ),
                 # The email's when asked for and made, else the site's own.
@@ -505,8 +507,12 @@ def site_feeds(site: Site, views: Views) -> list[Feed]:
     root = config.root  # the folder of the language's pages
     main = channel(config.title, config.description, root, root)
     # Its page is the archive: no page lists editions at /editions/ itself.
+    words = views.words
     editions = channel(
-        f"{config.title}: editions", config.description, root + "archive/", root + "editions/"
+        words("feed_editions_title", site=config.title),
+        config.description,
+        root + "archive/",
+        root + "editions/",
     )
     newest = tuple(site.editions[::-1][:count])
     for fmt, name in FORMATS.items():
@@ -520,7 +526,7 @@ def site_feeds(site: Site, views: Views) -> list[Feed]:
             )
         )
         feeds.append(Feed(f"{root}editions/{name}", "the feeds", fmt, editions, editions=newest))
-    for group in _followed(site):
+    for group in _followed(site, words):
         # name, description, page, what it is, items, and what an item is grouped by
         name, about, page, kind, items, keys, key = group
         feed = channel(f"{config.title}: {name}", about, page, page)
@@ -532,7 +538,7 @@ def site_feeds(site: Site, views: Views) -> list[Feed]:
         story = followed.story
         feed = channel(
             f"{config.title}: {story.title}",
-            story.summary or f"Items on {story.title}",
+            story.summary or words("feed_story_about", story=story.title),
             story.url,
             story.url,
         )
@@ -548,15 +554,16 @@ def site_feeds(site: Site, views: Views) -> list[Feed]:
 _Followed = tuple[str, str, str, str, tuple[Item, ...], Callable[[Item], Iterable[object]], object]
 
 
-def _followed(site: Site) -> list[_Followed]:
+def _followed(site: Site, words: Words) -> list[_Followed]:
     """Each tag, source and author: their RSS feeds, the same but for their names."""
     return [
-        *((g.tag.name, f"Items tagged {g.tag.name}", g.tag.url, "tag", g.items,
+        *((g.tag.name, words("feed_tag_about", tag=g.tag.name), g.tag.url, "tag", g.items,
            _tag_slugs, g.tag.slug) for g in site.tags),
-        *((g.publisher.name, f"Items citing {g.publisher.name}", g.publisher.url, "source",
-           g.items, _publishers, g.publisher) for g in site.publishers),
-        *((g.author.name, g.author.bio or f"Items by {g.author.name}", g.author.url, "author",
-           g.items, _authors, g.author) for g in site.authors),
+        *((g.publisher.name, words("feed_source_about", source=g.publisher.name),
+           g.publisher.url, "source", g.items, _publishers, g.publisher)
+          for g in site.publishers),
+        *((g.author.name, g.author.bio or words("feed_author_about", author=g.author.name),
+           g.author.url, "author", g.items, _authors, g.author) for g in site.authors),
     ]  # fmt: skip
 
 

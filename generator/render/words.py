@@ -53,13 +53,18 @@ def words_for(
     theme: ThemeFiles, code: str, default_code: str
 ) -> tuple[Mapping[str, Any], list[SiteWarning]]:
     """The words of language ``code``, read-only: its tables merged (a higher layer's key
-    over a lower one's), each key it lacks taken from ``default_code``'s, then English.
+    over a lower one's), each key it lacks taken from its language without the region
+    ("en" for "en-GB", as CLDR inherits), then ``default_code``'s, then English.
 
     One warning when ``code`` has no table or an incomplete one, naming the keys that
     fall back and where to add them.
     """
-    merged = {each: _merged(theme, each) for each in dict.fromkeys((code, default_code, FALLBACK))}
-    words = dict(merged[code])
+    base = code.partition("-")[0]
+    chain = (code, base, default_code, FALLBACK)
+    merged = {each: _merged(theme, each) for each in dict.fromkeys(chain)}
+    words = {**merged[base], **merged[code]}
+    if base != code:  # a regional variant is its language with its own differences
+        merged[code] = dict(words)
     for fallback in (default_code, FALLBACK):
         for key, value in merged[fallback].items():
             words.setdefault(key, value)

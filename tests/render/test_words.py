@@ -245,3 +245,13 @@ def test_a_language_cldr_does_not_know_warns_and_uses_english_rules(make_site: M
     assert any("no table of words in 'x-klingon'" in w for w in report.warnings)
     front = (root / "_site" / "index.html").read_text("utf-8")
     assert "Tuesday, 22 July 2025" in front
+
+
+def test_a_regional_variant_takes_its_languages_words_without_a_warning(
+    make_site: MakeSite,
+) -> None:
+    """en-GB is English with its own differences: the English table is its table."""
+    root = make_site({"site.yaml": SITE_YAML + "language: en-GB\n", "content/a.md": item("A")})
+    report = build(BuildOptions(site_dir=root))
+    assert not [w for w in report.warnings if "table of words" in w or "lack" in w]
+    assert "22 July 2025" in (root / "_site" / "index.html").read_text("utf-8")
