@@ -285,7 +285,9 @@ class Views:
             authors_index=self.href(root + "authors/") if self.site.authors else None,
             stories_index=self.href(root + "stories/") if self.site.stories else None,
             search=self.href(root + SEARCH_PAGE) if config.search else None,
-            search_bundle=self.href(SEARCH_BUNDLE + "/") if config.search else None,
+            # Each language's own index; its documents' addresses are from the site's root.
+            search_bundle=self.href(root + SEARCH_BUNDLE + "/") if config.search else None,
+            base=self.href(""),
             search_script=self.href("assets/search.js"),
             image=self.picture(self.site.preview),
             stylesheet=self.href("assets/style.css"),

@@ -38,6 +38,8 @@ from generator.engine.options import BuildOptions
 pytestmark = pytest.mark.slow
 
 BASE = "/briefing/"
+#: The search page of each language: the sample's Ukrainian has one of its own.
+SEARCH_PAGES = ("search/index.html", "uk/search/index.html")
 
 
 class Site:
@@ -75,7 +77,8 @@ def html_pages(site: Site) -> list[Path]:
     to it, it is in no sitemap, and its links are absolute on purpose
     (tests/newsletter/test_email.py); the Nu checker, given the whole folder, checks it too."""
     pages = site.root.rglob("*.html")
-    return sorted(p for p in pages if p.relative_to(site.root).parts[0] != "email")
+    # The sample's Ukrainian emails are under uk/email/.
+    return sorted(p for p in pages if "email" not in p.relative_to(site.root).parts[:2])
 
 
 # The Nu Html Checker ------------------------------------------------------
@@ -124,8 +127,12 @@ def test_every_feed_parses_with_absolute_links(site: Site) -> None:
 def test_json_feeds_follow_version_1_1(site: Site) -> None:
     feeds = sorted(site.root.rglob("feed.json"))
     expected = ["editions/feed.json", "feed.json"]
-    if site.name == "sample":  # its running story's feed
-        expected.append("stories/russia-ukraine-peace-efforts/feed.json")
+    if site.name == "sample":  # its running story's feed, and its Ukrainian feeds
+        expected += [
+            "stories/russia-ukraine-peace-efforts/feed.json",
+            "uk/editions/feed.json",
+            "uk/feed.json",
+        ]
     assert [p.relative_to(site.root).as_posix() for p in feeds] == expected
     for path in feeds:
         feed = json.loads(path.read_text(encoding="utf-8"))
@@ -216,7 +223,7 @@ def test_pages_are_small_and_make_no_third_party_requests(site: Site) -> None:
                 assert not urlsplit(url.group(1)).netloc, (page, tag)
         # Every page works without script; only the search page runs any, the site's own.
         scripts = text.replace('<script type="application/ld+json">', "").count("<script")
-        search_page = page.relative_to(site.root).as_posix() == "search/index.html"
+        search_page = page.relative_to(site.root).as_posix() in SEARCH_PAGES
         assert scripts == (1 if search_page else 0), page
 
 
@@ -233,11 +240,12 @@ def test_discovery_files(site: Site) -> None:
     # have its address, not offered anew).
     withdrawn = [p for p in html_pages(site) if 'class="item withdrawn"' in p.read_text("utf-8")]
     assert len(withdrawn) == (1 if site.name == "sample" else 0)
-    assert len(listed) == len(html_pages(site)) - 2 - len(withdrawn)
+    searches = [p for p in html_pages(site) if p.relative_to(site.root).as_posix() in SEARCH_PAGES]
+    assert len(listed) == len(html_pages(site)) - 1 - len(searches) - len(withdrawn)
     for page in html_pages(site):
         text = page.read_text(encoding="utf-8")
         assert re.search(r'<html lang="[a-z]{2}', text)
-        unlisted = page.relative_to(site.root).as_posix() in ("404.html", "search/index.html")
+        unlisted = page.relative_to(site.root).as_posix() in ("404.html", *SEARCH_PAGES)
         if unlisted or page in withdrawn:  # not to be found by search engines
             assert '<meta name="robots" content="noindex">' in text
             continue
@@ -295,6 +303,16 @@ def pages_to_look_at(site: Site) -> dict[str, str]:
         "search": "search/?q=the",
         "404": "no/such/page/",
         "feeds": "feeds/",
+        # The sample's second language: its front page, an item and its search.
+        **(
+            {
+                "uk-front": "uk/",
+                "uk-item": uk_item.removesuffix("index.html"),
+                "uk-search": "uk/search/?q=%D0%B7%D0%B0%D0%BA%D0%BE%D0%BD",
+            }  # "закон"
+            if (uk_item := next((r for r in rel if re.match(r"uk/\d{4}/", r)), None))
+            else {}
+        ),  # fmt: skip
     }
 
 
@@ -314,7 +332,7 @@ def test_pages_in_chromium_have_no_console_errors_or_axe_violations(
                 {"features": [{"name": "prefers-color-scheme", "value": scheme}]},
             )
             driver.get(site.url + path)  # type: ignore[attr-defined]
-            if name == "search":  # the results come from the index, after the page
+            if name.endswith("search"):  # the results come from the index, after the page
                 from selenium.webdriver.support.ui import WebDriverWait
 
                 WebDriverWait(driver, 20).until(  # type: ignore[arg-type]
