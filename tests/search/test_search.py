@@ -11,7 +11,7 @@ import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from urllib.request import urlopen
 
 import pytest
@@ -458,6 +458,53 @@ def test_a_reader_finds_an_item_and_narrows_by_filter_under_a_project_path(
         # Chromium's own calls home (clients2.google.com's clock, its component and
         # safe-browsing hosts) come from the browser, not the page: left out by host.
         assert [a for a in elsewhere if not _browser_own(a)] == []
+        severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]  # type: ignore[attr-defined]
+        assert severe == []
+
+
+def test_each_language_searches_its_own_index_in_its_own_words(
+    make_site: MakeSite, tmp_path: Path, chromium: object
+) -> None:
+    """On /uk/, the search finds the Ukrainian items alone, says so in Ukrainian, and
+    its results lead to their pages under /uk/."""
+    from selenium.webdriver.common.by import By
+
+    driver = chromium
+    root = grain_site(make_site)
+    (root / "site.yaml").write_text(
+        SECTIONS + "languages:\n  en: {}\n  uk: {title: Брифінг}\n", encoding="utf-8"
+    )
+    (root / "content/zerno.md").write_text(
+        item(
+            "Зернову угоду продовжено для чорноморських портів",
+            date="2025-05-14T10:00:00+03:00",
+            tags="[торгівля]",
+            source="https://www.reuters.com/world/grain-deal",
+            lang="uk",
+            translation="grain",
+            body="Судна з пшеницею можуть виходити з Одеси ще 120 днів.",
+        ),
+        encoding="utf-8",
+    )
+    top = tmp_path / "pages"
+    build(BuildOptions(site_dir=root, output=top / "briefing"))
+    assert (top / "briefing/uk/pagefind/parts.json").is_file()
+    with serve_pages(top, "/briefing/") as url:
+        driver.get(url + "uk/search/?q=" + quote("пшеницею"))  # type: ignore[attr-defined]
+        _wait(driver, "document.querySelectorAll('#search-results li').length > 0")
+        assert _results(driver) == [url + "uk/2025/05/14/zerno/"]
+        assert urlopen(_results(driver)[0]).status == 200
+        status = driver.find_element(By.ID, "search-status").text  # type: ignore[attr-defined]
+        assert status == "1 результат за запитом «пшеницею».", status
+        # The English words are not in this language's index, nor its items in theirs.
+        driver.get(url + "uk/search/?q=wheat")  # type: ignore[attr-defined]
+        _wait(driver, "document.getElementById('search-status').textContent.length > 0")
+        status = driver.find_element(By.ID, "search-status").text  # type: ignore[attr-defined]
+        assert (status, _results(driver)) == ("За запитом «wheat» нічого не знайдено.", [])
+        driver.get(url + "search/?q=" + quote("пшеницею"))  # type: ignore[attr-defined]
+        _wait(driver, "document.getElementById('search-status').textContent.length > 0")
+        status = driver.find_element(By.ID, "search-status").text  # type: ignore[attr-defined]
+        assert (status, _results(driver)) == ("Nothing found for “пшеницею”.", [])
         severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]  # type: ignore[attr-defined]
         assert severe == []
 
