@@ -332,7 +332,9 @@ def served_tree(running: Server, built: Path) -> dict[str, bytes]:
             rel = path.relative_to(built).as_posix()
             with urllib.request.urlopen(running.url + rel, timeout=WAIT) as response:
                 data = script.sub(b"", response.read())
-            if rel.startswith("email/") and rel.endswith(".html"):
+            # An edition's email (uk/email/ in another language) is previewed with its
+            # links pointed at the preview.
+            if re.match(r"(?:[a-z]{2,3}/)?email/", rel) and rel.endswith(".html"):
                 data = data.replace(running.url.encode(), SITE_URL.encode())
             served[rel] = data
     return served
@@ -345,22 +347,33 @@ def settled(running: Server, clean: Path, expected: dict[str, bytes]) -> bool:
     return state["search"] == state["good"] and served_tree(running, clean) == expected
 
 
+@pytest.mark.parametrize("languages", [False, True], ids=["one language", "two languages"])
 def test_the_served_site_equals_a_clean_build_after_each_edit(
-    make_site: MakeSite, tmp_path: Path
+    make_site: MakeSite, tmp_path: Path, languages: bool
 ) -> None:
+    # In two languages, the items of the 13th to the 15th are Ukrainian (under /uk/,
+    # with an index of their own), and the 15th's body is edited too.
+    site_yaml = SEARCH_SITE_YAML + (
+        "languages: {en: {}, uk: {title: Брифінг}}\n" if languages else ""
+    )
+    lang = {"lang": "uk"} if languages else {}
+
+    def story(title: str, date: str, day: int, **more: str) -> str:
+        return item(title, date, tags="[energy, europe]", **(lang if day >= 13 else {}), **more)
+
     root = make_site(
         {
-            "site.yaml": SEARCH_SITE_YAML,
+            "site.yaml": site_yaml,
             **{
-                f"content/2025-07-{day:02d}-story-{day}.md": item(
-                    f"Story {day}", f"2025-07-{day:02d}T09:00:00+03:00", tags="[energy, europe]"
+                f"content/2025-07-{day:02d}-story-{day}.md": story(
+                    f"Story {day}", f"2025-07-{day:02d}T09:00:00+03:00", day
                 )
                 for day in range(10, 16)
             },
         }
     )
     running = start(root)
-    edits = [
+    edits: list[tuple[str, str | None]] = [
         (
             "content/2025-07-11-story-11.md",
             item(
@@ -373,7 +386,11 @@ def test_the_served_site_equals_a_clean_build_after_each_edit(
         ("content/2025-07-12-story-12.md", item("Story twelve", "2025-07-12T09:00:00+03:00")),
         ("content/2025-07-16-story-16.md", item("A new story", "2025-07-16T07:00:00+03:00")),
         ("content/2025-07-13-story-13.md", None),
-        ("content/2025-07-14-story-14.md", item("Story 14", "2025-07-11T10:00:00+03:00")),
+        ("content/2025-07-14-story-14.md", story("Story 14", "2025-07-11T10:00:00+03:00", 14)),
+        (
+            "content/2025-07-15-story-15.md",
+            story("Story 15", "2025-07-15T09:00:00+03:00", 15, body="Нові слова для пошуку."),
+        ),
     ]
     try:
         for number, (rel, text) in enumerate(edits):
