@@ -134,10 +134,15 @@ def run(command: list[str], cwd: Path) -> Run:
     return Run(seconds, usage.ru_maxrss / 1024, output)
 
 
-def corpus(items: int, work: Path, fmt: str = "yaml", stories: int = 0) -> Path:
+def corpus(
+    items: int, work: Path, fmt: str = "yaml", stories: int = 0, languages: bool = False
+) -> Path:
     """The corpus of ``items`` items in ``fmt`` (about 30% of them in ``stories``
-    running stories, when given), made once and reused."""
-    folder = work / (f"{fmt}-{items}" + (f"-stories-{stories}" if stories else ""))
+    running stories, when given; every second one in Ukrainian with ``languages``),
+    made once and reused."""
+    folder = work / (
+        f"{fmt}-{items}" + (f"-stories-{stories}" if stories else "") + ("-uk" if languages else "")
+    )
     marker = folder / ".complete"
     if not marker.exists():
         shutil.rmtree(folder, ignore_errors=True)
@@ -146,10 +151,22 @@ def corpus(items: int, work: Path, fmt: str = "yaml", stories: int = 0) -> Path:
                         *more], check=True, stdout=subprocess.DEVNULL)  # fmt: skip
         if fmt == "yaml":
             (folder / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
+            if languages:
+                in_two_languages(folder)
         else:
             shutil.copytree(HUGO_ANCHOR, folder, dirs_exist_ok=True)
         marker.touch()
     return folder
+
+
+def in_two_languages(folder: Path) -> None:
+    """The corpus as a site in English and Ukrainian: every second item (in file name
+    order) is Ukrainian, under /uk/ with its own editions, tags, feeds and index."""
+    with (folder / "site.yaml").open("a", encoding="utf-8") as site_yaml:
+        site_yaml.write("languages: {en: {}, uk: {title: Брифінг}}\n")
+    for path in sorted((folder / "content").glob("*.md"))[1::2]:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("---\n", "---\nlang: uk\n", 1), encoding="utf-8")
 
 
 def median(values: list[float]) -> float:
@@ -771,6 +788,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--stories", type=int, default=0, metavar="N",
                         help="put about 30%% of the items into N running stories")  # fmt: skip
     subset = f"comma-separated subset of {','.join(SCENARIOS)} (default: all)"
+    parser.add_argument("--languages", action="store_true",
+                        help="every second item in Ukrainian: a site in two languages")  # fmt: skip
     parser.add_argument("--scenarios", type=scenarios, default=set(SCENARIOS), help=subset)
     parser.add_argument("--serve-edits", type=int, default=5, metavar="N",
                         help="edits timed per serve process (default: 5)")  # fmt: skip
@@ -783,7 +802,7 @@ def main() -> None:
     if args.hugo and shutil.which("hugo") is None:
         sys.exit("--hugo: no `hugo` on PATH (Debian: apt-get install hugo)")
 
-    site = corpus(args.items, args.work, stories=args.stories)
+    site = corpus(args.items, args.work, stories=args.stories, languages=args.languages)
     chosen = ",".join(name for name in SCENARIOS if name in args.scenarios)
     in_stories = f" ({args.stories} running stories)" if args.stories else ""
     print(f"briefing on {args.items} items{in_stories}, {args.runs} runs each, "
