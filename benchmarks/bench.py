@@ -285,12 +285,15 @@ def bench_hugo(items: int, work: Path, runs: int) -> tuple[list[Run], list[Run]]
 
 
 def item_path(item: Path) -> str:
-    """A corpus item's page: /{year}/{month}/{day}/{slug}/, its date taken in UTC.
+    """A corpus item's page: /{year}/{month}/{day}/{slug}/, its date taken in UTC, under
+    its language's folder (/uk/) when it is not in the default one (``--languages``).
 
     That is the default permalink and the bench site's timezone; make_corpus file
     names are the bare slug.
     """
-    return f"/{item_date(item):%Y/%m/%d}/{item.stem}/"
+    lang = re.search(r"^lang:\s*(\S+)\s*$", item.read_text(encoding="utf-8"), re.M)
+    folder = f"/{lang.group(1).lower()}" if lang else ""
+    return f"{folder}/{item_date(item):%Y/%m/%d}/{item.stem}/"
 
 
 def item_date(item: Path) -> datetime:

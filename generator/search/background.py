@@ -62,6 +62,8 @@ class BackgroundIndex:
         #: The folder that holds each served name under ``pagefind/``: a part's folder,
         #: the script, the list of parts.
         self._served: dict[str, Path] = {}
+        #: The bundle of each of the site's languages: ``pagefind``, ``uk/pagefind``.
+        self._bundles = frozenset({SEARCH_BUNDLE})
         #: Parts kept between builds in the build cache, when a secret can seal them.
         self.kept: KeptParts | None = None
         #: Stands for briefing's own code, part of each part's key (Session.key).
@@ -81,21 +83,20 @@ class BackgroundIndex:
     def folder_for(self, rel: str) -> Path | None:
         """The folder that holds ``rel`` (``pagefind/...``, ``uk/pagefind/...``: each
         language's bundle) as served now, if any."""
-        if not self.serves(rel):
+        bundle = self._bundle_of(rel)
+        if bundle is None:
             return None
-        first, _, rest = rel.partition("/")
-        if first == SEARCH_BUNDLE:
-            bundle, inner = SEARCH_BUNDLE, rest
-        else:
-            bundle, inner = f"{first}/{SEARCH_BUNDLE}", rest.removeprefix(SEARCH_BUNDLE + "/")
+        inner = rel[len(bundle) + 1 :]
         return self._served.get(f"{bundle}/{inner.partition('/')[0]}")
 
-    @staticmethod
-    def serves(rel: str) -> bool:
+    def serves(self, rel: str) -> bool:
         """Whether ``rel`` is in a language's search bundle: ``pagefind/...`` at the
-        root, ``uk/pagefind/...`` under another language's folder."""
-        first, _, rest = rel.partition("/")
-        return first == SEARCH_BUNDLE or rest.startswith(SEARCH_BUNDLE + "/")
+        root, ``uk/pagefind/...`` under another language's folder (and not a tag of
+        that name: ``tags/pagefind/``)."""
+        return self._bundle_of(rel) is not None
+
+    def _bundle_of(self, rel: str) -> str | None:
+        return next((b for b in self._bundles if rel.startswith(b + "/")), None)
 
     def stop(self) -> None:
         """End the thread, and Pagefind at work with it: the preview's folder is about
@@ -131,6 +132,7 @@ class BackgroundIndex:
             return True
         if site is self._site_indexed:
             return True  # a rebuild that changed nothing: not even the documents are made
+        self._bundles = frozenset(one.config.root + SEARCH_BUNDLE for one in site.every_language)
         rounds = []
         for one in site.every_language:
             made = self._index_language(one, versions, one.config.root + SEARCH_BUNDLE)

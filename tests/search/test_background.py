@@ -112,3 +112,28 @@ def test_an_edit_indexed_at_serves_first_look_is_not_indexed_again_by_its_rebuil
     finally:
         index.stop()
         session.close()
+
+
+def test_each_languages_bundle_is_served_and_a_tag_named_like_one_is_not(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    root = make_site(
+        {
+            "site.yaml": SEARCH_SITE_YAML + "languages: {en: {}, uk: {title: Брифінг}}\n",
+            "content/a.md": item("Talks", tags="[pagefind]"),
+            "content/b.md": item("Переговори", lang="uk"),
+        }
+    )
+    index = BackgroundIndex(tmp_path / "index", report=print)
+    index.start()
+    try:
+        indexed(index, site_of(root, tmp_path), 1)
+        for bundle in ("pagefind", "uk/pagefind"):
+            for rel in (f"{bundle}/parts.json", f"{bundle}/pagefind.js"):
+                folder = index.folder_for(rel)
+                assert folder is not None and (folder / rel).is_file(), rel
+        # The tag's page is the site's, not the index's.
+        assert not index.serves("tags/pagefind/index.html")
+        assert index.folder_for("tags/pagefind/index.html") is None
+    finally:
+        index.stop()
