@@ -39,7 +39,7 @@ from generator.text.yamltext import Position
 
 CACHE_DIR = ".briefing-cache"
 #: Bumped whenever what the cache holds changes shape.
-FORMAT = 15
+FORMAT = 16
 #: Libraries whose output ends up in pages: a new version may change a page.
 LIBRARIES = (
     "markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "feedgen", "PyYAML", "Pillow",
@@ -90,6 +90,7 @@ def encode(parsed: Parsed) -> tuple[str, str]:
             "body_line": doc.body_line,
             "order": list(doc.order),
             "order_at": [doc.order_at.line, doc.order_at.col] if doc.order_at else None,
+            "lang": doc.lang,
         }
     elif isinstance(doc, PageDocument):
         data = {
@@ -111,6 +112,7 @@ def encode(parsed: Parsed) -> tuple[str, str]:
             "image": _image_data(doc.image),
             "body_line": doc.body_line,
             "value_at": {k: [p.line, p.col] for k, p in doc.value_at.items()},
+            "lang": doc.lang,
         }
     else:
         data = {"kind": "item", **_document_data(doc)}
@@ -140,6 +142,7 @@ def decode(text: str, html: str, path_of: Callable[[str], str]) -> Parsed:
             order_at=None
             if data["order_at"] is None
             else Position(*(_int(n) for n in _list(data["order_at"])[:2])),
+            lang=_opt_str(data["lang"]),
         )
     elif kind == "item":
         document = _document(data, path_of(rel))
@@ -154,6 +157,7 @@ def decode(text: str, html: str, path_of: Callable[[str], str]) -> Parsed:
             body="",
             body_line=_int(data["body_line"]),
             value_at=_positions(data["value_at"]),
+            lang=_opt_str(data["lang"]),
         )
     else:
         raise ValueError(f"unknown kind of record {kind!r}")

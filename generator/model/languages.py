@@ -16,7 +16,15 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from generator.errors import ContentError, SiteError
-from generator.model.records import Alternate, Document, Item, Language, Site
+from generator.model.records import (
+    Alternate,
+    Document,
+    EditionNote,
+    Item,
+    Language,
+    Site,
+    StoryNote,
+)
 from generator.project.config import SiteConfig
 
 D = TypeVar("D")
@@ -37,6 +45,38 @@ def by_language(
             found[code].append(pair)
         else:
             errors.append(_unknown(doc, code, config))
+    return found, errors
+
+
+N = TypeVar("N", EditionNote, StoryNote)
+
+
+def notes_by_language(
+    config: SiteConfig, notes: Sequence[tuple[N, D]]
+) -> tuple[dict[str, list[tuple[N, D]]], list[SiteError]]:
+    """Edition and story files by the language their name gives (``2025-07-22.uk.md``;
+    the default's without one), and an error for a language the site does not list."""
+    codes = list(config.languages) or [config.language]
+    found: dict[str, list[tuple[N, D]]] = {code: [] for code in codes}
+    errors: list[SiteError] = []
+    for pair in notes:
+        note = pair[0]
+        code = note.lang or codes[0]
+        if code in found:
+            found[code].append(pair)
+            continue
+        near = _nearest(code, codes) if config.languages else None
+        stem = note.path.rsplit("/", 1)[-1].split(".", 1)[0]
+        errors.append(
+            ContentError(
+                f"the file's name says it is in '{code}', which is not one of the site's "
+                f"languages ({', '.join(codes)})",
+                path=note.path,
+                hint=f"name it {stem}.{near}.md"
+                if near
+                else f"name it {stem}.md, or list '{code}' under `languages:` in site.yaml",
+            )
+        )
     return found, errors
 
 

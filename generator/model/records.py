@@ -214,6 +214,9 @@ class EditionNote:
     order: tuple[str, ...] = ()
     #: Where ``order`` is written, for its errors.
     order_at: Position | None = None
+    #: The language of the edition it introduces, from its file name
+    #: (``editions/2025-07-22.uk.md``); None: the site's default.
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +232,9 @@ class StoryNote:
     body: str
     body_line: int
     value_at: Mapping[str, Position]
+    #: The language of the story's pages it is for, from its file name
+    #: (``stories/grain-deal.uk.md``); None: the site's default.
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,13 @@ from typing import Any
 
 from generator.errors import ContentError, SiteError
 from generator.model.editions import closing_date, edition_date, first_day
-from generator.model.languages import alternates, by_language, language, translation_errors
+from generator.model.languages import (
+    alternates,
+    by_language,
+    language,
+    notes_by_language,
+    translation_errors,
+)
 from generator.model.notices import with_notices
 from generator.model.records import (
     Attachment,
@@ -92,6 +98,9 @@ def collect_site(
     """
     files = files or ContentFiles()
     grouped, errors = by_language(config, documents)
+    notes_of, note_errors = notes_by_language(config, notes)
+    stories_of, story_errors = notes_by_language(config, stories)
+    errors += note_errors + story_errors
     standalone = standalone_pages(pages, files, config)
     for doc, rendered in pages:
         rel = files.rels.get(doc.path, "")
@@ -100,17 +109,15 @@ def collect_site(
     errors.extend(menu_errors)
     sites = []
     for number, (code, own) in enumerate(grouped.items()):
-        # Edition and story files are written in the default language: its pages alone
-        # show them.
         first = number == 0
         site, found = _one_language(
             config.in_language(code) if config.languages else config,
             own,
-            notes if first else (),
+            notes_of[code],
             files,
             preview_size,
             static_pictures,
-            stories if first else (),
+            stories_of[code],
             made.of_language(code) if made and not first else made,
         )
         errors.extend(found)

@@ -671,9 +671,11 @@ def parse_page(source: Source) -> PageDocument:
 
 
 def parse_edition(source: Source) -> EditionNote:
-    """Parse an edition file, ``editions/<YYYY-MM-DD>.md``; front matter is optional."""
+    """Parse an edition file, ``editions/<YYYY-MM-DD>.md`` (``<YYYY-MM-DD>.<lang>.md`` for
+    the edition in another language than the site's default); front matter is optional."""
+    stem, _, lang = PurePosixPath(source.rel).stem.partition(".")
     try:
-        day = date.fromisoformat(PurePosixPath(source.rel).stem)
+        day = date.fromisoformat(stem)
     except ValueError:
         raise BuildFailed(
             [
@@ -685,7 +687,7 @@ def parse_edition(source: Source) -> EditionNote:
             ]
         ) from None
     if not source.text.startswith(FENCE):
-        return EditionNote(source.path, day, None, source.text, 1)
+        return EditionNote(source.path, day, None, source.text, 1, lang=lang or None)
     values, halves, mapping = _front_matter(source, EDITION_FIELDS, "edition front matter")
     return EditionNote(
         source.path,
@@ -695,13 +697,15 @@ def parse_edition(source: Source) -> EditionNote:
         halves.body_line,
         values["order"],
         mapping.value_at.get("order"),
+        lang or None,
     )
 
 
 def parse_story(source: Source) -> StoryNote:
-    """Parse a story's file, ``stories/<slug>.md``: the slug its items' ``story:`` makes."""
+    """Parse a story's file, ``stories/<slug>.md``: the slug its items' ``story:`` makes
+    (``stories/<slug>.<lang>.md`` for its pages in another language than the default)."""
     rel = PurePosixPath(source.rel)
-    slug = rel.stem
+    slug, _, lang = rel.stem.partition(".")
     if len(rel.parts) != 2 or slugify(slug) != slug:
         fixed = slugify(slug) or "grain-deal"
         raise BuildFailed(
@@ -714,7 +718,9 @@ def parse_story(source: Source) -> StoryNote:
             ]
         )
     if not source.text.startswith(FENCE):
-        return StoryNote(source.path, slug, None, None, source.text, 1, MappingProxyType({}))
+        return StoryNote(
+            source.path, slug, None, None, source.text, 1, MappingProxyType({}), lang or None
+        )
     values, halves, mapping = _front_matter(source, STORY_FIELDS, "story front matter")
     return StoryNote(
         source.path,
@@ -724,4 +730,5 @@ def parse_story(source: Source) -> StoryNote:
         halves.body,
         halves.body_line,
         mapping.value_at,
+        lang or None,
     )

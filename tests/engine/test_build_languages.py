@@ -180,3 +180,41 @@ def test_a_site_without_languages_builds_as_before(make_site: MakeSite) -> None:
     build(BuildOptions(site_dir=root))
     assert not (root / "_site/uk").exists()
     assert "xhtml" not in read(root, "sitemap.xml")
+
+
+def test_edition_and_story_files_name_their_language(make_site: MakeSite) -> None:
+    """editions/<date>.uk.md introduces the Ukrainian edition of that day, and
+    stories/<slug>.uk.md titles the story's Ukrainian page; the plain files stay the
+    default language's."""
+    root = make_site(
+        {
+            **files(),
+            "content/talks.md": item("Talks resume", source=SOURCE, story="Talks"),
+            "content/talks-uk.md": item("Переговори", source=SOURCE, lang="uk", story="Talks"),
+            "content/editions/2025-07-22.md": "---\ntitle: Talks day\n---\nOur introduction.\n",
+            "content/editions/2025-07-22.uk.md": "---\ntitle: День переговорів\n---\nВступ.\n",
+            "content/stories/talks.md": "---\ntitle: The talks\n---\nWhere they stand.\n",
+            "content/stories/talks.uk.md": "---\ntitle: Переговори\n---\nДе вони зараз.\n",
+        }
+    )
+    build(BuildOptions(site_dir=root))
+    english = read(root, "editions/2025-07-22/index.html")
+    ukrainian = read(root, "uk/editions/2025-07-22/index.html")
+    assert "Talks day" in english and "День переговорів" not in english
+    assert "День переговорів" in ukrainian and "Вступ." in ukrainian
+    assert "Talks day" not in ukrainian
+    assert "Where they stand." in read(root, "stories/talks/index.html")
+    story = read(root, "uk/stories/talks/index.html")
+    assert "Де вони зараз." in story and "Where they stand." not in story
+
+
+def test_a_file_named_for_a_language_the_site_does_not_list_is_an_error(
+    make_site: MakeSite,
+) -> None:
+    root = make_site({**files(), "content/editions/2025-07-22.ua.md": "Вступ.\n"})
+    with pytest.raises(BuildFailed) as failed:
+        build(BuildOptions(site_dir=root))
+    [error] = failed.value.errors
+    assert str(error.path).endswith("editions/2025-07-22.ua.md")
+    assert "'ua', which is not one of the site's languages (en, uk)" in error.message
+    assert error.hint == "name it 2025-07-22.uk.md"
