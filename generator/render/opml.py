@@ -21,8 +21,6 @@ from generator.text.urls import OutputPath
 #: The OPML file's and the feeds page's site paths.
 OPML_FILE = "feeds.opml"
 FEEDS_PAGE = "feeds/"
-#: The specification the file follows, which OPML's <docs> names.
-OPML_DOCS = "http://opml.org/spec2.opml"
 
 #: The folders, in the order a reader importing the file shows them; each feed goes in
 #: the folder of the page it follows.
@@ -137,11 +135,14 @@ def render_opml(config: SiteConfig, folders: Sequence[Folder]) -> bytes:
     # No dateCreated or dateModified: the build's clock would make every build differ,
     # and the newest item's date would change the file with each item, not each feed.
     ET.SubElement(head, "ownerName").text = xml_text(config.feed_author)
-    ET.SubElement(head, "docs").text = OPML_DOCS
+    # No <docs>: OPML 2.0 allows it, but the W3C validator knows no such element and
+    # says so as an error, which no reader needs.
     body = ET.SubElement(root, "body")
     for folder in folders:
         name = f"{folder.name} ({folder.language})" if folder.language else folder.name
-        outline = ET.SubElement(body, "outline", text=name, title=name)
+        # A folder is its text alone: an outline with more (a title) is a feed or a link
+        # to the W3C validator, which then asks for its type.
+        outline = ET.SubElement(body, "outline", text=name)
         for feed in folder.feeds:
             title = xml_text(feed.title)
             # Readers import one subscription per outline: the RSS one, which they all
