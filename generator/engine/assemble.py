@@ -63,13 +63,7 @@ def assemble(
     drafts_left_out = failures.drafts + sum(
         1 for p in parsed if _is_draft(p.document) and not options.drafts
     )
-    due = [doc for doc in documents if options.drafts or not doc.meta.draft]
-    scheduled = sorted(
-        (Scheduled(doc.path, doc.meta.date) for doc in due if doc.meta.date > now),
-        key=lambda s: (s.date, s.path),
-    )
-    if not options.future:
-        due = [doc for doc in due if doc.meta.date <= now]
+    due, scheduled = _due(documents, options, now)
     with clock.stage("collect"):
         files = ContentFiles(
             rels={p.document.path: p.rel for p in parsed},
@@ -113,6 +107,20 @@ def assemble(
         unread = frozenset(e.path for e in failures.errors if e.path)
         raise AssemblyFailed(errors.errors, assembled, unread=unread)
     return assembled
+
+
+def _due(
+    documents: list[Document], options: BuildOptions, now: datetime
+) -> tuple[list[Document], list[Scheduled]]:
+    """The items the site shows now, and those scheduled for later, soonest first."""
+    due = [doc for doc in documents if options.drafts or not doc.meta.draft]
+    scheduled = sorted(
+        (Scheduled(doc.path, doc.meta.date) for doc in due if doc.meta.date > now),
+        key=lambda s: (s.date, s.path),
+    )
+    if not options.future:
+        due = [doc for doc in due if doc.meta.date <= now]
+    return due, scheduled
 
 
 def _planned(

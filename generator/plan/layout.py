@@ -122,43 +122,13 @@ def html_pages(
     layout = Layout(site, views, alternates)
     # The pages of a language other than the site's default are under its folder.
     root = site.config.root
-    editions = site.editions
-    latest = editions[-1] if editions else None
-    recent = list(reversed(editions[-RECENT_EDITIONS - 1 : -1]))
-    layout.page(
-        "index.html",
-        root,
-        "the front page",
-        Inputs(
-            (
-                *(Inputs.edition_full(latest) if latest else ()),
-                *(Inputs.edition(e) for e in recent),
-            ),
-            (str(len(editions)),),
-        ),  # fmt: skip
-        lambda: {
-            "edition": views.edition(latest) if latest else None,
-            "recent": [views.edition_link(e) for e in recent],
-        },
-    )
-    for index, edition in enumerate(editions):
-        neighbours = editions[max(0, index - 1) : index + 2]
-        layout.page(
-            "edition.html",
-            edition.url,
-            f"edition {edition.date}",
-            Inputs(
-                (*Inputs.edition_full(edition), *(Inputs.edition(e) for e in neighbours)),
-                (str(index), str(len(editions))),
-            ),
-            lambda edition=edition: _edition_context(views.edition(edition)),  # type: ignore[misc]
-        )
+    _edition_pages(layout, site)
     layout.page(
         "archive.html",
         root + "archive/",
         "the archive",
-        Inputs(tuple(Inputs.edition(e) for e in editions)),
-        lambda: {"years": views.archive(), "edition_count": len(editions)},
+        Inputs(tuple(Inputs.edition(e) for e in site.editions)),
+        lambda: {"years": views.archive(), "edition_count": len(site.editions)},
     )
     layout.listing(
         "items.html", root + "items/", "the list of all items", site.items, Inputs(), dict
@@ -197,6 +167,42 @@ def html_pages(
     if not root:  # a host serves one 404 page, the site's own
         layout.page("404.html", "404.html", "the 404 page", Inputs(), dict)
     return layout.pages
+
+
+def _edition_pages(layout: Layout, site: Site) -> None:
+    """The front page (the latest edition in full) and each edition's page."""
+    views, root = layout.views, site.config.root
+    editions = site.editions
+    latest = editions[-1] if editions else None
+    recent = list(reversed(editions[-RECENT_EDITIONS - 1 : -1]))
+    layout.page(
+        "index.html",
+        root,
+        "the front page",
+        Inputs(
+            (
+                *(Inputs.edition_full(latest) if latest else ()),
+                *(Inputs.edition(e) for e in recent),
+            ),
+            (str(len(editions)),),
+        ),  # fmt: skip
+        lambda: {
+            "edition": views.edition(latest) if latest else None,
+            "recent": [views.edition_link(e) for e in recent],
+        },
+    )
+    for index, edition in enumerate(editions):
+        neighbours = editions[max(0, index - 1) : index + 2]
+        layout.page(
+            "edition.html",
+            edition.url,
+            f"edition {edition.date}",
+            Inputs(
+                (*Inputs.edition_full(edition), *(Inputs.edition(e) for e in neighbours)),
+                (str(index), str(len(editions))),
+            ),
+            lambda edition=edition: _edition_context(views.edition(edition)),  # type: ignore[misc]
+        )
 
 
 def _item_pages(layout: Layout, items: Sequence[Item]) -> None:
