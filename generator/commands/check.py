@@ -89,7 +89,7 @@ def check_site(
         *body_link_warnings(assembled),
         *reserved_names(assembled),
         *(p for p in odd if p.kind == "warning"),
-        *pictures_without_alt([*assembled.site.every_item, *assembled.site.pages]),
+        *pictures_without_alt([*assembled.site.every_item, *assembled.site.every_page]),
         *stories_nobody_follows(assembled),
     ]
     return CheckReport(
@@ -124,7 +124,7 @@ def broken_links(assembled: Assembled, unread: Iterable[str] = ()) -> Iterator[S
     files = assembled.files
     unknown = {stem_slug(item_stem(PurePosixPath(path))) for path in unread}
     pages = sorted(p.removesuffix("index.html") for p in files)
-    linkers: list[Item | SitePage] = [*assembled.site.every_item, *assembled.site.pages]
+    linkers: list[Item | SitePage] = [*assembled.site.every_item, *assembled.site.every_page]
     for item in linkers:
         for link in item.links:
             target = internal_target(link.url, item.url, config.base_path, config.url)
@@ -267,7 +267,7 @@ def odd_schemes(assembled: Assembled) -> Iterator[SiteError]:
     """Links whose scheme no browser opens: a misspelt ``https`` (``hhttps://``) is an
     error, for feed readers drop the link and the page's link leads nowhere; another
     scheme (an app's own) is a warning."""
-    linkers: list[Item | SitePage] = [*assembled.site.every_item, *assembled.site.pages]
+    linkers: list[Item | SitePage] = [*assembled.site.every_item, *assembled.site.every_page]
     for item in linkers:
         for link in item.links:
             scheme = link.url.partition(":")[0].lower() if ":" in link.url else ""

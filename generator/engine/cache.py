@@ -39,7 +39,7 @@ from generator.text.yamltext import Position
 
 CACHE_DIR = ".briefing-cache"
 #: Bumped whenever what the cache holds changes shape.
-FORMAT = 16
+FORMAT = 17
 #: Libraries whose output ends up in pages: a new version may change a page.
 LIBRARIES = (
     "markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "feedgen", "PyYAML", "Pillow",
@@ -103,6 +103,7 @@ def encode(parsed: Parsed) -> tuple[str, str]:
             "extra": schema.thawed(doc.extra),
             "body_line": doc.body_line,
             "value_at": {k: [p.line, p.col] for k, p in doc.value_at.items()},
+            "lang": doc.lang,
         }
     elif isinstance(doc, StoryNote):
         data = {
@@ -340,6 +341,7 @@ def _page(data: dict[str, Any], path: str) -> PageDocument:
         body="",
         body_line=_int(data["body_line"]),
         value_at=_positions(data["value_at"]),
+        lang=_opt_str(data["lang"]),
     )
 
 

@@ -22,6 +22,7 @@ from generator.model.records import (
     EditionNote,
     Item,
     Language,
+    PageDocument,
     Site,
     StoryNote,
 )
@@ -48,14 +49,15 @@ def by_language(
     return found, errors
 
 
-N = TypeVar("N", EditionNote, StoryNote)
+N = TypeVar("N", EditionNote, StoryNote, PageDocument)
 
 
 def notes_by_language(
     config: SiteConfig, notes: Sequence[tuple[N, D]]
 ) -> tuple[dict[str, list[tuple[N, D]]], list[SiteError]]:
-    """Edition and story files by the language their name gives (``2025-07-22.uk.md``;
-    the default's without one), and an error for a language the site does not list."""
+    """Edition, story and page files by the language their name gives
+    (``2025-07-22.uk.md``; the default's without one), and an error for a language the
+    site does not list."""
     codes = list(config.languages) or [config.language]
     found: dict[str, list[tuple[N, D]]] = {code: [] for code in codes}
     errors: list[SiteError] = []
@@ -215,6 +217,15 @@ def page_alternates(site: Site) -> dict[str, tuple[Alternate, ...]]:
     )
     found = {home.url: homes for home in homes}
     order = [home.code for home in homes]
+    # A standalone page is translated by the page of the same name in another language.
+    named: dict[str, list[Alternate]] = defaultdict(list)
+    for one in site.every_language:
+        for page in one.pages:
+            named[page.name].append(
+                Alternate(one.language.code, one.language.name, page.url, page.title)
+            )
+    found.update((alt.url, tuple(group)) for group in named.values() if len(group) > 1
+                 for alt in group)  # fmt: skip
     for one in site.every_language:
         own = one.language
         for item in one.items:

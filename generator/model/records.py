@@ -256,6 +256,8 @@ class PageDocument:
     body: str
     body_line: int
     value_at: Mapping[str, Position]
+    #: Its language, from its file name (``pages/about.uk.md``); None: the default.
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -571,6 +573,11 @@ class Site:
     def every_language(self) -> tuple[Site, ...]:
         """The site in its default language, then in each of the others."""
         return (self, *self.languages)
+
+    @property
+    def every_page(self) -> tuple[SitePage, ...]:
+        """The standalone pages of every language, the default's first."""
+        return tuple(page for one in self.every_language for page in one.pages)
 
     @property
     def every_item(self) -> tuple[Item, ...]:

@@ -53,6 +53,11 @@ class Inputs:
         return f"body:{item.url}"
 
     @staticmethod
+    def menu(root: str) -> str:
+        """The menu of the language whose pages are under ``root`` ("" the default's)."""
+        return f"menu:{root}" if root else "menu"
+
+    @staticmethod
     def story(story: Story) -> str:
         """A story's own words: its title, paragraph and picture."""
         return f"story:{story.url}"
@@ -141,16 +146,6 @@ def versions(site: Site, last: tuple[Site, Versions] | None = None) -> dict[str,
     same = {i.url: i for site in earlier for i in (*site.items, *site.withdrawn)}
     for one in site.every_language:
         _language_versions(one, found, same, known)
-    for page in site.pages:
-        found[f"page:{page.url}"] = _digest(
-            (
-                page.title, page.summary or "\1", page.html, str(page.words),
-                json.dumps(thawed(page.extra), ensure_ascii=False),
-                *(f"{a.file}\1{a.width}\1{a.height}" for a in page.attachments),
-            )
-        )  # fmt: skip
-    # Every page shows the menu, and with it the titles of the pages it names.
-    found["menu"] = _digest(f"{m.title}\1{m.url}\1{m.external}" for m in site.menu)
     return found
 
 
@@ -171,12 +166,24 @@ def _language_versions(
             _item_versions(item, found, heading)
     for section in {s.name or "" for e in site.editions for s in e.sections}:
         found[f"section:{section}"] = _digest((section,))
+    for page in site.pages:
+        found[f"page:{page.url}"] = _digest(
+            (
+                page.title, page.summary or "\1", page.html, str(page.words),
+                json.dumps(thawed(page.extra), ensure_ascii=False),
+                *(f"{a.file}\1{a.width}\1{a.height}" for a in page.attachments),
+            )
+        )  # fmt: skip
     for group in site.stories:
         story = group.story
         found[Inputs.story(story)] = _digest(
             (story.name, story.title, story.summary_html, repr(story.image),
              *(f"{a.file}\1{a.width}\1{a.height}" for a in story.attachments))
         )  # fmt: skip
+    # Every page shows its language's menu, and with it the titles of the pages it names.
+    found[Inputs.menu(site.config.root)] = _digest(
+        f"{m.title}\1{m.url}\1{m.external}" for m in site.menu
+    )
 
 
 def _item_versions(item: Item, found: dict[str, str], heading_key: str) -> None:

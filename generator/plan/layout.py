@@ -60,7 +60,7 @@ class Layout:
                 **context(),
             }
 
-        inputs = inputs.with_keys("site", "menu")
+        inputs = inputs.with_keys("site", Inputs.menu(self.site.config.root))
         self.pages.append(Page(file, origin, template, inputs, full, parting))
 
     def _in_languages(self, site_path: str) -> dict[str, list[View]]:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from generator.errors import OutputError, SiteError
 from generator.model.languages import page_alternates
-from generator.model.records import Edition, Site
+from generator.model.records import Alternate, Edition, Site
 from generator.newsletter.emails import (
     EMAIL_MESSAGE,
     EMAIL_PAGE,
@@ -73,8 +73,9 @@ def plan(
     pages += [
         _opml_page(site, [folder for _, folders in feeds for folder in folders]),
         *_static_pages(theme),
-        *_standalone_pages(site, views),
-    ]
+        *(page for one, seen in zip(languages, each, strict=True)
+          for page in _standalone_pages(one, seen, versions)),
+    ]  # fmt: skip
     pages += [page for one in languages for page in attachment_pages(one, pictures)]
     pages += [
         page
@@ -225,10 +226,12 @@ def _site_static_pages(theme: ThemeFiles) -> list[Page]:
     ]
 
 
-def _standalone_pages(site: Site, views: Views) -> list[Page]:
+def _standalone_pages(
+    site: Site, views: Views, alternates: Mapping[str, Sequence[Alternate]]
+) -> list[Page]:
     """The standalone pages, planned after every page briefing makes itself, so that
     a page at a taken address (content/pages/archive.md) is the one named."""
-    layout = Layout(site, views)
+    layout = Layout(site, views, alternates)
     for page in site.pages:
         layout.page(
             "page.html",

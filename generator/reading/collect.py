@@ -35,6 +35,7 @@ from generator.model.records import (
     EditionNote,
     Item,
     Link,
+    MenuLink,
     PageDocument,
     Picture,
     Publisher,
@@ -43,6 +44,7 @@ from generator.model.records import (
     Rendered,
     Section,
     Site,
+    SitePage,
     Story,
     StoryNote,
     Tag,
@@ -100,18 +102,19 @@ def collect_site(
     grouped, errors = by_language(config, documents)
     notes_of, note_errors = notes_by_language(config, notes)
     stories_of, story_errors = notes_by_language(config, stories)
-    errors += note_errors + story_errors
-    standalone = standalone_pages(pages, files, config)
+    pages_of, page_errors = notes_by_language(config, pages)
+    errors += note_errors + story_errors + page_errors
     for doc, rendered in pages:
         rel = files.rels.get(doc.path, "")
         errors.extend(attachment_problems(rendered.links, rel, doc.path, files.assets, config))
-    menu, menu_errors = menu_links(standalone, config)
-    errors.extend(menu_errors)
-    sites = []
+    sites: list[Site] = []
     for number, (code, own) in enumerate(grouped.items()):
         first = number == 0
+        language_config = config.in_language(code) if config.languages else config
+        standalone = standalone_pages(pages_of[code], files, language_config)
+        menu = _menu(sites[0] if sites else None, standalone, language_config, errors)
         site, found = _one_language(
-            config.in_language(code) if config.languages else config,
+            language_config,
             own,
             notes_of[code],
             files,
@@ -121,7 +124,7 @@ def collect_site(
             made.of_language(code) if made and not first else made,
         )
         errors.extend(found)
-        sites.append(dataclasses.replace(site, pages=standalone if first else (), menu=menu))
+        sites.append(dataclasses.replace(site, pages=standalone, menu=menu))
     if len(sites) == 1:
         return sites[0], errors
     docs = {doc.path: doc for doc, _ in documents}
@@ -129,6 +132,24 @@ def collect_site(
     versions = alternates(sites, docs)
     others = tuple(dataclasses.replace(site, alternates=versions) for site in sites[1:])
     return dataclasses.replace(sites[0], alternates=versions, languages=others), errors
+
+
+def _menu(
+    default: Site | None,
+    standalone: tuple[SitePage, ...],
+    config: SiteConfig,
+    errors: list[SiteError],
+) -> tuple[MenuLink, ...]:
+    """The menu of a language's pages: to its own pages, and to the default language's
+    (``default``, None for the default itself) where it has none of that name."""
+    if default is None:
+        menu, problems = menu_links(standalone, config)
+        errors.extend(problems)
+        return menu
+    shown = {page.name: page for page in (*default.pages, *standalone)}
+    translated = frozenset(page.name for page in standalone)
+    menu, _ = menu_links(tuple(shown.values()), config, translated)  # the default's errors
+    return menu
 
 
 def _one_language(

@@ -635,13 +635,25 @@ PAGE_FIELDS: tuple[Field, ...] = (
 
 def page_name(rel: PurePosixPath) -> str:
     """A page's address from its place under pages/: ``pages/about.md`` and
-    ``pages/about/index.md`` (with its pictures beside it) are both "about"."""
+    ``pages/about/index.md`` (with its pictures beside it) are both "about", and so are
+    their versions in another language, ``about.uk.md`` and ``about/index.uk.md``."""
     parts = list(rel.parts[1:])
-    if _is_index(parts[-1]) and len(parts) > 1:
+    if _is_index(_without_language(parts[-1])) and len(parts) > 1:
         parts.pop()
     else:
-        parts[-1] = PurePosixPath(parts[-1]).stem
+        parts[-1] = PurePosixPath(parts[-1]).stem.partition(".")[0]
     return "/".join(parts)
+
+
+def page_language(rel: PurePosixPath) -> str | None:
+    """The language a page's file name gives (``about.uk.md``), if any."""
+    return PurePosixPath(rel.name).stem.partition(".")[2] or None
+
+
+def _without_language(name: str) -> str:
+    """``index.uk.md`` as ``index.md``: a page's file in another language."""
+    stem, _, suffix = name.rpartition(".")
+    return f"{stem.partition('.')[0]}.{suffix}" if stem else name
 
 
 def parse_page(source: Source) -> PageDocument:
@@ -666,6 +678,7 @@ def parse_page(source: Source) -> PageDocument:
         body=halves.body,
         body_line=halves.body_line,
         value_at=mapping.value_at,
+        lang=page_language(PurePosixPath(source.rel)),
         **values,
     )
 

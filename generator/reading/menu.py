@@ -20,10 +20,11 @@ from generator.text.schema import suggest
 def standalone_pages(
     pages: Sequence[tuple[PageDocument, Rendered]], files: ContentFiles, config: SiteConfig
 ) -> tuple[SitePage, ...]:
-    """The standalone pages, by address; each at /<name>/, its files beside it."""
+    """The standalone pages of ``config``'s language, by address; each at /<name>/
+    (under the language's folder), its files beside it."""
     found = []
     for doc, rendered in sorted(pages, key=lambda pair: pair[0].name):
-        url = f"{doc.name}/"
+        url = f"{config.root}{doc.name}/"
         rel = files.rels.get(doc.path, "")
         found.append(
             SitePage(
@@ -44,9 +45,12 @@ def standalone_pages(
 
 
 def menu_links(
-    pages: Sequence[SitePage], config: SiteConfig
+    pages: Sequence[SitePage], config: SiteConfig, translated: frozenset[str] = frozenset()
 ) -> tuple[tuple[MenuLink, ...], list[SiteError]]:
-    """site.yaml's menu in its order, then the pages that put themselves in it by number."""
+    """site.yaml's menu in its order, then the pages that put themselves in it by number.
+
+    ``translated`` names the pages in another language than the default: their own
+    title is the entry's, not site.yaml's, which is in the default language."""
     by_name = {page.name: page for page in pages}
     links: list[MenuLink] = []
     errors: list[SiteError] = []
@@ -56,7 +60,8 @@ def menu_links(
             links.append(MenuLink(entry.title, entry.url, external=True))
         elif entry.page in by_name:
             page = by_name[entry.page]
-            links.append(MenuLink(entry.title or page.title, page.url))
+            title = page.title if page.name in translated else entry.title or page.title
+            links.append(MenuLink(title, page.url))
         else:
             where = config.value_at.get("menu")
             errors.append(

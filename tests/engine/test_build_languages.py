@@ -218,3 +218,33 @@ def test_a_file_named_for_a_language_the_site_does_not_list_is_an_error(
     assert str(error.path).endswith("editions/2025-07-22.ua.md")
     assert "'ua', which is not one of the site's languages (en, uk)" in error.message
     assert error.hint == "name it 2025-07-22.uk.md"
+
+
+def test_a_page_in_another_language_is_that_languages_and_its_menus(
+    make_site: MakeSite,
+) -> None:
+    """pages/about.uk.md is /uk/about/, in the Ukrainian menu under its own title and an
+    alternate of /about/; a page with no translation keeps its place in every menu."""
+    root = make_site(
+        {
+            **files(),
+            "site.yaml": SITE + "menu:\n  - {page: about, title: About us}\n  - {page: contact}\n",
+            "content/pages/about.md": "---\ntitle: About\n---\nWho we are.\n",
+            "content/pages/about.uk.md": "---\ntitle: Про нас\n---\nХто ми.\n",
+            "content/pages/contact.md": "---\ntitle: Contact\n---\nWrite to us.\n",
+        }
+    )
+    build(BuildOptions(site_dir=root))
+    base = "/briefing/"
+    ukrainian = read(root, "uk/about/index.html")
+    assert "Хто ми." in ukrainian and '<html lang="uk">' in ukrainian
+    front = read(root, "uk/index.html")
+    assert f'<a href="{base}uk/about/">Про нас</a>' in front
+    assert f'<a href="{base}contact/">Contact</a>' in front
+    assert f'<a href="{base}about/">About us</a>' in read(root, "index.html")
+    english = read(root, "about/index.html")
+    assert f'hreflang="uk" href="https://briefing-dev.github.io{base}uk/about/"' in english
+    assert f'<a href="{base}uk/about/" hreflang="uk" lang="uk">' in english
+    assert not (root / "_site/uk/contact").exists()
+    sitemap = read(root, "sitemap.xml")
+    assert f"<loc>https://briefing-dev.github.io{base}uk/about/</loc>" in sitemap
