@@ -3,7 +3,8 @@ changed, in worker processes, keeping the rest from the session."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import re
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -71,7 +72,9 @@ def parse_content(
     content_dir = options.site_dir / CONTENT_DIR
     # Parsed bodies are kept only while what shaped their HTML stays: a block's label
     # is in it, so a label changed in site.yaml renders every body again.
+    labels = [(code, tuple(s.blocks.items())) for code, s in config.languages.items() if s.blocks]
     context = f"{config.timezone.key}\0{config.raw_html}\0{tuple(config.blocks.items())!r}"
+    context += f"\0{labels!r}" if labels else ""
     seen = inputs.discovery.seen
     # The path messages show for a file: str(content_dir / rel), made by concatenation
     # (a pathlib join for each of 100,000 records took 0.4 s).
@@ -159,16 +162,47 @@ def parse_one(source: Source, config: SiteConfig) -> Parsed | BuildFailed:
         else:
             document = content.parse(source, config.timezone)
             warnings += content.notes(document)
+        lang = document.meta.lang if isinstance(document, Document) else document.lang
         rendered, noted = markup.render_noting(
             document.body,
             body_line=document.body_line,
             raw_html=config.raw_html,
             path=source.path,
-            blocks=tuple(config.blocks.items()),
+            blocks=tuple(config.blocks_in(lang).items()),
         )
+        warnings += tuple(_untranslated_labels(document, lang, config))
         return Parsed(source.rel.as_posix(), document, rendered, warnings + noted)
     except BuildFailed as failed:
         return failed
+
+
+#: The line that opens a briefing block, and its type.
+_BLOCK_OPENER = re.compile(r"^ {0,3}:::+[ \t]*([a-z0-9][a-z0-9-]*)", re.M)
+
+
+def _untranslated_labels(
+    document: EditionNote | PageDocument | StoryNote | Document,
+    lang: str | None,
+    config: SiteConfig,
+) -> Iterator[SiteWarning]:
+    """A block in another language than the default whose type has no label in it: its
+    page would show site.yaml's label, in the default language."""
+    settings = config.languages.get(lang) if lang else None
+    if settings is None or lang == next(iter(config.languages)):
+        return
+    told: set[str] = set()
+    for match in _BLOCK_OPENER.finditer(document.body):
+        kind = match.group(1)
+        if kind in config.blocks and kind not in settings.blocks and kind not in told:
+            told.add(kind)
+            yield SiteWarning(
+                f"the block '{kind}' has no label in {lang}: its page shows "
+                f"'{config.blocks[kind]}'",
+                path=document.path,
+                line=document.body_line + document.body.count("\n", 0, match.start()),
+                hint=f"give it one in site.yaml: `languages: {{{lang}: {{blocks: "
+                f"{{{kind}: ...}}}}}}`",
+            )
 
 
 def _stray_warning(stray: controls.Stray, path: str) -> SiteWarning:

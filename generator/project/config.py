@@ -346,6 +346,9 @@ class LanguageSettings:
     #: Its own name for itself in the language switch; None: the one CLDR gives
     #: ("українська" is shown "Українська").
     name: str | None = None
+    #: The labels of briefing blocks in it, by type (``why: Чому це важливо``); a type
+    #: not here shows site.yaml's ``blocks`` label.
+    blocks: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 #: A BCP 47 tag as sites write them: a language, then a script or region ("pt-BR").
@@ -380,19 +383,27 @@ def _languages(value: Any) -> dict[str, LanguageSettings]:
             hint="write e.g. `  uk: {title: Ранковий брифінг, description: ...}` under languages:",
         )
     found: dict[str, LanguageSettings] = {}
+    keys = {"title", "description", "name", "blocks"}
     for key, entry in value.items():
         code = language_code(key)
         if entry is None:
             entry = {}
-        if not isinstance(entry, dict) or set(entry) - {"title", "description", "name"}:
-            unknown = ", ".join(sorted(map(str, set(entry) - {"title", "description", "name"})))
+        if not isinstance(entry, dict) or set(entry) - keys:
+            unknown = (
+                ", ".join(sorted(map(str, set(entry) - keys))) if isinstance(entry, dict) else ""
+            )
             raise Invalid(
                 f"has {code!r} with {unknown or 'a value that is not a mapping'}: each language "
-                "may have a title, a description and a name",
+                "may have a title, a description, a name and its blocks' labels",
                 hint=f"write `  {code}: {{title: ..., description: ..., name: ...}}`",
             )
+        labels = _blocks(entry["blocks"]) if entry.get("blocks") is not None else {}
         found[code] = LanguageSettings(
-            code, *(_opt_text(entry.get(key)) for key in ("title", "description", "name"))
+            code,
+            title=_opt_text(entry.get("title")),
+            description=_opt_text(entry.get("description")),
+            name=_opt_text(entry.get("name")),
+            blocks=MappingProxyType(dict(labels)),
         )
     return found
 
@@ -616,6 +627,13 @@ class SiteConfig:
     @property
     def feed_author(self) -> str:
         return self.author or self.title
+
+    def blocks_in(self, code: str | None) -> Mapping[str, str]:
+        """The labels of briefing blocks on pages in ``code`` (None: the default's)."""
+        settings = self.languages.get(code) if code else None
+        if settings is None or not settings.blocks:
+            return self.blocks
+        return {kind: settings.blocks.get(kind, label) for kind, label in self.blocks.items()}
 
     def in_language(self, code: str) -> SiteConfig:
         """This configuration as the pages in ``code`` see it: the site's title,

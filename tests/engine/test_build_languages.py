@@ -248,3 +248,27 @@ def test_a_page_in_another_language_is_that_languages_and_its_menus(
     assert not (root / "_site/uk/contact").exists()
     sitemap = read(root, "sitemap.xml")
     assert f"<loc>https://briefing-dev.github.io{base}uk/about/</loc>" in sitemap
+
+
+def test_a_block_is_labelled_in_its_items_language(make_site: MakeSite) -> None:
+    """site.yaml gives the block labels of each language; a type without one shows the
+    default's label, and the build says so at the block's line."""
+    body = "Делегації зустрілися.\n\n::: why\nЦе перша зустріч.\n:::\n\n::: watch\nДата.\n:::"
+    root = make_site(
+        {
+            **files(),
+            "site.yaml": SITE.replace(
+                "uk: {title: Тестовий брифінг,",
+                "uk: {blocks: {why: Чому це важливо}, title: Тестовий брифінг,",
+            ),
+            "content/talks-uk.md": item("Переговори", source=SOURCE, lang="uk", body=body),
+            "content/talks.md": item("Talks", source=SOURCE, body="Met.\n\n::: why\nFirst.\n:::"),
+        }
+    )
+    report = build(BuildOptions(site_dir=root))
+    ukrainian = read(root, "uk/2025/07/22/talks-uk/index.html")
+    assert "Чому це важливо" in ukrainian and "Why it matters" not in ukrainian
+    assert "What to watch" in ukrainian
+    assert "Why it matters" in read(root, "2025/07/22/talks/index.html")
+    [warning] = [w for w in report.warnings if "no label in uk" in w]
+    assert re.search(r"talks-uk\.md:14: the block 'watch' has no label in uk", warning), warning
