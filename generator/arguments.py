@@ -245,6 +245,8 @@ COMMANDS = (
             Option(("edition",), "a date (2025-07-22) or number (12); default: the latest",
                    {"nargs": "?", "default": None, "metavar": "EDITION"}),
             Option(("--all",), "every edition", {"action": "store_true"}),
+            Option(("--lang",), "the editions in another language than the site's default, "
+                   "by its tag in site.yaml's languages (uk)", {"default": None, "metavar": "TAG"}),
             Option(("--output", "-o"), "copy each email's files into DIR/<date>/ as well",
                    {"type": Path, "default": None, "metavar": "DIR"}),
             *BUILD_SITE,

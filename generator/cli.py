@@ -240,10 +240,11 @@ def _email(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"error: {config.path} turns the emails off (email: false); remove that "
                   "line to make them", file=err)  # fmt: skip
             return EXIT_FAILED
+        root = mailout.language_root(config, args.lang)
         report = build(options)
         _clear_progress(err)
-        dates = report.edition_dates
-        editions = mailout.chosen(options.output_dir, dates, args.edition, args.all)
+        dates = report.language_dates.get(args.lang, ()) if root else report.edition_dates
+        editions = mailout.chosen(options.output_dir / root, dates, args.edition, args.all)
         unsubscribe = config.email.unsubscribe
         copied = (
             mailout.copy_out(editions, args.output, options.output_dir, unsubscribe)

@@ -61,6 +61,8 @@ class BuildReport:
     stages: dict[str, float] = field(default_factory=dict)
     #: The date of every edition, oldest first (its number is its place, from 1).
     edition_dates: tuple[date, ...] = ()
+    #: The same of each other language than the default, by its tag.
+    language_dates: dict[str, tuple[date, ...]] = field(default_factory=dict)
     #: Output files written, changed or removed, for ``serve`` to reload only those pages.
     changed: frozenset[OutputPath] = frozenset()
 
@@ -221,6 +223,9 @@ def _report(
         tags=sum(len(one.tags) for one in every),
         editions=sum(len(one.editions) for one in every),
         edition_dates=tuple(e.date for e in site.editions),
+        language_dates={
+            one.language.code: tuple(e.date for e in one.editions) for one in site.languages
+        },
         files=len(written),
         written=len(differ),
         unchanged=len(written) - len(differ),
@@ -322,6 +327,10 @@ def _unchanged_report(
         tags=int(summary.get("tags", 0)),
         editions=int(summary.get("editions", 0)),
         edition_dates=tuple(date.fromisoformat(d) for d in summary.get("edition_dates", [])),
+        language_dates={
+            str(code): tuple(date.fromisoformat(d) for d in dates)
+            for code, dates in summary.get("language_dates", {}).items()
+        },
         files=len(state.live or {}),
         written=0,
         unchanged=len(state.live or {}),

@@ -211,6 +211,9 @@ def summary_of(assembled: Assembled, site_dir: Path) -> dict[str, Any]:
         "tags": sum(len(one.tags) for one in every),
         "editions": sum(len(one.editions) for one in every),
         "edition_dates": [e.date.isoformat() for e in site.editions],
+        "language_dates": {
+            one.language.code: [e.date.isoformat() for e in one.editions] for one in site.languages
+        },
         "drafts_left_out": assembled.drafts_left_out,
         "scheduled": [
             [Path(s.path).relative_to(site_dir).as_posix(), s.date.isoformat()]

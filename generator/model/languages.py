@@ -67,7 +67,7 @@ def notes_by_language(
         if code in found:
             found[code].append(pair)
             continue
-        near = _nearest(code, codes) if config.languages else None
+        near = nearest_language(code, codes) if config.languages else None
         stem = note.path.rsplit("/", 1)[-1].split(".", 1)[0]
         errors.append(
             ContentError(
@@ -94,7 +94,7 @@ def _unknown(doc: Document, code: str, config: SiteConfig) -> SiteError:
             hint=f"list the site's languages in site.yaml, e.g. `languages: "
             f"{{{config.language}: {{}}, {code}: {{title: ...}}}}`, or remove `lang:`",
         )
-    near = _nearest(code, codes)
+    near = nearest_language(code, codes)
     listed = ", ".join(codes)
     return ContentError.at(
         f"lang: {code} is not one of the site's languages ({listed})",
@@ -104,7 +104,7 @@ def _unknown(doc: Document, code: str, config: SiteConfig) -> SiteError:
     )
 
 
-def _nearest(code: str, codes: Sequence[str]) -> str | None:
+def nearest_language(code: str, codes: Sequence[str]) -> str | None:
     """The listed language ``code`` was probably meant as: the same tag in another case
     ("UK"), its name ("Ukrainian", "українська"), or a tag one letter off ("ua")."""
     from babel import Locale, UnknownLocaleError  # only a site with this error pays

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import BuildFailed, OutputError, SiteError
+from generator.model.languages import nearest_language
 from generator.newsletter.emails import (
     EMAIL_FOLDER,
     EMAIL_MESSAGE,
@@ -42,6 +43,28 @@ class EmailEdition:
     #: 1 for the oldest edition, as the site numbers them.
     number: int
     folder: Path
+
+
+def language_root(config: SiteConfig, code: str | None) -> str:
+    """The folder of the emails in language ``code`` ("" for the default's, and for None);
+    raise BuildFailed for a language the site does not list, with the tags it does."""
+    if code is None or (not config.languages and code == config.language):
+        return ""
+    if code in config.languages:
+        return config.in_language(code).root
+    listed = list(config.languages) or [config.language]
+    near = nearest_language(code, listed)
+    raise BuildFailed(
+        [
+            SiteError(
+                f"--lang {code}: the site is not written in it (its languages: "
+                f"{', '.join(listed)})",
+                hint=f"did you mean '{near}'?"
+                if near
+                else "give one of the tags under `languages:` in site.yaml",
+            )
+        ]
+    )
 
 
 def chosen(

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import feedparser
 import pytest
-from conftest import SITE_YAML, MakeSite, item
+from conftest import SITE_YAML, MakeSite, item, run
 
 from generator.engine.build import build
 from generator.engine.options import BuildOptions
@@ -272,3 +272,19 @@ def test_a_block_is_labelled_in_its_items_language(make_site: MakeSite) -> None:
     assert "Why it matters" in read(root, "2025/07/22/talks/index.html")
     [warning] = [w for w in report.warnings if "no label in uk" in w]
     assert re.search(r"talks-uk\.md:14: the block 'watch' has no label in uk", warning), warning
+
+
+def test_briefing_email_names_and_copies_another_languages_emails(
+    bilingual: Path, tmp_path: Path
+) -> None:
+    code, out, err = run("email", "--lang", "uk", "--all", "--site", str(bilingual),
+                         "--output", str(tmp_path / "outbox"))  # fmt: skip
+    assert code == 0, err
+    assert "uk/email/2025-07-21/" in out and "uk/email/2025-07-22/" in out
+    copied = (tmp_path / "outbox/2025-07-22/index.html").read_text(encoding="utf-8")
+    assert '<html lang="uk">' in copied and "Переговори відновилися" in copied
+    assert not (tmp_path / "outbox/2025-07-23").exists()  # English alone that day
+    code, _, err = run("email", "--lang", "ua", "--site", str(bilingual))
+    assert code == 1
+    assert "--lang ua: the site is not written in it (its languages: en, uk)" in err
+    assert "did you mean 'uk'?" in err
