@@ -50,10 +50,11 @@ def page_signatures(assembled: Assembled, key: str) -> list[str]:
     # re-renders every page rather than tracking which bodies link which picture.
     for name, (width, height) in sorted(assembled.site.static_pictures.items()):
         site.update(f"\0{name}\1{width}x{height}".encode())
-    # Every page shows the theme's words in its language: a table edited re-renders them.
-    language = assembled.site.language
-    site.update(f"\0{language.code}\0{language.name}\0{language.root}\0".encode())
-    site.update(json.dumps(dict(language.words), sort_keys=True, default=dict).encode())
+    # Every page shows the theme's words in its language, which come from the theme's
+    # tables (site.yaml's bytes above say the rest): a table edited re-renders them.
+    for one in assembled.site.every_language:
+        words = json.dumps(dict(one.language.words), sort_keys=True, default=dict)
+        site.update(f"\0{one.language.code}\0{words}".encode())
     fixed = {"site": site.hexdigest()}
     every = hashlib.blake2b(b"".join(f.data for f in templates.values())).hexdigest()
     for name in {name for page in assembled.pages for name in _templates(page)}:

@@ -233,11 +233,13 @@ def _standalone_pages(
     a page at a taken address (content/pages/archive.md) is the one named."""
     layout = Layout(site, views, alternates)
     for page in site.pages:
+        # Its translations too: its <head> and language switch link them.
+        others = [alt.url for alt in alternates.get(page.url, ()) if alt.url != page.url]
         layout.page(
             "page.html",
             page.url,
             page.path,
-            Inputs((f"page:{page.url}",)),
+            Inputs((f"page:{page.url}", *(f"page:{url}" for url in others))),
             lambda page=page: {"page": views.standalone(page)},  # type: ignore[misc]
             parting=f"briefing writes /{page.url} itself; rename {page.path}",
         )

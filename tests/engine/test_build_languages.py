@@ -288,3 +288,25 @@ def test_briefing_email_names_and_copies_another_languages_emails(
     assert code == 1
     assert "--lang ua: the site is not written in it (its languages: en, uk)" in err
     assert "did you mean 'uk'?" in err
+
+
+def test_a_new_translation_or_an_edited_word_table_reaches_the_pages_it_shows_on(
+    bilingual: Path,
+) -> None:
+    """An incremental build re-renders /about/ when its translation appears, and the
+    Ukrainian pages when the theme's Ukrainian words change."""
+    (bilingual / "content/pages").mkdir()
+    (bilingual / "content/pages/about.md").write_text("---\ntitle: About\n---\nUs.\n")
+    build(BuildOptions(site_dir=bilingual))
+    assert 'rel="alternate" hreflang="uk"' not in read(bilingual, "about/index.html")
+    (bilingual / "content/pages/about.uk.md").write_text("---\ntitle: Про нас\n---\nМи.\n")
+    build(BuildOptions(site_dir=bilingual))
+    assert 'hreflang="uk" href="https://briefing-dev.github.io/briefing/uk/about/"' in read(
+        bilingual, "about/index.html"
+    )
+    own = bilingual / "themes/default/i18n/uk.yaml"
+    own.parent.mkdir(parents=True)
+    own.write_text('archive: "Усі випуски"\n', encoding="utf-8")
+    build(BuildOptions(site_dir=bilingual))
+    assert ">Усі випуски</a>" in read(bilingual, "uk/index.html")
+    assert ">Archive</a>" in read(bilingual, "index.html")
