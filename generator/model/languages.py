@@ -31,55 +31,43 @@ from generator.project.config import SiteConfig
 D = TypeVar("D")
 
 
+#: A file read with its rendering: an item, an edition's, a story's or a page's.
+F = TypeVar("F", Document, EditionNote, StoryNote, PageDocument)
+
+
 def by_language(
-    config: SiteConfig, documents: Sequence[tuple[Document, D]]
-) -> tuple[dict[str, list[tuple[Document, D]]], list[SiteError]]:
-    """The documents of each of the site's languages (the default's without ``lang:``),
-    in site.yaml's order, and an error for each ``lang:`` the site does not list."""
+    config: SiteConfig, files: Sequence[tuple[F, D]]
+) -> tuple[dict[str, list[tuple[F, D]]], list[SiteError]]:
+    """The files of each of the site's languages, in site.yaml's order: an item by its
+    ``lang:``, an edition's, story's or page's file by its name (``2025-07-22.uk.md``),
+    the default's without either; and an error for a language the site does not list."""
     codes = list(config.languages) or [config.language]
-    found: dict[str, list[tuple[Document, D]]] = {code: [] for code in codes}
+    found: dict[str, list[tuple[F, D]]] = {code: [] for code in codes}
     errors: list[SiteError] = []
-    for pair in documents:
-        doc = pair[0]
-        code = doc.meta.lang or codes[0]
+    for pair in files:
+        file = pair[0]
+        code = (file.meta.lang if isinstance(file, Document) else file.lang) or codes[0]
         if code in found:
             found[code].append(pair)
+        elif isinstance(file, Document):
+            errors.append(_unknown(file, code, config))
         else:
-            errors.append(_unknown(doc, code, config))
+            errors.append(_unknown_name(file.path, code, config))
     return found, errors
 
 
-N = TypeVar("N", EditionNote, StoryNote, PageDocument)
-
-
-def notes_by_language(
-    config: SiteConfig, notes: Sequence[tuple[N, D]]
-) -> tuple[dict[str, list[tuple[N, D]]], list[SiteError]]:
-    """Edition, story and page files by the language their name gives
-    (``2025-07-22.uk.md``; the default's without one), and an error for a language the
-    site does not list."""
+def _unknown_name(path: str, code: str, config: SiteConfig) -> SiteError:
     codes = list(config.languages) or [config.language]
-    found: dict[str, list[tuple[N, D]]] = {code: [] for code in codes}
-    errors: list[SiteError] = []
-    for pair in notes:
-        note = pair[0]
-        code = note.lang or codes[0]
-        if code in found:
-            found[code].append(pair)
-            continue
-        near = nearest_language(code, codes) if config.languages else None
-        stem = note.path.rsplit("/", 1)[-1].split(".", 1)[0]
-        errors.append(
-            ContentError(
-                f"the file's name says it is in '{code}', which is not one of the site's "
-                f"languages ({', '.join(codes)})",
-                path=note.path,
-                hint=f"name it {stem}.{near}.md"
-                if near
-                else f"name it {stem}.md, or list '{code}' under `languages:` in site.yaml",
-            )
-        )
-    return found, errors
+    near = nearest_language(code, codes) if config.languages else None
+    stem = path.rsplit("/", 1)[-1].split(".", 1)[0]
+    return ContentError(
+        f"the file's name says it is in '{code}', which is not one of the site's "
+        f"languages ({', '.join(codes)})",
+        path=path,
+        hint=f"name it {stem}.{near}.md"
+        if near
+        else f"name it {stem}.md, or list '{code}' under `languages:` in site.yaml",
+    )
 
 
 def _unknown(doc: Document, code: str, config: SiteConfig) -> SiteError:
@@ -131,7 +119,7 @@ def language(config: SiteConfig) -> Language:
     code = config.language
     settings = config.languages.get(code)
     name = settings.name if settings and settings.name else _own_name(code)
-    return Language(code=code, name=name, root=config.root)
+    return Language(code=code, name=name)
 
 
 def _own_name(code: str) -> str:
@@ -198,11 +186,6 @@ def alternates(
                 if other is not item
             )
     return MappingProxyType(found)
-
-
-def every_language(config: SiteConfig) -> tuple[Language, ...]:
-    """The site's languages, its default first; empty for a site in one language."""
-    return tuple(language(config.in_language(code)) for code in config.languages)
 
 
 def page_alternates(site: Site) -> dict[str, tuple[Alternate, ...]]:

@@ -503,9 +503,6 @@ class Language:
     code: str = "en"
     #: Its own name for itself, for the language switch: "Українська".
     name: str = "English"
-    #: The folder its pages are under, from the site's root: "" for the site's default
-    #: language, "uk/" for another.
-    root: str = ""
     #: The theme's fixed words in this language (its i18n tables merged, the default
     #: language's filling any gap), by key, read-only.
     words: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))

@@ -46,7 +46,12 @@ class Inputs:
     @staticmethod
     def card(item: Item) -> str:
         """What lists show of an item: everything but its body."""
-        return f"card:{item.url}"
+        return Inputs.card_at(item.url)
+
+    @staticmethod
+    def card_at(url: str) -> str:
+        """The card of the item at ``url`` (a translation, known by its address)."""
+        return f"card:{url}"
 
     @staticmethod
     def body(item: Item) -> str:

@@ -245,7 +245,7 @@ def _item_page(layout: Layout, items: Sequence[Item], index: int) -> None:
                 # Or the earlier coverage it suggests.
                 *(Inputs.card(other) for other in layout.site.related.get(item.url, ())),
                 # Its translations, linked by their titles.
-                *(f"card:{alt.url}" for alt in layout.site.alternates.get(item.url, ())),
+                *(Inputs.card_at(alt.url) for alt in layout.site.alternates.get(item.url, ())),
             ),
             (
                 "newer" if newer else "",

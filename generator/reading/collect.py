@@ -20,7 +20,6 @@ from generator.model.languages import (
     alternates,
     by_language,
     language,
-    notes_by_language,
     translation_errors,
 )
 from generator.model.notices import with_notices
@@ -100,9 +99,9 @@ def collect_site(
     """
     files = files or ContentFiles()
     grouped, errors = by_language(config, documents)
-    notes_of, note_errors = notes_by_language(config, notes)
-    stories_of, story_errors = notes_by_language(config, stories)
-    pages_of, page_errors = notes_by_language(config, pages)
+    notes_of, note_errors = by_language(config, notes)
+    stories_of, story_errors = by_language(config, stories)
+    pages_of, page_errors = by_language(config, pages)
     errors += note_errors + story_errors + page_errors
     for doc, rendered in pages:
         rel = files.rels.get(doc.path, "")

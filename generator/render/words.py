@@ -150,6 +150,7 @@ class Words:
         self.language = language
         self.code = language.code
         self.words = language.words
+        self._dates: dict[tuple[dt.date, str], str] = {}
         #: The words with nothing to fill in, as they are: most of a page's calls.
         self._plain = {
             key: value
@@ -225,9 +226,14 @@ class Words:
         return found
 
     def _format(self, day: dt.date, key: str) -> str:
-        from babel.dates import format_date
+        # Made once per day and pattern: every card of an edition shows its day.
+        found = self._dates.get((day, key))
+        if found is None:
+            from babel.dates import format_date
 
-        return str(format_date(day, self._text(key, None), locale=self.locale))
+            found = str(format_date(day, self._text(key, None), locale=self.locale))
+            self._dates[(day, key)] = found
+        return found
 
     def date(self, day: dt.date) -> str:
         """'22 July 2025', '22 липня 2025': the table's ``date`` pattern."""
