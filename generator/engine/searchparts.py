@@ -74,6 +74,8 @@ def with_search(
         # A part is named in the output's summary by its bundle: "uk/pagefind/2025-q3".
         keys.update((f"{folder}/{name}", key) for name, key in bundle.keys.items())
     maker = {f: m for m in makers for f in digests if f.startswith(m.folder + "/")}
+    if kept is not None:  # the parts of every language's index now, and no others
+        kept.prune([key for bundle in makers for key in bundle.keys.values()])
     pages, clashes = joined(assembled.pages, bundle_pages(digests, lambda f: maker[f].file(f)))
     if clashes:
         raise BuildFailed(clashes)

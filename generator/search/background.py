@@ -139,6 +139,10 @@ class BackgroundIndex:
             if made is None:
                 return False
             rounds.append(made)
+        if self.kept is not None:
+            # Each edit makes its part anew, and the kept parts are pruned to the site's,
+            # in every language: a day of editing leaves no hundreds of stale parts.
+            self.kept.prune([key for _, _, keys, _ in rounds for key in keys.values()])
         self._made += 1
         round_folder = self.folder / f"round-{self._made}"
         files = {rel: data for made, _, _, _ in rounds for rel, data in made.items()}
@@ -175,8 +179,6 @@ class BackgroundIndex:
         todo = [(p, i == 0) for i, p in enumerate(parts)
                 if self._keys.get(named[p.name]) != keys[p.name]]  # fmt: skip
         try:
-            # Each edit makes its part anew, and the kept parts are pruned to the site's:
-            # a day of editing leaves no hundreds of stale parts in the cache.
             made = made_parts(
                 todo, keys, Documents(site), language, self.jobs, self.kept, self._started,
                 bundle=bundle,

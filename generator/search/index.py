@@ -99,8 +99,8 @@ def made_parts(
     bundle: str = SEARCH_BUNDLE,
 ) -> dict[str, dict[OutputPath, bytes]]:
     """The files of the ``todo`` parts: taken from ``kept`` where it holds them sealed,
-    else made by Pagefind from their documents (``make`` makes one) and kept. The kept
-    parts are pruned to those of ``keys``, the site's parts now."""
+    else made by Pagefind from their documents (``make`` makes one) and kept. The
+    caller prunes the kept parts once it knows every language's keys."""
     made: dict[str, dict[OutputPath, bytes]] = {}
     if kept is not None:
         for part, _ in todo:
@@ -111,7 +111,6 @@ def made_parts(
     if kept is not None:
         for name, files in new.items():
             kept.put(keys[name], files)
-        kept.prune(keys.values())
     return made | new
 
 

@@ -659,6 +659,24 @@ def test_a_new_output_folder_takes_the_kept_parts(
     assert bundle(tmp_path / "two") == bundle(tmp_path / "one")
 
 
+def test_a_new_output_folder_takes_every_languages_kept_parts(
+    make_site: MakeSite, tmp_path: Path, indexed: list[list[str]]
+) -> None:
+    """The kept parts are the site's in every language: keeping one language's must not
+    throw the other's away."""
+    site_dir = parts_site(make_site)
+    with (site_dir / "site.yaml").open("a", encoding="utf-8") as site_yaml:
+        site_yaml.write("languages: {en: {}, uk: {title: Брифінг}}\n")
+    (site_dir / "content/zerno.md").write_text(
+        item("Зерновий коридор", date="2024-03-06T09:00:00+03:00", lang="uk"), encoding="utf-8"
+    )
+    build(BuildOptions(site_dir=site_dir, output=tmp_path / "one"))
+    assert sorted(map(sorted, indexed)) == [["2023", "2024", "2025"], ["2024"]]
+    build(BuildOptions(site_dir=site_dir, output=tmp_path / "two"))
+    assert len(indexed) == 2  # no Pagefind at all: both languages' parts were kept
+    assert bundle(tmp_path / "two") == bundle(tmp_path / "one")
+
+
 def test_a_deploy_trusts_the_last_deploys_cache_only_with_its_secret(
     make_site: MakeSite,
     tmp_path: Path,
