@@ -188,7 +188,7 @@ def _untranslated_labels(
     """A block in another language than the default whose type has no label in it: its
     page would show site.yaml's label, in the default language."""
     settings = config.languages.get(lang) if lang else None
-    if settings is None or lang == next(iter(config.languages)):
+    if settings is None or lang == config.language:
         return
     told: set[str] = set()
     for match in _BLOCK_OPENER.finditer(document.body):
